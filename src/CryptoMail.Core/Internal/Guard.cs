@@ -1,0 +1,60 @@
+using System.Runtime.ExceptionServices;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+using Org.BouncyCastle.Crypto;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>An exception raised by a caller's stream, carried through BouncyCastle untouched and rethrown as it was.</summary>
+internal sealed class CallerStreamException : Exception
+{
+    public CallerStreamException(Exception inner) : base(inner.Message, inner) { }
+}
+
+/// <summary>The public boundary: every exception that is not ours becomes one of ours (or the caller's own, rethrown).</summary>
+internal static class Guard
+{
+    public static T Run<T>(Func<T> body, string what)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (Translate(e, what) is { } mapped)
+        {
+            if (mapped is CallerStreamException cse) ExceptionDispatchInfo.Throw(cse.InnerException!);
+            throw mapped;
+        }
+    }
+
+    public static void Run(Action body, string what) => Run(() => { body(); return 0; }, what);
+
+    /// <summary>Maps a foreign exception to ours; returns null for exceptions that pass through unchanged.</summary>
+    public static Exception? Translate(Exception e, string what)
+    {
+        switch (e)
+        {
+            case CryptoMailException:
+            case OperationCanceledException:
+            case ArgumentException when e.TargetSite?.DeclaringType?.Namespace?.StartsWith("Org.BouncyCastle", StringComparison.Ordinal) != true:
+            case OutOfMemoryException:
+                return null;
+            case CallerStreamException:
+                return e;
+        }
+        // Look through wrappers for a caller-stream failure or one of ours.
+        for (var inner = e.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is CallerStreamException) return inner;
+            if (inner is CryptoMailException) return inner;
+        }
+        return e switch
+        {
+            EndOfStreamException => new MalformedDataException($"{what}: the data is truncated.", e),
+            InvalidCipherTextException => new IntegrityException($"{what}: a cryptographic check failed ({e.Message}).", e),
+            PgpDataValidationException => new IntegrityException($"{what}: {e.Message}", e),
+            PgpException => new MalformedDataException($"{what}: {e.Message}", e),
+            IOException => new MalformedDataException($"{what}: {e.Message}", e),
+            _ => new MalformedDataException($"{what}: the data could not be processed ({e.GetType().Name}: {e.Message}).", e),
+        };
+    }
+}

@@ -1,0 +1,90 @@
+using System.Text;
+using Org.BouncyCastle.Bcpg;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>Recognises armored and binary OpenPGP input.</summary>
+internal static class PgpInput
+{
+    /// <summary>The most a key or certificate file may hold; keys are small, so this guards memory only.</summary>
+    public const int MaxKeyFileBytes = 64 * 1024 * 1024;
+
+    /// <summary>True when the first meaningful byte looks like armor (text) rather than a binary packet header.</summary>
+    public static bool LooksArmored(ReadOnlySpan<byte> head)
+    {
+        foreach (var b in head)
+        {
+            if (b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') continue;
+            return b == (byte)'-';
+        }
+        return false;
+    }
+
+    /// <summary>True when the first byte is a valid OpenPGP packet tag (bit 7 set).</summary>
+    public static bool LooksBinary(ReadOnlySpan<byte> head) => head.Length > 0 && (head[0] & 0x80) != 0;
+
+    /// <summary>Reads a whole (small) input, with a size cap.</summary>
+    public static byte[] ReadAllBounded(Stream input, int max = MaxKeyFileBytes)
+    {
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int n;
+        try
+        {
+            while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
+            {
+                if (ms.Length + n > max) throw new LimitExceededException($"The key data is larger than {max} bytes.");
+                ms.Write(buffer, 0, n);
+            }
+        }
+        catch (Exception e) when (e is not CryptoMailException)
+        {
+            throw new CallerStreamException(e);
+        }
+        return ms.ToArray();
+    }
+
+    /// <summary>Splits key-file content into binary segments: each armor block decoded, or the binary data as is.</summary>
+    public static List<byte[]> DecodeBlocks(byte[] data, string what)
+    {
+        var result = new List<byte[]>();
+        if (data.Length == 0) throw new MalformedDataException($"{what}: the input is empty.");
+        if (LooksBinary(data))
+        {
+            result.Add(data);
+            return result;
+        }
+        var text = Encoding.Latin1.GetString(data);
+        int pos = 0;
+        while (true)
+        {
+            int begin = text.IndexOf("-----BEGIN PGP ", pos, StringComparison.Ordinal);
+            if (begin < 0) break;
+            int endMarker = text.IndexOf("-----END PGP ", begin, StringComparison.Ordinal);
+            if (endMarker < 0) throw new MalformedDataException($"{what}: an armor block has no END line.");
+            int endLine = text.IndexOf('\n', endMarker);
+            int end = endLine < 0 ? text.Length : endLine + 1;
+            result.Add(Dearmor(data.AsSpan(begin, end - begin).ToArray(), what));
+            pos = end;
+        }
+        if (result.Count == 0) throw new MalformedDataException($"{what}: the input is neither binary OpenPGP data nor ASCII armor.");
+        return result;
+    }
+
+    /// <summary>Decodes one armor block to its binary content, checking the CRC when present.</summary>
+    public static byte[] Dearmor(byte[] armored, string what)
+    {
+        try
+        {
+            using var ain = new ArmoredInputStream(new MemoryStream(armored, writable: false));
+            using var ms = new MemoryStream();
+            ain.CopyTo(ms);
+            if (ms.Length == 0) throw new MalformedDataException($"{what}: the armor block is empty.");
+            return ms.ToArray();
+        }
+        catch (Exception e) when (e is not CryptoMailException)
+        {
+            throw new MalformedDataException($"{what}: the ASCII armor is invalid ({e.Message}).", e);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+using System.Text;
+using CryptoMail.Core.Internal;
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace CryptoMail.Core;
+
+/// <summary>An OpenPGP certificate (transferable public key): a primary key, its user IDs and subkeys, and the
+/// signatures that bind them.</summary>
+/// <remarks>Immutable and safe to share between threads. Binding signatures are checked once, when first needed;
+/// <see cref="UserIds"/>, <see cref="PrimaryKey"/> and <see cref="Subkeys"/> report only what those checks
+/// confirm.</remarks>
+public sealed class Certificate
+{
+    private readonly Lazy<ValidatedKeys> validated;
+
+    internal Certificate(PgpPublicKeyRing ring)
+    {
+        Ring = ring;
+        validated = new Lazy<ValidatedKeys>(() => KeyValidation.Validate(ring), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    internal PgpPublicKeyRing Ring { get; }
+
+    internal ValidatedKeys Validated => validated.Value;
+
+    /// <summary>The primary key's fingerprint, uppercase hex.</summary>
+    public string Fingerprint => Hex.Of(Ring.GetPublicKey().GetFingerprint());
+
+    /// <summary>The primary key's key ID, 16 uppercase hex digits.</summary>
+    public string KeyId => Hex.KeyId(Ring.GetPublicKey().KeyId);
+
+    /// <summary>The key version (4 or 6).</summary>
+    public int Version => Ring.GetPublicKey().Version;
+
+    /// <summary>The user IDs bound by a valid, unrevoked self-signature; the primary user ID first.</summary>
+    public IReadOnlyList<string> UserIds => Validated.UserIds;
+
+    /// <summary>The primary key.</summary>
+    public KeyInfo PrimaryKey => Validated.Primary;
+
+    /// <summary>The subkeys, in the order they appear.</summary>
+    public IReadOnlyList<KeyInfo> Subkeys => Validated.Subkeys;
+
+    /// <summary>When the primary key was created.</summary>
+    public DateTimeOffset CreationTime => PrimaryKey.CreationTime;
+
+    /// <summary>When the certificate expires, or null if it does not.</summary>
+    public DateTimeOffset? ExpirationTime => PrimaryKey.ExpirationTime;
+
+    /// <summary>Whether the primary key is revoked.</summary>
+    public bool IsRevoked => PrimaryKey.IsRevoked;
+
+    /// <summary>Whether some key of this certificate can encrypt now.</summary>
+    public bool CanEncrypt => EncryptionKeys(DateTimeOffset.UtcNow).Count > 0;
+
+    /// <summary>Whether some key of this certificate can sign now.</summary>
+    public bool CanSign => SigningKeys(DateTimeOffset.UtcNow).Count > 0;
+
+    /// <summary>The e-mail addresses of <see cref="UserIds"/>, lowercased.</summary>
+    public IReadOnlyList<string> EmailAddresses => UserIds.Select(UserId.EmailOf).OfType<string>().Distinct().ToList();
+
+    /// <summary>Every key of the certificate that is alive at <paramref name="time"/> and may encrypt.</summary>
+    /// <param name="time">The reference time.</param>
+    /// <returns>The keys, subkeys before the primary key.</returns>
+    public IReadOnlyList<KeyInfo> EncryptionKeys(DateTimeOffset time)
+    {
+        if (!PrimaryKey.IsAliveAt(time)) return Array.Empty<KeyInfo>();
+        return Subkeys.Append(PrimaryKey)
+            .Where(k => k.IsAliveAt(time) && (k.Usage & (KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage)) != 0)
+            .Where(k => Validated.ByKeyId.TryGetValue(KeyIdOf(k), out var pk) && pk.IsEncryptionKey)
+            .ToList();
+    }
+
+    /// <summary>Every key of the certificate that is alive at <paramref name="time"/> and may sign data.</summary>
+    /// <param name="time">The reference time.</param>
+    /// <returns>The keys, subkeys before the primary key.</returns>
+    public IReadOnlyList<KeyInfo> SigningKeys(DateTimeOffset time)
+    {
+        if (!PrimaryKey.IsAliveAt(time)) return Array.Empty<KeyInfo>();
+        return Subkeys.Append(PrimaryKey).Where(k => k.IsAliveAt(time) && (k.Usage & KeyUsage.Sign) != 0).ToList();
+    }
+
+    /// <summary>Whether <paramref name="keyIdOrFingerprint"/> names the primary key or a subkey of this certificate.</summary>
+    /// <param name="keyIdOrFingerprint">A key ID (16 hex digits) or fingerprint, any case, optional spaces.</param>
+    /// <returns>True when it matches.</returns>
+    public bool HasKey(string keyIdOrFingerprint)
+    {
+        ArgumentNullException.ThrowIfNull(keyIdOrFingerprint);
+        var s = keyIdOrFingerprint.Replace(" ", "", StringComparison.Ordinal);
+        if (s.StartsWith("0x", StringComparison.OrdinalIgnoreCase)) s = s[2..];
+        return Subkeys.Append(PrimaryKey).Any(k =>
+            string.Equals(k.Fingerprint, s, StringComparison.OrdinalIgnoreCase) || string.Equals(k.KeyId, s, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Parses exactly one certificate from armored text.</summary>
+    /// <param name="armored">ASCII-armored certificate (or secret key, from which the certificate is taken).</param>
+    /// <returns>The certificate.</returns>
+    /// <exception cref="MalformedDataException">The text holds no certificate, or more than one.</exception>
+    public static Certificate Parse(string armored)
+    {
+        ArgumentNullException.ThrowIfNull(armored);
+        return Single(ParseAll(Encoding.UTF8.GetBytes(armored)));
+    }
+
+    /// <summary>Parses exactly one certificate from armored or binary data.</summary>
+    /// <param name="data">The data.</param>
+    /// <returns>The certificate.</returns>
+    /// <exception cref="MalformedDataException">The data holds no certificate, or more than one.</exception>
+    public static Certificate Parse(ReadOnlySpan<byte> data) => Single(ParseAll(data));
+
+    /// <summary>Reads exactly one certificate from a stream of armored or binary data.</summary>
+    /// <param name="input">The stream; read to its end, left open.</param>
+    /// <returns>The certificate.</returns>
+    /// <exception cref="MalformedDataException">The stream holds no certificate, or more than one.</exception>
+    public static Certificate Load(Stream input) => Single(LoadAll(input));
+
+    /// <summary>Parses every certificate in armored text (several armor blocks, or several keys in one block).</summary>
+    /// <param name="armored">The text.</param>
+    /// <returns>The certificates, in order. Secret keys yield their certificates.</returns>
+    public static IReadOnlyList<Certificate> ParseAll(string armored)
+    {
+        ArgumentNullException.ThrowIfNull(armored);
+        return ParseAll(Encoding.UTF8.GetBytes(armored));
+    }
+
+    /// <summary>Parses every certificate in armored or binary data.</summary>
+    /// <param name="data">The data.</param>
+    /// <returns>The certificates, in order. Secret keys yield their certificates.</returns>
+    public static IReadOnlyList<Certificate> ParseAll(ReadOnlySpan<byte> data) =>
+        KeyRings.Read(data.ToArray(), "Reading certificates").Select(r => r.Certificate).ToList();
+
+    /// <summary>Reads every certificate from a stream of armored or binary data.</summary>
+    /// <param name="input">The stream; read to its end, left open.</param>
+    /// <returns>The certificates, in order. Secret keys yield their certificates.</returns>
+    public static IReadOnlyList<Certificate> LoadAll(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Guard.Run(() => ParseAll(PgpInput.ReadAllBounded(input)), "Reading certificates");
+    }
+
+    /// <summary>The certificate in binary OpenPGP form.</summary>
+    /// <returns>The packets.</returns>
+    public byte[] Export() => Ring.GetEncoded();
+
+    /// <summary>The certificate as ASCII armor (<c>PGP PUBLIC KEY BLOCK</c>).</summary>
+    /// <returns>The armored text.</returns>
+    public string ExportArmored() => ArmorWriter.ToArmoredString(Export(), ArmorKind.PublicKey);
+
+    /// <summary>Writes the certificate to a stream.</summary>
+    /// <param name="output">The stream; left open.</param>
+    /// <param name="armor">Write ASCII armor rather than binary.</param>
+    public void Export(Stream output, bool armor = true)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        var bytes = armor ? Encoding.ASCII.GetBytes(ExportArmored()) : Export();
+        output.Write(bytes);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => UserIds.Count > 0 ? $"{Fingerprint} {UserIds[0]}" : Fingerprint;
+
+    internal static long KeyIdOf(KeyInfo k) => (long)Convert.ToUInt64(k.KeyId, 16);
+
+    private static Certificate Single(IReadOnlyList<Certificate> all) => all.Count switch
+    {
+        1 => all[0],
+        0 => throw new MalformedDataException("The input holds no certificate."),
+        _ => throw new MalformedDataException($"The input holds {all.Count} certificates where one was expected; use ParseAll."),
+    };
+}

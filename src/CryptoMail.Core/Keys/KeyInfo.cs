@@ -1,0 +1,49 @@
+namespace CryptoMail.Core;
+
+/// <summary>What a key (primary or subkey) may be used for, from its key flags.</summary>
+[Flags]
+public enum KeyUsage
+{
+    /// <summary>No usage is granted.</summary>
+    None = 0,
+    /// <summary>May certify other keys and its own user IDs and subkeys.</summary>
+    Certify = 0x01,
+    /// <summary>May sign data.</summary>
+    Sign = 0x02,
+    /// <summary>May encrypt communications (mail in transit).</summary>
+    EncryptCommunications = 0x04,
+    /// <summary>May encrypt storage.</summary>
+    EncryptStorage = 0x08,
+    /// <summary>May authenticate (e.g. SSH).</summary>
+    Authenticate = 0x20,
+}
+
+/// <summary>One key of a certificate (the primary key or a subkey) as validated by its binding signatures.</summary>
+/// <param name="Fingerprint">The fingerprint, uppercase hex (40 digits for v4 keys).</param>
+/// <param name="KeyId">The key ID, 16 uppercase hex digits.</param>
+/// <param name="Algorithm">The public-key algorithm, e.g. <c>Ed25519</c>, <c>Cv25519</c>, <c>RSA</c>.</param>
+/// <param name="BitStrength">The key size in bits.</param>
+/// <param name="Version">The key packet version (4 or 6).</param>
+/// <param name="CreationTime">When the key was created.</param>
+/// <param name="ExpirationTime">When the key expires, or null if it does not.</param>
+/// <param name="Usage">What the newest valid binding signature allows.</param>
+/// <param name="IsRevoked">Whether a valid revocation signature exists for this key.</param>
+/// <param name="IsBound">Whether a valid binding (self-)signature was found; unbound keys are never used.</param>
+public sealed record KeyInfo(
+    string Fingerprint,
+    string KeyId,
+    string Algorithm,
+    int BitStrength,
+    int Version,
+    DateTimeOffset CreationTime,
+    DateTimeOffset? ExpirationTime,
+    KeyUsage Usage,
+    bool IsRevoked,
+    bool IsBound)
+{
+    /// <summary>Whether the key is bound, not revoked and not expired at <paramref name="time"/>, and created before it.</summary>
+    /// <param name="time">The reference time.</param>
+    /// <returns>True when the key is alive at that time.</returns>
+    public bool IsAliveAt(DateTimeOffset time) =>
+        IsBound && !IsRevoked && CreationTime <= time.AddMinutes(5) && (ExpirationTime is null || ExpirationTime > time);
+}

@@ -1,0 +1,35 @@
+namespace CryptoMail.Core;
+
+/// <summary>The algorithms of a newly generated key.</summary>
+public enum KeyProfile
+{
+    /// <summary>v4 key: Ed25519 primary (certify, sign) with a Curve25519 encryption subkey. The default.</summary>
+    Curve25519 = 0,
+    /// <summary>v4 key: RSA 3072 primary (certify, sign) with an RSA 3072 encryption subkey.</summary>
+    Rsa3072 = 1,
+    /// <summary>v4 key: RSA 4096 primary (certify, sign) with an RSA 4096 encryption subkey.</summary>
+    Rsa4096 = 2,
+}
+
+/// <summary>Options for <see cref="OpenPgp.GenerateKey(string, KeyGenerationOptions?)"/>.</summary>
+public sealed class KeyGenerationOptions
+{
+    /// <summary>The algorithms to use. Default: <see cref="KeyProfile.Curve25519"/>.</summary>
+    public KeyProfile Profile { get; init; } = KeyProfile.Curve25519;
+
+    /// <summary>How long after creation the key expires; null (the default) for no expiry.</summary>
+    public TimeSpan? Expiration { get; init; }
+
+    /// <summary>The creation time; default now. Useful for reproducible tests.</summary>
+    public DateTimeOffset? CreationTime { get; init; }
+
+    /// <summary>A passphrase to protect the secret key with (iterated and salted S2K with SHA-256, AES-256);
+    /// null or empty leaves it unprotected.</summary>
+    public string? Passphrase { get; init; }
+
+    /// <summary>Leave out the encryption subkey: the key can sign and certify only.</summary>
+    public bool SigningOnly { get; init; }
+
+    /// <summary>More user IDs after the first (the first given is primary).</summary>
+    public IList<string> AdditionalUserIds { get; } = new List<string>();
+}

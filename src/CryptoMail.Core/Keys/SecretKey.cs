@@ -1,0 +1,230 @@
+using System.Text;
+using CryptoMail.Core.Internal;
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace CryptoMail.Core;
+
+/// <summary>An OpenPGP secret key (transferable secret key): the certificate and the secret key material,
+/// possibly protected by a passphrase.</summary>
+/// <remarks>Immutable. A protected key is used by unlocking it (<see cref="Unlock(string)"/>, which returns an
+/// unlocked copy) or by handing its passphrase to an operation's options.</remarks>
+public sealed class SecretKey
+{
+    private readonly IReadOnlyDictionary<long, PgpPrivateKey>? unlocked;
+    // Kept only so that ChangePassphrase can re-encode the packets; never exposed or logged.
+    private readonly string? unlockPassphrase;
+
+    internal SecretKey(PgpSecretKeyRing ring, IReadOnlyDictionary<long, PgpPrivateKey>? unlocked = null, string? unlockPassphrase = null)
+    {
+        Ring = ring;
+        this.unlocked = unlocked;
+        this.unlockPassphrase = unlockPassphrase;
+        Certificate = new Certificate(KeyRings.ToPublicRing(ring));
+    }
+
+    internal PgpSecretKeyRing Ring { get; }
+
+    /// <summary>The public part of this key.</summary>
+    public Certificate Certificate { get; }
+
+    /// <summary>The primary key's fingerprint, uppercase hex.</summary>
+    public string Fingerprint => Certificate.Fingerprint;
+
+    /// <summary>The primary key's key ID, 16 uppercase hex digits.</summary>
+    public string KeyId => Certificate.KeyId;
+
+    /// <summary>The bound user IDs.</summary>
+    public IReadOnlyList<string> UserIds => Certificate.UserIds;
+
+    /// <summary>Whether any secret key material is protected by a passphrase.</summary>
+    public bool IsProtected => Ring.GetSecretKeys().Any(k => !k.IsPrivateKeyEmpty && k.S2kUsage != 0);
+
+    /// <summary>Whether the key can be used without a passphrase: it is unprotected, or was unlocked.</summary>
+    public bool IsUnlocked => unlocked is not null || !IsProtected;
+
+    /// <summary>Unlocks the key with its passphrase.</summary>
+    /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
+    /// <returns>An unlocked copy of this key; this instance is unchanged.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    public SecretKey Unlock(string passphrase)
+    {
+        ArgumentNullException.ThrowIfNull(passphrase);
+        if (!IsProtected) return this;
+        var keys = new Dictionary<long, PgpPrivateKey>();
+        foreach (var sk in Ring.GetSecretKeys())
+        {
+            if (sk.IsPrivateKeyEmpty) continue;
+            keys[sk.KeyId] = Extract(sk, passphrase) ?? throw new BadPassphraseException($"The passphrase does not unlock key {Hex.KeyId(sk.KeyId)} of {Fingerprint}.");
+        }
+        return new SecretKey(Ring, keys, passphrase);
+    }
+
+    /// <summary>Tries to unlock the key with a passphrase.</summary>
+    /// <param name="passphrase">The passphrase.</param>
+    /// <param name="unlockedKey">The unlocked copy when it worked.</param>
+    /// <returns>True when the passphrase unlocked the key.</returns>
+    public bool TryUnlock(string passphrase, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SecretKey? unlockedKey)
+    {
+        try
+        {
+            unlockedKey = Unlock(passphrase);
+            return true;
+        }
+        catch (BadPassphraseException)
+        {
+            unlockedKey = null;
+            return false;
+        }
+    }
+
+    /// <summary>Returns a copy protected by a new passphrase, or unprotected when it is null or empty.</summary>
+    /// <param name="newPassphrase">The new passphrase; null or empty removes protection.</param>
+    /// <returns>The re-protected key (locked when a passphrase was set).</returns>
+    /// <exception cref="KeyNotUsableException">This key is protected and was not unlocked.</exception>
+    public SecretKey ChangePassphrase(string? newPassphrase)
+    {
+        if (!IsUnlocked) throw new KeyNotUsableException($"Key {Fingerprint} is locked: unlock it before changing its passphrase.");
+        return Guard.Run(() =>
+        {
+            var clear = Unprotected();
+            if (string.IsNullOrEmpty(newPassphrase)) return new SecretKey(clear);
+            return new SecretKey(SecretKeyProtection.Protect(clear, newPassphrase, Randomness.Secure));
+        }, "Changing the passphrase");
+    }
+
+    /// <summary>Parses exactly one secret key from armored text.</summary>
+    /// <param name="armored">ASCII-armored secret key.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="MalformedDataException">The text holds no secret key, or more than one.</exception>
+    public static SecretKey Parse(string armored)
+    {
+        ArgumentNullException.ThrowIfNull(armored);
+        return Single(ParseAll(Encoding.UTF8.GetBytes(armored)));
+    }
+
+    /// <summary>Parses exactly one secret key from armored or binary data.</summary>
+    /// <param name="data">The data.</param>
+    /// <returns>The key.</returns>
+    public static SecretKey Parse(ReadOnlySpan<byte> data) => Single(ParseAll(data));
+
+    /// <summary>Reads exactly one secret key from a stream.</summary>
+    /// <param name="input">The stream; read to its end, left open.</param>
+    /// <returns>The key.</returns>
+    public static SecretKey Load(Stream input) => Single(LoadAll(input));
+
+    /// <summary>Parses every secret key in armored text.</summary>
+    /// <param name="armored">The text.</param>
+    /// <returns>The keys.</returns>
+    /// <exception cref="MalformedDataException">The data is malformed or holds a certificate without secret material.</exception>
+    public static IReadOnlyList<SecretKey> ParseAll(string armored)
+    {
+        ArgumentNullException.ThrowIfNull(armored);
+        return ParseAll(Encoding.UTF8.GetBytes(armored));
+    }
+
+    /// <summary>Parses every secret key in armored or binary data.</summary>
+    /// <param name="data">The data.</param>
+    /// <returns>The keys.</returns>
+    /// <exception cref="MalformedDataException">The data is malformed or holds a certificate without secret material.</exception>
+    public static IReadOnlyList<SecretKey> ParseAll(ReadOnlySpan<byte> data)
+    {
+        var rings = KeyRings.Read(data.ToArray(), "Reading secret keys");
+        var result = new List<SecretKey>();
+        foreach (var r in rings)
+        {
+            result.Add(r.Secret ?? throw new MalformedDataException($"Certificate {r.Certificate.Fingerprint} has no secret key material."));
+        }
+        return result;
+    }
+
+    /// <summary>Reads every secret key from a stream.</summary>
+    /// <param name="input">The stream; read to its end, left open.</param>
+    /// <returns>The keys.</returns>
+    public static IReadOnlyList<SecretKey> LoadAll(Stream input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Guard.Run(() => ParseAll(PgpInput.ReadAllBounded(input)), "Reading secret keys");
+    }
+
+    /// <summary>The secret key in binary OpenPGP form (protected as it is).</summary>
+    /// <returns>The packets.</returns>
+    public byte[] Export() => Ring.GetEncoded();
+
+    /// <summary>The secret key as ASCII armor (<c>PGP PRIVATE KEY BLOCK</c>).</summary>
+    /// <returns>The armored text.</returns>
+    public string ExportArmored() => ArmorWriter.ToArmoredString(Export(), ArmorKind.PrivateKey);
+
+    /// <summary>Writes the secret key to a stream.</summary>
+    /// <param name="output">The stream; left open.</param>
+    /// <param name="armor">Write ASCII armor rather than binary.</param>
+    public void Export(Stream output, bool armor = true)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        output.Write(armor ? Encoding.ASCII.GetBytes(ExportArmored()) : Export());
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Certificate.ToString();
+
+    /// <summary>The private key for <paramref name="keyId"/>, unlocking with the given passphrases when needed.</summary>
+    /// <returns>The key, or null when this ring has no secret material for that key ID.</returns>
+    /// <exception cref="KeyNotUsableException">The key is protected and no passphrase unlocks it.</exception>
+    internal PgpPrivateKey? GetPrivateKey(long keyId, IEnumerable<string>? passphrases)
+    {
+        if (unlocked is not null && unlocked.TryGetValue(keyId, out var cached)) return cached;
+        var sk = Ring.GetSecretKey(keyId);
+        if (sk is null || sk.IsPrivateKeyEmpty) return null;
+        if (sk.S2kUsage == 0) return Guard.Run(() => sk.ExtractPrivateKey(Array.Empty<char>()), "Reading a secret key");
+        foreach (var p in passphrases ?? Array.Empty<string>())
+        {
+            var key = Extract(sk, p);
+            if (key is not null) return key;
+        }
+        throw new KeyNotUsableException($"Key {Hex.KeyId(keyId)} of {Fingerprint} is protected by a passphrase; unlock it or supply the passphrase.");
+    }
+
+    private PgpSecretKeyRing Unprotected()
+    {
+        if (!IsProtected) return Ring;
+        var ring = Ring;
+        var old = (unlockPassphrase ?? string.Empty).ToCharArray();
+        try
+        {
+            foreach (var sk in Ring.GetSecretKeys())
+            {
+                if (sk.IsPrivateKeyEmpty || sk.S2kUsage == 0) continue;
+                var clear = PgpSecretKey.CopyWithNewPasswordUtf8(sk, old, Array.Empty<char>(), SymmetricKeyAlgorithmTag.Null, Randomness.Secure);
+                ring = PgpSecretKeyRing.InsertSecretKey(ring, clear);
+            }
+        }
+        finally
+        {
+            Array.Clear(old);
+        }
+        return ring;
+    }
+
+    private static PgpPrivateKey? Extract(PgpSecretKey sk, string passphrase)
+    {
+        try
+        {
+            return sk.ExtractPrivateKeyUtf8(passphrase.ToCharArray());
+        }
+        catch (PgpException)
+        {
+            return null;
+        }
+        catch (Org.BouncyCastle.Crypto.InvalidCipherTextException)
+        {
+            return null;
+        }
+    }
+
+    private static SecretKey Single(IReadOnlyList<SecretKey> all) => all.Count switch
+    {
+        1 => all[0],
+        0 => throw new MalformedDataException("The input holds no secret key."),
+        _ => throw new MalformedDataException($"The input holds {all.Count} secret keys where one was expected; use ParseAll."),
+    };
+}

@@ -1,0 +1,199 @@
+namespace CryptoMail.Core;
+
+/// <summary>The symmetric cipher of an encrypted message.</summary>
+public enum SymmetricCipher
+{
+    /// <summary>AES with a 128-bit key.</summary>
+    Aes128 = 7,
+    /// <summary>AES with a 192-bit key.</summary>
+    Aes192 = 8,
+    /// <summary>AES with a 256-bit key (the default).</summary>
+    Aes256 = 9,
+}
+
+/// <summary>A hash algorithm for signatures.</summary>
+public enum HashAlgorithm
+{
+    /// <summary>SHA-256 (the default for data signatures).</summary>
+    Sha256 = 8,
+    /// <summary>SHA-384.</summary>
+    Sha384 = 9,
+    /// <summary>SHA-512.</summary>
+    Sha512 = 10,
+}
+
+/// <summary>Compression of the plaintext before encryption.</summary>
+public enum Compression
+{
+    /// <summary>No compression (the default: most attachments are compressed already, and compression leaks length).</summary>
+    None = 0,
+    /// <summary>ZIP (raw DEFLATE).</summary>
+    Zip = 1,
+    /// <summary>ZLIB.</summary>
+    Zlib = 2,
+    /// <summary>BZip2.</summary>
+    BZip2 = 3,
+}
+
+/// <summary>How the literal data packet describes its content.</summary>
+public enum LiteralFormat
+{
+    /// <summary><c>b</c>: bytes, returned unchanged.</summary>
+    Binary,
+    /// <summary><c>t</c>: text.</summary>
+    Text,
+    /// <summary><c>u</c>: UTF-8 text.</summary>
+    Utf8,
+}
+
+/// <summary>Limits applied when reading untrusted messages. Exceeding one gives a <see cref="LimitExceededException"/>.</summary>
+public sealed class ReadLimits
+{
+    /// <summary>The defaults.</summary>
+    public static ReadLimits Default { get; } = new();
+
+    /// <summary>The most plaintext that compressed data may expand to. Default 4 GiB.</summary>
+    public long MaxDecompressedBytes { get; init; } = 4L << 30;
+
+    /// <summary>The largest expansion ratio of compressed data once it exceeds 1 MiB. Default 1000.</summary>
+    public int MaxCompressionRatio { get; init; } = 1000;
+
+    /// <summary>The deepest nesting of compressed or signed layers. Default 8.</summary>
+    public int MaxNestingDepth { get; init; } = 8;
+
+    /// <summary>The most recipient (PKESK/SKESK) packets examined. Default 64.</summary>
+    public int MaxRecipients { get; init; } = 64;
+}
+
+/// <summary>Options for encrypting (and optionally signing) a message.</summary>
+public sealed class EncryptOptions
+{
+    /// <summary>Recipients' certificates. Every alive encryption subkey of each is used.</summary>
+    public IList<Certificate> Recipients { get; } = new List<Certificate>();
+
+    /// <summary>Passwords that may also decrypt the message (SKESK).</summary>
+    public IList<string> Passwords { get; } = new List<string>();
+
+    /// <summary>Keys to sign with, inside the encryption (one-pass signatures).</summary>
+    public IList<SecretKey> Signers { get; } = new List<SecretKey>();
+
+    /// <summary>Passphrases tried for protected signer keys.</summary>
+    public IList<string> SignerPassphrases { get; } = new List<string>();
+
+    /// <summary>Write ASCII armor (<c>PGP MESSAGE</c>) rather than binary. Default false.</summary>
+    public bool Armor { get; init; }
+
+    /// <summary>The cipher. Default AES-256.</summary>
+    public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
+
+    /// <summary>The hash for signatures. Default SHA-256.</summary>
+    public HashAlgorithm SignatureHash { get; init; } = HashAlgorithm.Sha256;
+
+    /// <summary>Signatures over bytes or over canonical text. Default binary.</summary>
+    public SignatureMode SignatureMode { get; init; } = SignatureMode.Binary;
+
+    /// <summary>Compression; default none.</summary>
+    public Compression Compression { get; init; } = Compression.None;
+
+    /// <summary>The literal data format. Default binary (the bytes come back unchanged).</summary>
+    public LiteralFormat Format { get; init; } = LiteralFormat.Binary;
+
+    /// <summary>The file name recorded in the literal data packet; default empty.</summary>
+    public string FileName { get; init; } = string.Empty;
+
+    /// <summary>The time at which recipient keys must be alive and signatures are dated; default now.</summary>
+    public DateTimeOffset? Time { get; init; }
+
+    /// <summary>Receives the number of plaintext bytes processed so far.</summary>
+    public IProgress<long>? Progress { get; init; }
+}
+
+/// <summary>Options for decrypting (and verifying) a message.</summary>
+public sealed class DecryptOptions
+{
+    /// <summary>Secret keys that may decrypt the message.</summary>
+    public IList<SecretKey> Keys { get; } = new List<SecretKey>();
+
+    /// <summary>Passphrases tried for protected keys in <see cref="Keys"/>.</summary>
+    public IList<string> KeyPassphrases { get; } = new List<string>();
+
+    /// <summary>Passwords for password-encrypted messages (SKESK).</summary>
+    public IList<string> Passwords { get; } = new List<string>();
+
+    /// <summary>Certificates whose signatures are checked.</summary>
+    public IList<Certificate> Verifiers { get; } = new List<Certificate>();
+
+    /// <summary>Require at least one good signature: otherwise throw <see cref="SignatureRequiredException"/> and release nothing.</summary>
+    public bool RequireValidSignature { get; init; }
+
+    /// <summary>Signatures made before this time are reported as <see cref="SignatureStatus.OutOfWindow"/>.</summary>
+    public DateTimeOffset? SignatureNotBefore { get; init; }
+
+    /// <summary>Signatures made after this time are reported as <see cref="SignatureStatus.OutOfWindow"/>. Default: none.</summary>
+    public DateTimeOffset? SignatureNotAfter { get; init; }
+
+    /// <summary>Plaintext of integrity-protected data is held back until its integrity is checked. Up to this many
+    /// bytes are held in memory; beyond it they are spooled to a temporary file encrypted under a one-time key.
+    /// Default 32 MiB.</summary>
+    public long HoldBackMemoryBytes { get; init; } = 32L << 20;
+
+    /// <summary>Write plaintext to the output as it is decrypted, before the integrity check. Unsafe: on failure the
+    /// output holds unauthenticated data (the exception still says so). Default false.</summary>
+    public bool ReleaseUnverifiedPlaintext { get; init; }
+
+    /// <summary>Also accept input that is not encrypted (a signed or literal message). Default false.</summary>
+    public bool AllowUnencrypted { get; init; }
+
+    /// <summary>Limits for untrusted input.</summary>
+    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+
+    /// <summary>Receives the number of plaintext bytes produced so far.</summary>
+    public IProgress<long>? Progress { get; init; }
+}
+
+/// <summary>Options for signing data.</summary>
+public sealed class SignOptions
+{
+    /// <summary>Keys to sign with (at least one).</summary>
+    public IList<SecretKey> Signers { get; } = new List<SecretKey>();
+
+    /// <summary>Passphrases tried for protected signer keys.</summary>
+    public IList<string> SignerPassphrases { get; } = new List<string>();
+
+    /// <summary>Binary or text signature. Default binary.</summary>
+    public SignatureMode Mode { get; init; } = SignatureMode.Binary;
+
+    /// <summary>The hash. Default SHA-256.</summary>
+    public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+
+    /// <summary>Write ASCII armor. Default true for detached signatures.</summary>
+    public bool Armor { get; init; } = true;
+
+    /// <summary>The signature time; default now.</summary>
+    public DateTimeOffset? Time { get; init; }
+
+    /// <summary>Receives the number of bytes signed so far.</summary>
+    public IProgress<long>? Progress { get; init; }
+}
+
+/// <summary>Options for verifying signatures.</summary>
+public sealed class VerifyOptions
+{
+    /// <summary>Certificates whose signatures are checked.</summary>
+    public IList<Certificate> Verifiers { get; } = new List<Certificate>();
+
+    /// <summary>Signatures made before this time are reported as out of window.</summary>
+    public DateTimeOffset? NotBefore { get; init; }
+
+    /// <summary>Signatures made after this time are reported as out of window.</summary>
+    public DateTimeOffset? NotAfter { get; init; }
+
+    /// <summary>Throw <see cref="SignatureRequiredException"/> unless a signature is good.</summary>
+    public bool RequireValidSignature { get; init; }
+
+    /// <summary>Limits for untrusted input.</summary>
+    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+
+    /// <summary>Receives the number of bytes processed so far.</summary>
+    public IProgress<long>? Progress { get; init; }
+}

@@ -1,0 +1,93 @@
+using MimeKit;
+
+namespace CryptoMail.Core;
+
+/// <summary>How much of a message a protection covers.</summary>
+public enum ProtectionCoverage
+{
+    /// <summary>Not at all.</summary>
+    None,
+    /// <summary>Only some parts: an encrypted or signed part sits beside unprotected parts, or deeper than the
+    /// message's own cryptographic envelope. Mail clients must not present the message as protected.</summary>
+    Partial,
+    /// <summary>The whole message body.</summary>
+    Full,
+}
+
+/// <summary>Options for PGP/MIME signing.</summary>
+public sealed class MimeSignOptions
+{
+    /// <summary>Passphrases tried for a protected signing key.</summary>
+    public IList<string> SignerPassphrases { get; } = new List<string>();
+
+    /// <summary>The hash. Default SHA-256 (<c>micalg=pgp-sha256</c>).</summary>
+    public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+}
+
+/// <summary>Options for PGP/MIME encryption.</summary>
+public sealed class MimeEncryptOptions
+{
+    /// <summary>Passphrases tried for a protected signing key.</summary>
+    public IList<string> SignerPassphrases { get; } = new List<string>();
+
+    /// <summary>The signature hash. Default SHA-256.</summary>
+    public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+
+    /// <summary>The cipher. Default AES-256.</summary>
+    public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
+
+    /// <summary>Also encrypt to the signer's own certificate, so the sender can read the sent copy. Default true.</summary>
+    public bool EncryptToSelf { get; init; } = true;
+}
+
+/// <summary>Options for opening an incoming message.</summary>
+public sealed class MimeOpenOptions
+{
+    /// <summary>Secret keys that may decrypt.</summary>
+    public IList<SecretKey> Keys { get; } = new List<SecretKey>();
+
+    /// <summary>Passphrases tried for protected keys.</summary>
+    public IList<string> KeyPassphrases { get; } = new List<string>();
+
+    /// <summary>Certificates whose signatures are checked.</summary>
+    public IList<Certificate> Verifiers { get; } = new List<Certificate>();
+
+    /// <summary>Limits for untrusted input.</summary>
+    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+
+    /// <summary>The deepest MIME nesting examined. Default 32.</summary>
+    public int MaxMimeDepth { get; init; } = 32;
+}
+
+/// <summary>A signature found in a message, with what it covers and whom it names.</summary>
+/// <param name="Verification">The cryptographic verdict.</param>
+/// <param name="Coverage">Whether it covers the whole message body or only a part.</param>
+/// <param name="SignerUserIds">The signer's bound user IDs (empty when the signer is unknown).</param>
+/// <param name="MatchesFrom">Whether a signer user ID carries the From address.</param>
+public sealed record MimeSignature(SignatureVerification Verification, ProtectionCoverage Coverage, IReadOnlyList<string> SignerUserIds, bool MatchesFrom);
+
+/// <summary>Headers carried inside the cryptographic payload (RFC 9788), when the message protects them.</summary>
+/// <param name="Subject">The protected Subject.</param>
+/// <param name="From">The protected From.</param>
+/// <param name="To">The protected To.</param>
+/// <param name="Cc">The protected Cc.</param>
+public sealed record ProtectedHeaders(string? Subject, string? From, string? To, string? Cc);
+
+/// <summary>An opened message and the report a mail client needs to present it honestly.</summary>
+/// <param name="Message">The message with encrypted parts replaced by their plaintext.</param>
+/// <param name="Encryption">How much of the message was encrypted.</param>
+/// <param name="Decrypted">Whether anything was decrypted.</param>
+/// <param name="IntegrityProtected">Whether every decrypted part was integrity protected (false when nothing was decrypted).</param>
+/// <param name="Signatures">Every signature found, with coverage and sender match.</param>
+/// <param name="ProtectedHeaders">Protected headers, or null when the message has none.</param>
+public sealed record OpenedMessage(
+    MimeMessage Message,
+    ProtectionCoverage Encryption,
+    bool Decrypted,
+    bool IntegrityProtected,
+    IReadOnlyList<MimeSignature> Signatures,
+    ProtectedHeaders? ProtectedHeaders)
+{
+    /// <summary>Whether the whole message is covered by at least one good signature matching From.</summary>
+    public bool IsFullySignedBySender => Signatures.Any(s => s.Verification.IsGood && s.Coverage == ProtectionCoverage.Full && s.MatchesFrom);
+}

@@ -1,0 +1,28 @@
+using CryptoMail.Core.Internal;
+
+namespace CryptoMail.Core;
+
+/// <summary>The entry point: key generation, streaming encryption, decryption, signing and verification, and
+/// PGP/MIME through <see cref="Mime"/>.</summary>
+/// <remarks>Stateless and thread-safe; one instance may serve a whole application.</remarks>
+public sealed partial class OpenPgp
+{
+    /// <summary>Creates an instance with the default settings.</summary>
+    public OpenPgp()
+    {
+        Mime = new PgpMime(this);
+    }
+
+    /// <summary>PGP/MIME (RFC 3156) operations on MimeKit messages.</summary>
+    public PgpMime Mime { get; }
+
+    /// <summary>Generates a new secret key.</summary>
+    /// <param name="userId">The primary user ID, e.g. <c>Alice &lt;alice@example.org&gt;</c>.</param>
+    /// <param name="options">Algorithms, expiry and passphrase; null for the defaults (Curve25519, no expiry, no passphrase).</param>
+    /// <returns>The new key. If a passphrase was given, it is returned locked.</returns>
+    public SecretKey GenerateKey(string userId, KeyGenerationOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(userId);
+        return Guard.Run(() => KeyGenerator.Generate(userId, options ?? new KeyGenerationOptions()), "Generating a key");
+    }
+}
