@@ -100,6 +100,7 @@ internal sealed class BouncyAeadCipher : IAeadCipher
 {
     private readonly BcAeadCipher cipher;
     private readonly KeyParameter key;
+    private bool initialized;
 
     public BouncyAeadCipher(AeadAlgorithm algorithm, ReadOnlySpan<byte> key)
     {
@@ -167,14 +168,15 @@ internal sealed class BouncyAeadCipher : IAeadCipher
 
     public void Dispose()
     {
-        // Resets the mode's internal state; BouncyCastle keeps no way to wipe its key schedule.
-        cipher.Reset();
+        // Clears the mode's buffers; BouncyCastle offers no way to wipe its key schedule.
+        if (initialized) cipher.Reset();
     }
 
     private void Init(bool forEncryption, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> associatedData)
     {
         // A fresh nonce array each time: BouncyCastle's GCM keeps the array it was given to refuse nonce reuse.
         cipher.Init(forEncryption, new AeadParameters(key, AeadSuite.TagSize * 8, nonce.ToArray()));
+        initialized = true;
         cipher.ProcessAadBytes(associatedData);
     }
 }
