@@ -27,10 +27,3 @@ internal static class ArmorCodec
     public static void Armor(Stream input, Stream output, ArmorKind? kind) => throw new NotImplementedException();
     public static void Dearmor(Stream input, Stream output) => throw new NotImplementedException();
 }
-
-internal static class PgpMimeEngine
-{
-    public static MimeMessage Sign(OpenPgp pgp, MimeMessage message, SecretKey signer, MimeSignOptions options, CancellationToken token) => throw new NotImplementedException();
-    public static MimeMessage Encrypt(OpenPgp pgp, MimeMessage message, SecretKey? signer, IEnumerable<Certificate> recipients, MimeEncryptOptions options, CancellationToken token) => throw new NotImplementedException();
-    public static OpenedMessage Open(OpenPgp pgp, MimeMessage message, MimeOpenOptions options, CancellationToken token) => throw new NotImplementedException();
-}
