@@ -16,14 +16,7 @@ internal static class PgpMimeParts
         signed.ContentType.Parameters["micalg"] = micalg;
         signed.Add(content);
 
-        var signature = new MimePart("application", "pgp-signature")
-        {
-            Content = new MimeContent(new MemoryStream(armoredSignature, writable: false)),
-            ContentTransferEncoding = ContentEncoding.SevenBit,
-            ContentDescription = "OpenPGP digital signature",
-            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = "signature.asc" },
-        };
-        signature.ContentType.Name = "signature.asc";
+        var signature = AsciiPart("application", "pgp-signature", armoredSignature, "OpenPGP digital signature", ContentDisposition.Attachment, "signature.asc");
         signed.Add(signature);
         return signed;
     }
@@ -34,24 +27,24 @@ internal static class PgpMimeParts
         var encrypted = new Multipart("encrypted");
         encrypted.ContentType.Parameters["protocol"] = EncryptionProtocol;
 
-        encrypted.Add(new MimePart("application", "pgp-encrypted")
-        {
-            Content = new MimeContent(new MemoryStream("Version: 1\r\n"u8.ToArray(), writable: false)),
-            ContentTransferEncoding = ContentEncoding.SevenBit,
-            ContentDescription = "PGP/MIME version identification",
-        });
-
-        var data = new MimePart("application", "octet-stream")
-        {
-            Content = new MimeContent(new MemoryStream(armoredMessage, writable: false)),
-            ContentTransferEncoding = ContentEncoding.SevenBit,
-            ContentDescription = "OpenPGP encrypted message",
-            // Inline, as common clients write it, so that readers without PGP/MIME show the armor.
-            ContentDisposition = new ContentDisposition(ContentDisposition.Inline) { FileName = "encrypted.asc" },
-        };
-        data.ContentType.Name = "encrypted.asc";
-        encrypted.Add(data);
+        encrypted.Add(AsciiPart("application", "pgp-encrypted", "Version: 1\r\n"u8.ToArray(), "PGP/MIME version identification", null, null));
+        // Inline, as common clients write it, so that readers without PGP/MIME show the armor.
+        encrypted.Add(AsciiPart("application", "octet-stream", armoredMessage, "OpenPGP encrypted message", ContentDisposition.Inline, "encrypted.asc"));
         return encrypted;
+    }
+
+    /// <summary>A 7-bit leaf part holding ASCII <paramref name="content"/>, named <paramref name="fileName"/> when given.</summary>
+    private static MimePart AsciiPart(string type, string subtype, byte[] content, string description, string? disposition, string? fileName)
+    {
+        var part = new MimePart(type, subtype)
+        {
+            Content = new MimeContent(new MemoryStream(content, writable: false)),
+            ContentTransferEncoding = ContentEncoding.SevenBit,
+            ContentDescription = description,
+        };
+        if (disposition is not null) part.ContentDisposition = new ContentDisposition(disposition) { FileName = fileName };
+        if (fileName is not null) part.ContentType.Name = fileName;
+        return part;
     }
 
     /// <summary>A new message with <paramref name="original"/>'s headers (except its body's Content-* headers) and
