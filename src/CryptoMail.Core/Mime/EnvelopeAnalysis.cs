@@ -129,7 +129,9 @@ internal sealed class EnvelopeAnalysis
         var (content, signaturePart) = PgpMimeParts.SignedParts(signed);
         // RFC 3156 section 5: the signature covers the first part's headers and body, canonical CRLF, up to (not
         // including) the CRLF before the boundary. A parsed entity keeps its raw headers and encoded content, so
-        // writing it with CRLF line endings gives back those bytes.
+        // writing it with CRLF line endings gives back those bytes. Known gap: a part whose unencoded content mixes
+        // LF and CRLF is written with all CRLF, so a sender that signed the mixed bytes as sent verifies as Bad
+        // (MimeKit handles that case through an internal format option that is not public).
         var data = MimeCanonicalizer.ToCanonicalBytes(content, token);
         var signature = PgpMimeParts.Decode(signaturePart, token);
 

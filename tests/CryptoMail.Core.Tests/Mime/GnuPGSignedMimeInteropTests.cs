@@ -45,7 +45,12 @@ public class GnuPGSignedMimeInteropTests
     }
 
     [GnuPGFact]
-    public void We_verify_a_multipart_signed_whose_signature_gpg_made()
+    public void We_verify_a_multipart_signed_whose_binary_signature_gpg_made() => VerifyGpgMadeSignature(textMode: false);
+
+    [GnuPGFact]
+    public void We_verify_a_multipart_signed_whose_text_mode_signature_gpg_made() => VerifyGpgMadeSignature(textMode: true);
+
+    private void VerifyGpgMadeSignature(bool textMode)
     {
         using var gpg = new GnuPG();
         gpg.Run(null, "--passphrase", "", "--quick-generate-key", "Alice <alice@example.org>", "ed25519", "sign", "never").EnsureSuccess("generate");
@@ -53,7 +58,10 @@ public class GnuPGSignedMimeInteropTests
         const string boundary = "=-=gpg-made=-=";
         var part = "Content-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\nSigned by GnuPG.\r\n";
         File.WriteAllText(gpg.PathOf("part.txt"), part, Encoding.ASCII);
-        var signature = gpg.Run(null, "--armor", "--digest-algo", "SHA256", "--detach-sign", "--output", "-", gpg.PathOf("part.txt")).EnsureSuccess("sign").Stdout;
+        var signArgs = new List<string> { "--armor", "--digest-algo", "SHA256", "--detach-sign", "--output", "-" };
+        if (textMode) signArgs.Add("--textmode");
+        signArgs.Add(gpg.PathOf("part.txt"));
+        var signature = gpg.Run(null, signArgs.ToArray()).EnsureSuccess("sign").Stdout;
         var wire = "From: Alice <alice@example.org>\r\nTo: Bob <bob@example.org>\r\nSubject: gpg\r\nMIME-Version: 1.0\r\n"
             + $"Content-Type: multipart/signed; micalg=pgp-sha256; protocol=\"application/pgp-signature\"; boundary=\"{boundary}\"\r\n\r\n"
             + $"--{boundary}\r\n{part}\r\n--{boundary}\r\nContent-Type: application/pgp-signature; name=\"signature.asc\"\r\n\r\n"
@@ -64,5 +72,6 @@ public class GnuPGSignedMimeInteropTests
         var opened = pgp.Mime.Open(Parse(Encoding.ASCII.GetBytes(wire)), options);
 
         Assert.True(opened.IsFullySignedBySender, string.Join("; ", opened.Signatures.Select(s => s.Verification.Reason)));
+        Assert.Equal(textMode ? SignatureMode.Text : SignatureMode.Binary, opened.Signatures[0].Verification.Mode);
     }
 }
