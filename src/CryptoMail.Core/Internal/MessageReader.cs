@@ -15,6 +15,8 @@ internal static class MessageReader
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
+        Check.NoNulls(options.Keys, nameof(options.Keys));
+        Check.NoNulls(options.Verifiers, nameof(options.Verifiers));
         return Guard.Run(() =>
         {
             var source = new IoBridge(input, async, token);
@@ -215,6 +217,7 @@ internal static class MessageReader
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(options);
+        Check.NoNulls(options.Verifiers, nameof(options.Verifiers));
         return Guard.Run(() =>
         {
             var sigBytes = PgpInput.ReadAllBounded(new IoBridge(signature, async, token), MaxSignatureBytes);
@@ -259,6 +262,7 @@ internal static class MessageReader
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
+        Check.NoNulls(options.Verifiers, nameof(options.Verifiers));
         return Guard.Run(() =>
         {
             var source = new IoBridge(input, async, token);
