@@ -45,7 +45,7 @@ internal sealed class ToolApp
         }
         if (parse.Action is HelpAction || parse.Errors.Count == 0)
         {
-            if (parse.Errors.Count == 0 && parse.CommandResult.Command.Action is null)
+            if (parse.Action is not HelpAction && parse.CommandResult.Command.Action is null)
             {
                 return MissingSubcommand(parse, invocation);
             }
@@ -72,7 +72,7 @@ internal sealed class ToolApp
         var command = parse.CommandResult.Command;
         bool inSop = IsUnder(parse.CommandResult, sop);
         // "sop frobnicate": the subcommand is not known.
-        if (command == sop && parse.UnmatchedTokens.Count > 0) return SopExit.UnsupportedSubcommand;
+        if (command == sop) return SopExit.UnsupportedSubcommand;
         if (command == root && parse.UnmatchedTokens.Count > 0) return SopExit.UnsupportedSubcommand;
         if (parse.UnmatchedTokens.Any(t => t.StartsWith('-'))) return SopExit.UnsupportedOption;
         if (parse.Errors.Any(e => e.SymbolResult is OptionResult or ArgumentResult)) return SopExit.MissingArg;
