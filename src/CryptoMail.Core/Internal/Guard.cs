@@ -35,7 +35,7 @@ internal static class Guard
         {
             case CryptoMailException:
             case OperationCanceledException:
-            case ArgumentException when e.TargetSite?.DeclaringType?.Namespace?.StartsWith("Org.BouncyCastle", StringComparison.Ordinal) != true:
+            case ArgumentException when e.TargetSite?.DeclaringType?.Namespace?.StartsWith("CryptoMail", StringComparison.Ordinal) == true:
             case OutOfMemoryException:
                 return null;
             case CallerStreamException:
