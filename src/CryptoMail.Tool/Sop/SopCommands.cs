@@ -215,17 +215,18 @@ internal sealed partial class SopCommands
 
     private List<Certificate> LoadCertificates(IEnumerable<string> names) => context.LoadCertificates(names);
 
-    /// <summary>Passwords to try when consuming: each as given, then with trailing whitespace removed
-    /// (a password file often ends in a newline).</summary>
+    /// <summary>Passwords to try when consuming: each with trailing whitespace removed (a password file usually
+    /// ends in a newline) and as given. The trimmed form goes first: CryptoMail.Core currently gets only one
+    /// attempt at a password-encrypted message, so the likelier form must lead.</summary>
     private List<string> ConsumedPasswords(IEnumerable<string> names)
     {
         var result = new List<string>();
         foreach (var name in names)
         {
             var password = context.ReadPassword(name);
-            if (!result.Contains(password)) result.Add(password);
             var trimmed = password.TrimEnd();
             if (trimmed.Length > 0 && !result.Contains(trimmed)) result.Add(trimmed);
+            if (!result.Contains(password)) result.Add(password);
         }
         return result;
     }
