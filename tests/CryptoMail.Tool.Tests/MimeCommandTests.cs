@@ -76,6 +76,7 @@ public sealed class MimeCommandTests : IDisposable
         Assert.Equal("partial", signatures[1].GetProperty("coverage").GetString());
         Assert.Equal("Secret subject", report.GetProperty("protectedHeaders").GetProperty("subject").GetString());
         Assert.Equal(JsonValueKind.Null, report.GetProperty("error").ValueKind);
+        Assert.Contains("\"Alice <alice@example.org>\"", Encoding.UTF8.GetString(output.ToArray()));
     }
 
     [Fact]

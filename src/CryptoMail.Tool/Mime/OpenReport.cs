@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using CryptoMail.Core;
 
@@ -12,14 +13,15 @@ namespace CryptoMail.Tool;
 ///  "protectedHeaders": {"subject", "from", "to"} or null,
 ///  "error": {"code": "no-key|integrity|malformed|policy|limit|bad-passphrase", "message": "..."} or null}
 /// </code>
-/// Fingerprints are null when the signer's certificate was not supplied.</summary>
+/// Fingerprints are null when the signer's certificate was not supplied. The JSON is for programs and terminals,
+/// never embedded in HTML, so user IDs keep their angle brackets unescaped.</summary>
 internal static class OpenReport
 {
     public sealed record Failure(string Code, string Message);
 
     public static void Write(Stream output, OpenedMessage? opened, Failure? failure, ProtectionCoverage encryptionWhenFailed = ProtectionCoverage.None)
     {
-        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        using var json = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         json.WriteStartObject();
         json.WriteString("encryption", Coverage(opened?.Encryption ?? encryptionWhenFailed));
         json.WriteBoolean("decrypted", opened?.Decrypted ?? false);
