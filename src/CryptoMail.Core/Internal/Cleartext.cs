@@ -16,6 +16,7 @@ internal static class Cleartext
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;

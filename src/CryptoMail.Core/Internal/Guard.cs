@@ -58,3 +58,13 @@ internal static class Guard
         };
     }
 }
+
+/// <summary>Argument checks shared by the public entry points.</summary>
+internal static class Check
+{
+    public static void NoNulls<T>(IEnumerable<T?> items, string what)
+        where T : class
+    {
+        if (items.Any(i => i is null)) throw new ArgumentException($"{what} contains a null entry.", what);
+    }
+}

@@ -33,6 +33,8 @@ internal static class MessageWriter
             throw new ArgumentException("Give at least one recipient certificate or password.", nameof(options));
         if (options.Passwords.Any(string.IsNullOrEmpty))
             throw new ArgumentException("Passwords must not be empty.", nameof(options));
+        Check.NoNulls(options.Recipients, nameof(options.Recipients));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
 
         return Guard.Run(() =>
         {
@@ -44,7 +46,8 @@ internal static class MessageWriter
                 if (keys.Count == 0)
                     throw new KeyNotUsableException($"Certificate {cert} has no key that can encrypt at {time:u} (expired, revoked, or no encryption subkey).");
                 foreach (var k in keys)
-                    recipients.Add((cert.Validated.ByKeyId[Certificate.KeyIdOf(k)], new RecipientKey(k.Fingerprint, cert.Fingerprint)));
+                    if (!recipients.Any(r => r.Info.KeyFingerprint == k.Fingerprint))
+                        recipients.Add((cert.Validated.ByKeyId[Certificate.KeyIdOf(k)], new RecipientKey(k.Fingerprint, cert.Fingerprint)));
             }
             var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.SignatureHash, options.SignatureMode, time);
 
@@ -75,6 +78,7 @@ internal static class MessageWriter
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;
@@ -97,6 +101,7 @@ internal static class MessageWriter
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;
