@@ -175,8 +175,8 @@ internal sealed partial class SopCommands
 
     private Command DecryptCommand()
     {
-        var sessionKeyOut = Opt.Value("--session-key-out", "Not supported yet.", "SESSIONKEY");
-        var withSessionKey = Opt.Repeated("--with-session-key", "Not supported yet.", "SESSIONKEY");
+        var sessionKeyOut = Opt.Value("--session-key-out", "Write the session key here (ALGORITHM:HEXKEY).", "SESSIONKEY");
+        var withSessionKey = Opt.Repeated("--with-session-key", "A session key that may decrypt (repeatable).", "SESSIONKEY");
         var passwords = Opt.Repeated("--with-password", "A password that may decrypt (repeatable).", "PASSWORD");
         var keyPasswords = Opt.Repeated("--with-key-password", "A password for protected secret keys (repeatable).", "PASSWORD");
         var verificationsOut = Opt.Value("--verifications-out", "Write a line per good signature here.", "VERIFICATIONS");
@@ -192,23 +192,34 @@ internal sealed partial class SopCommands
         };
         SetAction(command, Operation.Decrypt, parse =>
         {
-            if (parse.GetValue(sessionKeyOut) is not null || parse.All(withSessionKey).Length > 0)
-            {
-                throw new ToolException(SopExit.UnsupportedOption, "--session-key-out and --with-session-key are not supported yet (CryptoMail.Core does not expose session keys).");
-            }
             var verificationsFile = parse.GetValue(verificationsOut);
             context.CheckOutput(verificationsFile);
+            var sessionKeyFile = parse.GetValue(sessionKeyOut);
+            context.CheckOutput(sessionKeyFile);
             var keyFiles = parse.All(keys);
             var passwordFiles = parse.All(passwords);
-            if (keyFiles.Length == 0 && passwordFiles.Length == 0)
+            var sessionKeyFiles = parse.All(withSessionKey);
+            if (keyFiles.Length == 0 && passwordFiles.Length == 0 && sessionKeyFiles.Length == 0)
             {
-                throw new ToolException(SopExit.MissingArg, "decrypt needs secret keys or --with-password.");
+                throw new ToolException(SopExit.MissingArg, "decrypt needs secret keys, --with-password or --with-session-key.");
             }
             var options = new DecryptOptions
             {
                 SignatureNotBefore = ParseDate(parse.GetValue(notBefore), null),
                 SignatureNotAfter = ParseDate(parse.GetValue(notAfter), DateTimeOffset.UtcNow),
+                ExportSessionKey = sessionKeyFile is not null,
             };
+            foreach (var file in sessionKeyFiles)
+            {
+                try
+                {
+                    options.SessionKeys.Add(SessionKey.Parse(Encoding.UTF8.GetString(context.ReadInput(file))));
+                }
+                catch (FormatException e)
+                {
+                    throw new ToolException(SopExit.BadData, $"{file}: {e.Message}", e);
+                }
+            }
             var keyPasswordList = ConsumedPasswords(parse.All(keyPasswords));
             bool someLocked = false;
             foreach (var key in LoadSecretKeys(keyFiles))
@@ -238,6 +249,11 @@ internal sealed partial class SopCommands
             if (verificationsFile is not null)
             {
                 context.WriteOutput(verificationsFile, Encoding.UTF8.GetBytes(VerificationText(result.Signatures.Where(s => s.IsGood))));
+            }
+            if (sessionKeyFile is not null && result.SessionKey is { } sk)
+            {
+                context.WriteOutput(sessionKeyFile, Encoding.ASCII.GetBytes(sk + "\n"));
+                sk.Clear();
             }
             return SopExit.Ok;
         });
