@@ -19,9 +19,7 @@ public sealed class ArgumentHandlingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("revoke-key")]
     [InlineData("update-key")]
-    [InlineData("merge-certs")]
     [InlineData("certify-userid")]
     [InlineData("validate-userid")]
     [InlineData("inline-detach")]

@@ -44,6 +44,8 @@ internal sealed partial class SopCommands
         sop.Subcommands.Add(DearmorCommand());
         sop.Subcommands.Add(InlineSignCommand());
         sop.Subcommands.Add(InlineVerifyCommand());
+        sop.Subcommands.Add(RevokeKeyCommand());
+        sop.Subcommands.Add(MergeCertsCommand());
         foreach (var (name, needs) in Unsupported)
         {
             sop.Subcommands.Add(UnsupportedCommand(name, needs));
@@ -55,9 +57,7 @@ internal sealed partial class SopCommands
     internal static readonly (string Name, string Needs)[] Unsupported =
     [
         ("inline-detach", "splitting an inline-signed message into data and signature packets"),
-        ("revoke-key", "revocation certificates"),
         ("update-key", "refreshing self-signatures and merging updates"),
-        ("merge-certs", "merging certificates"),
         ("certify-userid", "third-party certifications"),
         ("validate-userid", "certification (web of trust) validation"),
     ];
