@@ -299,4 +299,19 @@ public sealed partial class MessageSubcommandTests : IDisposable
         var run = tool.RunWithInput("-----BEGIN PGP MESSAGE-----\n\n!!!not base64!!!\n-----END PGP MESSAGE-----\n", "sop", "dearmor");
         Assert.Equal(41, run.ExitCode);
     }
+
+    [EngineFact]
+    public void Inline_detach_splits_a_message_into_data_and_signatures_that_verify()
+    {
+        foreach (var asValue in new[] { "binary", "clearsigned" })
+        {
+            var signed = tool.Ok(Text, "sop", "inline-sign", $"--as={asValue}", alice.Key);
+            var sigs = tool.PathOf("sigs-" + asValue);
+            var data = tool.Ok(signed, "sop", "inline-detach", $"--signatures-out={sigs}");
+            Assert.StartsWith("-----BEGIN PGP SIGNATURE-----", File.ReadAllText(sigs));
+            var verification = tool.Ok(data, "sop", "verify", sigs, alice.Cert);
+            Assert.Contains(PrimaryOf(alice.Cert), Encoding.UTF8.GetString(verification));
+        }
+        Assert.Equal(19, tool.RunWithInput(Text, "sop", "inline-detach").ExitCode);
+    }
 }

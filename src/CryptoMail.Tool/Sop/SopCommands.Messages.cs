@@ -345,4 +345,25 @@ internal sealed partial class SopCommands
         });
         return command;
     }
+
+    private Command InlineDetachCommand()
+    {
+        var noArmor = Opt.Flag("--no-armor", "Write the signatures as binary rather than ASCII armor.");
+        var signaturesOut = Opt.Value("--signatures-out", "Where to write the signatures (required).", "SIGNATURES");
+        var command = new Command("inline-detach", "Splits an inline-signed or cleartext-signed message on stdin into its data (stdout) and signatures.")
+        {
+            Options = { noArmor, signaturesOut },
+        };
+        SetAction(command, Operation.Verify, parse =>
+        {
+            var file = parse.GetValue(signaturesOut) ?? throw new ToolException(SopExit.MissingArg, "inline-detach needs --signatures-out.");
+            context.CheckOutput(file);
+            var signatures = new MemoryStream();
+            pgp.DetachSignatures(context.Stdin, context.Stdout, signatures, armor: !parse.GetValue(noArmor));
+            context.Stdout.Flush();
+            context.WriteOutput(file, signatures.ToArray());
+            return SopExit.Ok;
+        });
+        return command;
+    }
 }

@@ -44,6 +44,7 @@ internal sealed partial class SopCommands
         sop.Subcommands.Add(DearmorCommand());
         sop.Subcommands.Add(InlineSignCommand());
         sop.Subcommands.Add(InlineVerifyCommand());
+        sop.Subcommands.Add(InlineDetachCommand());
         sop.Subcommands.Add(RevokeKeyCommand());
         sop.Subcommands.Add(MergeCertsCommand());
         foreach (var (name, needs) in Unsupported)
@@ -56,7 +57,6 @@ internal sealed partial class SopCommands
     /// <summary>Subcommands this build cannot offer, with the library feature each one waits for.</summary>
     internal static readonly (string Name, string Needs)[] Unsupported =
     [
-        ("inline-detach", "splitting an inline-signed message into data and signature packets"),
         ("update-key", "refreshing self-signatures and merging updates"),
         ("certify-userid", "third-party certifications"),
         ("validate-userid", "certification (web of trust) validation"),
