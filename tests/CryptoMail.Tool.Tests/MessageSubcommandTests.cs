@@ -222,9 +222,12 @@ public sealed partial class MessageSubcommandTests : IDisposable
     }
 
     [Fact]
-    public void Encrypt_session_key_out_is_an_unsupported_option()
+    public void Encrypt_session_key_out_writes_the_key_that_decrypts_the_message()
     {
-        Assert.Equal(37, tool.RunWithInput(Text, "sop", "encrypt", $"--session-key-out={tool.PathOf("sk")}", bob.Cert).ExitCode);
+        var skPath = tool.PathOf("enc-sk");
+        var ct = tool.Ok(Text, "sop", "encrypt", $"--session-key-out={skPath}", bob.Cert);
+        Assert.Matches("^9:[0-9A-F]{64}\\n$", File.ReadAllText(skPath));
+        Assert.Equal(Text, tool.Ok(ct, "sop", "decrypt", $"--with-session-key={skPath}"));
     }
 
     [Fact]

@@ -114,7 +114,7 @@ internal sealed partial class SopCommands
         var signWith = Opt.Repeated("--sign-with", "Also sign with these secret keys (repeatable).", "KEYS");
         var keyPasswords = Opt.Repeated("--with-key-password", "A password for protected signing keys (repeatable).", "PASSWORD");
         var profile = Opt.Value("--profile", "The encryption profile (see list-profiles encrypt).", "PROFILE");
-        var sessionKeyOut = Opt.Value("--session-key-out", "Not supported yet.", "SESSIONKEY");
+        var sessionKeyOut = Opt.Value("--session-key-out", "Write the session key here (ALGORITHM:HEXKEY).", "SESSIONKEY");
         var certs = Opt.Rest("CERTS", "Recipients' certificates.");
         var command = new Command("encrypt", "Encrypts stdin to certificates and/or passwords.")
         {
@@ -123,10 +123,8 @@ internal sealed partial class SopCommands
         };
         SetAction(command, Operation.Encrypt, parse =>
         {
-            if (parse.GetValue(sessionKeyOut) is not null)
-            {
-                throw new ToolException(SopExit.UnsupportedOption, "--session-key-out is not supported yet (CryptoMail.Core does not expose session keys).");
-            }
+            var sessionKeyFile = parse.GetValue(sessionKeyOut);
+            context.CheckOutput(sessionKeyFile);
             ResolveProfile("encrypt", parse.GetValue(profile));
             var signatureMode = ParseAs(parse.GetValue(mode));
             var certFiles = parse.All(certs);
@@ -141,6 +139,7 @@ internal sealed partial class SopCommands
                 SignatureMode = signatureMode,
                 Format = signatureMode == SignatureMode.Text ? LiteralFormat.Utf8 : LiteralFormat.Binary,
                 Progress = null,
+                ExportSessionKey = sessionKeyFile is not null,
             };
             foreach (var cert in LoadCertificates(certFiles))
             {
@@ -153,7 +152,13 @@ internal sealed partial class SopCommands
             Stream input = signatureMode == SignatureMode.Text ? new Utf8CheckingStream(context.Stdin) : context.Stdin;
             using var progress = ProgressBar.For(context, "encrypting", context.Stdin);
             if (progress is not null) options = CopyWithProgress(options, progress);
-            pgp.Encrypt(input, context.Stdout, options);
+            var result = pgp.Encrypt(input, context.Stdout, options);
+            context.Stdout.Flush();
+            if (sessionKeyFile is not null && result.SessionKey is { } sk)
+            {
+                context.WriteOutput(sessionKeyFile, Encoding.ASCII.GetBytes(sk + "\n"));
+                sk.Clear();
+            }
             return SopExit.Ok;
         });
         return command;
@@ -163,7 +168,7 @@ internal sealed partial class SopCommands
     {
         var copy = new EncryptOptions
         {
-            Armor = o.Armor, SignatureMode = o.SignatureMode, Format = o.Format, Cipher = o.Cipher,
+            Armor = o.Armor, SignatureMode = o.SignatureMode, Format = o.Format, Cipher = o.Cipher, ExportSessionKey = o.ExportSessionKey,
             SignatureHash = o.SignatureHash, Compression = o.Compression, FileName = o.FileName, Time = o.Time, Progress = progress,
         };
         foreach (var r in o.Recipients) copy.Recipients.Add(r);

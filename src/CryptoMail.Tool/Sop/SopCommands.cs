@@ -113,7 +113,7 @@ internal sealed partial class SopCommands
             {
                 o.WriteLine("~" + SpecRevision);
                 o.WriteLine("Not implemented: " + string.Join(", ", Unsupported.Select(u => u.Name))
-                    + "; encrypt --session-key-out; the rfc9580 profile.");
+                    + "; the rfc9580 profile.");
             }
             else
             {
