@@ -19,12 +19,9 @@ public sealed class ArgumentHandlingTests : IDisposable
     }
 
     [Theory]
-    [InlineData("revoke-key")]
     [InlineData("update-key")]
-    [InlineData("merge-certs")]
     [InlineData("certify-userid")]
     [InlineData("validate-userid")]
-    [InlineData("inline-detach")]
     public void Subcommands_the_library_cannot_serve_yet_exit_69_whatever_their_arguments(string subcommand)
     {
         var run = tool.Run("sop", subcommand, "--some-option=x", "file");

@@ -66,4 +66,29 @@ public sealed class KeyStoreCommandTests : IDisposable
         tool.Run("key", "list", $"--store={Store}");
         Assert.Equal(61, tool.Run("key", "export", $"--store={Store}", "nobody@example.org").ExitCode);
     }
+
+    [Fact]
+    public void Revoke_stores_and_prints_the_revoked_certificate_and_lookup_then_finds_nothing_usable()
+    {
+        var fpr = tool.Run("key", "generate", $"--store={Store}", "Alice <alice@example.org>").Text.Trim();
+        var found = Certificate.Parse(tool.Ok([], "key", "lookup", $"--store={Store}", "ALICE@example.org"));
+        Assert.Equal(fpr, found.Fingerprint);
+
+        var run = tool.Run("key", "revoke", $"--store={Store}", "--reason=retired", "alice@example.org");
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(Certificate.Parse(run.Stdout).IsRevoked);
+        Assert.True(Certificate.Parse(File.ReadAllText(Path.Combine(Store, fpr + ".asc"))).IsRevoked);
+        Assert.Equal(61, tool.Run("key", "lookup", $"--store={Store}", "alice@example.org").ExitCode);
+        Assert.Equal(41, tool.Run("key", "lookup", $"--store={Store}", "not-an-address").ExitCode);
+    }
+
+    [Fact]
+    public void Importing_an_older_copy_keeps_the_revocation()
+    {
+        var fpr = tool.Run("key", "generate", $"--store={Store}", "Alice <alice@example.org>").Text.Trim();
+        var old = tool.Write("old.asc", tool.Ok([], "key", "export", $"--store={Store}", fpr));
+        tool.Ok([], "key", "revoke", $"--store={Store}", fpr);
+        Assert.Equal(0, tool.Run("key", "import", $"--store={Store}", old).ExitCode);
+        Assert.True(Certificate.Parse(File.ReadAllText(Path.Combine(Store, fpr + ".asc"))).IsRevoked);
+    }
 }

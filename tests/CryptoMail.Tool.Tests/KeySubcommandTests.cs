@@ -133,4 +133,32 @@ public sealed class KeySubcommandTests : IDisposable
         Assert.Equal(67, run.ExitCode);
         Assert.Empty(run.Stdout);
     }
+
+    [Fact]
+    public void Revoke_key_writes_a_revoked_certificate_and_needs_the_password_of_a_locked_key()
+    {
+        var key = tool.Ok([], "sop", "generate-key", "Rev <rev@example.org>");
+        var revoked = Certificate.Parse(tool.Ok(key, "sop", "revoke-key"));
+        Assert.True(revoked.IsRevoked);
+        Assert.Equal(SecretKey.Parse(key).Fingerprint, revoked.Fingerprint);
+
+        var pw = tool.Write("pw", "secret");
+        var locked = tool.Ok([], "sop", "generate-key", $"--with-key-password={pw}", "Loc <loc@example.org>");
+        Assert.Equal(67, tool.RunWithInput(locked, "sop", "revoke-key").ExitCode);
+        Assert.True(Certificate.Parse(tool.Ok(locked, "sop", "revoke-key", $"--with-key-password={pw}")).IsRevoked);
+    }
+
+    [Fact]
+    public void Merge_certs_applies_updates_to_the_matching_certificates_only()
+    {
+        var key = tool.Ok([], "sop", "generate-key", "Mer <mer@example.org>");
+        var cert = tool.Ok(key, "sop", "extract-cert");
+        var revoked = tool.Write("revoked", tool.Ok(key, "sop", "revoke-key"));
+        var other = tool.Ok(tool.Ok([], "sop", "generate-key", "Oth <oth@example.org>"), "sop", "extract-cert");
+
+        var merged = Certificate.ParseAll(tool.Ok(cert.Concat(other).ToArray(), "sop", "merge-certs", revoked));
+        Assert.Equal(2, merged.Count);
+        Assert.True(merged[0].IsRevoked);
+        Assert.False(merged[1].IsRevoked);
+    }
 }

@@ -205,11 +205,38 @@ public sealed partial class MessageSubcommandTests : IDisposable
     }
 
     [Fact]
-    public void Session_key_options_are_unsupported_options()
+    public void Decrypt_writes_the_session_key_and_decrypts_with_it_alone()
     {
-        Assert.Equal(37, tool.RunWithInput(Text, "sop", "decrypt", $"--session-key-out={tool.PathOf("sk")}", bob.Key).ExitCode);
-        Assert.Equal(37, tool.RunWithInput(Text, "sop", "decrypt", "--with-session-key=@ENV:SK", bob.Key).ExitCode);
-        Assert.Equal(37, tool.RunWithInput(Text, "sop", "encrypt", $"--session-key-out={tool.PathOf("sk")}", bob.Cert).ExitCode);
+        var ct = tool.Write("ct", tool.Ok(Text, "sop", "encrypt", bob.Cert));
+        var skPath = tool.PathOf("sk");
+        var plain = tool.Ok(File.ReadAllBytes(ct), "sop", "decrypt", $"--session-key-out={skPath}", bob.Key);
+        Assert.Equal(Text, plain);
+        var sk = File.ReadAllText(skPath);
+        Assert.Matches("^9:[0-9A-F]{64}\n$", sk);
+
+        Assert.Equal(Text, tool.Ok(File.ReadAllBytes(ct), "sop", "decrypt", $"--with-session-key={skPath}"));
+        var wrong = tool.Write("wrong-sk", "9:" + new string('0', 64));
+        Assert.Equal(29, tool.RunWithInput(File.ReadAllBytes(ct), "sop", "decrypt", $"--with-session-key={wrong}").ExitCode);
+        var garbage = tool.Write("garbage-sk", "not a session key");
+        Assert.Equal(41, tool.RunWithInput(File.ReadAllBytes(ct), "sop", "decrypt", $"--with-session-key={garbage}").ExitCode);
+    }
+
+    [Fact]
+    public void Encrypt_session_key_out_writes_the_key_that_decrypts_the_message()
+    {
+        var skPath = tool.PathOf("enc-sk");
+        var ct = tool.Ok(Text, "sop", "encrypt", $"--session-key-out={skPath}", bob.Cert);
+        Assert.Matches("^9:[0-9A-F]{64}\\n$", File.ReadAllText(skPath));
+        Assert.Equal(Text, tool.Ok(ct, "sop", "decrypt", $"--with-session-key={skPath}"));
+    }
+
+    [Fact]
+    public void Decrypt_tries_every_password()
+    {
+        var p1 = tool.Write("p1", "correct horse");
+        var p2 = tool.Write("p2", "wrong");
+        var ct = tool.Ok(Text, "sop", "encrypt", $"--with-password={p1}");
+        Assert.Equal(Text, tool.Ok(ct, "sop", "decrypt", $"--with-password={p2}", $"--with-password={p1}"));
     }
 
     [Fact]
@@ -274,5 +301,20 @@ public sealed partial class MessageSubcommandTests : IDisposable
     {
         var run = tool.RunWithInput("-----BEGIN PGP MESSAGE-----\n\n!!!not base64!!!\n-----END PGP MESSAGE-----\n", "sop", "dearmor");
         Assert.Equal(41, run.ExitCode);
+    }
+
+    [EngineFact]
+    public void Inline_detach_splits_a_message_into_data_and_signatures_that_verify()
+    {
+        foreach (var asValue in new[] { "binary", "clearsigned" })
+        {
+            var signed = tool.Ok(Text, "sop", "inline-sign", $"--as={asValue}", alice.Key);
+            var sigs = tool.PathOf("sigs-" + asValue);
+            var data = tool.Ok(signed, "sop", "inline-detach", $"--signatures-out={sigs}");
+            Assert.StartsWith("-----BEGIN PGP SIGNATURE-----", File.ReadAllText(sigs));
+            var verification = tool.Ok(data, "sop", "verify", sigs, alice.Cert);
+            Assert.Contains(PrimaryOf(alice.Cert), Encoding.UTF8.GetString(verification));
+        }
+        Assert.Equal(19, tool.RunWithInput(Text, "sop", "inline-detach").ExitCode);
     }
 }

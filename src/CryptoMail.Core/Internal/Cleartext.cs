@@ -53,6 +53,45 @@ internal static class Cleartext
     public static Verified Verify(Stream raw, Stream sink, IEnumerable<Certificate> verifiers, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
         bool requireGood, long holdBack, CancellationToken token)
     {
+        using var held = new HoldBackBuffer(holdBack);
+        var (binary, length) = ReadFramework(raw, held, token);
+        var pending = new List<PendingSignature>();
+        var factory = new PgpObjectFactory(binary);
+        for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
+        {
+            if (obj is not PgpSignatureList list) throw new MalformedDataException("The cleartext signature block holds something other than signatures.");
+            for (int i = 0; i < list.Count; i++) pending.Add(SignatureChecker.ForSignature(list[i], verifiers));
+        }
+        if (pending.Count == 0) throw new MalformedDataException("The cleartext signature block holds no signature.");
+
+        // Hash the held text in canonical form, then judge.
+        var hasher = new CanonicalLineHasher(data => { foreach (var p in pending) p.Feed(data); });
+        using (var splitter = new LineSplitStream(hasher))
+        {
+            held.CopyTo(splitter, token);
+        }
+        var verdicts = pending.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter)).ToList();
+        MessageReader.RequireGood(requireGood, verdicts);
+        held.CopyTo(sink, token);
+        sink.Flush();
+        return new Verified(verdicts, length);
+    }
+
+    /// <summary>Splits a cleartext-signed message into its text (to <paramref name="sink"/>, without the line ending
+    /// that precedes the signature block, exactly as signed) and its signatures (binary).</summary>
+    public static byte[] Detach(Stream raw, Stream sink, CancellationToken token)
+    {
+        using var held = new HoldBackBuffer(32L << 20);
+        var (binary, length) = ReadFramework(raw, held, token);
+        // The line ending before the signature block is not part of the signed text.
+        held.CopyTo(sink, token, Math.Max(0, length - 1));
+        return binary;
+    }
+
+    /// <summary>Reads the framework: the text (un-dash-escaped, LF endings) into <paramref name="held"/>, and returns the
+    /// decoded signature block and the text length.</summary>
+    private static (byte[] Signatures, long Length) ReadFramework(Stream raw, HoldBackBuffer held, CancellationToken token)
+    {
         var lines = new LineReader(raw, MaxLine);
         byte[]? line;
         while ((line = lines.Next()) is not null && !IsMarker(line, "-----BEGIN PGP SIGNED MESSAGE-----")) { }
@@ -64,7 +103,6 @@ internal static class Cleartext
         }
         if (line is null) throw new MalformedDataException("The cleartext-signed message is truncated.");
 
-        using var held = new HoldBackBuffer(holdBack);
         long length = 0;
         bool sawSignature = false;
         while ((line = lines.Next()) is not null)
@@ -90,27 +128,7 @@ internal static class Cleartext
             if (armored.Length > (16 << 20)) throw new LimitExceededException("The cleartext signature block is too large.");
         }
         if (!sawEnd) throw new MalformedDataException("The cleartext signature block has no END line.");
-        var binary = PgpInput.Dearmor(armored.ToArray(), "Reading the cleartext signature");
-        var pending = new List<PendingSignature>();
-        var factory = new PgpObjectFactory(binary);
-        for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
-        {
-            if (obj is not PgpSignatureList list) throw new MalformedDataException("The cleartext signature block holds something other than signatures.");
-            for (int i = 0; i < list.Count; i++) pending.Add(SignatureChecker.ForSignature(list[i], verifiers));
-        }
-        if (pending.Count == 0) throw new MalformedDataException("The cleartext signature block holds no signature.");
-
-        // Hash the held text in canonical form, then judge.
-        var hasher = new CanonicalLineHasher(data => { foreach (var p in pending) p.Feed(data); });
-        using (var splitter = new LineSplitStream(hasher))
-        {
-            held.CopyTo(splitter, token);
-        }
-        var verdicts = pending.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter)).ToList();
-        MessageReader.RequireGood(requireGood, verdicts);
-        held.CopyTo(sink, token);
-        sink.Flush();
-        return new Verified(verdicts, length);
+        return (PgpInput.Dearmor(armored.ToArray(), "Reading the cleartext signature"), length);
     }
 
     private static bool IsMarker(byte[] line, string marker) => TrimEnd(line).SequenceEqual(Encoding.ASCII.GetBytes(marker));

@@ -48,18 +48,20 @@ internal sealed class HoldBackBuffer : IDisposable
         if (data.Length > 0) SpoolWrite(data);
     }
 
-    /// <summary>Writes everything held to <paramref name="output"/>, in order.</summary>
-    public void CopyTo(Stream output, CancellationToken token)
+    /// <summary>Writes everything held (or its first <paramref name="limit"/> bytes) to <paramref name="output"/>, in order.</summary>
+    public void CopyTo(Stream output, CancellationToken token, long limit = long.MaxValue)
     {
-        long left = memoryBytes;
+        long left = Math.Min(memoryBytes, limit);
+        long spoolLeft = Math.Max(0, Math.Min(spoolBytes, limit - memoryBytes));
         foreach (var chunk in chunks)
         {
             token.ThrowIfCancellationRequested();
+            if (left <= 0) break;
             int n = (int)Math.Min(ChunkSize, left);
             output.Write(chunk, 0, n);
             left -= n;
         }
-        if (spool is null) return;
+        if (spool is null || spoolLeft == 0) return;
         spool.Flush();
         spool.Position = 0;
         var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
@@ -67,7 +69,7 @@ internal sealed class HoldBackBuffer : IDisposable
         {
             long offset = 0;
             int r;
-            while ((r = spool.Read(buffer, 0, ChunkSize)) > 0)
+            while (offset < spoolLeft && (r = spool.Read(buffer, 0, (int)Math.Min(ChunkSize, spoolLeft - offset))) > 0)
             {
                 token.ThrowIfCancellationRequested();
                 Ctr(buffer.AsSpan(0, r), offset);

@@ -341,4 +341,71 @@ internal static class MessageReader
     }
 
     internal static void RequireGood(bool required, IReadOnlyList<SignatureVerification> verdicts) => Require(required, verdicts);
+
+    /// <summary>Splits an inline-signed or cleartext-signed message into its data and its signatures.</summary>
+    public static int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(signatures);
+        return Guard.Run(() =>
+        {
+            var source = new IoBridge(input, false, token);
+            var dataSink = new IoBridge(data, false, token);
+            var (packets, kind, raw) = MessageInput.Open(source, "Detaching signatures");
+            byte[] binary;
+            if (kind == MessageInput.Kind.Cleartext)
+            {
+                binary = Cleartext.Detach(raw, dataSink, token);
+            }
+            else
+            {
+                using var sigs = new MemoryStream();
+                var factory = new PgpObjectFactory(packets);
+                bool sawLiteral = false;
+                for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
+                {
+                    switch (obj)
+                    {
+                        case PgpMarker:
+                        case PgpOnePassSignatureList:
+                            break;
+                        case PgpSignatureList list:
+                            for (int i = 0; i < list.Count; i++) list[i].Encode(sigs);
+                            break;
+                        case PgpLiteralData literal when !sawLiteral:
+                            sawLiteral = true;
+                            literal.GetDataStream().CopyTo(dataSink, 1 << 16);
+                            break;
+                        case PgpCompressedData:
+                            throw new MalformedDataException("Compressed signed messages cannot be split; verify them instead.");
+                        default:
+                            throw new MalformedDataException("The input is not an inline-signed message.");
+                    }
+                }
+                if (!sawLiteral) throw new MalformedDataException("The input holds no signed data.");
+                binary = sigs.ToArray();
+            }
+            if (binary.Length == 0) throw new MalformedDataException("The message holds no signature.");
+            int count = 0;
+            var factory2 = new PgpObjectFactory(binary);
+            for (var obj = ContentReader.Next(factory2); obj is not null; obj = ContentReader.Next(factory2))
+            {
+                if (obj is PgpSignatureList l) count += l.Count;
+            }
+            var sigSink = new IoBridge(signatures, false, token);
+            if (armor)
+            {
+                using var a = new ArmorStream(sigSink, ArmorKind.Signature);
+                a.Write(binary);
+            }
+            else
+            {
+                sigSink.Write(binary);
+            }
+            sigSink.Flush();
+            dataSink.Flush();
+            return count;
+        }, "Detaching signatures");
+    }
 }

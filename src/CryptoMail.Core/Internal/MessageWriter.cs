@@ -1,6 +1,7 @@
 using System.Buffers;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
@@ -56,19 +57,24 @@ internal static class MessageWriter
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
             Stream target = armor ?? (Stream)sink;
 
-            var encGen = new PgpEncryptedDataGenerator((SymmetricKeyAlgorithmTag)(int)options.Cipher, withIntegrityPacket: true, Randomness.Secure);
-            foreach (var r in recipients) encGen.AddMethod(r.Key);
-            foreach (var pw in options.Passwords) encGen.AddMethodUtf8(pw.ToCharArray(), HashAlgorithmTag.Sha256);
+            using var sessionKey = new SessionKeyMaterial((int)options.Cipher,
+                System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeyDecryptor.KeyLength((int)options.Cipher)));
+            foreach (var r in recipients) KeyRings.WritePacket(target, 1, SessionKeyEncryptor.Pkesk(r.Key, sessionKey));
+            foreach (var pw in options.Passwords) KeyRings.WritePacket(target, 3, SessionKeyEncryptor.Skesk(pw, sessionKey));
+            var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
 
             long total;
-            using (var encOut = encGen.Open(new NonClosingStream(target), new byte[BufferSize]))
+            using (var encOut = new SeipdV1EncryptStream(target, sessionKey))
             {
                 total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
             }
             armor?.Finish();
             sink.Flush();
             return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher, "SEIPDv1",
-                signers.Select(s => s.Info).ToList(), total, options.Armor);
+                signers.Select(s => s.Info).ToList(), total, options.Armor)
+            {
+                SessionKey = exported,
+            };
         }, "Encrypting");
     }
 

@@ -121,4 +121,15 @@ public sealed partial class OpenPgp
     /// <returns>Every signature's verdict.</returns>
     public Task<VerificationResult> VerifyInlineAsync(Stream input, Stream output, VerifyOptions options, CancellationToken cancellationToken = default) =>
         Async.Run(() => MessageReader.VerifyInline(input, output, options, async: true, cancellationToken), cancellationToken);
+
+    /// <summary>Splits an inline-signed or cleartext-signed message into its data and detached signatures, without
+    /// verifying them (verify the result with <see cref="VerifyDetached"/>).</summary>
+    /// <param name="input">The signed message, armored or binary; left open.</param>
+    /// <param name="data">Receives the signed data (for a cleartext message, its text with LF line endings); left open.</param>
+    /// <param name="signatures">Receives the signatures; left open.</param>
+    /// <param name="armor">Armor the signatures (<c>PGP SIGNATURE</c>). Default true.</param>
+    /// <returns>How many signatures were found.</returns>
+    /// <exception cref="MalformedDataException">The input is not a signed message.</exception>
+    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = true) =>
+        MessageReader.DetachSignatures(input, data, signatures, armor, CancellationToken.None);
 }

@@ -98,6 +98,9 @@ public sealed class EncryptOptions
     /// <summary>The literal data format. Default binary (the bytes come back unchanged).</summary>
     public LiteralFormat Format { get; init; } = LiteralFormat.Binary;
 
+    /// <summary>Report the session key in <see cref="EncryptionResult.SessionKey"/>. Default false.</summary>
+    public bool ExportSessionKey { get; init; }
+
     /// <summary>The file name recorded in the literal data packet; default empty.</summary>
     public string FileName { get; init; } = string.Empty;
 

@@ -28,7 +28,11 @@ public sealed record EncryptionResult(
     string IntegrityProtection,
     IReadOnlyList<SignatureInfo> Signatures,
     long PlaintextLength,
-    bool Armored);
+    bool Armored)
+{
+    /// <summary>The session key, when <see cref="EncryptOptions.ExportSessionKey"/> asked for it.</summary>
+    public SessionKey? SessionKey { get; init; }
+}
 
 /// <summary>The outcome of signing.</summary>
 /// <param name="Signatures">The signatures made.</param>

@@ -74,4 +74,55 @@ internal sealed partial class SopCommands
         });
         return command;
     }
+
+    private Command RevokeKeyCommand()
+    {
+        var noArmor = Opt.Flag("--no-armor", "Write binary rather than ASCII armor.");
+        var keyPasswords = Opt.Repeated("--with-key-password", "A password for protected secret keys (repeatable).", "PASSWORD");
+        var command = new Command("revoke-key", "Writes revocation certificates (the certificates with a key revocation) for the secret keys on stdin.")
+        {
+            Options = { noArmor, keyPasswords },
+        };
+        SetAction(command, Operation.Keys, parse =>
+        {
+            var passwords = ConsumedPasswords(parse.All(keyPasswords));
+            var keys = SecretKey.LoadAll(context.Stdin);
+            var revoked = new List<Certificate>();
+            foreach (var key in keys)
+            {
+                try
+                {
+                    revoked.Add(key.Revoke(RevocationReason.Unspecified, string.Empty, passwords));
+                }
+                catch (KeyNotUsableException e) when (key.IsProtected)
+                {
+                    throw new ToolException(SopExit.KeyIsProtected, e.Message, e);
+                }
+            }
+            WriteCertificates(revoked, !parse.GetValue(noArmor));
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private Command MergeCertsCommand()
+    {
+        var noArmor = Opt.Flag("--no-armor", "Write binary rather than ASCII armor.");
+        var certs = Opt.Rest("CERTS", "Certificates whose updates are merged into those on stdin.");
+        var command = new Command("merge-certs", "Merges updates from CERTS into the certificates on stdin; certificates not on stdin are ignored.")
+        {
+            Options = { noArmor },
+            Arguments = { certs },
+        };
+        SetAction(command, Operation.Keys, parse =>
+        {
+            var updates = LoadCertificates(parse.All(certs));
+            var merged = Certificate.LoadAll(context.Stdin)
+                .Select(c => updates.Where(u => u.Fingerprint == c.Fingerprint).Aggregate(c, (acc, u) => acc.Merge(u)))
+                .ToList();
+            WriteCertificates(merged, !parse.GetValue(noArmor));
+            return SopExit.Ok;
+        });
+        return command;
+    }
 }

@@ -114,7 +114,7 @@ internal sealed partial class SopCommands
         var signWith = Opt.Repeated("--sign-with", "Also sign with these secret keys (repeatable).", "KEYS");
         var keyPasswords = Opt.Repeated("--with-key-password", "A password for protected signing keys (repeatable).", "PASSWORD");
         var profile = Opt.Value("--profile", "The encryption profile (see list-profiles encrypt).", "PROFILE");
-        var sessionKeyOut = Opt.Value("--session-key-out", "Not supported yet.", "SESSIONKEY");
+        var sessionKeyOut = Opt.Value("--session-key-out", "Write the session key here (ALGORITHM:HEXKEY).", "SESSIONKEY");
         var certs = Opt.Rest("CERTS", "Recipients' certificates.");
         var command = new Command("encrypt", "Encrypts stdin to certificates and/or passwords.")
         {
@@ -123,10 +123,8 @@ internal sealed partial class SopCommands
         };
         SetAction(command, Operation.Encrypt, parse =>
         {
-            if (parse.GetValue(sessionKeyOut) is not null)
-            {
-                throw new ToolException(SopExit.UnsupportedOption, "--session-key-out is not supported yet (CryptoMail.Core does not expose session keys).");
-            }
+            var sessionKeyFile = parse.GetValue(sessionKeyOut);
+            context.CheckOutput(sessionKeyFile);
             ResolveProfile("encrypt", parse.GetValue(profile));
             var signatureMode = ParseAs(parse.GetValue(mode));
             var certFiles = parse.All(certs);
@@ -141,6 +139,7 @@ internal sealed partial class SopCommands
                 SignatureMode = signatureMode,
                 Format = signatureMode == SignatureMode.Text ? LiteralFormat.Utf8 : LiteralFormat.Binary,
                 Progress = null,
+                ExportSessionKey = sessionKeyFile is not null,
             };
             foreach (var cert in LoadCertificates(certFiles))
             {
@@ -153,7 +152,13 @@ internal sealed partial class SopCommands
             Stream input = signatureMode == SignatureMode.Text ? new Utf8CheckingStream(context.Stdin) : context.Stdin;
             using var progress = ProgressBar.For(context, "encrypting", context.Stdin);
             if (progress is not null) options = CopyWithProgress(options, progress);
-            pgp.Encrypt(input, context.Stdout, options);
+            var result = pgp.Encrypt(input, context.Stdout, options);
+            context.Stdout.Flush();
+            if (sessionKeyFile is not null && result.SessionKey is { } sk)
+            {
+                context.WriteOutput(sessionKeyFile, Encoding.ASCII.GetBytes(sk + "\n"));
+                sk.Clear();
+            }
             return SopExit.Ok;
         });
         return command;
@@ -163,7 +168,7 @@ internal sealed partial class SopCommands
     {
         var copy = new EncryptOptions
         {
-            Armor = o.Armor, SignatureMode = o.SignatureMode, Format = o.Format, Cipher = o.Cipher,
+            Armor = o.Armor, SignatureMode = o.SignatureMode, Format = o.Format, Cipher = o.Cipher, ExportSessionKey = o.ExportSessionKey,
             SignatureHash = o.SignatureHash, Compression = o.Compression, FileName = o.FileName, Time = o.Time, Progress = progress,
         };
         foreach (var r in o.Recipients) copy.Recipients.Add(r);
@@ -175,8 +180,8 @@ internal sealed partial class SopCommands
 
     private Command DecryptCommand()
     {
-        var sessionKeyOut = Opt.Value("--session-key-out", "Not supported yet.", "SESSIONKEY");
-        var withSessionKey = Opt.Repeated("--with-session-key", "Not supported yet.", "SESSIONKEY");
+        var sessionKeyOut = Opt.Value("--session-key-out", "Write the session key here (ALGORITHM:HEXKEY).", "SESSIONKEY");
+        var withSessionKey = Opt.Repeated("--with-session-key", "A session key that may decrypt (repeatable).", "SESSIONKEY");
         var passwords = Opt.Repeated("--with-password", "A password that may decrypt (repeatable).", "PASSWORD");
         var keyPasswords = Opt.Repeated("--with-key-password", "A password for protected secret keys (repeatable).", "PASSWORD");
         var verificationsOut = Opt.Value("--verifications-out", "Write a line per good signature here.", "VERIFICATIONS");
@@ -192,23 +197,34 @@ internal sealed partial class SopCommands
         };
         SetAction(command, Operation.Decrypt, parse =>
         {
-            if (parse.GetValue(sessionKeyOut) is not null || parse.All(withSessionKey).Length > 0)
-            {
-                throw new ToolException(SopExit.UnsupportedOption, "--session-key-out and --with-session-key are not supported yet (CryptoMail.Core does not expose session keys).");
-            }
             var verificationsFile = parse.GetValue(verificationsOut);
             context.CheckOutput(verificationsFile);
+            var sessionKeyFile = parse.GetValue(sessionKeyOut);
+            context.CheckOutput(sessionKeyFile);
             var keyFiles = parse.All(keys);
             var passwordFiles = parse.All(passwords);
-            if (keyFiles.Length == 0 && passwordFiles.Length == 0)
+            var sessionKeyFiles = parse.All(withSessionKey);
+            if (keyFiles.Length == 0 && passwordFiles.Length == 0 && sessionKeyFiles.Length == 0)
             {
-                throw new ToolException(SopExit.MissingArg, "decrypt needs secret keys or --with-password.");
+                throw new ToolException(SopExit.MissingArg, "decrypt needs secret keys, --with-password or --with-session-key.");
             }
             var options = new DecryptOptions
             {
                 SignatureNotBefore = ParseDate(parse.GetValue(notBefore), null),
                 SignatureNotAfter = ParseDate(parse.GetValue(notAfter), DateTimeOffset.UtcNow),
+                ExportSessionKey = sessionKeyFile is not null,
             };
+            foreach (var file in sessionKeyFiles)
+            {
+                try
+                {
+                    options.SessionKeys.Add(SessionKey.Parse(Encoding.UTF8.GetString(context.ReadInput(file))));
+                }
+                catch (FormatException e)
+                {
+                    throw new ToolException(SopExit.BadData, $"{file}: {e.Message}", e);
+                }
+            }
             var keyPasswordList = ConsumedPasswords(parse.All(keyPasswords));
             bool someLocked = false;
             foreach (var key in LoadSecretKeys(keyFiles))
@@ -238,6 +254,11 @@ internal sealed partial class SopCommands
             if (verificationsFile is not null)
             {
                 context.WriteOutput(verificationsFile, Encoding.UTF8.GetBytes(VerificationText(result.Signatures.Where(s => s.IsGood))));
+            }
+            if (sessionKeyFile is not null && result.SessionKey is { } sk)
+            {
+                context.WriteOutput(sessionKeyFile, Encoding.ASCII.GetBytes(sk + "\n"));
+                sk.Clear();
             }
             return SopExit.Ok;
         });
@@ -325,6 +346,27 @@ internal sealed partial class SopCommands
             if (!result.IsVerified) return ReportVerifications(result.Signatures, null);
             held.ReleaseTo(context.Stdout);
             if (verificationsFile is not null) return ReportVerifications(result.Signatures, verificationsFile);
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private Command InlineDetachCommand()
+    {
+        var noArmor = Opt.Flag("--no-armor", "Write the signatures as binary rather than ASCII armor.");
+        var signaturesOut = Opt.Value("--signatures-out", "Where to write the signatures (required).", "SIGNATURES");
+        var command = new Command("inline-detach", "Splits an inline-signed or cleartext-signed message on stdin into its data (stdout) and signatures.")
+        {
+            Options = { noArmor, signaturesOut },
+        };
+        SetAction(command, Operation.Verify, parse =>
+        {
+            var file = parse.GetValue(signaturesOut) ?? throw new ToolException(SopExit.MissingArg, "inline-detach needs --signatures-out.");
+            context.CheckOutput(file);
+            var signatures = new MemoryStream();
+            pgp.DetachSignatures(context.Stdin, context.Stdout, signatures, armor: !parse.GetValue(noArmor));
+            context.Stdout.Flush();
+            context.WriteOutput(file, signatures.ToArray());
             return SopExit.Ok;
         });
         return command;

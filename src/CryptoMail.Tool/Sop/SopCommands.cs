@@ -44,6 +44,9 @@ internal sealed partial class SopCommands
         sop.Subcommands.Add(DearmorCommand());
         sop.Subcommands.Add(InlineSignCommand());
         sop.Subcommands.Add(InlineVerifyCommand());
+        sop.Subcommands.Add(InlineDetachCommand());
+        sop.Subcommands.Add(RevokeKeyCommand());
+        sop.Subcommands.Add(MergeCertsCommand());
         foreach (var (name, needs) in Unsupported)
         {
             sop.Subcommands.Add(UnsupportedCommand(name, needs));
@@ -54,10 +57,7 @@ internal sealed partial class SopCommands
     /// <summary>Subcommands this build cannot offer, with the library feature each one waits for.</summary>
     internal static readonly (string Name, string Needs)[] Unsupported =
     [
-        ("inline-detach", "splitting an inline-signed message into data and signature packets"),
-        ("revoke-key", "revocation certificates"),
         ("update-key", "refreshing self-signatures and merging updates"),
-        ("merge-certs", "merging certificates"),
         ("certify-userid", "third-party certifications"),
         ("validate-userid", "certification (web of trust) validation"),
     ];
@@ -113,7 +113,7 @@ internal sealed partial class SopCommands
             {
                 o.WriteLine("~" + SpecRevision);
                 o.WriteLine("Not implemented: " + string.Join(", ", Unsupported.Select(u => u.Name))
-                    + "; decrypt --session-key-out/--with-session-key and encrypt --session-key-out; the rfc9580 profile.");
+                    + "; the rfc9580 profile.");
             }
             else
             {

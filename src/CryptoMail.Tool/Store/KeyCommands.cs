@@ -22,6 +22,8 @@ internal sealed class KeyCommands
         key.Subcommands.Add(List());
         key.Subcommands.Add(Import());
         key.Subcommands.Add(Export());
+        key.Subcommands.Add(Revoke());
+        key.Subcommands.Add(Lookup());
         return key;
     }
 
@@ -165,6 +167,73 @@ internal sealed class KeyCommands
                     WriteBinary(cert.Export());
                 }
             }
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private Command Revoke()
+    {
+        var store = StoreOption();
+        var reason = Opt.Value("--reason", "unspecified (default), superseded, compromised or retired.", "REASON");
+        var description = Opt.Value("--description", "A human-readable explanation.", "TEXT");
+        var passphraseFile = Opt.Value("--passphrase-file", "A file holding the key's passphrase.", "FILE");
+        var query = new Argument<string>("QUERY") { Description = "Fingerprint, key ID or e-mail address of a stored secret key." };
+        var command = new Command("revoke", "Revokes a stored key: stores the revoked certificate and prints it (publish it to tell others).")
+        {
+            Options = { store, reason, description, passphraseFile },
+            Arguments = { query },
+        };
+        SetAction(command, parse =>
+        {
+            var target = KeyStore.Open(context, parse.GetValue(store));
+            var q = parse.GetValue(query) ?? throw new ToolException(SopExit.MissingArg, "Give a fingerprint, key ID or e-mail address.");
+            var why = (parse.GetValue(reason) ?? "unspecified").ToLowerInvariant() switch
+            {
+                "unspecified" => RevocationReason.Unspecified,
+                "superseded" => RevocationReason.Superseded,
+                "compromised" => RevocationReason.Compromised,
+                "retired" => RevocationReason.Retired,
+                var other => throw new ToolException(SopExit.UnsupportedOption, $"Unknown revocation reason '{other}'."),
+            };
+            var passphrases = parse.GetValue(passphraseFile) is { } f ? new[] { context.ReadPassword(f) } : Array.Empty<string>();
+            var found = target.Find(q).Where(c => target.HasSecretKey(c.Fingerprint)).ToList();
+            if (found.Count != 1)
+                throw new ToolException(SopExit.MissingInput, found.Count == 0 ? $"No stored secret key matches '{q}'." : $"'{q}' matches {found.Count} keys; give a fingerprint.");
+            var key = SecretKey.Parse(File.ReadAllText(target.SecretKeyPath(found[0].Fingerprint)));
+            Certificate revoked;
+            try
+            {
+                revoked = key.Revoke(why, parse.GetValue(description) ?? string.Empty, passphrases);
+            }
+            catch (KeyNotUsableException e) when (key.IsProtected)
+            {
+                throw new ToolException(SopExit.KeyIsProtected, e.Message, e);
+            }
+            target.Add(revoked);
+            context.Out.Write(revoked.ExportArmored());
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private Command Lookup()
+    {
+        var store = StoreOption();
+        var address = new Argument<string>("ADDRESS") { Description = "An e-mail address." };
+        var command = new Command("lookup", "Finds certificates for an e-mail address in the store (WKD discovery comes with the key-management work).")
+        {
+            Options = { store },
+            Arguments = { address },
+        };
+        SetAction(command, parse =>
+        {
+            var source = KeyStore.Open(context, parse.GetValue(store));
+            var a = parse.GetValue(address) ?? throw new ToolException(SopExit.MissingArg, "Give an e-mail address.");
+            if (UserId.EmailOf(a) is null) throw new ToolException(SopExit.BadData, $"'{a}' is not an e-mail address.");
+            var found = source.Find(a).Where(c => !c.IsRevoked && c.CanEncrypt).ToList();
+            if (found.Count == 0) throw new ToolException(SopExit.MissingInput, $"No usable certificate for {a}.");
+            foreach (var c in found) context.Out.Write(c.ExportArmored());
             return SopExit.Ok;
         });
         return command;

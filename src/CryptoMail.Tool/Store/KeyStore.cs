@@ -32,7 +32,13 @@ internal sealed class KeyStore
 
     public string SecretKeyPath(string fingerprint) => Path.Combine(Directory, fingerprint + ".key.asc");
 
-    public void Add(Certificate certificate) => WriteAtomically(CertificatePath(certificate.Fingerprint), certificate.ExportArmored());
+    /// <summary>Stores a certificate, merged with the stored copy (new signatures, subkeys, revocations) when there is one.</summary>
+    public void Add(Certificate certificate)
+    {
+        var path = CertificatePath(certificate.Fingerprint);
+        var merged = File.Exists(path) ? Certificate.Parse(File.ReadAllText(path)).Merge(certificate) : certificate;
+        WriteAtomically(path, merged.ExportArmored());
+    }
 
     public void Add(SecretKey key)
     {

@@ -137,3 +137,30 @@ public class SignatureTests
         Assert.Throws<KeyNotUsableException>(() => pgp.SignDetached(new MemoryStream("x"u8.ToArray()), new MemoryStream(), new SignOptions { Signers = { alice } }));
     }
 }
+
+public class DetachSignaturesTests
+{
+    private readonly OpenPgp pgp = new();
+
+    [Fact]
+    public void Inline_and_cleartext_messages_split_into_data_and_signatures_that_verify()
+    {
+        var alice = CryptoMail.Core.Tests.Support.TestKeys.Get("Curve25519");
+        var text = "first line\nsecond line\n"u8.ToArray();
+        foreach (var cleartext in new[] { false, true })
+        {
+            var signed = new MemoryStream();
+            if (cleartext) pgp.SignCleartext(new MemoryStream(text), signed, new SignOptions { Signers = { alice } });
+            else pgp.SignInline(new MemoryStream(text), signed, new SignOptions { Signers = { alice }, Mode = SignatureMode.Text });
+
+            var data = new MemoryStream();
+            var sigs = new MemoryStream();
+            Assert.Equal(1, pgp.DetachSignatures(new MemoryStream(signed.ToArray()), data, sigs));
+            // The cleartext framework does not sign the final line ending.
+            Assert.Equal(cleartext ? text[..^1] : text, data.ToArray());
+            var result = pgp.VerifyDetached(new MemoryStream(data.ToArray()), new MemoryStream(sigs.ToArray()), new VerifyOptions { Verifiers = { alice.Certificate } });
+            Assert.True(result.IsVerified);
+        }
+        Assert.Throws<MalformedDataException>(() => pgp.DetachSignatures(new MemoryStream(alice.Certificate.Export()), new MemoryStream(), new MemoryStream()));
+    }
+}

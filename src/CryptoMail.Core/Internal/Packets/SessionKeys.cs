@@ -252,7 +252,20 @@ internal static class SessionKeyDecryptor
             return null;
         }
 
-        // KDF parameters (RFC 9580 section 11.5).
+        var kek = EcdhKek(ecdhKey, shared, pub.GetFingerprint());
+        CryptographicOperations.ZeroMemory(shared);
+
+        var unwrapped = Unwrap(kek, wrapped);
+        // PKCS#5 padding.
+        int pad = unwrapped[^1];
+        if (pad < 1 || pad > 8 || pad > unwrapped.Length) return null;
+        for (int i = unwrapped.Length - pad; i < unwrapped.Length; i++) if (unwrapped[i] != pad) return null;
+        return unwrapped[..^pad];
+    }
+
+    /// <summary>The ECDH key-encryption key (RFC 9580 section 11.5): KDF over the shared point and the parameters.</summary>
+    public static byte[] EcdhKek(ECDHPublicBcpgKey ecdhKey, byte[] shared, byte[] recipientFingerprint)
+    {
         var oid = ecdhKey.CurveOid.GetEncoded();
         using var param = new MemoryStream();
         param.WriteByte((byte)(oid.Length - 2));
@@ -260,7 +273,7 @@ internal static class SessionKeyDecryptor
         param.WriteByte((byte)PublicKeyAlgorithmTag.ECDH);
         param.Write(new byte[] { 3, 1, (byte)ecdhKey.HashAlgorithm, (byte)ecdhKey.SymmetricKeyAlgorithm });
         param.Write("Anonymous Sender    "u8);
-        param.Write(pub.GetFingerprint());
+        param.Write(recipientFingerprint);
 
         var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(ecdhKey.HashAlgorithm switch
         {
@@ -276,15 +289,8 @@ internal static class SessionKeyDecryptor
         var h = new byte[digest.GetDigestSize()];
         digest.DoFinal(h, 0);
         var kek = h[..KeyLength((int)ecdhKey.SymmetricKeyAlgorithm)];
-        CryptographicOperations.ZeroMemory(shared);
         CryptographicOperations.ZeroMemory(h);
-
-        var unwrapped = Unwrap(kek, wrapped);
-        // PKCS#5 padding.
-        int pad = unwrapped[^1];
-        if (pad < 1 || pad > 8 || pad > unwrapped.Length) return null;
-        for (int i = unwrapped.Length - pad; i < unwrapped.Length; i++) if (unwrapped[i] != pad) return null;
-        return unwrapped[..^pad];
+        return kek;
     }
 
     private static byte[]? X25519Native(byte[] fields, PgpPrivateKey priv, PgpPublicKey pub)

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace CryptoMail.Core.Internal.Packets;
+
+/// <summary>Encrypts into a SEIPD v1 packet (RFC 9580 section 5.13.1): version octet, CFB over a random prefix
+/// (with its quick-check repeat), the data and the MDC packet, the SHA-1 of all of it. CFB encryption is serial by
+/// nature; the platform's one-shot CFB over whole chunks keeps it in native hardware AES.</summary>
+internal sealed class SeipdV1EncryptStream : Stream
+{
+    private const int ChunkSize = 1 << 16;
+    private readonly PartialPacketStream packet;
+    private readonly Aes aes;
+    private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly byte[] iv = new byte[16];
+    private readonly byte[] pending = ArrayPool<byte>.Shared.Rent(ChunkSize + 64);
+    private readonly byte[] cipherBuf = ArrayPool<byte>.Shared.Rent(ChunkSize + 64);
+    private int pendingCount;
+    private bool finished;
+
+    public SeipdV1EncryptStream(Stream output, SessionKeyMaterial key)
+    {
+        if (key.Algorithm is < 7 or > 9) throw new ArgumentException("Only AES session keys are written.", nameof(key));
+        aes = Aes.Create();
+        aes.Key = key.Key;
+        packet = new PartialPacketStream(output, 18);
+        packet.WriteByte(1);
+        var prefix = new byte[18];
+        Randomness.Secure.NextBytes(prefix.AsSpan(0, 16));
+        prefix[16] = prefix[14];
+        prefix[17] = prefix[15];
+        Append(prefix);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() => packet.Flush();
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+    public override void WriteByte(byte value) => Write(new[] { value });
+
+    public override void Write(ReadOnlySpan<byte> data) => Append(data);
+
+    private void Append(ReadOnlySpan<byte> data)
+    {
+        sha1.AppendData(data);
+        while (data.Length > 0)
+        {
+            int n = Math.Min(ChunkSize - pendingCount, data.Length);
+            data[..n].CopyTo(pending.AsSpan(pendingCount));
+            pendingCount += n;
+            data = data[n..];
+            if (pendingCount == ChunkSize) EncryptPending(final: false);
+        }
+    }
+
+    /// <summary>Encrypts the buffered plaintext: whole blocks in one native CFB call; at the end, the partial last block.</summary>
+    private void EncryptPending(bool final)
+    {
+        int full = final ? pendingCount : pendingCount / 16 * 16;
+        int whole = full / 16 * 16;
+        if (whole > 0)
+        {
+            aes.EncryptCfb(pending.AsSpan(0, whole), iv, cipherBuf.AsSpan(0, whole), PaddingMode.None, 128);
+            cipherBuf.AsSpan(whole - 16, 16).CopyTo(iv);
+        }
+        int rest = full - whole;
+        if (rest > 0)
+        {
+            Span<byte> ks = stackalloc byte[16];
+            aes.EncryptEcb(iv, ks, PaddingMode.None);
+            for (int i = 0; i < rest; i++) cipherBuf[whole + i] = (byte)(pending[whole + i] ^ ks[i]);
+        }
+        packet.Write(cipherBuf, 0, full);
+        int left = pendingCount - full;
+        if (left > 0) Array.Copy(pending, full, pending, 0, left);
+        pendingCount = left;
+    }
+
+    /// <summary>Appends the MDC packet, encrypts the rest and closes the packet.</summary>
+    public void Finish()
+    {
+        if (finished) return;
+        finished = true;
+        Span<byte> header = stackalloc byte[] { 0xD3, 0x14 };
+        sha1.AppendData(header);
+        var mdc = sha1.GetHashAndReset();
+        header.CopyTo(pending.AsSpan(pendingCount));
+        pendingCount += 2;
+        mdc.CopyTo(pending, pendingCount);
+        pendingCount += mdc.Length;
+        EncryptPending(final: true);
+        packet.Finish();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            Finish();
+            aes.Dispose();
+            sha1.Dispose();
+            CryptographicOperations.ZeroMemory(pending);
+            ArrayPool<byte>.Shared.Return(pending);
+            ArrayPool<byte>.Shared.Return(cipherBuf);
+        }
+        base.Dispose(disposing);
+    }
+}
