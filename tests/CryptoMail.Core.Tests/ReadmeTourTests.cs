@@ -140,7 +140,8 @@ public sealed class ReadmeTourTests : IDisposable
 
         Assert.True(showAsSecure);
         Assert.Equal("Noon at the usual place?", opened.Message.TextBody?.Trim());
-        Assert.IsType<MimeKit.Cryptography.MultipartEncrypted>(sealedMessage.Body);
+        Assert.Equal("multipart/encrypted", sealedMessage.Body.ContentType.MimeType);
+        Assert.Equal("application/pgp-encrypted", sealedMessage.Body.ContentType.Parameters["protocol"]);
     }
 
     [Fact]

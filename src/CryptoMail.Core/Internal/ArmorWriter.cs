@@ -1,5 +1,4 @@
 using System.Text;
-using Org.BouncyCastle.Bcpg;
 
 namespace CryptoMail.Core.Internal;
 
@@ -15,30 +14,27 @@ internal static class ArmorWriter
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>Opens an armoring stream over <paramref name="output"/>; disposing it writes the tail, not closing output.</summary>
-    public static ArmoredOutputStream Open(Stream output) =>
-        new(new NonClosingStream(output), new Dictionary<string, string>(), addVersionHeader: false);
-
     public static string ToArmoredString(byte[] binary, ArmorKind kind)
     {
-        // BouncyCastle picks the label from the first packet; we check it says what the caller expects.
         using var ms = new MemoryStream();
-        using (var armor = Open(ms))
+        using (var armor = new ArmorStream(ms, kind))
         {
             armor.Write(binary);
         }
-        var text = Encoding.ASCII.GetString(ms.ToArray());
-        var expected = Label(kind);
-        if (!text.Contains("BEGIN " + expected, StringComparison.Ordinal))
+        return Encoding.ASCII.GetString(ms.ToArray());
+    }
+
+    /// <summary>The armor kind that fits a binary packet stream, from its first packet tag.</summary>
+    public static ArmorKind KindOf(byte firstByte)
+    {
+        int tag = (firstByte & 0x40) != 0 ? firstByte & 0x3F : (firstByte >> 2) & 0x0F;
+        return tag switch
         {
-            // Relabel: the content decides BouncyCastle's label; ours is the contract.
-            int s = text.IndexOf("BEGIN ", StringComparison.Ordinal) + 6;
-            int e = text.IndexOf("-----", s, StringComparison.Ordinal);
-            var old = text[s..e];
-            text = text.Replace("BEGIN " + old, "BEGIN " + expected, StringComparison.Ordinal)
-                       .Replace("END " + old, "END " + expected, StringComparison.Ordinal);
-        }
-        return text;
+            6 => ArmorKind.PublicKey,
+            5 => ArmorKind.PrivateKey,
+            2 => ArmorKind.Signature,
+            _ => ArmorKind.Message,
+        };
     }
 }
 

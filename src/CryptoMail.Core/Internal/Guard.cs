@@ -35,7 +35,7 @@ internal static class Guard
         {
             case CryptoMailException:
             case OperationCanceledException:
-            case ArgumentException when e.TargetSite?.DeclaringType?.Namespace?.StartsWith("Org.BouncyCastle", StringComparison.Ordinal) != true:
+            case ArgumentException when e.TargetSite?.DeclaringType?.Namespace?.StartsWith("CryptoMail", StringComparison.Ordinal) == true:
             case OutOfMemoryException:
                 return null;
             case CallerStreamException:
@@ -56,5 +56,15 @@ internal static class Guard
             IOException => new MalformedDataException($"{what}: {e.Message}", e),
             _ => new MalformedDataException($"{what}: the data could not be processed ({e.GetType().Name}: {e.Message}).", e),
         };
+    }
+}
+
+/// <summary>Argument checks shared by the public entry points.</summary>
+internal static class Check
+{
+    public static void NoNulls<T>(IEnumerable<T?> items, string what)
+        where T : class
+    {
+        if (items.Any(i => i is null)) throw new ArgumentException($"{what} contains a null entry.", what);
     }
 }

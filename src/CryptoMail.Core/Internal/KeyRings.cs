@@ -51,21 +51,43 @@ internal static class KeyRings
     public static PgpPublicKeyRing ToPublicRing(PgpSecretKeyRing ring)
     {
         using var output = new MemoryStream();
+        bool first = true;
         foreach (var key in ring.GetPublicKeys())
         {
             var encoded = key.GetEncoded();
-            if (key.IsMasterKey)
+            // The first key is the primary; IsMasterKey is unreliable here because of the wrong tag.
+            if (first)
             {
+                first = false;
                 output.Write(encoded);
                 continue;
             }
-            var input = new MemoryStream(encoded, writable: false);
-            new Org.BouncyCastle.Bcpg.BcpgInputStream(input).ReadPacket();
-            var rest = encoded.AsSpan((int)input.Position);
+            var rest = encoded.AsSpan(FirstPacketLength(encoded));
             WritePacket(output, 14, key.PublicKeyPacket.GetEncodedContents());
             output.Write(rest);
         }
         return new PgpPublicKeyRing(output.ToArray());
+    }
+
+    /// <summary>The total length (header and body) of the first packet, which must have a definite length.</summary>
+    public static int FirstPacketLength(ReadOnlySpan<byte> data)
+    {
+        if (data.Length < 2 || (data[0] & 0x80) == 0) throw new MalformedDataException("Not an OpenPGP packet.");
+        if ((data[0] & 0x40) != 0)
+        {
+            int l0 = data[1];
+            if (l0 < 192) return 2 + l0;
+            if (l0 < 224) return 3 + ((l0 - 192) << 8) + data[2] + 192;
+            if (l0 == 255) return 6 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data.Slice(2, 4));
+            throw new MalformedDataException("Partial body lengths are not allowed in key packets.");
+        }
+        return (data[0] & 3) switch
+        {
+            0 => 2 + data[1],
+            1 => 3 + System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(data.Slice(1, 2)),
+            2 => 5 + (int)System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data.Slice(1, 4)),
+            _ => throw new MalformedDataException("Indeterminate lengths are not allowed in key packets."),
+        };
     }
 
     /// <summary>Writes a packet with a new-format header (RFC 9580 section 4.2.1).</summary>

@@ -28,9 +28,9 @@ internal static class SecretKeyProtection
                 output.Write(encoded);
                 continue;
             }
-            var input = new MemoryStream(encoded, writable: false);
-            var packet = (SecretKeyPacket)new BcpgInputStream(input).ReadPacket();
-            var rest = encoded.AsSpan((int)input.Position);
+            int first = KeyRings.FirstPacketLength(encoded);
+            var packet = (SecretKeyPacket)new BcpgInputStream(new MemoryStream(encoded, 0, first, writable: false)).ReadPacket();
+            var rest = encoded.AsSpan(first);
 
             byte[] data = packet.GetSecretKeyData();
             // Unprotected v4 data: MPIs followed by a two-octet additive checksum.
@@ -52,7 +52,9 @@ internal static class SecretKeyProtection
             CryptographicOperations.ZeroMemory(data);
 
             var s2k = new S2k(HashAlgorithmTag.Sha256, salt, CountOctet);
-            var protectedPacket = new SecretKeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, 254, s2k, iv, cipher);
+            var protectedPacket = sk.IsMasterKey && output.Length == 0
+                ? new SecretKeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, 254, s2k, iv, cipher)
+                : new SecretSubkeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, 254, s2k, iv, cipher);
             using (var bcpg = new BcpgOutputStream(new NonClosingStream(output), newFormatOnly: true))
             {
                 protectedPacket.Encode(bcpg);

@@ -17,7 +17,7 @@ public sealed class Certificate
     internal Certificate(PgpPublicKeyRing ring)
     {
         Ring = ring;
-        validated = new Lazy<ValidatedKeys>(() => KeyValidation.Validate(ring), LazyThreadSafetyMode.ExecutionAndPublication);
+        validated = new Lazy<ValidatedKeys>(() => Guard.Run(() => KeyValidation.Validate(ring), "Validating a certificate"), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     internal PgpPublicKeyRing Ring { get; }

@@ -57,6 +57,12 @@ public sealed class MimeOpenOptions
 
     /// <summary>The deepest MIME nesting examined. Default 32.</summary>
     public int MaxMimeDepth { get; init; } = 32;
+
+    /// <summary>Also decrypt encrypted parts that are not the message's own envelope (an encrypted part beside other
+    /// parts, or in an attached message). Default false: decrypting such parts and showing their plaintext next to
+    /// content an attacker chose is how Efail's direct exfiltration works. Either way they are reported as
+    /// <see cref="ProtectionCoverage.Partial"/>, and a nested part for which no key fits is left encrypted.</summary>
+    public bool DecryptNestedParts { get; init; }
 }
 
 /// <summary>A signature found in a message, with what it covers and whom it names.</summary>

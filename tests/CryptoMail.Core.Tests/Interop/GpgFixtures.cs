@@ -48,30 +48,12 @@ public sealed class GpgFixture : IDisposable
     }
 }
 
-/// <summary>Our keys, made once per test run and profile (RSA generation takes seconds).</summary>
-internal static class OurKeys
+internal static class InteropData
 {
-    public const string Passphrase = "our pass wörd";
-    private static readonly ConcurrentDictionary<string, Lazy<SecretKey>> cache = new();
-
-    public static SecretKey Get(KeyProfile profile, bool protectedKey = false, string name = "Olivia") =>
-        cache.GetOrAdd($"{profile}/{protectedKey}/{name}", _ => new Lazy<SecretKey>(() => new OpenPgp().GenerateKey(
-            $"{name} {profile} <{name.ToLowerInvariant()}.{profile.ToString().ToLowerInvariant()}@ours.example>",
-            new KeyGenerationOptions { Profile = profile, Passphrase = protectedKey ? Passphrase : null }))).Value;
-}
-
-internal static class TestData
-{
-    /// <summary>Text with LF line endings, non-ASCII characters and trailing spaces (which text signatures keep
-    /// and cleartext signatures drop).</summary>
+    /// <summary>Text with LF line endings and non-ASCII characters.</summary>
     public const string Text = "Grüße aus Zürich!\nZeile zwei: ünïcödé ✓\nlast line\n";
 
-    public static byte[] Binary(int size = 5000)
-    {
-        var data = new byte[size];
-        new Random(size).NextBytes(data);
-        return data;
-    }
+    public static byte[] Binary(int size = 5000) => Support.TestData.Random(size, seed: size);
 
     public static string NormalizeNewlines(string s) => s.Replace("\r\n", "\n", StringComparison.Ordinal).TrimEnd('\n');
 

@@ -14,7 +14,7 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
 
     public static TheoryData<string> Kinds => new() { "ed25519", "ed25519-protected", "rsa3072", "rsa3072-protected" };
 
-    [GpgTheory]
+    [GnuPGTheory]
     [MemberData(nameof(Kinds))]
     public void We_read_a_gpg_certificate_and_secret_key(string kind)
     {
@@ -37,17 +37,17 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
         }
     }
 
-    [GpgTheory]
+    [GnuPGTheory]
     [MemberData(nameof(Kinds))]
     public void We_decrypt_what_gpg_encrypts(string kind)
     {
         var key = fixture.Key(kind);
-        var plaintext = TestData.Binary();
+        var plaintext = InteropData.Binary();
         var input = Gpg.WriteFile($"enc-{kind}.bin", plaintext);
         var ciphertext = Gpg.OutputPath($"enc-{kind}.gpg");
-        Gpg.Run("--encrypt", "--recipient", key.Fingerprint, "--output", ciphertext, input).EnsureSuccess();
+        Gpg.Run(null, "--encrypt", "--recipient", key.Fingerprint, "--output", ciphertext, input).EnsureSuccess();
 
-        var (output, result) = TestData.Run((i, o) => pgp.Decrypt(i, o,
+        var (output, result) = InteropData.Run((i, o) => pgp.Decrypt(i, o,
             new DecryptOptions { Keys = { key.SecretKey }, KeyPassphrases = { key.Passphrase } }), File.ReadAllBytes(ciphertext));
 
         Assert.Equal(plaintext, output);
@@ -57,20 +57,20 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
         Assert.Empty(result.Signatures);
     }
 
-    [GpgTheory]
+    [GnuPGTheory]
     [MemberData(nameof(Kinds))]
     public void We_decrypt_and_verify_what_gpg_signs_and_encrypts(string kind)
     {
         var sender = fixture.Key("ed25519");
         var recipient = fixture.Key(kind);
-        var plaintext = Encoding.UTF8.GetBytes(TestData.Text);
+        var plaintext = Encoding.UTF8.GetBytes(InteropData.Text);
         var input = Gpg.WriteFile($"se-{kind}.txt", plaintext);
         var ciphertext = Gpg.OutputPath($"se-{kind}.asc");
-        Gpg.Run("--armor", "--sign", "--encrypt", "--local-user", sender.Fingerprint, "--recipient", recipient.Fingerprint,
+        Gpg.Run(null, "--armor", "--sign", "--encrypt", "--local-user", sender.Fingerprint, "--recipient", recipient.Fingerprint,
             "--output", ciphertext, input).EnsureSuccess();
 
         var options = new DecryptOptions { Keys = { recipient.SecretKey }, KeyPassphrases = { recipient.Passphrase }, Verifiers = { sender.Certificate } };
-        var (output, result) = TestData.Run((i, o) => pgp.Decrypt(i, o, options), File.ReadAllBytes(ciphertext));
+        var (output, result) = InteropData.Run((i, o) => pgp.Decrypt(i, o, options), File.ReadAllBytes(ciphertext));
 
         Assert.Equal(plaintext, output);
         Assert.True(result.IntegrityProtected);
@@ -80,7 +80,7 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
         Assert.True(result.IsVerified);
     }
 
-    [GpgTheory]
+    [GnuPGTheory]
     [InlineData("zip", Compression.Zip)]
     [InlineData("zlib", Compression.Zlib)]
     [InlineData("bzip2", Compression.BZip2)]
@@ -89,42 +89,42 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
     {
         var key = fixture.Key("ed25519");
         // Compressible text, so gpg really compresses it.
-        var plaintext = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(TestData.Text, 200)));
+        var plaintext = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Repeat(InteropData.Text, 200)));
         var input = Gpg.WriteFile($"z-{algorithm}.txt", plaintext);
         var ciphertext = Gpg.OutputPath($"z-{algorithm}.gpg");
-        Gpg.Run("--compress-algo", algorithm, "--encrypt", "--recipient", key.Fingerprint, "--output", ciphertext, input).EnsureSuccess();
+        Gpg.Run(null, "--compress-algo", algorithm, "--encrypt", "--recipient", key.Fingerprint, "--output", ciphertext, input).EnsureSuccess();
         if (expected != Compression.None) Assert.True(new FileInfo(ciphertext).Length < plaintext.Length / 4, "gpg did not compress");
 
-        var (output, result) = TestData.Run((i, o) => pgp.Decrypt(i, o, new DecryptOptions { Keys = { key.SecretKey } }), File.ReadAllBytes(ciphertext));
+        var (output, result) = InteropData.Run((i, o) => pgp.Decrypt(i, o, new DecryptOptions { Keys = { key.SecretKey } }), File.ReadAllBytes(ciphertext));
 
         Assert.Equal(plaintext, output);
         Assert.Equal(expected, result.Compression);
     }
 
-    [GpgFact]
+    [GnuPGFact]
     public void We_decrypt_gpg_password_encrypted_messages()
     {
-        var plaintext = TestData.Binary(3000);
+        var plaintext = InteropData.Binary(3000);
         var input = Gpg.WriteFile("sym.bin", plaintext);
         var ciphertext = Gpg.OutputPath("sym.gpg");
-        Gpg.Run("--passphrase", "pässword", "--symmetric", "--cipher-algo", "AES256", "--output", ciphertext, input).EnsureSuccess();
+        Gpg.Run(null, "--passphrase", "pässword", "--symmetric", "--cipher-algo", "AES256", "--output", ciphertext, input).EnsureSuccess();
 
-        var (output, result) = TestData.Run((i, o) => pgp.Decrypt(i, o, new DecryptOptions { Passwords = { "pässword" } }), File.ReadAllBytes(ciphertext));
+        var (output, result) = InteropData.Run((i, o) => pgp.Decrypt(i, o, new DecryptOptions { Passwords = { "pässword" } }), File.ReadAllBytes(ciphertext));
 
         Assert.Equal(plaintext, output);
         Assert.True(result.DecryptedWithPassword);
         Assert.True(result.IntegrityProtected);
     }
 
-    [GpgFact]
+    [GnuPGFact]
     public void We_refuse_gpg_data_without_integrity_protection()
     {
         // gpg 2.2 still writes a Symmetrically Encrypted Data packet (tag 9, no MDC) under --rfc2440.
         var key = fixture.Key("ed25519");
-        var input = Gpg.WriteFile("sed.txt", TestData.Text);
+        var input = Gpg.WriteFile("sed.txt", InteropData.Text);
         var ciphertext = Gpg.OutputPath("sed.gpg");
-        Gpg.Run("--rfc2440", "--cipher-algo", "AES256", "--encrypt", "--recipient", key.Fingerprint, "--output", ciphertext, input).EnsureSuccess();
-        var packets = Gpg.Run("--list-packets", ciphertext).StdoutText;
+        Gpg.Run(null, "--rfc2440", "--cipher-algo", "AES256", "--encrypt", "--recipient", key.Fingerprint, "--output", ciphertext, input).EnsureSuccess();
+        var packets = Gpg.Run(null, "--list-packets", ciphertext).Stdout;
         Assert.Contains(":encrypted data packet:", packets, StringComparison.Ordinal);
 
         using var output = new MemoryStream();
@@ -133,15 +133,15 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
         Assert.Equal(0, output.Length);
     }
 
-    [GpgTheory]
+    [GnuPGTheory]
     [MemberData(nameof(Kinds))]
     public void We_verify_gpg_detached_binary_signatures(string kind)
     {
         var key = fixture.Key(kind);
-        var data = TestData.Binary();
+        var data = InteropData.Binary();
         var input = Gpg.WriteFile($"det-{kind}.bin", data);
         var sig = Gpg.OutputPath($"det-{kind}.sig");
-        Gpg.Run("--passphrase", key.Passphrase, "--local-user", key.Fingerprint, "--detach-sign", "--output", sig, input).EnsureSuccess();
+        Gpg.Run(null, "--passphrase", key.Passphrase, "--local-user", key.Fingerprint, "--detach-sign", "--output", sig, input).EnsureSuccess();
 
         var result = pgp.VerifyDetached(new MemoryStream(data), new MemoryStream(File.ReadAllBytes(sig)), new VerifyOptions { Verifiers = { key.Certificate } });
 
@@ -155,15 +155,15 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
         Assert.Equal(SignatureStatus.Bad, Assert.Single(tampered.Signatures).Status);
     }
 
-    [GpgFact]
+    [GnuPGFact]
     public void We_verify_gpg_detached_text_signatures_whatever_the_line_endings()
     {
         var key = fixture.Key("ed25519");
-        var input = Gpg.WriteFile("text.txt", TestData.Text);
+        var input = Gpg.WriteFile("text.txt", InteropData.Text);
         var sig = Gpg.OutputPath("text.asc");
-        Gpg.Run("--armor", "--textmode", "--local-user", key.Fingerprint, "--detach-sign", "--output", sig, input).EnsureSuccess();
+        Gpg.Run(null, "--armor", "--textmode", "--local-user", key.Fingerprint, "--detach-sign", "--output", sig, input).EnsureSuccess();
 
-        foreach (var text in new[] { TestData.Text, TestData.Text.Replace("\n", "\r\n", StringComparison.Ordinal) })
+        foreach (var text in new[] { InteropData.Text, InteropData.Text.Replace("\n", "\r\n", StringComparison.Ordinal) })
         {
             var result = pgp.VerifyDetached(new MemoryStream(Encoding.UTF8.GetBytes(text)), new MemoryStream(File.ReadAllBytes(sig)), new VerifyOptions { Verifiers = { key.Certificate } });
             var signature = Assert.Single(result.Signatures);
@@ -172,18 +172,18 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
         }
     }
 
-    [GpgTheory]
+    [GnuPGTheory]
     [InlineData(true)]
     [InlineData(false)]
     public void We_verify_gpg_inline_signed_messages(bool compressed)
     {
         var key = fixture.Key("ed25519");
-        var data = TestData.Binary();
+        var data = InteropData.Binary();
         var input = Gpg.WriteFile($"inline-{compressed}.bin", data);
         var signed = Gpg.OutputPath($"inline-{compressed}.gpg");
-        Gpg.Run("--compress-level", compressed ? "6" : "0", "--local-user", key.Fingerprint, "--sign", "--output", signed, input).EnsureSuccess();
+        Gpg.Run(null, "--compress-level", compressed ? "6" : "0", "--local-user", key.Fingerprint, "--sign", "--output", signed, input).EnsureSuccess();
 
-        var (output, result) = TestData.Run((i, o) => pgp.VerifyInline(i, o, new VerifyOptions { Verifiers = { key.Certificate } }), File.ReadAllBytes(signed));
+        var (output, result) = InteropData.Run((i, o) => pgp.VerifyInline(i, o, new VerifyOptions { Verifiers = { key.Certificate } }), File.ReadAllBytes(signed));
 
         Assert.Equal(data, output);
         var signature = Assert.Single(result.Signatures);
@@ -191,20 +191,20 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
         Assert.Equal(key.Fingerprint, signature.SignerFingerprint, ignoreCase: true);
     }
 
-    [GpgTheory]
+    [GnuPGTheory]
     [MemberData(nameof(Kinds))]
     public void We_verify_gpg_cleartext_signed_messages(string kind)
     {
         var key = fixture.Key(kind);
-        var text = TestData.Text + "- a line that starts with a dash\nFrom the end\n";
+        var text = InteropData.Text + "- a line that starts with a dash\nFrom the end\n";
         var input = Gpg.WriteFile($"clear-{kind}.txt", text);
         var signed = Gpg.OutputPath($"clear-{kind}.asc");
-        Gpg.Run("--passphrase", key.Passphrase, "--local-user", key.Fingerprint, "--clearsign", "--output", signed, input).EnsureSuccess();
+        Gpg.Run(null, "--passphrase", key.Passphrase, "--local-user", key.Fingerprint, "--clearsign", "--output", signed, input).EnsureSuccess();
         Assert.StartsWith("-----BEGIN PGP SIGNED MESSAGE-----", File.ReadAllText(signed), StringComparison.Ordinal);
 
-        var (output, result) = TestData.Run((i, o) => pgp.VerifyInline(i, o, new VerifyOptions { Verifiers = { key.Certificate } }), File.ReadAllBytes(signed));
+        var (output, result) = InteropData.Run((i, o) => pgp.VerifyInline(i, o, new VerifyOptions { Verifiers = { key.Certificate } }), File.ReadAllBytes(signed));
 
-        Assert.Equal(TestData.NormalizeNewlines(text), TestData.NormalizeNewlines(Encoding.UTF8.GetString(output)));
+        Assert.Equal(InteropData.NormalizeNewlines(text), InteropData.NormalizeNewlines(Encoding.UTF8.GetString(output)));
         var signature = Assert.Single(result.Signatures);
         Assert.Equal(SignatureStatus.Good, signature.Status);
         Assert.Equal(SignatureMode.Text, signature.Mode);

@@ -1,4 +1,4 @@
-namespace CryptoMail.Core.Tests;
+namespace CryptoMail.Core.Tests.Keys;
 
 public class KeyGenerationTests
 {

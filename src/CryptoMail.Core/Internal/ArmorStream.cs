@@ -1,0 +1,124 @@
+using System.Buffers.Text;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>A write-only stream that ASCII-armors what is written to it (RFC 9580 section 6.2): the label given
+/// up front, no headers, 64-column base64, and the CRC-24 line that GnuPG 2.2 still needs. Disposing writes the
+/// tail; the wrapped stream stays open.</summary>
+internal sealed class ArmorStream : Stream
+{
+    private const int LineBytes = 48; // 64 base64 characters
+    private readonly Stream output;
+    private readonly string label;
+    private readonly byte[] pending = new byte[LineBytes];
+    private readonly byte[] line = new byte[66];
+    private int pendingCount;
+    private uint crc = Crc24.Init;
+    private bool headerWritten;
+    private bool finished;
+
+    public ArmorStream(Stream output, ArmorKind kind)
+    {
+        this.output = output;
+        label = ArmorWriter.Label(kind);
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Flush() => output.Flush();
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void WriteByte(byte value) => Write(new[] { value });
+
+    public override void Write(ReadOnlySpan<byte> data)
+    {
+        WriteHeader();
+        crc = Crc24.Update(crc, data);
+        while (data.Length > 0)
+        {
+            int n = Math.Min(LineBytes - pendingCount, data.Length);
+            data[..n].CopyTo(pending.AsSpan(pendingCount));
+            pendingCount += n;
+            data = data[n..];
+            if (pendingCount == LineBytes) EmitLine();
+        }
+    }
+
+    /// <summary>Writes the rest of the data, the checksum and the END line.</summary>
+    public void Finish()
+    {
+        if (finished) return;
+        finished = true;
+        WriteHeader();
+        if (pendingCount > 0) EmitLine();
+        Span<byte> c = stackalloc byte[3] { (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc };
+        Span<byte> enc = stackalloc byte[4];
+        Base64.EncodeToUtf8(c, enc, out _, out _);
+        output.WriteByte((byte)'=');
+        output.Write(enc);
+        output.WriteByte((byte)'\n');
+        output.Write(System.Text.Encoding.ASCII.GetBytes($"-----END {label}-----\n"));
+        output.Flush();
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) Finish();
+        base.Dispose(disposing);
+    }
+
+    private void WriteHeader()
+    {
+        if (headerWritten) return;
+        headerWritten = true;
+        output.Write(System.Text.Encoding.ASCII.GetBytes($"-----BEGIN {label}-----\n\n"));
+    }
+
+    private void EmitLine()
+    {
+        Base64.EncodeToUtf8(pending.AsSpan(0, pendingCount), line, out _, out int written);
+        line[written] = (byte)'\n';
+        output.Write(line, 0, written + 1);
+        pendingCount = 0;
+    }
+}
+
+/// <summary>CRC-24 of RFC 9580 section 6.1.1.</summary>
+internal static class Crc24
+{
+    public const uint Init = 0xB704CE;
+    private const uint Poly = 0x1864CFB;
+    private static readonly uint[] Table = BuildTable();
+
+    public static uint Update(uint crc, ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            crc = ((crc << 8) ^ Table[((crc >> 16) ^ b) & 0xFF]) & 0xFFFFFF;
+        }
+        return crc;
+    }
+
+    private static uint[] BuildTable()
+    {
+        var t = new uint[256];
+        for (uint i = 0; i < 256; i++)
+        {
+            uint c = i << 16;
+            for (int k = 0; k < 8; k++)
+            {
+                c <<= 1;
+                if ((c & 0x1000000) != 0) c ^= Poly;
+            }
+            t[i] = c & 0xFFFFFF;
+        }
+        return t;
+    }
+}

@@ -1,0 +1,21 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
+namespace CryptoMail.Core.Internal;
+
+internal static class Bytes
+{
+    /// <summary>data ^= key, vectorized.</summary>
+    public static void Xor(Span<byte> data, ReadOnlySpan<byte> key)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && data.Length >= Vector<byte>.Count)
+        {
+            var dv = MemoryMarshal.Cast<byte, Vector<byte>>(data);
+            var kv = MemoryMarshal.Cast<byte, Vector<byte>>(key[..data.Length]);
+            for (int v = 0; v < dv.Length; v++) dv[v] ^= kv[v];
+            i = dv.Length * Vector<byte>.Count;
+        }
+        for (; i < data.Length; i++) data[i] ^= key[i];
+    }
+}

@@ -1,0 +1,218 @@
+using System.Text;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>The cleartext signature framework (RFC 9580 section 7): dash-escaped text followed by an armored
+/// signature over the text with trailing whitespace removed and CRLF line endings, without the final line ending.</summary>
+internal static class Cleartext
+{
+    private const int MaxLine = 1 << 20;
+    private static readonly byte[] Crlf = { (byte)'\r', (byte)'\n' };
+
+    public static SigningResult Sign(Stream input, Stream output, SignOptions options, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
+        return Guard.Run(() =>
+        {
+            var time = options.Time ?? DateTimeOffset.UtcNow;
+            var signers = MessageWriter.PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, SignatureMode.Text, time);
+            var source = new IoBridge(input, false, token);
+            var sink = new IoBridge(output, false, token);
+            string hashName = SignatureChecker.HashName((Org.BouncyCastle.Bcpg.HashAlgorithmTag)(int)options.Hash);
+            sink.Write(Encoding.ASCII.GetBytes($"-----BEGIN PGP SIGNED MESSAGE-----\nHash: {hashName}\n\n"));
+            var hasher = new CanonicalLineHasher(data => { foreach (var s in signers) s.Generator.Update(data); });
+            var lines = new LineReader(source, MaxLine);
+            long total = 0;
+            while (lines.Next() is { } line)
+            {
+                token.ThrowIfCancellationRequested();
+                hasher.Line(line);
+                if (line.Length > 0 && line[0] == (byte)'-') sink.Write("- "u8);
+                sink.Write(line);
+                sink.WriteByte((byte)'\n');
+                total += line.Length + 1;
+                options.Progress?.Report(total);
+            }
+            using (var armor = new ArmorStream(sink, ArmorKind.Signature))
+            {
+                foreach (var s in signers) s.Generator.Generate().Encode(armor);
+            }
+            sink.Flush();
+            return new SigningResult(signers.Select(s => s.Info).ToList(), MessageWriter.Micalg(options.Hash));
+        }, "Signing");
+    }
+
+    public sealed record Verified(IReadOnlyList<SignatureVerification> Signatures, long Length);
+
+    /// <summary>Verifies a cleartext-signed message read from <paramref name="raw"/> and writes its text (LF line endings).</summary>
+    public static Verified Verify(Stream raw, Stream sink, IEnumerable<Certificate> verifiers, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
+        bool requireGood, long holdBack, CancellationToken token)
+    {
+        var lines = new LineReader(raw, MaxLine);
+        byte[]? line;
+        while ((line = lines.Next()) is not null && !IsMarker(line, "-----BEGIN PGP SIGNED MESSAGE-----")) { }
+        if (line is null) throw new MalformedDataException("The cleartext-signed message has no BEGIN line.");
+        // Armor headers (Hash: ...) up to the blank line; the hash actually used is the signature's own.
+        while ((line = lines.Next()) is not null && TrimEnd(line).Length > 0)
+        {
+            if (Array.IndexOf(line, (byte)':') < 0) throw new MalformedDataException("The cleartext-signed message has a malformed header line.");
+        }
+        if (line is null) throw new MalformedDataException("The cleartext-signed message is truncated.");
+
+        using var held = new HoldBackBuffer(holdBack);
+        long length = 0;
+        bool sawSignature = false;
+        while ((line = lines.Next()) is not null)
+        {
+            token.ThrowIfCancellationRequested();
+            if (IsMarker(line, "-----BEGIN PGP SIGNATURE-----")) { sawSignature = true; break; }
+            var text = line.AsSpan();
+            if (text.StartsWith("- "u8)) text = text[2..];
+            held.Write(text);
+            held.Write("\n"u8);
+            length += text.Length + 1;
+        }
+        if (!sawSignature) throw new MalformedDataException("The cleartext-signed message has no signature.");
+
+        var armored = new MemoryStream();
+        armored.Write("-----BEGIN PGP SIGNATURE-----\n"u8);
+        bool sawEnd = false;
+        while ((line = lines.Next()) is not null)
+        {
+            armored.Write(line);
+            armored.WriteByte((byte)'\n');
+            if (IsMarker(line, "-----END PGP SIGNATURE-----")) { sawEnd = true; break; }
+            if (armored.Length > (16 << 20)) throw new LimitExceededException("The cleartext signature block is too large.");
+        }
+        if (!sawEnd) throw new MalformedDataException("The cleartext signature block has no END line.");
+        var binary = PgpInput.Dearmor(armored.ToArray(), "Reading the cleartext signature");
+        var pending = new List<PendingSignature>();
+        var factory = new PgpObjectFactory(binary);
+        for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
+        {
+            if (obj is not PgpSignatureList list) throw new MalformedDataException("The cleartext signature block holds something other than signatures.");
+            for (int i = 0; i < list.Count; i++) pending.Add(SignatureChecker.ForSignature(list[i], verifiers));
+        }
+        if (pending.Count == 0) throw new MalformedDataException("The cleartext signature block holds no signature.");
+
+        // Hash the held text in canonical form, then judge.
+        var hasher = new CanonicalLineHasher(data => { foreach (var p in pending) p.Feed(data); });
+        using (var splitter = new LineSplitStream(hasher))
+        {
+            held.CopyTo(splitter, token);
+        }
+        var verdicts = pending.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter)).ToList();
+        MessageReader.RequireGood(requireGood, verdicts);
+        held.CopyTo(sink, token);
+        sink.Flush();
+        return new Verified(verdicts, length);
+    }
+
+    private static bool IsMarker(byte[] line, string marker) => TrimEnd(line).SequenceEqual(Encoding.ASCII.GetBytes(marker));
+
+    private static ReadOnlySpan<byte> TrimEnd(ReadOnlySpan<byte> line)
+    {
+        int end = line.Length;
+        while (end > 0 && line[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r') end--;
+        return line[..end];
+    }
+
+    /// <summary>Hashes lines as the framework signs them: trailing whitespace removed, CRLF between lines.</summary>
+    private sealed class CanonicalLineHasher
+    {
+        private readonly Action<ReadOnlySpan<byte>> update;
+        private bool first = true;
+
+        public CanonicalLineHasher(Action<ReadOnlySpan<byte>> update) => this.update = update;
+
+        public void Line(ReadOnlySpan<byte> line)
+        {
+            if (!first) update(Crlf);
+            first = false;
+            update(TrimEnd(line));
+        }
+    }
+
+    /// <summary>Splits written text at LF and hands each line to a hasher.</summary>
+    private sealed class LineSplitStream : Stream
+    {
+        private readonly CanonicalLineHasher hasher;
+        private readonly MemoryStream current = new();
+
+        public LineSplitStream(CanonicalLineHasher hasher) => this.hasher = hasher;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> data)
+        {
+            while (data.Length > 0)
+            {
+                int nl = data.IndexOf((byte)'\n');
+                if (nl < 0) { current.Write(data); return; }
+                current.Write(data[..nl]);
+                hasher.Line(current.GetBuffer().AsSpan(0, (int)current.Length));
+                current.SetLength(0);
+                data = data[(nl + 1)..];
+            }
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing && current.Length > 0) hasher.Line(current.GetBuffer().AsSpan(0, (int)current.Length));
+            base.Dispose(disposing);
+        }
+    }
+}
+
+/// <summary>Reads lines (LF-terminated, a trailing CR removed) as bytes, with a length cap.</summary>
+internal sealed class LineReader
+{
+    private readonly Stream input;
+    private readonly int max;
+    private readonly byte[] buffer = new byte[1 << 16];
+    private int pos;
+    private int len;
+
+    public LineReader(Stream input, int max)
+    {
+        this.input = input;
+        this.max = max;
+    }
+
+    /// <summary>The next line, or null at the end (a last line without LF is returned).</summary>
+    public byte[]? Next()
+    {
+        var line = new MemoryStream();
+        while (true)
+        {
+            if (pos == len)
+            {
+                len = input.Read(buffer, 0, buffer.Length);
+                pos = 0;
+                if (len == 0) return line.Length > 0 ? Strip(line.ToArray()) : null;
+            }
+            int nl = Array.IndexOf(buffer, (byte)'\n', pos, len - pos);
+            int end = nl < 0 ? len : nl;
+            line.Write(buffer, pos, end - pos);
+            if (line.Length > max) throw new LimitExceededException($"A line is longer than {max} bytes.");
+            pos = nl < 0 ? len : nl + 1;
+            if (nl >= 0) return Strip(line.ToArray());
+        }
+    }
+
+    private static byte[] Strip(byte[] line) => line.Length > 0 && line[^1] == (byte)'\r' ? line[..^1] : line;
+}

@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Security.Cryptography;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>Holds plaintext back until it is authenticated. Up to a threshold it stays in pooled memory; beyond it,
+/// it is spooled to a temporary file encrypted with AES-256-CTR under a fresh random key that exists only in this
+/// object, so no plaintext touches the disk. Disposing zeroes the memory and deletes the file, in every case.</summary>
+internal sealed class HoldBackBuffer : IDisposable
+{
+    private const int ChunkSize = 64 * 1024;
+    private readonly long memoryLimit;
+    private readonly List<byte[]> chunks = new();
+    private int lastChunkUsed = ChunkSize;
+    private long memoryBytes;
+    private FileStream? spool;
+    private string? spoolPath;
+    private Aes? spoolCipher;
+    private byte[]? spoolNonce;
+    private long spoolBytes;
+
+    public HoldBackBuffer(long memoryLimit) => this.memoryLimit = Math.Max(0, memoryLimit);
+
+    public long Length => memoryBytes + spoolBytes;
+
+    public bool Spilled => spool is not null;
+
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        while (data.Length > 0 && spool is null)
+        {
+            if (memoryBytes >= memoryLimit)
+            {
+                OpenSpool();
+                break;
+            }
+            if (lastChunkUsed == ChunkSize)
+            {
+                chunks.Add(ArrayPool<byte>.Shared.Rent(ChunkSize));
+                lastChunkUsed = 0;
+            }
+            int n = (int)Math.Min(Math.Min(ChunkSize - lastChunkUsed, data.Length), memoryLimit - memoryBytes);
+            data[..n].CopyTo(chunks[^1].AsSpan(lastChunkUsed));
+            lastChunkUsed += n;
+            memoryBytes += n;
+            data = data[n..];
+        }
+        if (data.Length > 0) SpoolWrite(data);
+    }
+
+    /// <summary>Writes everything held to <paramref name="output"/>, in order.</summary>
+    public void CopyTo(Stream output, CancellationToken token)
+    {
+        long left = memoryBytes;
+        foreach (var chunk in chunks)
+        {
+            token.ThrowIfCancellationRequested();
+            int n = (int)Math.Min(ChunkSize, left);
+            output.Write(chunk, 0, n);
+            left -= n;
+        }
+        if (spool is null) return;
+        spool.Flush();
+        spool.Position = 0;
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            long offset = 0;
+            int r;
+            while ((r = spool.Read(buffer, 0, ChunkSize)) > 0)
+            {
+                token.ThrowIfCancellationRequested();
+                Ctr(buffer.AsSpan(0, r), offset);
+                output.Write(buffer, 0, r);
+                offset += r;
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var chunk in chunks)
+        {
+            CryptographicOperations.ZeroMemory(chunk);
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+        chunks.Clear();
+        memoryBytes = 0;
+        spoolCipher?.Dispose();
+        spoolCipher = null;
+        if (spool is not null)
+        {
+            spool.Dispose();
+            spool = null;
+        }
+        if (spoolPath is not null)
+        {
+            try { File.Delete(spoolPath); }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+            spoolPath = null;
+        }
+    }
+
+    private void OpenSpool()
+    {
+        spoolPath = Path.Combine(Path.GetTempPath(), "cryptomail-" + Guid.NewGuid().ToString("N") + ".tmp");
+        spool = new FileStream(spoolPath, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16,
+            FileOptions.DeleteOnClose);
+        if (!OperatingSystem.IsWindows())
+        {
+            try { File.SetUnixFileMode(spoolPath, UnixFileMode.UserRead | UnixFileMode.UserWrite); }
+            catch (IOException) { }
+        }
+        spoolCipher = Aes.Create();
+        spoolCipher.Key = RandomNumberGenerator.GetBytes(32);
+        spoolNonce = RandomNumberGenerator.GetBytes(8);
+    }
+
+    private void SpoolWrite(ReadOnlySpan<byte> data)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        try
+        {
+            while (data.Length > 0)
+            {
+                int n = Math.Min(ChunkSize, data.Length);
+                data[..n].CopyTo(buffer);
+                Ctr(buffer.AsSpan(0, n), spoolBytes);
+                spool!.Write(buffer, 0, n);
+                spoolBytes += n;
+                data = data[n..];
+            }
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>XORs AES-CTR keystream into <paramref name="data"/> starting at byte <paramref name="offset"/> of the spool.</summary>
+    private void Ctr(Span<byte> data, long offset)
+    {
+        // Counter blocks: 8-byte random nonce || 8-byte block index. Keystream made in batches with ECB.
+        long block = offset / 16;
+        int skip = (int)(offset % 16);
+        int blocks = (skip + data.Length + 15) / 16;
+        var counters = ArrayPool<byte>.Shared.Rent(blocks * 16);
+        var stream = ArrayPool<byte>.Shared.Rent(blocks * 16);
+        try
+        {
+            for (int i = 0; i < blocks; i++)
+            {
+                var c = counters.AsSpan(i * 16, 16);
+                spoolNonce.CopyTo(c);
+                System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(c[8..], block + i);
+            }
+            spoolCipher!.EncryptEcb(counters.AsSpan(0, blocks * 16), stream.AsSpan(0, blocks * 16), PaddingMode.None);
+            Bytes.Xor(data, stream.AsSpan(skip, data.Length));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(stream.AsSpan(0, blocks * 16));
+            ArrayPool<byte>.Shared.Return(counters);
+            ArrayPool<byte>.Shared.Return(stream);
+        }
+    }
+}

@@ -1,0 +1,224 @@
+using System.Buffers;
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>A signer ready to hash: BouncyCastle's generator plus the key it signs with.</summary>
+internal sealed class ActiveSigner
+{
+    public required PgpSignatureGenerator Generator { get; init; }
+    public required SignatureInfo Info { get; init; }
+    public TextCanonicalizer? Text { get; init; }
+
+    public void Update(ReadOnlySpan<byte> data)
+    {
+        if (Text is not null) Text.Update(data);
+        else Generator.Update(data);
+    }
+}
+
+/// <summary>Writes OpenPGP messages as a stack of streaming stages: literal data, optional compression,
+/// SEIPD v1 encryption, optional armor. Memory does not grow with the input.</summary>
+internal static class MessageWriter
+{
+    private const int BufferSize = 1 << 16;
+
+    public static EncryptionResult Encrypt(Stream input, Stream output, EncryptOptions options, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Recipients.Count == 0 && options.Passwords.Count == 0)
+            throw new ArgumentException("Give at least one recipient certificate or password.", nameof(options));
+        if (options.Passwords.Any(string.IsNullOrEmpty))
+            throw new ArgumentException("Passwords must not be empty.", nameof(options));
+        Check.NoNulls(options.Recipients, nameof(options.Recipients));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
+
+        return Guard.Run(() =>
+        {
+            var time = options.Time ?? DateTimeOffset.UtcNow;
+            var recipients = new List<(PgpPublicKey Key, RecipientKey Info)>();
+            foreach (var cert in options.Recipients)
+            {
+                var keys = cert.EncryptionKeys(time);
+                if (keys.Count == 0)
+                    throw new KeyNotUsableException($"Certificate {cert} has no key that can encrypt at {time:u} (expired, revoked, or no encryption subkey).");
+                foreach (var k in keys)
+                    if (!recipients.Any(r => r.Info.KeyFingerprint == k.Fingerprint))
+                        recipients.Add((cert.Validated.ByKeyId[Certificate.KeyIdOf(k)], new RecipientKey(k.Fingerprint, cert.Fingerprint)));
+            }
+            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.SignatureHash, options.SignatureMode, time);
+
+            var source = new IoBridge(input, async, token);
+            var sink = new IoBridge(output, async, token);
+            ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
+            Stream target = armor ?? (Stream)sink;
+
+            var encGen = new PgpEncryptedDataGenerator((SymmetricKeyAlgorithmTag)(int)options.Cipher, withIntegrityPacket: true, Randomness.Secure);
+            foreach (var r in recipients) encGen.AddMethod(r.Key);
+            foreach (var pw in options.Passwords) encGen.AddMethodUtf8(pw.ToCharArray(), HashAlgorithmTag.Sha256);
+
+            long total;
+            using (var encOut = encGen.Open(new NonClosingStream(target), new byte[BufferSize]))
+            {
+                total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
+            }
+            armor?.Finish();
+            sink.Flush();
+            return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher, "SEIPDv1",
+                signers.Select(s => s.Info).ToList(), total, options.Armor);
+        }, "Encrypting");
+    }
+
+    public static SigningResult SignDetached(Stream input, Stream output, SignOptions options, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
+        return Guard.Run(() =>
+        {
+            var time = options.Time ?? DateTimeOffset.UtcNow;
+            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, options.Mode, time);
+            var source = new IoBridge(input, async, token);
+            Pump(source, signers, null, options.Progress, token);
+            var sink = new IoBridge(output, async, token);
+            ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Signature) : null;
+            Stream target = armor ?? (Stream)sink;
+            foreach (var s in signers) s.Generator.Generate().Encode(target);
+            armor?.Finish();
+            sink.Flush();
+            return new SigningResult(signers.Select(s => s.Info).ToList(), Micalg(options.Hash));
+        }, "Signing");
+    }
+
+    public static SigningResult SignInline(Stream input, Stream output, SignOptions options, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
+        return Guard.Run(() =>
+        {
+            var time = options.Time ?? DateTimeOffset.UtcNow;
+            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, options.Mode, time);
+            var source = new IoBridge(input, async, token);
+            var sink = new IoBridge(output, async, token);
+            ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
+            Stream target = armor ?? (Stream)sink;
+            var format = options.Mode == SignatureMode.Text ? LiteralFormat.Utf8 : LiteralFormat.Binary;
+            WriteSignedLiteral(source, new NonClosingStream(target), signers, Compression.None, format, string.Empty, time, options.Progress, token);
+            armor?.Finish();
+            sink.Flush();
+            return new SigningResult(signers.Select(s => s.Info).ToList(), Micalg(options.Hash));
+        }, "Signing");
+    }
+
+    public static string Micalg(HashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmTag)(int)hash).ToLowerInvariant();
+
+    /// <summary>[compression] one-pass signatures, literal data, signatures (in reverse order).</summary>
+    private static long WriteSignedLiteral(Stream source, Stream output, List<ActiveSigner> signers, Compression compression,
+        LiteralFormat format, string fileName, DateTimeOffset time, IProgress<long>? progress, CancellationToken token)
+    {
+        PgpCompressedDataGenerator? comGen = null;
+        Stream body = output;
+        if (compression != Compression.None)
+        {
+            comGen = new PgpCompressedDataGenerator(compression switch
+            {
+                Compression.Zip => CompressionAlgorithmTag.Zip,
+                Compression.Zlib => CompressionAlgorithmTag.ZLib,
+                _ => CompressionAlgorithmTag.BZip2,
+            });
+            body = comGen.Open(new NonClosingStream(output), new byte[BufferSize]);
+        }
+        for (int i = 0; i < signers.Count; i++)
+        {
+            signers[i].Generator.GenerateOnePassVersion(isNested: i < signers.Count - 1).Encode(body);
+        }
+        var litGen = new PgpLiteralDataGenerator();
+        char formatChar = format switch { LiteralFormat.Text => PgpLiteralData.Text, LiteralFormat.Utf8 => PgpLiteralData.Utf8, _ => PgpLiteralData.Binary };
+        long total;
+        using (var lit = litGen.Open(new NonClosingStream(body), formatChar, fileName, time.UtcDateTime, new byte[BufferSize]))
+        {
+            total = Pump(source, signers, lit, progress, token);
+        }
+        for (int i = signers.Count - 1; i >= 0; i--)
+        {
+            signers[i].Generator.Generate().Encode(body);
+        }
+        if (comGen is not null) body.Dispose();
+        return total;
+    }
+
+    /// <summary>Reads the input to its end, hashing it for every signer and writing it to <paramref name="sink"/>.</summary>
+    private static long Pump(Stream source, List<ActiveSigner> signers, Stream? sink, IProgress<long>? progress, CancellationToken token)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long total = 0;
+        try
+        {
+            int n;
+            while ((n = source.Read(buffer, 0, BufferSize)) > 0)
+            {
+                token.ThrowIfCancellationRequested();
+                var chunk = buffer.AsSpan(0, n);
+                foreach (var s in signers) s.Update(chunk);
+                sink?.Write(chunk);
+                total += n;
+                progress?.Report(total);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
+        }
+        return total;
+    }
+
+    /// <summary>Picks each key's signing (sub)key alive at <paramref name="time"/> and readies a generator.</summary>
+    public static List<ActiveSigner> PrepareSigners(IEnumerable<SecretKey> keys, IEnumerable<string> passphrases, HashAlgorithm hash, SignatureMode mode, DateTimeOffset time)
+    {
+        var result = new List<ActiveSigner>();
+        foreach (var key in keys)
+        {
+            ArgumentNullException.ThrowIfNull(key);
+            var candidates = key.Certificate.SigningKeys(time);
+            if (candidates.Count == 0)
+                throw new KeyNotUsableException($"Key {key} has no key that can sign at {time:u} (expired, revoked, or not allowed to sign).");
+            PgpPrivateKey? priv = null;
+            KeyInfo? chosen = null;
+            foreach (var c in candidates)
+            {
+                priv = key.GetPrivateKey(Certificate.KeyIdOf(c), passphrases);
+                if (priv is not null) { chosen = c; break; }
+            }
+            if (priv is null || chosen is null)
+                throw new KeyNotUsableException($"Key {key} holds no secret material for its signing keys.");
+            var pub = key.Certificate.Validated.ByKeyId[priv.KeyId];
+            var gen = new PgpSignatureGenerator(pub.Algorithm, (HashAlgorithmTag)(int)hash);
+            int type = mode == SignatureMode.Text ? PgpSignature.CanonicalTextDocument : PgpSignature.BinaryDocument;
+            gen.InitSign(type, priv, Randomness.Secure);
+            var hashed = new PgpSignatureSubpacketGenerator();
+            hashed.SetSignatureCreationTime(false, time.UtcDateTime);
+            hashed.SetIssuerFingerprint(false, pub);
+            gen.SetHashedSubpackets(hashed.Generate());
+            var unhashed = new PgpSignatureSubpacketGenerator();
+            unhashed.SetIssuerKeyID(false, pub.KeyId);
+            gen.SetUnhashedSubpackets(unhashed.Generate());
+            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, SignatureChecker.HashName((HashAlgorithmTag)(int)hash),
+                new DateTimeOffset(time.UtcDateTime.AddTicks(-(time.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)), TimeSpan.Zero), mode);
+            result.Add(new ActiveSigner
+            {
+                Generator = gen,
+                Info = info,
+                Text = mode == SignatureMode.Text ? new TextCanonicalizer(gen.Update) : null,
+            });
+        }
+        return result;
+    }
+}

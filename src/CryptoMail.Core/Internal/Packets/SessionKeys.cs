@@ -1,0 +1,341 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Bcpg;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Agreement;
+using Org.BouncyCastle.Crypto.Encodings;
+using Org.BouncyCastle.Crypto.Engines;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace CryptoMail.Core.Internal.Packets;
+
+/// <summary>A decrypted session key: the symmetric algorithm and the key octets. Zeroed on dispose.</summary>
+internal sealed class SessionKeyMaterial : IDisposable
+{
+    public SessionKeyMaterial(int algorithm, byte[] key)
+    {
+        Algorithm = algorithm;
+        Key = key;
+    }
+
+    public int Algorithm { get; }
+    public byte[] Key { get; }
+
+    public void Dispose() => CryptographicOperations.ZeroMemory(Key);
+}
+
+/// <summary>A public-key encrypted session key packet (tag 1), version 3 (RFC 9580 section 5.1).</summary>
+internal sealed class Pkesk
+{
+    public required int Version { get; init; }
+    public required long KeyId { get; init; }
+    public required PublicKeyAlgorithmTag Algorithm { get; init; }
+    /// <summary>The algorithm-specific fields.</summary>
+    public required byte[] Fields { get; init; }
+
+    public static Pkesk Parse(byte[] body)
+    {
+        if (body.Length < 10) throw new MalformedDataException("The public-key encrypted session key packet is too short.");
+        if (body[0] != 3) throw new UnsupportedPacketException($"PKESK version {body[0]} is not supported yet.");
+        long keyId = System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(body.AsSpan(1, 8));
+        return new Pkesk { Version = 3, KeyId = keyId, Algorithm = (PublicKeyAlgorithmTag)body[9], Fields = body[10..] };
+    }
+}
+
+/// <summary>A packet version or algorithm this library does not read yet; the packet is skipped, not trusted.</summary>
+internal sealed class UnsupportedPacketException : Exception
+{
+    public UnsupportedPacketException(string message) : base(message) { }
+}
+
+/// <summary>A symmetric-key encrypted session key packet (tag 3), version 4.</summary>
+internal sealed class Skesk
+{
+    public required int Version { get; init; }
+    public required int Cipher { get; init; }
+    public required S2kSpec S2k { get; init; }
+    public byte[]? EncryptedKey { get; init; }
+
+    public static Skesk Parse(byte[] body)
+    {
+        if (body.Length < 4) throw new MalformedDataException("The symmetric-key encrypted session key packet is too short.");
+        if (body[0] != 4) throw new UnsupportedPacketException($"SKESK version {body[0]} is not supported yet.");
+        int pos = 2;
+        var s2k = S2kSpec.Parse(body, ref pos);
+        return new Skesk { Version = 4, Cipher = body[1], S2k = s2k, EncryptedKey = pos < body.Length ? body[pos..] : null };
+    }
+}
+
+/// <summary>String-to-key specifiers 0, 1 and 3 (RFC 9580 section 3.7).</summary>
+internal sealed class S2kSpec
+{
+    public required int Type { get; init; }
+    public required int Hash { get; init; }
+    public byte[] Salt { get; init; } = Array.Empty<byte>();
+    public int Count { get; init; }
+
+    public static S2kSpec Parse(byte[] b, ref int pos)
+    {
+        int type = b[pos++];
+        switch (type)
+        {
+            case 0:
+                return new S2kSpec { Type = 0, Hash = b[pos++] };
+            case 1:
+            {
+                var s = new S2kSpec { Type = 1, Hash = b[pos], Salt = b[(pos + 1)..(pos + 9)] };
+                pos += 9;
+                return s;
+            }
+            case 3:
+            {
+                byte c = b[pos + 9];
+                var s = new S2kSpec { Type = 3, Hash = b[pos], Salt = b[(pos + 1)..(pos + 9)], Count = (16 + (c & 15)) << ((c >> 4) + 6) };
+                pos += 10;
+                return s;
+            }
+            default:
+                throw new UnsupportedPacketException($"S2K type {type} is not supported yet.");
+        }
+    }
+
+    /// <summary>Derives <paramref name="keyLength"/> octets from a passphrase (UTF-8).</summary>
+    public byte[] Derive(string passphrase, int keyLength)
+    {
+        byte[] pass = System.Text.Encoding.UTF8.GetBytes(passphrase);
+        byte[] data = new byte[Salt.Length + pass.Length];
+        Salt.CopyTo(data, 0);
+        pass.CopyTo(data, Salt.Length);
+        CryptographicOperations.ZeroMemory(pass);
+        var output = new byte[keyLength];
+        int produced = 0;
+        for (int round = 0; produced < keyLength; round++)
+        {
+            var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(((HashAlgorithmTag)Hash).ToString().ToUpperInvariant() switch
+            {
+                "SHA1" => "SHA-1", "SHA224" => "SHA-224", "SHA256" => "SHA-256", "SHA384" => "SHA-384", "SHA512" => "SHA-512",
+                var other => throw new UnsupportedPacketException($"S2K hash {other} is not supported."),
+            });
+            for (int i = 0; i < round; i++) digest.Update(0);
+            long total = Type == 3 ? Math.Max(Count, data.Length) : data.Length;
+            while (total > 0)
+            {
+                int n = (int)Math.Min(total, data.Length);
+                digest.BlockUpdate(data, 0, n);
+                total -= n;
+            }
+            var h = new byte[digest.GetDigestSize()];
+            digest.DoFinal(h, 0);
+            int take = Math.Min(h.Length, keyLength - produced);
+            Array.Copy(h, 0, output, produced, take);
+            produced += take;
+            CryptographicOperations.ZeroMemory(h);
+        }
+        CryptographicOperations.ZeroMemory(data);
+        return output;
+    }
+}
+
+/// <summary>Recovers session keys from PKESK and SKESK packets with BouncyCastle's primitives.</summary>
+internal static class SessionKeyDecryptor
+{
+    public static int KeyLength(int algorithm) => algorithm switch
+    {
+        7 => 16, 8 => 24, 9 => 32, // AES
+        10 => 32, // Twofish
+        11 => 16, 12 => 24, 13 => 32, // Camellia
+        3 => 16, // CAST5
+        2 => 24, // TripleDES
+        _ => throw new UnsupportedPacketException($"Symmetric algorithm {algorithm} is not supported."),
+    };
+
+    /// <summary>Decrypts the session key, or returns null when this key does not fit (wrong key, bad padding, bad checksum).</summary>
+    public static SessionKeyMaterial? TryDecrypt(Pkesk pkesk, PgpPrivateKey priv, PgpPublicKey pub)
+    {
+        try
+        {
+            byte[]? m = pkesk.Algorithm switch
+            {
+                PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => Rsa(pkesk.Fields, priv),
+                PublicKeyAlgorithmTag.ECDH => Ecdh(pkesk.Fields, priv, pub),
+                PublicKeyAlgorithmTag.X25519 => X25519Native(pkesk.Fields, priv, pub),
+                _ => null,
+            };
+            if (m is null) return null;
+            return pkesk.Algorithm == PublicKeyAlgorithmTag.X25519 ? new SessionKeyMaterial(pkesk.Fields[33], m) : CheckedKey(m);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not CallerStreamException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Session key from a SKESK v4 and a password; null when the password cannot be right.</summary>
+    public static SessionKeyMaterial? TryDecrypt(Skesk skesk, string password)
+    {
+        try
+        {
+            var kek = skesk.S2k.Derive(password, KeyLength(skesk.Cipher));
+            if (skesk.EncryptedKey is null) return new SessionKeyMaterial(skesk.Cipher, kek);
+            var decrypted = CfbDecrypt(skesk.Cipher, kek, new byte[16], skesk.EncryptedKey);
+            CryptographicOperations.ZeroMemory(kek);
+            int alg = decrypted[0];
+            if (decrypted.Length - 1 != KeyLength(alg)) return null;
+            return new SessionKeyMaterial(alg, decrypted[1..]);
+        }
+        catch (Exception e) when (e is UnsupportedPacketException or ArgumentException or IndexOutOfRangeException)
+        {
+            return null;
+        }
+    }
+
+    private static SessionKeyMaterial? CheckedKey(byte[] m)
+    {
+        // algorithm octet, key, two-octet checksum (sum of key octets mod 65536).
+        if (m.Length < 4) return null;
+        int alg = m[0];
+        int keyLen = m.Length - 3;
+        if (keyLen != KeyLength(alg)) return null;
+        int sum = 0;
+        for (int i = 1; i <= keyLen; i++) sum += m[i];
+        if ((sum & 0xFFFF) != ((m[^2] << 8) | m[^1])) return null;
+        var key = m[1..(1 + keyLen)];
+        CryptographicOperations.ZeroMemory(m);
+        return new SessionKeyMaterial(alg, key);
+    }
+
+    private static byte[] ReadMpi(byte[] b, ref int pos)
+    {
+        int bits = (b[pos] << 8) | b[pos + 1];
+        int len = (bits + 7) / 8;
+        var v = b[(pos + 2)..(pos + 2 + len)];
+        pos += 2 + len;
+        return v;
+    }
+
+    private static byte[]? Rsa(byte[] fields, PgpPrivateKey priv)
+    {
+        int pos = 0;
+        var c = ReadMpi(fields, ref pos);
+        var engine = new Pkcs1Encoding(new RsaBlindedEngine());
+        engine.Init(false, priv.Key);
+        return engine.ProcessBlock(c, 0, c.Length);
+    }
+
+    private static byte[]? Ecdh(byte[] fields, PgpPrivateKey priv, PgpPublicKey pub)
+    {
+        int pos = 0;
+        var ephemeral = ReadMpi(fields, ref pos);
+        int wrappedLen = fields[pos++];
+        var wrapped = fields[pos..(pos + wrappedLen)];
+        var ecdhKey = (ECDHPublicBcpgKey)pub.PublicKeyPacket.Key;
+
+        byte[] shared;
+        if (priv.Key is X25519PrivateKeyParameters x)
+        {
+            if (ephemeral.Length != 33 || ephemeral[0] != 0x40) return null;
+            var agreement = new X25519Agreement();
+            agreement.Init(x);
+            shared = new byte[agreement.AgreementSize];
+            agreement.CalculateAgreement(new X25519PublicKeyParameters(ephemeral, 1), shared, 0);
+        }
+        else if (priv.Key is ECPrivateKeyParameters ec)
+        {
+            var point = ec.Parameters.Curve.DecodePoint(ephemeral);
+            var agreement = new ECDHBasicAgreement();
+            agreement.Init(ec);
+            var z = agreement.CalculateAgreement(new ECPublicKeyParameters(point, ec.Parameters));
+            shared = Org.BouncyCastle.Utilities.BigIntegers.AsUnsignedByteArray((ec.Parameters.Curve.FieldSize + 7) / 8, z);
+        }
+        else
+        {
+            return null;
+        }
+
+        // KDF parameters (RFC 9580 section 11.5).
+        var oid = ecdhKey.CurveOid.GetEncoded();
+        using var param = new MemoryStream();
+        param.WriteByte((byte)(oid.Length - 2));
+        param.Write(oid, 2, oid.Length - 2);
+        param.WriteByte((byte)PublicKeyAlgorithmTag.ECDH);
+        param.Write(new byte[] { 3, 1, (byte)ecdhKey.HashAlgorithm, (byte)ecdhKey.SymmetricKeyAlgorithm });
+        param.Write("Anonymous Sender    "u8);
+        param.Write(pub.GetFingerprint());
+
+        var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(ecdhKey.HashAlgorithm switch
+        {
+            HashAlgorithmTag.Sha256 => "SHA-256",
+            HashAlgorithmTag.Sha384 => "SHA-384",
+            HashAlgorithmTag.Sha512 => "SHA-512",
+            _ => throw new UnsupportedPacketException("Unsupported ECDH KDF hash."),
+        });
+        digest.Update(0); digest.Update(0); digest.Update(0); digest.Update(1);
+        digest.BlockUpdate(shared, 0, shared.Length);
+        var p = param.ToArray();
+        digest.BlockUpdate(p, 0, p.Length);
+        var h = new byte[digest.GetDigestSize()];
+        digest.DoFinal(h, 0);
+        var kek = h[..KeyLength((int)ecdhKey.SymmetricKeyAlgorithm)];
+        CryptographicOperations.ZeroMemory(shared);
+        CryptographicOperations.ZeroMemory(h);
+
+        var unwrapped = Unwrap(kek, wrapped);
+        // PKCS#5 padding.
+        int pad = unwrapped[^1];
+        if (pad < 1 || pad > 8 || pad > unwrapped.Length) return null;
+        for (int i = unwrapped.Length - pad; i < unwrapped.Length; i++) if (unwrapped[i] != pad) return null;
+        return unwrapped[..^pad];
+    }
+
+    private static byte[]? X25519Native(byte[] fields, PgpPrivateKey priv, PgpPublicKey pub)
+    {
+        // 32-octet ephemeral key, size octet, (v3) cleartext algorithm octet, wrapped key.
+        if (priv.Key is not X25519PrivateKeyParameters x || fields.Length < 35) return null;
+        var ephemeral = fields[..32];
+        int size = fields[32];
+        var wrapped = fields[34..(33 + size)];
+        var agreement = new X25519Agreement();
+        agreement.Init(x);
+        var shared = new byte[32];
+        agreement.CalculateAgreement(new X25519PublicKeyParameters(ephemeral), shared, 0);
+        var recipient = x.GeneratePublicKey().GetEncoded();
+        var ikm = ephemeral.Concat(recipient).Concat(shared).ToArray();
+        var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 16, Array.Empty<byte>(), "OpenPGP X25519"u8.ToArray());
+        CryptographicOperations.ZeroMemory(shared);
+        CryptographicOperations.ZeroMemory(ikm);
+        return Unwrap(kek, wrapped);
+    }
+
+    private static byte[] Unwrap(byte[] kek, byte[] wrapped)
+    {
+        var wrap = new Rfc3394WrapEngine(new AesEngine());
+        wrap.Init(false, new KeyParameter(kek));
+        try
+        {
+            return wrap.Unwrap(wrapped, 0, wrapped.Length);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(kek);
+        }
+    }
+
+    /// <summary>OpenPGP CFB decryption without resynchronisation (used for SKESK v4 session keys).</summary>
+    public static byte[] CfbDecrypt(int algorithm, byte[] key, byte[] iv, byte[] data)
+    {
+        if (algorithm is < 7 or > 9) throw new UnsupportedPacketException($"Cipher {algorithm} is not supported for SKESK.");
+        using var aes = Aes.Create();
+        aes.Key = key;
+        var output = new byte[data.Length];
+        var register = (byte[])iv.Clone();
+        var ks = new byte[16];
+        for (int off = 0; off < data.Length; off += 16)
+        {
+            aes.EncryptEcb(register, ks, PaddingMode.None);
+            int n = Math.Min(16, data.Length - off);
+            for (int i = 0; i < n; i++) output[off + i] = (byte)(data[off + i] ^ ks[i]);
+            if (n == 16) Array.Copy(data, off, register, 0, 16);
+        }
+        return output;
+    }
+}

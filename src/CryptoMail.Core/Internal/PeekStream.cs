@@ -1,0 +1,115 @@
+namespace CryptoMail.Core.Internal;
+
+/// <summary>Reads ahead a few bytes of a stream to recognise its format, then replays them.</summary>
+internal sealed class PeekStream : Stream
+{
+    private readonly Stream inner;
+    private readonly byte[] head;
+    private int headPos;
+    private readonly int headLen;
+
+    public PeekStream(Stream inner, int peekBytes = 64)
+    {
+        this.inner = inner;
+        head = new byte[peekBytes];
+        int n = 0;
+        while (n < head.Length)
+        {
+            int r = inner.Read(head, n, head.Length - n);
+            if (r == 0) break;
+            n += r;
+        }
+        headLen = n;
+    }
+
+    /// <summary>The bytes read ahead (fewer than asked only at end of input).</summary>
+    public ReadOnlySpan<byte> Head => head.AsSpan(0, headLen);
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (headPos < headLen)
+        {
+            int n = Math.Min(buffer.Length, headLen - headPos);
+            head.AsSpan(headPos, n).CopyTo(buffer);
+            headPos += n;
+            return n;
+        }
+        return inner.Read(buffer);
+    }
+
+    public override int ReadByte()
+    {
+        if (headPos < headLen) return head[headPos++];
+        return inner.ReadByte();
+    }
+}
+
+/// <summary>Counts bytes read through it (for decompression-ratio limits and progress).</summary>
+internal sealed class CountingStream : Stream
+{
+    private readonly Stream inner;
+
+    public CountingStream(Stream inner) => this.inner = inner;
+
+    public long Count { get; private set; }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        int n = inner.Read(buffer);
+        Count += n;
+        return n;
+    }
+
+    public override int ReadByte()
+    {
+        int b = inner.ReadByte();
+        if (b >= 0) Count++;
+        return b;
+    }
+}
+
+/// <summary>Opens an input that may be armored or binary OpenPGP data.</summary>
+internal static class MessageInput
+{
+    public enum Kind { Binary, Armored, Cleartext }
+
+    /// <summary>Returns the binary packet stream, and what the input was.</summary>
+    public static (Stream Packets, Kind Kind, PeekStream Raw) Open(Stream input, string what)
+    {
+        var peek = new PeekStream(input, 128);
+        var head = peek.Head;
+        if (head.Length == 0) throw new MalformedDataException($"{what}: the input is empty.");
+        if (PgpInput.LooksBinary(head)) return (peek, Kind.Binary, peek);
+        if (PgpInput.LooksArmored(head))
+        {
+            var text = System.Text.Encoding.ASCII.GetString(head);
+            if (text.TrimStart().StartsWith("-----BEGIN PGP SIGNED MESSAGE-----", StringComparison.Ordinal))
+                return (peek, Kind.Cleartext, peek);
+            return (new Org.BouncyCastle.Bcpg.ArmoredInputStream(peek), Kind.Armored, peek);
+        }
+        throw new MalformedDataException($"{what}: the input is neither binary OpenPGP data nor ASCII armor.");
+    }
+}

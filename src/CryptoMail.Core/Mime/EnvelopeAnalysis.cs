@@ -1,0 +1,218 @@
+using MimeKit;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>Opens one received message: walks its MIME tree, decrypts and verifies the RFC 3156 parts, and
+/// records how much of the message each protection covers.</summary>
+/// <remarks>
+/// The <em>envelope</em> is the chain of cryptographic layers that starts at the message's root body: a
+/// multipart/signed root (whose first part continues the chain) or a multipart/encrypted root (whose plaintext
+/// continues it), possibly nested in each other. Only protections on that chain cover the whole message
+/// (<see cref="ProtectionCoverage.Full"/>). The first entity that is neither ends the chain: it is the
+/// <em>payload</em>, and every signed or encrypted part found inside it, or beside it, or in an attached message,
+/// covers only part of what a reader sees (<see cref="ProtectionCoverage.Partial"/>). This is what defeats the
+/// wrapping attacks (Efail direct exfiltration, signature spoofing by wrapping a signed part in multipart/mixed).
+/// One instance serves one call; it is not thread-safe.
+/// </remarks>
+internal sealed class EnvelopeAnalysis
+{
+    // Bounds the work an attacker can cause with many small protected parts (each costs a public-key operation,
+    // and possibly a passphrase derivation per key).
+    internal const int MaxProtectedParts = 64;
+
+    private readonly OpenPgp pgp;
+    private readonly MimeOpenOptions options;
+    private readonly CancellationToken token;
+    private readonly List<FoundSignature> found = new();
+    private int protectedParts;
+    private int decryptedParts;
+    private bool allIntegrityProtected = true;
+    private bool envelopeEncrypted;
+    private bool nestedEncrypted;
+    private ProtectedHeaders? protectedHeaders;
+
+    public EnvelopeAnalysis(OpenPgp pgp, MimeOpenOptions options, CancellationToken token)
+    {
+        this.pgp = pgp;
+        this.options = options;
+        this.token = token;
+    }
+
+    /// <summary>A verdict with what it covers and the From header of the message it was found in.</summary>
+    private sealed record FoundSignature(SignatureVerification Verification, ProtectionCoverage Coverage, InternetAddressList From);
+
+    /// <summary>Opens <paramref name="message"/>, which this call owns and changes (decrypted parts replace
+    /// encrypted ones).</summary>
+    public OpenedMessage Open(MimeMessage message)
+    {
+        if (message.Body is { } body)
+        {
+            message.Body = Visit(body, 1, ProtectionCoverage.Full, insideLayer: false, message.From);
+        }
+
+        var encryption = envelopeEncrypted ? ProtectionCoverage.Full
+            : nestedEncrypted ? ProtectionCoverage.Partial
+            : ProtectionCoverage.None;
+        var signatures = found.Select(f => ToMimeSignature(f)).ToList();
+        return new OpenedMessage(
+            message,
+            encryption,
+            Decrypted: decryptedParts > 0,
+            IntegrityProtected: decryptedParts > 0 && allIntegrityProtected,
+            signatures,
+            protectedHeaders);
+    }
+
+    /// <summary>Visits one entity and returns what replaces it in the tree (itself, or its plaintext).</summary>
+    /// <param name="entity">The entity.</param>
+    /// <param name="depth">Its MIME depth; the root body is 1.</param>
+    /// <param name="coverage">Full while on the envelope chain, Partial below the payload.</param>
+    /// <param name="insideLayer">Whether a cryptographic layer of the envelope encloses it.</param>
+    /// <param name="from">The From header of the (possibly attached) message it belongs to.</param>
+    private MimeEntity Visit(MimeEntity entity, int depth, ProtectionCoverage coverage, bool insideLayer, InternetAddressList from)
+    {
+        token.ThrowIfCancellationRequested();
+        if (depth > options.MaxMimeDepth)
+            throw new LimitExceededException($"The MIME structure is nested deeper than {options.MaxMimeDepth} levels (MimeOpenOptions.MaxMimeDepth).");
+
+        if (PgpMimeParts.IsPgpSigned(entity))
+        {
+            var signed = (Multipart)entity;
+            CountProtectedPart();
+            Verify(signed, coverage, from);
+            var content = signed[0];
+            var replaced = Visit(content, depth + 1, coverage, insideLayer: true, from);
+            if (!ReferenceEquals(replaced, content)) signed[0] = replaced;
+            return signed;
+        }
+
+        if (PgpMimeParts.IsPgpEncrypted(entity))
+        {
+            CountProtectedPart();
+            if (coverage == ProtectionCoverage.Full) envelopeEncrypted = true;
+            else nestedEncrypted = true;
+            if (coverage != ProtectionCoverage.Full && !options.DecryptNestedParts) return entity;
+            var plaintext = Decrypt((Multipart)entity, coverage, from);
+            return plaintext is null ? entity : Visit(plaintext, depth + 1, coverage, insideLayer: true, from);
+        }
+
+        // The payload: the end of the envelope chain.
+        if (coverage == ProtectionCoverage.Full && insideLayer) protectedHeaders = ReadProtectedHeaders(entity);
+
+        switch (entity)
+        {
+            case Multipart multipart:
+                for (int i = 0; i < multipart.Count; i++)
+                {
+                    var child = multipart[i];
+                    var replaced = Visit(child, depth + 1, ProtectionCoverage.Partial, insideLayer: false, from);
+                    if (!ReferenceEquals(replaced, child)) multipart[i] = replaced;
+                }
+                break;
+            case MessagePart { Message: { Body: { } body } attached }:
+                var newBody = Visit(body, depth + 1, ProtectionCoverage.Partial, insideLayer: false, attached.From);
+                if (!ReferenceEquals(newBody, body)) attached.Body = newBody;
+                break;
+        }
+        return entity;
+    }
+
+    private void CountProtectedPart()
+    {
+        if (++protectedParts > MaxProtectedParts)
+            throw new LimitExceededException($"The message holds more than {MaxProtectedParts} signed or encrypted parts.");
+    }
+
+    /// <summary>Verifies a multipart/signed over the exact bytes of its first part as they stand in the message.</summary>
+    private void Verify(Multipart signed, ProtectionCoverage coverage, InternetAddressList from)
+    {
+        var (content, signaturePart) = PgpMimeParts.SignedParts(signed);
+        // RFC 3156 section 5: the signature covers the first part's headers and body, canonical CRLF, up to (not
+        // including) the CRLF before the boundary. A parsed entity keeps its raw headers and encoded content, so
+        // writing it with CRLF line endings gives back those bytes. Known gap: a part whose unencoded content mixes
+        // LF and CRLF is written with all CRLF, so a sender that signed the mixed bytes as sent verifies as Bad
+        // (MimeKit handles that case through an internal format option that is not public).
+        var data = MimeCanonicalizer.ToCanonicalBytes(content, token);
+        var signature = PgpMimeParts.Decode(signaturePart, token);
+
+        var verifyOptions = new VerifyOptions { Limits = options.Limits };
+        foreach (var certificate in options.Verifiers) verifyOptions.Verifiers.Add(certificate);
+
+        VerificationResult result;
+        using (var dataStream = new MemoryStream(data, writable: false))
+        using (var signatureStream = new MemoryStream(signature, writable: false))
+        {
+            result = pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+        }
+        foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
+    }
+
+    /// <summary>Decrypts a multipart/encrypted and parses its plaintext; null when a nested part has no key.</summary>
+    private MimeEntity? Decrypt(Multipart encrypted, ProtectionCoverage coverage, InternetAddressList from)
+    {
+        var dataPart = PgpMimeParts.EncryptedData(encrypted);
+        var ciphertext = PgpMimeParts.Decode(dataPart, token);
+
+        var decryptOptions = new DecryptOptions { Limits = options.Limits };
+        foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
+        foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
+        foreach (var certificate in options.Verifiers) decryptOptions.Verifiers.Add(certificate);
+
+        DecryptionResult result;
+        byte[] plaintext;
+        try
+        {
+            using var input = new MemoryStream(ciphertext, writable: false);
+            using var output = new MemoryStream();
+            result = pgp.Decrypt(input, output, decryptOptions);
+            plaintext = output.ToArray();
+        }
+        catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
+        {
+            // A part inside the message that is not for us (e.g. a forwarded encrypted message) stays as it is.
+            return null;
+        }
+
+        decryptedParts++;
+        allIntegrityProtected &= result.IntegrityProtected;
+        // RFC 3156 section 6.2: signatures inside the encryption cover its whole plaintext.
+        foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
+
+        try
+        {
+            return MimeCanonicalizer.LoadEntity(plaintext, token);
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
+
+    /// <summary>Protected headers (Enigmail <c>protected-headers="v1"</c>, RFC 9788 <c>hp</c>) on the payload.</summary>
+    private static ProtectedHeaders? ReadProtectedHeaders(MimeEntity payload)
+    {
+        var parameters = payload.ContentType.Parameters;
+        bool legacy = parameters.TryGetValue("protected-headers", out string? v1) && string.Equals(v1?.Trim(), "v1", StringComparison.OrdinalIgnoreCase);
+        bool rfc9788 = parameters.TryGetValue("hp", out string? hp) && hp?.Trim().ToLowerInvariant() is "cipher" or "clear";
+        if (!legacy && !rfc9788) return null;
+        var headers = payload.Headers;
+        return new ProtectedHeaders(headers[HeaderId.Subject], headers[HeaderId.From], headers[HeaderId.To], headers[HeaderId.Cc]);
+    }
+
+    private MimeSignature ToMimeSignature(FoundSignature f)
+    {
+        var userIds = f.Verification.Signer?.UserIds ?? Array.Empty<string>();
+        var signerAddresses = userIds.Select(UserId.EmailOf).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+
+        bool matches = MatchesAny(signerAddresses, f.From);
+        // A reader that honours protected headers shows the protected From: the signer must match it too.
+        if (matches && f.Coverage == ProtectionCoverage.Full && protectedHeaders?.From is { } protectedFrom)
+        {
+            matches = InternetAddressList.TryParse(protectedFrom, out var list) && MatchesAny(signerAddresses, list);
+        }
+        return new MimeSignature(f.Verification, f.Coverage, userIds, matches);
+    }
+
+    private static bool MatchesAny(HashSet<string> signerAddresses, InternetAddressList from) =>
+        signerAddresses.Count > 0 && from.Mailboxes.Any(m => m.Address is { } a && signerAddresses.Contains(a.Trim()));
+}

@@ -1,0 +1,124 @@
+using MimeKit;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>PGP/MIME (RFC 3156) on MimeKit messages. Every OpenPGP operation goes through the public
+/// <see cref="OpenPgp"/> API (never MimeKit's own OpenPGP contexts, which skip integrity checks).</summary>
+internal static class PgpMimeEngine
+{
+    public static MimeMessage Sign(OpenPgp pgp, MimeMessage message, SecretKey signer, MimeSignOptions options, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(options);
+        var body = message.Body ?? throw new ArgumentException("The message has no body to sign.", nameof(message));
+
+        return Run(() =>
+        {
+            // Sign a prepared copy, and embed the entity parsed back from exactly the signed bytes.
+            var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(body, token);
+            token.ThrowIfCancellationRequested();
+
+            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true };
+            signOptions.Signers.Add(signer);
+            foreach (var passphrase in options.SignerPassphrases) signOptions.SignerPassphrases.Add(passphrase);
+
+            SigningResult result;
+            using var signature = new MemoryStream();
+            using (var input = new MemoryStream(canonical, writable: false))
+            {
+                result = pgp.SignDetached(input, signature, signOptions);
+            }
+            var micalg = string.IsNullOrEmpty(result.Micalg) ? Micalg(options.Hash) : result.Micalg;
+            return PgpMimeParts.WithBody(message, PgpMimeParts.Signed(embedded, signature.ToArray(), micalg));
+        }, "Signing the message", callerData: true);
+    }
+
+    public static MimeMessage Encrypt(OpenPgp pgp, MimeMessage message, SecretKey? signer, IEnumerable<Certificate> recipients, MimeEncryptOptions options, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(options);
+        var body = message.Body ?? throw new ArgumentException("The message has no body to encrypt.", nameof(message));
+
+        var all = recipients.ToList();
+        if (all.Any(c => c is null)) throw new ArgumentException("The recipients include null.", nameof(recipients));
+        if (signer is not null && options.EncryptToSelf && !all.Any(c => c.Fingerprint == signer.Fingerprint)) all.Add(signer.Certificate);
+        if (all.Count == 0) throw new ArgumentException("At least one recipient is required.", nameof(recipients));
+
+        return Run(() =>
+        {
+            // RFC 3156 section 4: the encrypted entity is in canonical (CRLF) form; inside the encryption it needs no
+            // 7-bit transfer encoding. With a signer, the one OpenPGP message is signed and encrypted (section 6.2).
+            var plaintext = MimeCanonicalizer.ToCanonicalBytes(body, token);
+            token.ThrowIfCancellationRequested();
+
+            var encryptOptions = new EncryptOptions
+            {
+                Armor = true,
+                Cipher = options.Cipher,
+                SignatureHash = options.Hash,
+                SignatureMode = SignatureMode.Binary,
+                Format = LiteralFormat.Binary,
+            };
+            foreach (var certificate in all) encryptOptions.Recipients.Add(certificate);
+            if (signer is not null) encryptOptions.Signers.Add(signer);
+            foreach (var passphrase in options.SignerPassphrases) encryptOptions.SignerPassphrases.Add(passphrase);
+
+            using var ciphertext = new MemoryStream();
+            try
+            {
+                using var input = new MemoryStream(plaintext, writable: false);
+                pgp.Encrypt(input, ciphertext, encryptOptions);
+            }
+            finally
+            {
+                Array.Clear(plaintext);
+            }
+            return PgpMimeParts.WithBody(message, PgpMimeParts.Encrypted(ciphertext.ToArray()));
+        }, "Encrypting the message", callerData: true);
+    }
+
+    public static OpenedMessage Open(OpenPgp pgp, MimeMessage message, MimeOpenOptions options, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxMimeDepth < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxMimeDepth, "MimeOpenOptions.MaxMimeDepth must be at least 1.");
+        if (options.Limits is null) throw new ArgumentException("MimeOpenOptions.Limits is null.", nameof(options));
+
+        return Run(() =>
+        {
+            // Work on a private copy: the caller's message is not changed, and the copy's parts hold the message's
+            // bytes as transmitted (CRLF), which is what signatures are checked against.
+            var copy = MimeCanonicalizer.CopyMessage(message, token);
+            return new EnvelopeAnalysis(pgp, options, token).Open(copy);
+        }, "Opening the message", callerData: false);
+    }
+
+    internal static string Micalg(HashAlgorithm hash) => hash switch
+    {
+        HashAlgorithm.Sha256 => "pgp-sha256",
+        HashAlgorithm.Sha384 => "pgp-sha384",
+        HashAlgorithm.Sha512 => "pgp-sha512",
+        _ => "pgp-" + hash.ToString().ToLowerInvariant(),
+    };
+
+    /// <summary>The public boundary of the MIME layer: our exceptions and cancellation pass; everything MimeKit or
+    /// the runtime raises on bad MIME becomes a <see cref="MalformedDataException"/>.</summary>
+    /// <param name="body">The work.</param>
+    /// <param name="what">What is being done, for messages.</param>
+    /// <param name="callerData">True when the MIME is the caller's own (sealing): argument errors then pass as they
+    /// are; false for received, untrusted MIME, where they describe bad data.</param>
+    private static T Run<T>(Func<T> body, string what, bool callerData)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is not (CryptoMailException or OperationCanceledException or OutOfMemoryException)
+                                  && !(callerData && e is ArgumentException))
+        {
+            throw new MalformedDataException($"{what}: the MIME structure could not be processed ({e.GetType().Name}: {e.Message}).", e);
+        }
+    }
+}
