@@ -140,8 +140,9 @@ public sealed class ReadmeTourTests : IDisposable
 
         Assert.True(showAsSecure);
         Assert.Equal("Noon at the usual place?", opened.Message.TextBody?.Trim());
-        Assert.Equal("multipart/encrypted", sealedMessage.Body.ContentType.MimeType);
-        Assert.Equal("application/pgp-encrypted", sealedMessage.Body.ContentType.Parameters["protocol"]);
+        var sealedBody = Assert.IsAssignableFrom<Multipart>(sealedMessage.Body);
+        Assert.Equal("multipart/encrypted", sealedBody.ContentType.MimeType);
+        Assert.Equal("application/pgp-encrypted", sealedBody.ContentType.Parameters["protocol"]);
     }
 
     [Fact]
