@@ -96,8 +96,10 @@ internal static class KeyGenerator
         sigGen.SetHashedSubpackets(SelfSignatureSubpackets(created, KeyFlags.CertifyOther | KeyFlags.SignData, expirySeconds, primary.PublicKey, isPrimaryUid: false));
         var cert = sigGen.GenerateCertification(userId, primary.PublicKey);
         var updated = PgpPublicKey.AddCertification(ring.GetPublicKey(), userId, cert);
-        var pubRing = new PgpPublicKeyRing(ring.GetPublicKeys().Select(k => k.KeyId == updated.KeyId ? updated : k).SelectMany(k => k.GetEncoded()).ToArray());
-        return PgpSecretKeyRing.ReplacePublicKeys(ring, pubRing);
+        // Replace only the primary: rebuilding the whole public ring and calling ReplacePublicKeys threw a
+        // NullReferenceException inside BouncyCastle 2.7.0 for every second user ID.
+        var primarySecret = PgpSecretKey.ReplacePublicKey(ring.GetSecretKey(), updated);
+        return PgpSecretKeyRing.InsertSecretKey(ring, primarySecret);
     }
 
     private static AsymmetricCipherKeyPair Ed25519Pair(Org.BouncyCastle.Security.SecureRandom random)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
@@ -29,24 +30,25 @@ internal static class MessageReader
                     options.RequireValidSignature, options.HoldBackMemoryBytes, token);
                 return Unencrypted(v.Signatures, v.Length, LiteralFormat.Utf8, Compression.None, string.Empty, null);
             }
-            var counted = new CountingStream(packets);
+            var head = new PeekStream(packets, 1);
+            if (head.Head.Length == 0) throw new MalformedDataException("The input holds no OpenPGP packets.");
+            int tag = (head.Head[0] & 0x40) != 0 ? head.Head[0] & 0x3F : (head.Head[0] >> 2) & 0x0F;
+            if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
+            if (tag is 1 or 3 or 9 or 10 or 18 or 20 or 21) return DecryptPackets(head, sink, options, token);
+
+            if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
+            var counted = new CountingStream(head);
             var factory = new PgpObjectFactory(counted);
             var first = ContentReader.Next(factory);
-            while (first is PgpMarker) first = ContentReader.Next(factory);
             if (first is null) throw new MalformedDataException("The input holds no OpenPGP packets.");
-            if (first is not PgpEncryptedDataList list)
-            {
-                if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
-                var plain = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
-                using var held = new HoldBackBuffer(options.HoldBackMemoryBytes);
-                plain.Read(factory, first, held.Write, 0, counted);
-                var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
-                Require(options.RequireValidSignature, verdicts);
-                held.CopyTo(sink, token);
-                sink.Flush();
-                return Unencrypted(verdicts, plain.Length, plain.Format, plain.Compression, plain.FileName, plain.ModificationTime);
-            }
-            return DecryptList(list, sink, options, token);
+            var plain = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+            using var held = new HoldBackBuffer(options.HoldBackMemoryBytes);
+            plain.Read(factory, first, held.Write, 0, counted);
+            var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
+            Require(options.RequireValidSignature, verdicts);
+            held.CopyTo(sink, token);
+            sink.Flush();
+            return Unencrypted(verdicts, plain.Length, plain.Format, plain.Compression, plain.FileName, plain.ModificationTime);
         }, "Decrypting");
     }
 
@@ -54,116 +56,165 @@ internal static class MessageReader
         Compression compression, string fileName, DateTimeOffset? mtime) =>
         new(false, null, false, Array.Empty<string>(), null, false, "none", compression, fileName, format, mtime, verdicts, length, false);
 
-    private static DecryptionResult DecryptList(PgpEncryptedDataList list, IoBridge sink, DecryptOptions options, CancellationToken token)
+    /// <summary>Reads the session key packets, finds a session key, and decrypts the SEIPD v1 packet that follows.</summary>
+    private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptOptions options, CancellationToken token)
     {
-        var objects = list.GetEncryptedDataObjects().ToList();
-        if (objects.Count > options.Limits.MaxRecipients)
-            throw new LimitExceededException($"The message names {objects.Count} recipients; the limit is {options.Limits.MaxRecipients}.");
-        var recipientIds = objects.OfType<PgpPublicKeyEncryptedData>().Select(d => Hex.KeyId(d.KeyId)).ToList();
+        var pkesks = new List<Pkesk>();
+        var skesks = new List<Skesk>();
+        int examined = 0;
+        PacketBodyStream? encrypted = null;
+        while (encrypted is null)
+        {
+            var next = PacketReader.Next(packets) ?? throw new MalformedDataException("The message holds no encrypted data.");
+            var (tag, body) = next;
+            switch (tag)
+            {
+                case 1:
+                case 3:
+                    if (++examined > options.Limits.MaxRecipients)
+                        throw new LimitExceededException($"The message names more than {options.Limits.MaxRecipients} recipients.");
+                    var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == 1 ? "public-key encrypted session key" : "symmetric-key encrypted session key");
+                    try
+                    {
+                        if (tag == 1) pkesks.Add(Pkesk.Parse(bytes));
+                        else skesks.Add(Skesk.Parse(bytes));
+                    }
+                    catch (UnsupportedPacketException)
+                    {
+                        // A recipient packet of a version or algorithm we do not read: another may still fit.
+                    }
+                    catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException)
+                    {
+                        throw new MalformedDataException("A session key packet is malformed.", e);
+                    }
+                    break;
+                case 10: // marker
+                case 21: // padding
+                    body.Skip();
+                    break;
+                case 9:
+                    throw new IntegrityException("The message is encrypted without integrity protection (SED, no MDC); it is refused because it may have been modified.");
+                case 20:
+                    throw new MalformedDataException("The message uses the OCB Encrypted Data packet (tag 20) that GnuPG writes for AEAD keys; reading it is not supported yet.");
+                case 18:
+                    encrypted = body;
+                    break;
+                default:
+                    throw new MalformedDataException($"Unexpected packet (tag {tag}) before the encrypted data.");
+            }
+        }
 
-        Stream? clear = null;
-        PgpEncryptedData? used = null;
+        int version = encrypted.ReadByte();
+        if (version == 2) throw new MalformedDataException("The message uses SEIPD v2 (RFC 9580 AEAD); reading it is not supported yet.");
+        if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
+        var initial = new byte[18];
+        int got = 0;
+        while (got < initial.Length)
+        {
+            int r = encrypted.Read(initial, got, initial.Length - got);
+            if (r == 0) break;
+            got += r;
+        }
+        if (got < initial.Length) throw new IntegrityException("The encrypted data is truncated.");
+
+        var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
+        SessionKeyMaterial? sessionKey = null;
         string? decryptedWith = null;
-        SymmetricCipher? cipher = null;
+        bool withPassword = false;
         bool lockedKey = false;
-        foreach (var pked in objects.OfType<PgpPublicKeyEncryptedData>())
+
+        foreach (var given in options.SessionKeys)
+        {
+            var candidate = new SessionKeyMaterial(given.Algorithm, given.Key.ToArray());
+            if (SeipdV1DecryptStream.QuickCheck(candidate, initial)) { sessionKey = candidate; break; }
+            candidate.Dispose();
+        }
+        foreach (var pkesk in sessionKey is null ? pkesks : new List<Pkesk>())
         {
             foreach (var key in options.Keys)
             {
-                foreach (var kid in CandidateKeyIds(key, pked.KeyId))
+                foreach (var kid in CandidateKeyIds(key, pkesk.KeyId))
                 {
                     PgpPrivateKey? priv;
                     try { priv = key.GetPrivateKey(kid, options.KeyPassphrases); }
                     catch (KeyNotUsableException) { lockedKey = true; continue; }
-                    if (priv is null) continue;
-                    try
-                    {
-                        var alg = pked.GetSymmetricAlgorithm(priv);
-                        clear = pked.GetDataStream(priv);
-                        cipher = ToCipher(alg);
-                        used = pked;
-                        decryptedWith = key.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pk) ? Hex.Of(pk.GetFingerprint()) : null;
-                    }
-                    catch (Exception e) when (e is not OperationCanceledException and not CallerStreamException)
-                    {
-                        // Not this key (or a corrupt session key packet): try the next one.
-                    }
-                    if (clear is not null) break;
+                    if (priv is null || !key.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
+                    var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub);
+                    if (candidate is null) continue;
+                    sessionKey = candidate;
+                    decryptedWith = Hex.Of(pub.GetFingerprint());
+                    break;
                 }
-                if (clear is not null) break;
+                if (sessionKey is not null) break;
             }
-            if (clear is not null) break;
+            if (sessionKey is not null) break;
         }
-        bool withPassword = false;
-        if (clear is null)
+        if (sessionKey is null)
         {
-            foreach (var pbe in objects.OfType<PgpPbeEncryptedData>())
+            foreach (var skesk in skesks)
             {
                 foreach (var pw in options.Passwords)
                 {
-                    try
+                    var candidate = SessionKeyDecryptor.TryDecrypt(skesk, pw);
+                    if (candidate is not null && SeipdV1DecryptStream.QuickCheck(candidate, initial))
                     {
-                        clear = pbe.GetDataStreamUtf8(pw.ToCharArray());
-                        cipher = ToCipher(pbe.Algorithm);
-                        used = pbe;
+                        sessionKey = candidate;
                         withPassword = true;
                         break;
                     }
-                    catch (Exception e) when (e is not OperationCanceledException and not CallerStreamException)
-                    {
-                        // Wrong password (the quick check failed): try the next one.
-                    }
+                    candidate?.Dispose();
                 }
-                if (clear is not null) break;
+                if (sessionKey is not null) break;
             }
         }
-        if (clear is null || used is null)
+        if (sessionKey is null)
         {
             if (lockedKey)
                 throw new KeyNotUsableException("A matching secret key is protected by a passphrase and none of the given passphrases unlocks it.");
             throw new NoDecryptionKeyException(
                 recipientIds.Count > 0
                     ? $"None of the given keys or passwords can decrypt this message (recipients: {string.Join(", ", recipientIds)})."
-                    : "None of the given passwords can decrypt this message.",
+                    : "None of the given passwords or session keys can decrypt this message.",
                 recipientIds);
         }
-        if (!used.IsIntegrityProtected())
-            throw new IntegrityException("The message is encrypted without integrity protection (SED, no MDC); it is refused because it may have been modified.");
 
-        var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
-        HoldBackBuffer? held = options.ReleaseUnverifiedPlaintext ? null : new HoldBackBuffer(options.HoldBackMemoryBytes);
-        try
+        using (sessionKey)
         {
-            var counted = new CountingStream(clear);
-            Action<ReadOnlySpan<byte>> write = held is not null ? held.Write : data => sink.Write(data);
+            var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
+            var cipher = sessionKey.Algorithm switch { 7 => SymmetricCipher.Aes128, 8 => SymmetricCipher.Aes192, 9 => (SymmetricCipher?)SymmetricCipher.Aes256, _ => null };
+            using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, initial);
+            var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+            HoldBackBuffer? held = options.ReleaseUnverifiedPlaintext ? null : new HoldBackBuffer(options.HoldBackMemoryBytes);
             try
             {
-                reader.Read(new PgpObjectFactory(counted), null, write, 0, counted);
-                Drain(counted);
-            }
-            catch (MalformedDataException e)
-            {
-                // A modified ciphertext usually decrypts to garbage packets: report it as what it most likely is.
-                throw new IntegrityException("The message is corrupt or was modified: " + e.Message, e);
-            }
-            bool ok;
-            try { ok = used.Verify(); }
-            catch (Exception e) when (e is not OperationCanceledException and not CallerStreamException)
-            {
-                throw new IntegrityException($"The integrity check could not be completed ({e.Message}).", e);
-            }
-            if (!ok) throw new IntegrityException("The message was modified: the modification detection code does not match.");
+                var counted = new CountingStream(clear);
+                Action<ReadOnlySpan<byte>> write = held is not null ? held.Write : data => sink.Write(data);
+                try
+                {
+                    reader.Read(new PgpObjectFactory(counted), null, write, 0, counted);
+                    Drain(counted);
+                }
+                catch (MalformedDataException e)
+                {
+                    // A modified ciphertext decrypts to garbage packets: report it as what it most likely is.
+                    throw new IntegrityException("The message is corrupt or was modified: " + e.Message, e);
+                }
+                if (!clear.Verified) throw new IntegrityException("The integrity check did not complete.");
 
-            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
-            Require(options.RequireValidSignature, verdicts);
-            held?.CopyTo(sink, token);
-            sink.Flush();
-            return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, "SEIPDv1", reader.Compression,
-                reader.FileName, reader.Format, reader.ModificationTime, verdicts, reader.Length, held is null);
-        }
-        finally
-        {
-            held?.Dispose();
+                var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
+                Require(options.RequireValidSignature, verdicts);
+                held?.CopyTo(sink, token);
+                sink.Flush();
+                return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, "SEIPDv1", reader.Compression,
+                    reader.FileName, reader.Format, reader.ModificationTime, verdicts, reader.Length, held is null)
+                {
+                    SessionKey = exported,
+                };
+            }
+            finally
+            {
+                held?.Dispose();
+            }
         }
     }
 

@@ -93,6 +93,19 @@ public sealed class Certificate
             string.Equals(k.Fingerprint, s, StringComparison.OrdinalIgnoreCase) || string.Equals(k.KeyId, s, StringComparison.OrdinalIgnoreCase));
     }
 
+    /// <summary>Combines this certificate with another copy of the same certificate (as a keyserver, WKD or an
+    /// Autocrypt update delivers it): user IDs, subkeys and signatures from both, without duplicates.</summary>
+    /// <param name="other">Another copy of the same certificate.</param>
+    /// <returns>The merged certificate.</returns>
+    /// <exception cref="ArgumentException"><paramref name="other"/> has a different primary key.</exception>
+    public Certificate Merge(Certificate other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!string.Equals(other.Fingerprint, Fingerprint, StringComparison.Ordinal))
+            throw new ArgumentException($"Certificate {other.Fingerprint} is not a copy of {Fingerprint}.", nameof(other));
+        return Guard.Run(() => new Certificate(PgpPublicKeyRing.Join(Ring, other.Ring, joinTrustPackets: false, allowSubkeySigsOnNonSubkey: false)), "Merging certificates");
+    }
+
     /// <summary>Parses exactly one certificate from armored text.</summary>
     /// <param name="armored">ASCII-armored certificate (or secret key, from which the certificate is taken).</param>
     /// <returns>The certificate.</returns>

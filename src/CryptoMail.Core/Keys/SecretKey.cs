@@ -93,6 +93,34 @@ public sealed class SecretKey
         }, "Changing the passphrase");
     }
 
+    /// <summary>Makes a revocation signature for the primary key and returns the certificate carrying it (what the
+    /// Stateless OpenPGP CLI calls a revocation certificate). Publish it, or keep it safe to publish later.</summary>
+    /// <param name="reason">Why the key is revoked.</param>
+    /// <param name="description">A human-readable explanation; may be empty.</param>
+    /// <param name="passphrases">Passphrases tried when the key is protected and not unlocked.</param>
+    /// <returns>The revoked certificate.</returns>
+    /// <exception cref="KeyNotUsableException">The key is locked and no passphrase unlocks it.</exception>
+    public Certificate Revoke(RevocationReason reason = RevocationReason.Unspecified, string description = "", IEnumerable<string>? passphrases = null)
+    {
+        ArgumentNullException.ThrowIfNull(description);
+        var primary = Ring.GetPublicKey();
+        var priv = GetPrivateKey(primary.KeyId, passphrases)
+            ?? throw new KeyNotUsableException($"Key {Fingerprint} has no secret primary key to revoke with.");
+        return Guard.Run(() =>
+        {
+            var gen = new PgpSignatureGenerator(primary.Algorithm, HashAlgorithmTag.Sha512);
+            gen.InitSign(PgpSignature.KeyRevocation, priv, Randomness.Secure);
+            var hashed = new PgpSignatureSubpacketGenerator();
+            hashed.SetSignatureCreationTime(false, DateTime.UtcNow);
+            hashed.SetIssuerFingerprint(false, primary);
+            hashed.SetRevocationReason(false, (RevocationReasonTag)(byte)reason, description);
+            gen.SetHashedSubpackets(hashed.Generate());
+            var sig = gen.GenerateCertification(primary);
+            var revoked = PgpPublicKey.AddCertification(primary, sig);
+            return new Certificate(PgpPublicKeyRing.InsertPublicKey(Certificate.Ring, revoked));
+        }, "Revoking a key");
+    }
+
     /// <summary>Parses exactly one secret key from armored text.</summary>
     /// <param name="armored">ASCII-armored secret key.</param>
     /// <returns>The key.</returns>

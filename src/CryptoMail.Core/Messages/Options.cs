@@ -120,6 +120,12 @@ public sealed class DecryptOptions
     /// <summary>Passwords for password-encrypted messages (SKESK).</summary>
     public IList<string> Passwords { get; } = new List<string>();
 
+    /// <summary>Session keys to try first (e.g. from an earlier decryption or an escrow).</summary>
+    public IList<SessionKey> SessionKeys { get; } = new List<SessionKey>();
+
+    /// <summary>Report the session key in <see cref="DecryptionResult.SessionKey"/>. Default false.</summary>
+    public bool ExportSessionKey { get; init; }
+
     /// <summary>Certificates whose signatures are checked.</summary>
     public IList<Certificate> Verifiers { get; } = new List<Certificate>();
 

@@ -68,4 +68,7 @@ public sealed record DecryptionResult(
 {
     /// <summary>Whether at least one signature is good.</summary>
     public bool IsVerified => Signatures.Any(s => s.IsGood);
+
+    /// <summary>The session key, when <see cref="DecryptOptions.ExportSessionKey"/> asked for it.</summary>
+    public SessionKey? SessionKey { get; init; }
 }

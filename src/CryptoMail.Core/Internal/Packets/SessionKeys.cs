@@ -323,18 +323,18 @@ internal static class SessionKeyDecryptor
     /// <summary>OpenPGP CFB decryption without resynchronisation (used for SKESK v4 session keys).</summary>
     public static byte[] CfbDecrypt(int algorithm, byte[] key, byte[] iv, byte[] data)
     {
-        if (algorithm is < 7 or > 9) throw new UnsupportedPacketException($"Cipher {algorithm} is not supported for SKESK.");
-        using var aes = Aes.Create();
-        aes.Key = key;
+        using var material = new SessionKeyMaterial(algorithm, (byte[])key.Clone());
+        using var cipher = BlockDecryptor.Create(material);
+        int bs = cipher.BlockSize;
         var output = new byte[data.Length];
-        var register = (byte[])iv.Clone();
-        var ks = new byte[16];
-        for (int off = 0; off < data.Length; off += 16)
+        var register = iv[..bs];
+        var ks = new byte[bs];
+        for (int off = 0; off < data.Length; off += bs)
         {
-            aes.EncryptEcb(register, ks, PaddingMode.None);
-            int n = Math.Min(16, data.Length - off);
+            cipher.EncryptBlocks(register, ks);
+            int n = Math.Min(bs, data.Length - off);
             for (int i = 0; i < n; i++) output[off + i] = (byte)(data[off + i] ^ ks[i]);
-            if (n == 16) Array.Copy(data, off, register, 0, 16);
+            if (n == bs) Array.Copy(data, off, register, 0, bs);
         }
         return output;
     }

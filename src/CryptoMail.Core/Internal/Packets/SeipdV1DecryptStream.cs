@@ -1,0 +1,224 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto;
+using Org.BouncyCastle.Crypto.Parameters;
+
+namespace CryptoMail.Core.Internal.Packets;
+
+/// <summary>Decrypts the body of a SEIPD v1 packet (RFC 9580 section 5.13.1): OpenPGP CFB without
+/// resynchronisation, a random prefix with a quick check, and the modification detection code (SHA-1 over
+/// prefix, plaintext and the MDC header) in the last 22 octets. CFB decryption is parallel: the keystream
+/// for a whole chunk comes from one bulk ECB call over the ciphertext shifted by one block.
+/// The stream reports its end only after the MDC matched; otherwise it throws <see cref="IntegrityException"/>.
+/// It never releases the 22 MDC octets, and releases nothing before the prefix passed its check.</summary>
+internal sealed class SeipdV1DecryptStream : Stream
+{
+    private const int MdcLength = 22;
+    private const int ChunkBlocks = 4096; // 64 KiB of AES blocks
+    private readonly Stream body;
+    private readonly BlockDecryptor cipher;
+    private readonly int bs;
+    private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly byte[] register;
+    private readonly byte[] cbuf;
+    private readonly byte[] shifted;
+    private readonly byte[] keystream;
+    private readonly byte[] plain;
+    private int plainStart;
+    private int plainEnd;
+    private int carry; // held-back plaintext at the end of `plain` not yet released (the last MDC-sized tail)
+    private bool eof;
+    private bool verified;
+
+    /// <summary>Opens the stream; <paramref name="initial"/> holds the first ciphertext octets the caller already read
+    /// (at least block size + 2, for the quick check); the rest follow in <paramref name="body"/>.</summary>
+    public SeipdV1DecryptStream(Stream body, SessionKeyMaterial key, byte[] initial)
+    {
+        this.body = body;
+        cipher = BlockDecryptor.Create(key);
+        bs = cipher.BlockSize;
+        register = new byte[bs];
+        int chunk = ChunkBlocks * 16;
+        cbuf = ArrayPool<byte>.Shared.Rent(chunk + bs);
+        shifted = ArrayPool<byte>.Shared.Rent(chunk + bs);
+        keystream = ArrayPool<byte>.Shared.Rent(chunk + bs);
+        plain = ArrayPool<byte>.Shared.Rent(chunk + bs + MdcLength + 2 * bs);
+
+        if (initial.Length < bs + 2) throw new IntegrityException("The encrypted data is truncated.");
+        var prefixCipher = initial;
+        // The prefix: decrypt and check, hash, and keep the two octets beyond the first block as ciphertext state.
+        var prefix = DecryptPrefix(cipher, prefixCipher);
+        if (prefix[bs - 2] != prefix[bs] || prefix[bs - 1] != prefix[bs + 1])
+            throw new IntegrityException("The encrypted data failed its quick check: wrong session key or corrupt data.");
+        sha1.AppendData(prefix);
+        CryptographicOperations.ZeroMemory(prefix);
+        // Without resynchronisation, CFB simply continues: the register is the last full ciphertext block, and the
+        // two extra prefix octets belong to the next block. Keep them as the start of the ciphertext stream.
+        Array.Copy(prefixCipher, 0, register, 0, bs);
+        pendingCipher = initial[bs..];
+        pendingPlainSkip = 2;
+    }
+
+    private byte[] pendingCipher;
+    private int pendingPlainSkip;
+
+    public bool Verified => verified;
+
+    /// <summary>Decrypts the first block+2 octets and returns them (caller zeroes).</summary>
+    public static byte[] DecryptPrefix(BlockDecryptor cipher, byte[] prefixCipher)
+    {
+        int bs = cipher.BlockSize;
+        var output = new byte[bs + 2];
+        var ks = new byte[bs];
+        cipher.EncryptBlocks(new byte[bs], ks); // E(IV = 0)
+        for (int i = 0; i < bs; i++) output[i] = (byte)(prefixCipher[i] ^ ks[i]);
+        cipher.EncryptBlocks(prefixCipher.AsSpan(0, bs), ks);
+        output[bs] = (byte)(prefixCipher[bs] ^ ks[0]);
+        output[bs + 1] = (byte)(prefixCipher[bs + 1] ^ ks[1]);
+        return output;
+    }
+
+    /// <summary>Whether a candidate session key passes the quick check on the prefix.</summary>
+    public static bool QuickCheck(SessionKeyMaterial key, byte[] prefixCipher)
+    {
+        try
+        {
+            using var c = BlockDecryptor.Create(key);
+            if (prefixCipher.Length < c.BlockSize + 2) return false;
+            var p = DecryptPrefix(c, prefixCipher);
+            int bs = c.BlockSize;
+            bool ok = p[bs - 2] == p[bs] && p[bs - 1] == p[bs + 1];
+            CryptographicOperations.ZeroMemory(p);
+            return ok;
+        }
+        catch (UnsupportedPacketException)
+        {
+            return false;
+        }
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.Length == 0) return 0;
+        while (plainStart == plainEnd - carry)
+        {
+            if (eof) return 0;
+            Fill();
+        }
+        int n = Math.Min(buffer.Length, plainEnd - carry - plainStart);
+        plain.AsSpan(plainStart, n).CopyTo(buffer);
+        plainStart += n;
+        return n;
+    }
+
+    public override int ReadByte()
+    {
+        Span<byte> one = stackalloc byte[1];
+        return Read(one) == 1 ? one[0] : -1;
+    }
+
+    /// <summary>Decrypts the next chunk into <see cref="plain"/>, keeping the last 22 octets back until the end.</summary>
+    private void Fill()
+    {
+        // The unreleased (and not yet hashed) tail moves to the front.
+        int keep = plainEnd - plainStart;
+        if (keep > 0) Array.Copy(plain, plainStart, plain, 0, keep);
+        plainStart = 0;
+        plainEnd = keep;
+
+        // Ciphertext continues block-aligned after the prefix's first block: the two quick-check octets start block 1.
+        int chunk = ChunkBlocks * 16;
+        int have = pendingCipher.Length;
+        pendingCipher.CopyTo(cbuf, 0);
+        while (have < chunk)
+        {
+            int r = body.Read(cbuf, have, chunk - have);
+            if (r == 0) { eof = true; break; }
+            have += r;
+        }
+        pendingCipher = Array.Empty<byte>();
+        Decrypt(have);
+        if (pendingPlainSkip > 0)
+        {
+            // The quick-check octets were hashed with the prefix; they are not data.
+            plainStart = pendingPlainSkip;
+            pendingPlainSkip = 0;
+        }
+
+        if (eof)
+        {
+            int mdc = plainEnd - MdcLength;
+            if (mdc < plainStart) throw new IntegrityException("The encrypted data is truncated: no modification detection code.");
+            if (plain[mdc] != 0xD3 || plain[mdc + 1] != 0x14)
+                throw new IntegrityException("The encrypted data has no valid modification detection code packet.");
+            sha1.AppendData(plain, plainStart, mdc + 2 - plainStart);
+            var expected = sha1.GetHashAndReset();
+            if (!CryptographicOperations.FixedTimeEquals(expected, plain.AsSpan(mdc + 2, 20)))
+            {
+                CryptographicOperations.ZeroMemory(plain.AsSpan(0, plainEnd));
+                plainStart = plainEnd = 0;
+                throw new IntegrityException("The message was modified: the modification detection code does not match.");
+            }
+            verified = true;
+        }
+        else
+        {
+            sha1.AppendData(plain, plainStart, plainEnd - MdcLength - plainStart);
+        }
+        carry = MdcLength;
+    }
+
+    /// <summary>CFB-decrypts <paramref name="have"/> octets of <see cref="cbuf"/> (block-aligned) into <see cref="plain"/>.</summary>
+    private void Decrypt(int have)
+    {
+        int full = have / bs * bs;
+        if (full > 0)
+        {
+            // keystream = E(register || C[0 .. full-bs)), all blocks in one call.
+            register.CopyTo(shifted, 0);
+            Array.Copy(cbuf, 0, shifted, bs, full - bs);
+            cipher.EncryptBlocks(shifted.AsSpan(0, full), keystream.AsSpan(0, full));
+            var dst = plain.AsSpan(plainEnd, full);
+            cbuf.AsSpan(0, full).CopyTo(dst);
+            Bytes.Xor(dst, keystream.AsSpan(0, full));
+            Array.Copy(cbuf, full - bs, register, 0, bs);
+            plainEnd += full;
+        }
+        int rest = have - full;
+        if (rest > 0)
+        {
+            // Only the very end may be a partial block.
+            var ks = keystream.AsSpan(0, bs);
+            cipher.EncryptBlocks(register, ks);
+            for (int i = 0; i < rest; i++) plain[plainEnd + i] = (byte)(cbuf[full + i] ^ ks[i]);
+            plainEnd += rest;
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            CryptographicOperations.ZeroMemory(plain);
+            CryptographicOperations.ZeroMemory(keystream);
+            ArrayPool<byte>.Shared.Return(cbuf);
+            ArrayPool<byte>.Shared.Return(shifted);
+            ArrayPool<byte>.Shared.Return(keystream);
+            ArrayPool<byte>.Shared.Return(plain);
+            sha1.Dispose();
+            cipher.Dispose();
+        }
+        base.Dispose(disposing);
+    }
+}

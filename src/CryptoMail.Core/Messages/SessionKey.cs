@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace CryptoMail.Core;
+
+/// <summary>The symmetric session key of one encrypted message: its algorithm ID (RFC 9580 section 9.3) and key.</summary>
+/// <remarks>Revealing a session key reveals that message (and only that message); handle it like a password.
+/// The text form is the one the Stateless OpenPGP CLI uses: <c>ALGORITHM:HEXKEY</c>, e.g. <c>9:FCA4...</c>.</remarks>
+public sealed class SessionKey
+{
+    private readonly byte[] key;
+
+    /// <summary>Creates a session key.</summary>
+    /// <param name="algorithm">The symmetric algorithm ID (7, 8, 9 for AES-128, -192, -256).</param>
+    /// <param name="key">The key octets; copied.</param>
+    public SessionKey(int algorithm, ReadOnlySpan<byte> key)
+    {
+        if (algorithm is < 1 or > 255) throw new ArgumentOutOfRangeException(nameof(algorithm));
+        if (key.IsEmpty) throw new ArgumentException("The key is empty.", nameof(key));
+        Algorithm = algorithm;
+        this.key = key.ToArray();
+    }
+
+    /// <summary>The symmetric algorithm ID.</summary>
+    public int Algorithm { get; }
+
+    /// <summary>The key octets.</summary>
+    public ReadOnlySpan<byte> Key => key;
+
+    /// <summary>Parses <c>ALGORITHM:HEXKEY</c>.</summary>
+    /// <param name="text">The text.</param>
+    /// <returns>The session key.</returns>
+    /// <exception cref="FormatException">The text is not of that form.</exception>
+    public static SessionKey Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var t = text.Trim();
+        int colon = t.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0 || !int.TryParse(t[..colon], NumberStyles.None, CultureInfo.InvariantCulture, out int alg) || alg is < 1 or > 255)
+            throw new FormatException("A session key is written ALGORITHM:HEXKEY, e.g. 9:0123...");
+        try
+        {
+            return new SessionKey(alg, Convert.FromHexString(t[(colon + 1)..]));
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException("The session key has no key octets.", e);
+        }
+    }
+
+    /// <summary>Overwrites the key octets with zeros.</summary>
+    public void Clear() => CryptographicOperations.ZeroMemory(key);
+
+    /// <summary>The <c>ALGORITHM:HEXKEY</c> form.</summary>
+    /// <returns>The text.</returns>
+    public override string ToString() => Algorithm.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(key);
+}

@@ -1,0 +1,185 @@
+using System.CommandLine;
+using CryptoMail.Core;
+
+namespace CryptoMail.Tool;
+
+/// <summary><c>cryptomail key generate|list|import|export</c> over the tool's simple directory store.</summary>
+internal sealed class KeyCommands
+{
+    private readonly ToolContext context;
+    private readonly OpenPgp pgp = new();
+
+    public KeyCommands(ToolContext context) => this.context = context;
+
+    private static Option<string> StoreOption() => Opt.Value("--store",
+        $"Key directory (default: ${KeyStore.EnvironmentVariable}). A simple store of this tool: one armored file per key, "
+        + "named by fingerprint (FPR.asc certificate, FPR.key.asc secret key).", "DIR");
+
+    public Command Build()
+    {
+        var key = new Command("key", "Manage keys in a simple directory store (one armored file per fingerprint; a stop-gap until the library's stores).");
+        key.Subcommands.Add(Generate());
+        key.Subcommands.Add(List());
+        key.Subcommands.Add(Import());
+        key.Subcommands.Add(Export());
+        return key;
+    }
+
+    private void SetAction(Command command, Func<ParseResult, int> body) =>
+        command.SetAction(parse => CommandRunner.Execute(context, () => body(parse), MapError));
+
+    internal static int MapError(CryptoMailException e) => e switch
+    {
+        MalformedDataException or LimitExceededException => SopExit.BadData,
+        BadPassphraseException or KeyNotUsableException => SopExit.KeyIsProtected,
+        NoDecryptionKeyException or IntegrityException => SopExit.CannotDecrypt,
+        _ => SopExit.GenericError,
+    };
+
+    private Command Generate()
+    {
+        var store = StoreOption();
+        var profile = Opt.Value("--profile", "default (Ed25519/Curve25519) or rfc4880 (RSA 3072).", "PROFILE");
+        var passphrase = Opt.Value("--passphrase-file", "Protect the key with the passphrase in this file (or @ENV:NAME).", "FILE");
+        var signingOnly = Opt.Flag("--signing-only", "No encryption subkey.");
+        var userIds = Opt.Rest("USERID", "User IDs; the first is primary.");
+        var command = new Command("generate", "Generates a key, stores it and prints its fingerprint.")
+        {
+            Options = { store, profile, passphrase, signingOnly },
+            Arguments = { userIds },
+        };
+        SetAction(command, parse =>
+        {
+            var ids = parse.All(userIds);
+            if (ids.Length == 0) throw new ToolException(SopExit.MissingArg, "Give at least one user ID, e.g. \"Alice <alice@example.org>\".");
+            var keyProfile = parse.GetValue(profile) switch
+            {
+                null or "default" => KeyProfile.Curve25519,
+                "rfc4880" => KeyProfile.Rsa3072,
+                var other => throw new ToolException(SopExit.UnsupportedProfile, $"Unknown profile '{other}'."),
+            };
+            var passFile = parse.GetValue(passphrase);
+            var options = new KeyGenerationOptions
+            {
+                Profile = keyProfile,
+                SigningOnly = parse.GetValue(signingOnly),
+                Passphrase = passFile is null ? null : context.ReadPassword(passFile).TrimEnd(),
+            };
+            foreach (var extra in ids.Skip(1)) options.AdditionalUserIds.Add(extra);
+            var target = KeyStore.Open(context, parse.GetValue(store));
+            var generated = pgp.GenerateKey(ids[0], options);
+            target.Add(generated);
+            context.Out.WriteLine(generated.Fingerprint);
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private Command List()
+    {
+        var store = StoreOption();
+        var command = new Command("list", "Lists the stored keys: sec|pub, fingerprint, user IDs.") { Options = { store } };
+        SetAction(command, parse =>
+        {
+            var source = KeyStore.Open(context, parse.GetValue(store));
+            foreach (var cert in source.Certificates())
+            {
+                var kind = source.HasSecretKey(cert.Fingerprint) ? "sec" : "pub";
+                context.Out.WriteLine($"{kind} {cert.Fingerprint} {string.Join(", ", cert.UserIds)}");
+            }
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private Command Import()
+    {
+        var store = StoreOption();
+        var files = Opt.Rest("FILES", "Armored or binary keys/certificates; stdin when none.");
+        var command = new Command("import", "Imports certificates and secret keys into the store.") { Options = { store }, Arguments = { files } };
+        SetAction(command, parse =>
+        {
+            var target = KeyStore.Open(context, parse.GetValue(store));
+            var names = parse.All(files);
+            var blobs = names.Length == 0 ? [ReadAll(context.Stdin)] : names.Select(context.ReadInput).ToList();
+            foreach (var blob in blobs)
+            {
+                IReadOnlyList<SecretKey> secrets;
+                try
+                {
+                    secrets = SecretKey.ParseAll(blob);
+                }
+                catch (MalformedDataException)
+                {
+                    secrets = [];
+                }
+                if (secrets.Count > 0)
+                {
+                    foreach (var s in secrets)
+                    {
+                        target.Add(s);
+                        context.Out.WriteLine($"imported sec {s.Fingerprint}");
+                    }
+                    continue;
+                }
+                foreach (var c in Certificate.ParseAll(blob))
+                {
+                    target.Add(c);
+                    context.Out.WriteLine($"imported pub {c.Fingerprint}");
+                }
+            }
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private Command Export()
+    {
+        var store = StoreOption();
+        var secret = Opt.Flag("--secret", "Export the secret key rather than the certificate.");
+        var noArmor = Opt.Flag("--no-armor", "Write binary rather than ASCII armor.");
+        var query = new Argument<string>("QUERY") { Description = "Fingerprint, key ID or e-mail address." };
+        var command = new Command("export", "Writes a stored certificate (or secret key) to stdout.") { Options = { store, secret, noArmor }, Arguments = { query } };
+        SetAction(command, parse =>
+        {
+            var source = KeyStore.Open(context, parse.GetValue(store));
+            var q = parse.GetValue(query) ?? throw new ToolException(SopExit.MissingArg, "Give a fingerprint, key ID or e-mail address.");
+            var found = source.Find(q);
+            if (found.Count == 0) throw new ToolException(SopExit.MissingInput, $"No stored key matches '{q}'.");
+            bool armor = !parse.GetValue(noArmor);
+            foreach (var cert in found)
+            {
+                if (parse.GetValue(secret))
+                {
+                    if (!source.HasSecretKey(cert.Fingerprint)) throw new ToolException(SopExit.MissingInput, $"No secret key stored for {cert.Fingerprint}.");
+                    var key = SecretKey.Parse(File.ReadAllText(source.SecretKeyPath(cert.Fingerprint)));
+                    if (armor) context.Out.Write(key.ExportArmored());
+                    else WriteBinary(key.Export());
+                }
+                else if (armor)
+                {
+                    context.Out.Write(cert.ExportArmored());
+                }
+                else
+                {
+                    WriteBinary(cert.Export());
+                }
+            }
+            return SopExit.Ok;
+        });
+        return command;
+    }
+
+    private void WriteBinary(byte[] data)
+    {
+        context.Out.Flush();
+        context.Stdout.Write(data);
+    }
+
+    private static byte[] ReadAll(Stream input)
+    {
+        using var ms = new MemoryStream();
+        input.CopyTo(ms);
+        return ms.ToArray();
+    }
+}

@@ -1,0 +1,194 @@
+using System.Text;
+using System.Text.Json;
+using CryptoMail.Core;
+using MimeKit;
+
+namespace CryptoMail.Tool.Tests;
+
+public sealed class MimeCommandTests : IDisposable
+{
+    private static readonly string[] TopLevelKeys = ["encryption", "decrypted", "integrityProtected", "signatures", "protectedHeaders", "error"];
+    private static readonly string[] SignatureKeys = ["status", "signerFingerprint", "signingKeyFingerprint", "coverage", "signerUserIds", "matchesFrom", "reason"];
+    private static readonly string[] Statuses = ["good", "bad", "unknown-key", "weak", "expired", "revoked"];
+    private static readonly string[] ErrorCodes = ["no-key", "integrity", "malformed", "policy", "limit", "bad-passphrase"];
+
+    private readonly ToolHarness tool = new();
+
+    public void Dispose() => tool.Dispose();
+
+    /// <summary>Checks a report against the documented schema, exactly: no key missing, none extra.</summary>
+    internal static void AssertSchema(JsonElement report)
+    {
+        Assert.Equal(JsonValueKind.Object, report.ValueKind);
+        Assert.Equal(TopLevelKeys.Order(), report.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Contains(report.GetProperty("encryption").GetString(), new[] { "full", "partial", "none" });
+        Assert.True(report.GetProperty("decrypted").ValueKind is JsonValueKind.True or JsonValueKind.False);
+        Assert.True(report.GetProperty("integrityProtected").ValueKind is JsonValueKind.True or JsonValueKind.False);
+        foreach (var s in report.GetProperty("signatures").EnumerateArray())
+        {
+            Assert.Equal(SignatureKeys.Order(), s.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Contains(s.GetProperty("status").GetString(), Statuses);
+            Assert.Contains(s.GetProperty("coverage").GetString(), new[] { "full", "partial" });
+            Assert.True(s.GetProperty("signerFingerprint").ValueKind is JsonValueKind.String or JsonValueKind.Null);
+            Assert.True(s.GetProperty("signingKeyFingerprint").ValueKind is JsonValueKind.String or JsonValueKind.Null);
+            Assert.All(s.GetProperty("signerUserIds").EnumerateArray(), u => Assert.Equal(JsonValueKind.String, u.ValueKind));
+            Assert.True(s.GetProperty("matchesFrom").ValueKind is JsonValueKind.True or JsonValueKind.False);
+            Assert.Equal(JsonValueKind.String, s.GetProperty("reason").ValueKind);
+        }
+        var headers = report.GetProperty("protectedHeaders");
+        if (headers.ValueKind != JsonValueKind.Null)
+        {
+            Assert.Equal(new[] { "from", "subject", "to" }, headers.EnumerateObject().Select(p => p.Name).Order());
+        }
+        var error = report.GetProperty("error");
+        if (error.ValueKind != JsonValueKind.Null)
+        {
+            Assert.Equal(new[] { "code", "message" }, error.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Contains(error.GetProperty("code").GetString(), ErrorCodes);
+        }
+    }
+
+    [Fact]
+    public void Report_of_an_opened_message_follows_the_schema()
+    {
+        var verification = new SignatureVerification(SignatureStatus.Good, "0011223344556677", "AAAA", "BBBB", null,
+            DateTimeOffset.UnixEpoch, "SHA256", SignatureMode.Binary, "valid signature");
+        var unknown = new SignatureVerification(SignatureStatus.UnknownKey, "8899AABBCCDDEEFF", null, null, null,
+            DateTimeOffset.UnixEpoch, "SHA256", SignatureMode.Text, "no certificate for the signer");
+        var opened = new OpenedMessage(new MimeMessage(), ProtectionCoverage.Full, true, true,
+            [new MimeSignature(verification, ProtectionCoverage.Full, ["Alice <alice@example.org>"], true),
+             new MimeSignature(unknown, ProtectionCoverage.Partial, [], false)],
+            new ProtectedHeaders("Secret subject", "alice@example.org", "bob@example.org", null));
+        using var output = new MemoryStream();
+        OpenReport.Write(output, opened, null);
+
+        using var doc = JsonDocument.Parse(output.ToArray());
+        var report = doc.RootElement;
+        AssertSchema(report);
+        Assert.Equal("full", report.GetProperty("encryption").GetString());
+        Assert.True(report.GetProperty("decrypted").GetBoolean());
+        var signatures = report.GetProperty("signatures").EnumerateArray().ToArray();
+        Assert.Equal("good", signatures[0].GetProperty("status").GetString());
+        Assert.Equal("BBBB", signatures[0].GetProperty("signerFingerprint").GetString());
+        Assert.Equal("AAAA", signatures[0].GetProperty("signingKeyFingerprint").GetString());
+        Assert.Equal("Alice <alice@example.org>", signatures[0].GetProperty("signerUserIds")[0].GetString());
+        Assert.Equal("unknown-key", signatures[1].GetProperty("status").GetString());
+        Assert.Equal("partial", signatures[1].GetProperty("coverage").GetString());
+        Assert.Equal("Secret subject", report.GetProperty("protectedHeaders").GetProperty("subject").GetString());
+        Assert.Equal(JsonValueKind.Null, report.GetProperty("error").ValueKind);
+        Assert.Contains("\"Alice <alice@example.org>\"", Encoding.UTF8.GetString(output.ToArray()));
+    }
+
+    [Fact]
+    public void Report_of_a_failure_fills_error_and_nulls_headers()
+    {
+        using var output = new MemoryStream();
+        OpenReport.Write(output, null, new OpenReport.Failure("no-key", "No key fits."), ProtectionCoverage.Full);
+        using var doc = JsonDocument.Parse(output.ToArray());
+        AssertSchema(doc.RootElement);
+        Assert.Equal("no-key", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("protectedHeaders").ValueKind);
+        Assert.Empty(doc.RootElement.GetProperty("signatures").EnumerateArray());
+    }
+
+    [Theory]
+    [InlineData(SignatureStatus.Good, "good")]
+    [InlineData(SignatureStatus.Bad, "bad")]
+    [InlineData(SignatureStatus.UnknownKey, "unknown-key")]
+    [InlineData(SignatureStatus.WeakAlgorithm, "weak")]
+    [InlineData(SignatureStatus.Expired, "expired")]
+    [InlineData(SignatureStatus.Revoked, "revoked")]
+    [InlineData(SignatureStatus.KeyNotUsable, "bad")]
+    [InlineData(SignatureStatus.OutOfWindow, "expired")]
+    public void Every_library_verdict_maps_to_a_schema_status(SignatureStatus status, string expected)
+    {
+        Assert.Equal(expected, OpenReport.Status(status));
+    }
+
+    [Fact]
+    public void Open_of_a_non_message_reports_malformed_with_a_non_zero_exit()
+    {
+        var run = tool.RunWithInput(new byte[] { 0, 1, 2, 0xff }, "mime", "open");
+        // MimeKit parses almost anything as a message; whatever the verdict, the report must follow the schema.
+        using var doc = JsonDocument.Parse(run.Stdout);
+        AssertSchema(doc.RootElement);
+    }
+
+    private static MimeMessage Letter()
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Alice", "alice@example.org"));
+        message.To.Add(new MailboxAddress("Bob", "bob@example.org"));
+        message.Subject = "Lunch";
+        message.Body = new TextPart("plain") { Text = "Noon at the usual place?\n" };
+        return message;
+    }
+
+    private string Save(string name, MimeMessage message)
+    {
+        using var ms = new MemoryStream();
+        message.WriteTo(ms);
+        return tool.Write(name, ms.ToArray());
+    }
+
+    [MimeFact]
+    public void Signed_message_opens_with_a_good_full_signature_matching_from()
+    {
+        var alice = tool.NewKey("alice", "Alice <alice@example.org>");
+        var signed = tool.Ok([], "mime", "sign", $"--key={alice.Key}", Save("letter.eml", Letter()));
+        var run = tool.RunWithInput(signed, "mime", "open", $"--verify-with={alice.Cert}");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        AssertSchema(doc.RootElement);
+        var signature = Assert.Single(doc.RootElement.GetProperty("signatures").EnumerateArray());
+        Assert.Equal("good", signature.GetProperty("status").GetString());
+        Assert.Equal("full", signature.GetProperty("coverage").GetString());
+        Assert.True(signature.GetProperty("matchesFrom").GetBoolean());
+        Assert.Equal("none", doc.RootElement.GetProperty("encryption").GetString());
+    }
+
+    [MimeFact]
+    public void Encrypted_message_opens_for_the_recipient_and_not_for_others()
+    {
+        var alice = tool.NewKey("alice", "Alice <alice@example.org>");
+        var bob = tool.NewKey("bob", "Bob <bob@example.org>");
+        var carol = tool.NewKey("carol", "Carol <carol@example.org>");
+        var encrypted = tool.Ok([], "mime", "encrypt", $"--to={bob.Cert}", $"--sign-with={alice.Key}", Save("letter.eml", Letter()));
+
+        var messageOut = tool.PathOf("opened.eml");
+        var run = tool.RunWithInput(encrypted, "mime", "open", $"--key={bob.Key}", $"--verify-with={alice.Cert}", $"--message-out={messageOut}");
+        Assert.Equal(0, run.ExitCode);
+        using (var doc = JsonDocument.Parse(run.Stdout))
+        {
+            AssertSchema(doc.RootElement);
+            Assert.Equal("full", doc.RootElement.GetProperty("encryption").GetString());
+            Assert.True(doc.RootElement.GetProperty("decrypted").GetBoolean());
+            Assert.True(doc.RootElement.GetProperty("integrityProtected").GetBoolean());
+        }
+        Assert.Contains("Noon at the usual place?", File.ReadAllText(messageOut));
+
+        var denied = tool.RunWithInput(encrypted, "mime", "open", $"--key={carol.Key}");
+        Assert.NotEqual(0, denied.ExitCode);
+        using var failed = JsonDocument.Parse(denied.Stdout);
+        AssertSchema(failed.RootElement);
+        Assert.Equal("no-key", failed.RootElement.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [MimeFact]
+    public void Encrypt_finds_recipients_in_the_store_by_address()
+    {
+        var store = tool.PathOf("store");
+        tool.Ok([], "key", "generate", $"--store={store}", "Bob <bob@example.org>");
+        var encrypted = tool.Ok([], "mime", "encrypt", $"--store={store}", Save("letter.eml", Letter()));
+        var run = tool.RunWithInput(encrypted, "mime", "open", $"--store={store}");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        Assert.True(doc.RootElement.GetProperty("decrypted").GetBoolean());
+    }
+
+    [Fact]
+    public void Encrypt_without_recipients_is_missing_arg()
+    {
+        Assert.Equal(19, tool.RunWithInput(Encoding.ASCII.GetBytes("From: a@example.org\r\n\r\nhi\r\n"), "mime", "encrypt").ExitCode);
+    }
+}
