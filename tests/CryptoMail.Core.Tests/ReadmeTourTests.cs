@@ -1,0 +1,212 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace CryptoMail.Core.Tests;
+
+/// <summary>The README's tour, as code that runs. Each snippet between <c>// README:</c> markers is a ```csharp
+/// block of README.md, character for character up to whitespace; <see cref="Every_csharp_block_of_the_README_is_tested_here"/>
+/// fails when the two drift apart.</summary>
+public sealed class ReadmeTourTests : IDisposable
+{
+    private readonly string folder = Directory.CreateTempSubdirectory("cmreadme").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    [Fact]
+    public void Every_csharp_block_of_the_README_is_tested_here()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var tests = Normalize(File.ReadAllText(Path.Combine(root, "tests", "CryptoMail.Core.Tests", "ReadmeTourTests.cs")));
+
+        var blocks = Regex.Matches(readme, "^```csharp\\s*\\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)
+            .Select(m => m.Groups[1].Value).ToList();
+
+        Assert.True(blocks.Count >= 6, $"README.md has only {blocks.Count} csharp blocks");
+        foreach (var block in blocks)
+        {
+            Assert.True(tests.Contains(Normalize(block), StringComparison.Ordinal),
+                "This README.md block is not in ReadmeTourTests.cs (update one to match the other):\n" + block);
+        }
+    }
+
+    [Fact]
+    public void Make_keys_and_export_and_parse_them()
+    {
+        // README: Make keys
+        var pgp = new OpenPgp();
+        SecretKey alice = pgp.GenerateKey("Alice <alice@example.org>");
+        SecretKey bob = pgp.GenerateKey("Bob <bob@example.org>", new KeyGenerationOptions
+        {
+            Passphrase = "correct horse battery staple",
+            Expiration = TimeSpan.FromDays(2 * 365),
+        });
+        // README: Export and parse
+        string aliceArmored = alice.Certificate.ExportArmored();   // -----BEGIN PGP PUBLIC KEY BLOCK-----
+        string bobSecretArmored = bob.ExportArmored();             // still protected by Bob's passphrase
+        Certificate aliceCertificate = Certificate.Parse(aliceArmored);
+        Certificate bobCertificate = Certificate.Parse(bob.Certificate.ExportArmored());
+        SecretKey bobAgain = SecretKey.Parse(bobSecretArmored);
+        Console.WriteLine($"{aliceCertificate.Fingerprint} {aliceCertificate.UserIds[0]} can encrypt: {aliceCertificate.CanEncrypt}");
+        // end
+
+        Assert.StartsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----", aliceArmored, StringComparison.Ordinal);
+        Assert.Equal(alice.Fingerprint, aliceCertificate.Fingerprint);
+        Assert.Equal(bob.Fingerprint, bobCertificate.Fingerprint);
+        Assert.True(bobAgain.IsProtected);
+        Assert.NotNull(bobCertificate.ExpirationTime);
+    }
+
+    [Fact]
+    public void Encrypt_and_sign_a_stream_then_decrypt_and_verify_it()
+    {
+        var (pgp, alice, bob, aliceCertificate, bobCertificate) = Tour.Keys;
+        var reportPath = Path.Combine(folder, "report.pdf");
+        var report = new byte[300_000];
+        Random.Shared.NextBytes(report);
+        File.WriteAllBytes(reportPath, report);
+
+        // README: Encrypt and sign a stream
+        using (Stream input = File.OpenRead(reportPath), output = File.Create(reportPath + ".pgp"))
+        {
+            EncryptionResult sent = pgp.Encrypt(input, output, new EncryptOptions
+            {
+                Recipients = { bobCertificate },
+                Signers = { alice },
+            });
+            Console.WriteLine($"{sent.PlaintextLength} bytes, {sent.Cipher}, {sent.IntegrityProtection}, {sent.Signatures.Count} signature(s)");
+        }
+        // README: Decrypt and verify
+        using (Stream input = File.OpenRead(reportPath + ".pgp"), output = File.Create(reportPath + ".decrypted"))
+        {
+            DecryptionResult received = pgp.Decrypt(input, output, new DecryptOptions
+            {
+                Keys = { bob },
+                KeyPassphrases = { "correct horse battery staple" },
+                Verifiers = { aliceCertificate },
+            });
+            SignatureVerification signature = received.Signatures.Single();
+            Console.WriteLine($"{signature.Status} signature by {signature.SignerFingerprint}: {signature.Reason}");
+            if (!received.IsVerified) throw new InvalidOperationException("not signed by Alice");
+        }
+        // end
+
+        Assert.Equal(report, File.ReadAllBytes(reportPath + ".decrypted"));
+    }
+
+    [Fact]
+    public void Detached_signatures()
+    {
+        var (pgp, alice, _, aliceCertificate, _) = Tour.Keys;
+
+        // README: Detached signatures
+        byte[] contract = Encoding.UTF8.GetBytes("I agree to the terms.\n");
+        using var signature = new MemoryStream();
+        SigningResult signed = pgp.SignDetached(new MemoryStream(contract), signature, new SignOptions { Signers = { alice } });
+        signature.Position = 0;   // armored "PGP SIGNATURE" by default; signed.Micalg is "pgp-sha256"
+        VerificationResult check = pgp.VerifyDetached(new MemoryStream(contract), signature, new VerifyOptions { Verifiers = { aliceCertificate } });
+        Console.WriteLine(check.IsVerified ? $"signed by {check.GoodSignatures.First().SignerFingerprint}" : "NOT signed by Alice");
+        // end
+
+        Assert.Equal("pgp-sha256", signed.Micalg);
+        Assert.True(check.IsVerified);
+        Assert.Equal(alice.Fingerprint, check.GoodSignatures.First().SignerFingerprint);
+    }
+
+    [Fact]
+    public void PGP_MIME_seal_and_open()
+    {
+        var (pgp, alice, bob, aliceCertificate, bobCertificate) = Tour.Keys;
+
+        // README: PGP/MIME: seal and open a message
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Alice", "alice@example.org"));
+        message.To.Add(new MailboxAddress("Bob", "bob@example.org"));
+        message.Subject = "Lunch";
+        message.Body = new TextPart("plain") { Text = "Noon at the usual place?" };
+
+        MimeMessage sealedMessage = pgp.Mime.SignAndEncrypt(message, alice, new[] { bobCertificate });
+
+        OpenedMessage opened = pgp.Mime.Open(sealedMessage, new MimeOpenOptions
+        {
+            Keys = { bob },
+            KeyPassphrases = { "correct horse battery staple" },
+            Verifiers = { aliceCertificate },
+        });
+        bool showAsSecure = opened.Encryption == ProtectionCoverage.Full && opened.IsFullySignedBySender;
+        Console.WriteLine($"{opened.Message.TextBody} (encrypted: {opened.Encryption}, signed by the sender: {opened.IsFullySignedBySender})");
+        // end
+
+        Assert.True(showAsSecure);
+        Assert.Equal("Noon at the usual place?", opened.Message.TextBody?.Trim());
+        var sealedBody = Assert.IsAssignableFrom<Multipart>(sealedMessage.Body);
+        Assert.Equal("multipart/encrypted", sealedBody.ContentType.MimeType);
+        Assert.Equal("application/pgp-encrypted", sealedBody.ContentType.Parameters["protocol"]);
+    }
+
+    [Fact]
+    public void Errors_are_typed_and_a_tampered_message_releases_nothing()
+    {
+        var (pgp, alice, bob, _, bobCertificate) = Tour.Keys;
+        using var ciphertext = new MemoryStream();
+        pgp.Encrypt(new MemoryStream(new byte[10_000]), ciphertext, new EncryptOptions { Recipients = { bobCertificate }, Signers = { alice } });
+        var tampered = ciphertext.ToArray();
+        tampered[tampered.Length / 2] ^= 0x20;
+        using var untrusted = new MemoryStream(tampered);
+        using var plaintext = new MemoryStream();
+
+        // README: Errors
+        string outcome;
+        try
+        {
+            DecryptionResult result = pgp.Decrypt(untrusted, plaintext, new DecryptOptions
+            {
+                Keys = { bob },
+                KeyPassphrases = { "correct horse battery staple" },
+            });
+            outcome = $"decrypted {result.PlaintextLength} bytes";
+        }
+        catch (IntegrityException)
+        {
+            outcome = "modified, truncated or unprotected: nothing was released";
+        }
+        catch (NoDecryptionKeyException e)
+        {
+            outcome = "not for us: encrypted to " + string.Join(", ", e.RecipientKeyIds);
+        }
+        catch (CryptoMailException e)
+        {
+            outcome = $"unreadable ({e.Kind}): {e.Message}";
+        }
+        // end
+
+        Assert.StartsWith("modified", outcome, StringComparison.Ordinal);
+        Assert.Equal(0, plaintext.Length);
+    }
+
+    private static string Normalize(string code) => Regex.Replace(code, "\\s+", " ").Trim();
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CryptoMail.Core.sln"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("CryptoMail.Core.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The keys of the tour, made once (Bob's is protected, as in the README).</summary>
+    private static class Tour
+    {
+        private static readonly Lazy<(OpenPgp, SecretKey, SecretKey, Certificate, Certificate)> keys = new(() =>
+        {
+            var pgp = new OpenPgp();
+            var alice = pgp.GenerateKey("Alice <alice@example.org>");
+            var bob = pgp.GenerateKey("Bob <bob@example.org>", new KeyGenerationOptions { Passphrase = "correct horse battery staple" });
+            return (pgp, alice, bob, Certificate.Parse(alice.Certificate.ExportArmored()), Certificate.Parse(bob.Certificate.ExportArmored()));
+        });
+
+        public static (OpenPgp Pgp, SecretKey Alice, SecretKey Bob, Certificate AliceCertificate, Certificate BobCertificate) Keys => keys.Value;
+    }
+}
