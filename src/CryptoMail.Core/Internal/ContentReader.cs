@@ -50,6 +50,8 @@ internal sealed class ContentReader
             switch (obj)
             {
                 case PgpMarker:
+                case PgpPadding:
+                    // Marker and padding packets (RFC 9580 sections 5.8 and 5.14) carry nothing.
                     break;
                 case PgpCompressedData compressed:
                     if (sawLiteral || sawCompressed || onePass.Count > 0)

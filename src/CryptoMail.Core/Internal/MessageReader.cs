@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Buffers;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
@@ -61,6 +62,7 @@ internal static class MessageReader
     {
         var pkesks = new List<Pkesk>();
         var skesks = new List<Skesk>();
+        var skesksV6 = new List<SkeskV6>();
         int examined = 0;
         PacketBodyStream? encrypted = null;
         while (encrypted is null)
@@ -76,7 +78,9 @@ internal static class MessageReader
                     var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == 1 ? "public-key encrypted session key" : "symmetric-key encrypted session key");
                     try
                     {
-                        if (tag == 1) pkesks.Add(Pkesk.Parse(bytes));
+                        if (tag == 1 && bytes.Length > 0 && bytes[0] == 6) pkesks.Add(PkeskV6.Parse(bytes).Packet);
+                        else if (tag == 1) pkesks.Add(Pkesk.Parse(bytes));
+                        else if (bytes.Length > 0 && bytes[0] == 6) skesksV6.Add(SkeskV6.Parse(bytes));
                         else skesks.Add(Skesk.Parse(bytes));
                     }
                     catch (UnsupportedPacketException)
@@ -105,7 +109,7 @@ internal static class MessageReader
         }
 
         int version = encrypted.ReadByte();
-        if (version == 2) throw new MalformedDataException("The message uses SEIPD v2 (RFC 9580 AEAD); reading it is not supported yet.");
+        if (version == 2) return DecryptSeipdV2(encrypted, pkesks, skesksV6, sink, options, token);
         if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
         var initial = new byte[18];
         int got = 0;
@@ -183,38 +187,136 @@ internal static class MessageReader
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
             var cipher = sessionKey.Algorithm switch { 7 => SymmetricCipher.Aes128, 8 => SymmetricCipher.Aes192, 9 => (SymmetricCipher?)SymmetricCipher.Aes256, _ => null };
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, initial);
-            var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
-            HoldBackBuffer? held = options.ReleaseUnverifiedPlaintext ? null : new HoldBackBuffer(options.HoldBackMemoryBytes);
+            return ReadDecrypted(clear, () => clear.Verified, holdBack: !options.ReleaseUnverifiedPlaintext, "SEIPDv1", cipher,
+                decryptedWith, withPassword, recipientIds, exported, sink, options, token);
+        }
+    }
+
+    /// <summary>Reads a SEIPD v2 packet (RFC 9580 AEAD): session key from a v6 (or v3) PKESK, a v6 SKESK or a given
+    /// session key; each chunk is released only after its tag verifies, the final tag before the end is reported.</summary>
+    private static DecryptionResult DecryptSeipdV2(PacketBodyStream encrypted, List<Pkesk> pkesks, List<SkeskV6> skesks, IoBridge sink,
+        DecryptOptions options, CancellationToken token)
+    {
+        var prefix = new byte[Aead.SeipdV2Header.Size];
+        prefix[0] = 2;
+        int got = 1;
+        while (got < prefix.Length)
+        {
+            int r = encrypted.Read(prefix, got, prefix.Length - got);
+            if (r == 0) throw new IntegrityException("The encrypted data is truncated.");
+            got += r;
+        }
+        var header = Aead.SeipdV2Header.Parse(prefix);
+        var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
+        byte[]? key = null;
+        string? decryptedWith = null;
+        bool withPassword = false;
+        bool lockedKey = false;
+
+        foreach (var given in options.SessionKeys)
+        {
+            if (given.Key.Length == header.KeySize) { key = given.Key.ToArray(); break; }
+        }
+        if (key is null)
+        {
+            foreach (var pkesk in pkesks)
+            {
+                foreach (var secret in options.Keys)
+                {
+                    foreach (var kid in CandidateKeyIds(secret, pkesk.KeyId))
+                    {
+                        PgpPrivateKey? priv;
+                        try { priv = secret.GetPrivateKey(kid, options.KeyPassphrases); }
+                        catch (KeyNotUsableException) { lockedKey = true; continue; }
+                        if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
+                        using var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub);
+                        if (candidate is null || candidate.Key.Length != header.KeySize) continue;
+                        key = (byte[])candidate.Key.Clone();
+                        decryptedWith = Hex.Of(pub.GetFingerprint());
+                        break;
+                    }
+                    if (key is not null) break;
+                }
+                if (key is not null) break;
+            }
+        }
+        if (key is null)
+        {
+            foreach (var skesk in skesks)
+            {
+                foreach (var pw in options.Passwords)
+                {
+                    using var candidate = skesk.TryDecrypt(pw);
+                    if (candidate is null || candidate.Key.Length != header.KeySize) continue;
+                    key = (byte[])candidate.Key.Clone();
+                    withPassword = true;
+                    break;
+                }
+                if (key is not null) break;
+            }
+        }
+        if (key is null)
+        {
+            if (lockedKey)
+                throw new KeyNotUsableException("A matching secret key is protected by a passphrase and none of the given passphrases unlocks it.");
+            throw new NoDecryptionKeyException(
+                recipientIds.Count > 0
+                    ? $"None of the given keys or passwords can decrypt this message (recipients: {string.Join(", ", recipientIds)})."
+                    : "None of the given passwords or session keys can decrypt this message.",
+                recipientIds);
+        }
+        try
+        {
+            var exported = options.ExportSessionKey ? new SessionKey(header.SymmetricAlgorithm, key) : null;
+            var cipher = header.SymmetricAlgorithm switch { 7 => SymmetricCipher.Aes128, 8 => SymmetricCipher.Aes192, 9 => (SymmetricCipher?)SymmetricCipher.Aes256, _ => null };
+            using var clear = new Aead.SeipdV2DecryptStream(encrypted, header, key, leaveOpen: true);
+            // Chunks are authenticated as they are read, so plaintext may flow straight to the caller unless a good
+            // signature is required first; a later failure still raises (the output is then incomplete, never wrong).
+            bool holdBack = options.RequireValidSignature && !options.ReleaseUnverifiedPlaintext;
+            return ReadDecrypted(clear, () => clear.IsComplete, holdBack, "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(), cipher,
+                decryptedWith, withPassword, recipientIds, exported, sink, options, token);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    /// <summary>Reads the decrypted packet stream: grammar, limits, signatures; releases the plaintext once authenticated.</summary>
+    private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, string protection, SymmetricCipher? cipher,
+        string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token)
+    {
+        var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+        HoldBackBuffer? held = holdBack ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
+        try
+        {
+            var counted = new CountingStream(clear);
+            Action<ReadOnlySpan<byte>> write = held is not null ? held.Write : data => sink.Write(data);
             try
             {
-                var counted = new CountingStream(clear);
-                Action<ReadOnlySpan<byte>> write = held is not null ? held.Write : data => sink.Write(data);
-                try
-                {
-                    reader.Read(new PgpObjectFactory(counted), null, write, 0, counted);
-                    Drain(counted);
-                }
-                catch (MalformedDataException e)
-                {
-                    // A modified ciphertext decrypts to garbage packets: report it as what it most likely is.
-                    throw new IntegrityException("The message is corrupt or was modified: " + e.Message, e);
-                }
-                if (!clear.Verified) throw new IntegrityException("The integrity check did not complete.");
-
-                var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
-                Require(options.RequireValidSignature, verdicts);
-                held?.CopyTo(sink, token);
-                sink.Flush();
-                return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, "SEIPDv1", reader.Compression,
-                    reader.FileName, reader.Format, reader.ModificationTime, verdicts, reader.Length, held is null)
-                {
-                    SessionKey = exported,
-                };
+                reader.Read(new PgpObjectFactory(counted), null, write, 0, counted);
+                Drain(counted);
             }
-            finally
+            catch (MalformedDataException e)
             {
-                held?.Dispose();
+                // A modified ciphertext decrypts to garbage packets: report it as what it most likely is.
+                throw new IntegrityException("The message is corrupt or was modified: " + e.Message, e);
             }
+            if (!authenticated()) throw new IntegrityException("The integrity check did not complete.");
+
+            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
+            Require(options.RequireValidSignature, verdicts);
+            held?.CopyTo(sink, token);
+            sink.Flush();
+            return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, protection, reader.Compression,
+                reader.FileName, reader.Format, reader.ModificationTime, verdicts, reader.Length, options.ReleaseUnverifiedPlaintext)
+            {
+                SessionKey = exported,
+            };
+        }
+        finally
+        {
+            held?.Dispose();
         }
     }
 

@@ -158,10 +158,15 @@ internal static class SessionKeyDecryptor
             {
                 PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => Rsa(pkesk.Fields, priv),
                 PublicKeyAlgorithmTag.ECDH => Ecdh(pkesk.Fields, priv, pub),
-                PublicKeyAlgorithmTag.X25519 => X25519Native(pkesk.Fields, priv, pub),
+                PublicKeyAlgorithmTag.X25519 => X25519Native(pkesk.Fields, priv, pkesk.Version),
                 _ => null,
             };
             if (m is null) return null;
+            if (pkesk.Version == 6)
+            {
+                // v6: no algorithm octet; X25519 carries the bare key, RSA and ECDH the key and its checksum.
+                return pkesk.Algorithm == PublicKeyAlgorithmTag.X25519 ? new SessionKeyMaterial(0, m) : CheckedKey(m, withAlgorithm: false);
+            }
             return pkesk.Algorithm == PublicKeyAlgorithmTag.X25519 ? new SessionKeyMaterial(pkesk.Fields[33], m) : CheckedKey(m);
         }
         catch (Exception e) when (e is not OperationCanceledException and not CallerStreamException)
@@ -189,17 +194,18 @@ internal static class SessionKeyDecryptor
         }
     }
 
-    private static SessionKeyMaterial? CheckedKey(byte[] m)
+    private static SessionKeyMaterial? CheckedKey(byte[] m, bool withAlgorithm = true)
     {
-        // algorithm octet, key, two-octet checksum (sum of key octets mod 65536).
-        if (m.Length < 4) return null;
-        int alg = m[0];
-        int keyLen = m.Length - 3;
-        if (keyLen != KeyLength(alg)) return null;
+        // [algorithm octet,] key, two-octet checksum (sum of key octets mod 65536).
+        int start = withAlgorithm ? 1 : 0;
+        if (m.Length < start + 3) return null;
+        int alg = withAlgorithm ? m[0] : 0;
+        int keyLen = m.Length - 2 - start;
+        if (withAlgorithm && keyLen != KeyLength(alg)) return null;
         int sum = 0;
-        for (int i = 1; i <= keyLen; i++) sum += m[i];
+        for (int i = start; i < start + keyLen; i++) sum += m[i];
         if ((sum & 0xFFFF) != ((m[^2] << 8) | m[^1])) return null;
-        var key = m[1..(1 + keyLen)];
+        var key = m[start..(start + keyLen)];
         CryptographicOperations.ZeroMemory(m);
         return new SessionKeyMaterial(alg, key);
     }
@@ -293,13 +299,13 @@ internal static class SessionKeyDecryptor
         return kek;
     }
 
-    private static byte[]? X25519Native(byte[] fields, PgpPrivateKey priv, PgpPublicKey pub)
+    private static byte[]? X25519Native(byte[] fields, PgpPrivateKey priv, int version)
     {
-        // 32-octet ephemeral key, size octet, (v3) cleartext algorithm octet, wrapped key.
-        if (priv.Key is not X25519PrivateKeyParameters x || fields.Length < 35) return null;
+        // 32-octet ephemeral key, size octet, (v3 only) cleartext algorithm octet, wrapped key.
+        if (priv.Key is not X25519PrivateKeyParameters x || fields.Length < 34) return null;
         var ephemeral = fields[..32];
         int size = fields[32];
-        var wrapped = fields[34..(33 + size)];
+        var wrapped = version == 3 ? fields[34..(33 + size)] : fields[33..(33 + size)];
         var agreement = new X25519Agreement();
         agreement.Init(x);
         var shared = new byte[32];
