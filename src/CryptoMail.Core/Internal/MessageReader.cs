@@ -133,25 +133,9 @@ internal static class MessageReader
             if (SeipdV1DecryptStream.QuickCheck(candidate, initial)) { sessionKey = candidate; break; }
             candidate.Dispose();
         }
-        foreach (var pkesk in sessionKey is null ? pkesks : new List<Pkesk>())
+        if (sessionKey is null)
         {
-            foreach (var key in options.Keys)
-            {
-                foreach (var kid in CandidateKeyIds(key, pkesk.KeyId))
-                {
-                    PgpPrivateKey? priv;
-                    try { priv = key.GetPrivateKey(kid, options.KeyPassphrases); }
-                    catch (KeyNotUsableException) { lockedKey = true; continue; }
-                    if (priv is null || !key.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
-                    var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub);
-                    if (candidate is null) continue;
-                    sessionKey = candidate;
-                    decryptedWith = Hex.Of(pub.GetFingerprint());
-                    break;
-                }
-                if (sessionKey is not null) break;
-            }
-            if (sessionKey is not null) break;
+            (sessionKey, decryptedWith, lockedKey) = FromPkesks(pkesks, options, _ => true);
         }
         if (sessionKey is null)
         {
@@ -171,16 +155,7 @@ internal static class MessageReader
                 if (sessionKey is not null) break;
             }
         }
-        if (sessionKey is null)
-        {
-            if (lockedKey)
-                throw new KeyNotUsableException("A matching secret key is protected by a passphrase and none of the given passphrases unlocks it.");
-            throw new NoDecryptionKeyException(
-                recipientIds.Count > 0
-                    ? $"None of the given keys or passwords can decrypt this message (recipients: {string.Join(", ", recipientIds)})."
-                    : "None of the given passwords or session keys can decrypt this message.",
-                recipientIds);
-        }
+        if (sessionKey is null) throw NoKey(lockedKey, recipientIds);
 
         using (sessionKey)
         {
@@ -219,25 +194,12 @@ internal static class MessageReader
         }
         if (key is null)
         {
-            foreach (var pkesk in pkesks)
+            var (found, with, locked) = FromPkesks(pkesks, options, c => c.Key.Length == header.KeySize);
+            lockedKey = locked;
+            if (found is not null)
             {
-                foreach (var secret in options.Keys)
-                {
-                    foreach (var kid in CandidateKeyIds(secret, pkesk.KeyId))
-                    {
-                        PgpPrivateKey? priv;
-                        try { priv = secret.GetPrivateKey(kid, options.KeyPassphrases); }
-                        catch (KeyNotUsableException) { lockedKey = true; continue; }
-                        if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
-                        using var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub);
-                        if (candidate is null || candidate.Key.Length != header.KeySize) continue;
-                        key = (byte[])candidate.Key.Clone();
-                        decryptedWith = Hex.Of(pub.GetFingerprint());
-                        break;
-                    }
-                    if (key is not null) break;
-                }
-                if (key is not null) break;
+                using (found) key = (byte[])found.Key.Clone();
+                decryptedWith = with;
             }
         }
         if (key is null)
@@ -255,16 +217,7 @@ internal static class MessageReader
                 if (key is not null) break;
             }
         }
-        if (key is null)
-        {
-            if (lockedKey)
-                throw new KeyNotUsableException("A matching secret key is protected by a passphrase and none of the given passphrases unlocks it.");
-            throw new NoDecryptionKeyException(
-                recipientIds.Count > 0
-                    ? $"None of the given keys or passwords can decrypt this message (recipients: {string.Join(", ", recipientIds)})."
-                    : "None of the given passwords or session keys can decrypt this message.",
-                recipientIds);
-        }
+        if (key is null) throw NoKey(lockedKey, recipientIds);
         try
         {
             var exported = options.ExportSessionKey ? new SessionKey(header.SymmetricAlgorithm, key) : null;
@@ -319,6 +272,39 @@ internal static class MessageReader
             held?.Dispose();
         }
     }
+
+    /// <summary>Tries every PKESK with every fitting secret key; also says whether a fitting key was locked.</summary>
+    private static (SessionKeyMaterial? Key, string? DecryptedWith, bool Locked) FromPkesks(List<Pkesk> pkesks, DecryptOptions options,
+        Func<SessionKeyMaterial, bool> accept)
+    {
+        bool locked = false;
+        foreach (var pkesk in pkesks)
+        {
+            foreach (var secret in options.Keys)
+            {
+                foreach (var kid in CandidateKeyIds(secret, pkesk.KeyId))
+                {
+                    PgpPrivateKey? priv;
+                    try { priv = secret.GetPrivateKey(kid, options.KeyPassphrases); }
+                    catch (KeyNotUsableException) { locked = true; continue; }
+                    if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
+                    var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub);
+                    if (candidate is null) continue;
+                    if (!accept(candidate)) { candidate.Dispose(); continue; }
+                    return (candidate, Hex.Of(pub.GetFingerprint()), locked);
+                }
+            }
+        }
+        return (null, null, locked);
+    }
+
+    private static CryptoMailException NoKey(bool locked, List<string> recipientIds) => locked
+        ? new KeyNotUsableException("A matching secret key is protected by a passphrase and none of the given passphrases unlocks it.")
+        : new NoDecryptionKeyException(
+            recipientIds.Count > 0
+                ? $"None of the given keys or passwords can decrypt this message (recipients: {string.Join(", ", recipientIds)})."
+                : "None of the given passwords or session keys can decrypt this message.",
+            recipientIds);
 
     private static IEnumerable<long> CandidateKeyIds(SecretKey key, long keyId)
     {
