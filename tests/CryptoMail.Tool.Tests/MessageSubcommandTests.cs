@@ -317,4 +317,14 @@ public sealed partial class MessageSubcommandTests : IDisposable
         }
         Assert.Equal(19, tool.RunWithInput(Text, "sop", "inline-detach").ExitCode);
     }
+
+    [Fact]
+    public void Encrypt_profile_rfc9580_writes_seipd_v2_that_decrypts()
+    {
+        var ct = tool.Ok(Text, "sop", "encrypt", "--profile=rfc9580", "--no-armor", bob.Cert);
+        Assert.Equal(Text, tool.Ok(ct, "sop", "decrypt", bob.Key));
+        var result = new OpenPgp().Decrypt(new MemoryStream(ct), new MemoryStream(), new DecryptOptions { Keys = { SecretKey.Parse(File.ReadAllBytes(bob.Key)) } });
+        Assert.Equal("SEIPDv2 OCB", result.IntegrityProtection);
+        Assert.Equal(89, tool.RunWithInput(Text, "sop", "encrypt", "--profile=nonsense", bob.Cert).ExitCode);
+    }
 }

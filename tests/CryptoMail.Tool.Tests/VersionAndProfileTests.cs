@@ -54,11 +54,12 @@ public sealed class VersionAndProfileTests : IDisposable
     }
 
     [Fact]
-    public void Encrypt_profiles_list_rfc4880()
+    public void Encrypt_profiles_are_default_rfc4880_and_rfc9580()
     {
         var run = tool.Run("sop", "list-profiles", "encrypt");
         Assert.Equal(0, run.ExitCode);
-        Assert.StartsWith("rfc4880: ", run.Text);
+        var names = run.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':')[0]).ToArray();
+        Assert.Equal(new[] { "default", "rfc4880", "rfc9580" }, names);
     }
 
     [Fact]

@@ -80,9 +80,8 @@ internal static class KeyGenerator
         hashed.SetPreferredSymmetricAlgorithms(false, SymmetricPrefs);
         hashed.SetPreferredHashAlgorithms(false, HashPrefs);
         hashed.SetPreferredCompressionAlgorithms(false, CompressionPrefs);
-        // SEIPD v1 (MDC) only: SEIPD v2 is announced once this library can read it (RFC 9580 work),
-        // or peers would send us messages we cannot open.
-        hashed.SetFeature(false, Features.FEATURE_MODIFICATION_DETECTION);
+        // SEIPD v1 (MDC) and SEIPD v2 (AEAD): we read both, so peers that write v2 may use it.
+        hashed.SetFeature(false, (byte)(Features.FEATURE_MODIFICATION_DETECTION | Features.FEATURE_SEIPD_V2));
         if (expirySeconds > 0) hashed.SetKeyExpirationTime(false, expirySeconds);
         if (isPrimaryUid) hashed.SetPrimaryUserId(false, true);
         hashed.SetIssuerFingerprint(false, primary);

@@ -144,7 +144,8 @@ internal static class KeyValidation
         // No key flags: infer from the algorithm, as older implementations did.
         bool canSign = key.Algorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign or PublicKeyAlgorithmTag.Dsa
             or PublicKeyAlgorithmTag.ECDsa or PublicKeyAlgorithmTag.EdDsa_Legacy or PublicKeyAlgorithmTag.Ed25519 or PublicKeyAlgorithmTag.Ed448;
-        if (isPrimary) return KeyUsage.Certify | (canSign ? KeyUsage.Sign : KeyUsage.None);
+        var encrypt = key.IsEncryptionKey ? KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage : KeyUsage.None;
+        if (isPrimary) return KeyUsage.Certify | (canSign ? KeyUsage.Sign : KeyUsage.None) | encrypt;
         return key.IsEncryptionKey ? KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage : (canSign ? KeyUsage.Sign : KeyUsage.None);
     }
 

@@ -188,9 +188,10 @@ internal static class MessageReader
         bool withPassword = false;
         bool lockedKey = false;
 
+        bool fromGivenSessionKey = false;
         foreach (var given in options.SessionKeys)
         {
-            if (given.Key.Length == header.KeySize) { key = given.Key.ToArray(); break; }
+            if (given.Key.Length == header.KeySize) { key = given.Key.ToArray(); fromGivenSessionKey = true; break; }
         }
         if (key is null)
         {
@@ -226,8 +227,16 @@ internal static class MessageReader
             // Chunks are authenticated as they are read, so plaintext may flow straight to the caller unless a good
             // signature is required first; a later failure still raises (the output is then incomplete, never wrong).
             bool holdBack = options.RequireValidSignature && !options.ReleaseUnverifiedPlaintext;
-            return ReadDecrypted(clear, () => clear.IsComplete, holdBack, "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(), cipher,
-                decryptedWith, withPassword, recipientIds, exported, sink, options, token);
+            try
+            {
+                return ReadDecrypted(clear, () => clear.IsComplete, holdBack, "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(), cipher,
+                    decryptedWith, withPassword, recipientIds, exported, sink, options, token);
+            }
+            catch (IntegrityException e) when (fromGivenSessionKey && clear.PlaintextLength == 0)
+            {
+                // The first chunk did not authenticate under a caller's session key: most likely the wrong key.
+                throw new NoDecryptionKeyException("The given session key does not decrypt this message.", recipientIds, e);
+            }
         }
         finally
         {

@@ -56,21 +56,52 @@ internal static class MessageWriter
             var sink = new IoBridge(output, async, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
             Stream target = armor ?? (Stream)sink;
+            string protection;
 
+            bool v2 = options.EncryptionFormat switch
+            {
+                EncryptionFormat.SeipdV2 => true,
+                EncryptionFormat.SeipdV1 => false,
+                _ => options.Recipients.Count > 0 && options.Recipients.All(c => c.SupportsSeipdV2),
+            };
+            byte chunkOctet = ChunkSizeOctet(options.AeadChunkSize);
             using var sessionKey = new SessionKeyMaterial((int)options.Cipher,
                 System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeyDecryptor.KeyLength((int)options.Cipher)));
-            foreach (var r in recipients) KeyRings.WritePacket(target, 1, SessionKeyEncryptor.Pkesk(r.Key, sessionKey));
-            foreach (var pw in options.Passwords) KeyRings.WritePacket(target, 3, SessionKeyEncryptor.Skesk(pw, sessionKey));
+            var aead = (Aead.AeadAlgorithm)(int)options.Aead;
+            foreach (var r in recipients) KeyRings.WritePacket(target, 1, SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3));
+            foreach (var pw in options.Passwords)
+                KeyRings.WritePacket(target, 3, v2 ? SessionKeyEncryptor.SkeskV6(pw, sessionKey, aead) : SessionKeyEncryptor.Skesk(pw, sessionKey));
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
 
             long total;
-            using (var encOut = new SeipdV1EncryptStream(target, sessionKey))
+            if (v2)
             {
+                var header = Aead.SeipdV2Header.CreateRandom((byte)sessionKey.Algorithm, aead, chunkOctet);
+                var packet = new PartialPacketStream(target, 18);
+                var encOut = new Aead.SeipdV2EncryptStream(packet, header, sessionKey.Key, leaveOpen: true);
+                try
+                {
+                    total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
+                    encOut.Complete();
+                }
+                catch
+                {
+                    // Never finish a failed message with a final tag: it would verify as complete.
+                    encOut.Abort();
+                    throw;
+                }
+                encOut.Dispose();
+                packet.Finish();
+            }
+            else
+            {
+                using var encOut = new SeipdV1EncryptStream(target, sessionKey);
                 total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
             }
+            protection = v2 ? "SEIPDv2 " + aead.ToString().ToUpperInvariant() : "SEIPDv1";
             armor?.Finish();
             sink.Flush();
-            return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher, "SEIPDv1",
+            return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher, protection,
                 signers.Select(s => s.Info).ToList(), total, options.Armor)
             {
                 SessionKey = exported,
@@ -122,6 +153,27 @@ internal static class MessageWriter
             sink.Flush();
             return new SigningResult(signers.Select(s => s.Info).ToList(), Micalg(options.Hash));
         }, "Signing");
+    }
+
+    /// <summary>Whether the certificate's newest self-signature announces SEIPD v2 in its features.</summary>
+    public static bool SupportsSeipdV2(Certificate cert)
+    {
+        try
+        {
+            var features = cert.Validated.PrimarySelfSignature?.GetHashedSubPackets()?.GetFeatures();
+            return features is not null && features.SupportsSeipdV2();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private static byte ChunkSizeOctet(int size)
+    {
+        if (size < 64 || size > (4 << 20) || (size & (size - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(size), "The AEAD chunk size must be a power of two from 64 bytes to 4 MiB.");
+        return (byte)(System.Numerics.BitOperations.Log2((uint)size) - 6);
     }
 
     public static string Micalg(HashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmTag)(int)hash).ToLowerInvariant();

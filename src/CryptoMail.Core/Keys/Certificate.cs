@@ -57,6 +57,9 @@ public sealed class Certificate
     /// <summary>Whether some key of this certificate can sign now.</summary>
     public bool CanSign => SigningKeys(DateTimeOffset.UtcNow).Count > 0;
 
+    /// <summary>Whether the newest self-signature announces support for SEIPD v2 (AEAD) messages.</summary>
+    public bool SupportsSeipdV2 => Internal.MessageWriter.SupportsSeipdV2(this);
+
     /// <summary>The e-mail addresses of <see cref="UserIds"/>, lowercased.</summary>
     public IReadOnlyList<string> EmailAddresses => UserIds.Select(UserId.EmailOf).OfType<string>().Distinct().ToList();
 

@@ -22,6 +22,29 @@ public enum HashAlgorithm
     Sha512 = 10,
 }
 
+/// <summary>The encrypted-data packet a message is written with.</summary>
+public enum EncryptionFormat
+{
+    /// <summary>SEIPD v2 (AEAD) when every recipient's certificate announces support for it, otherwise SEIPD v1.
+    /// Password-only messages use SEIPD v1, which every implementation reads.</summary>
+    Auto,
+    /// <summary>SEIPD v1: CFB with a modification detection code (RFC 4880 and RFC 9580 section 5.13.1).</summary>
+    SeipdV1,
+    /// <summary>SEIPD v2: chunked AEAD (RFC 9580 section 5.13.2).</summary>
+    SeipdV2,
+}
+
+/// <summary>The AEAD mode of SEIPD v2 messages.</summary>
+public enum AeadMode
+{
+    /// <summary>OCB, the mode every RFC 9580 implementation must support (the default).</summary>
+    Ocb = 2,
+    /// <summary>GCM.</summary>
+    Gcm = 3,
+    /// <summary>EAX.</summary>
+    Eax = 1,
+}
+
 /// <summary>Compression of the plaintext before encryption.</summary>
 public enum Compression
 {
@@ -85,6 +108,15 @@ public sealed class EncryptOptions
 
     /// <summary>The cipher. Default AES-256.</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
+
+    /// <summary>SEIPD v1 or v2; default <see cref="EncryptionFormat.Auto"/> (v2 only when every recipient supports it).</summary>
+    public EncryptionFormat EncryptionFormat { get; init; } = EncryptionFormat.Auto;
+
+    /// <summary>The AEAD mode for SEIPD v2. Default OCB.</summary>
+    public AeadMode Aead { get; init; } = AeadMode.Ocb;
+
+    /// <summary>The SEIPD v2 chunk size in bytes: a power of two from 64 bytes to 4 MiB. Default 256 KiB.</summary>
+    public int AeadChunkSize { get; init; } = 256 * 1024;
 
     /// <summary>The hash for signatures. Default SHA-256.</summary>
     public HashAlgorithm SignatureHash { get; init; } = HashAlgorithm.Sha256;

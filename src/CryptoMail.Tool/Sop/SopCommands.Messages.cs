@@ -125,7 +125,12 @@ internal sealed partial class SopCommands
         {
             var sessionKeyFile = parse.GetValue(sessionKeyOut);
             context.CheckOutput(sessionKeyFile);
-            ResolveProfile("encrypt", parse.GetValue(profile));
+            var format = ResolveProfile("encrypt", parse.GetValue(profile)) switch
+            {
+                "rfc4880" => EncryptionFormat.SeipdV1,
+                "rfc9580" => EncryptionFormat.SeipdV2,
+                _ => EncryptionFormat.Auto,
+            };
             var signatureMode = ParseAs(parse.GetValue(mode));
             var certFiles = parse.All(certs);
             var passwordFiles = parse.All(passwords);
@@ -140,6 +145,7 @@ internal sealed partial class SopCommands
                 Format = signatureMode == SignatureMode.Text ? LiteralFormat.Utf8 : LiteralFormat.Binary,
                 Progress = null,
                 ExportSessionKey = sessionKeyFile is not null,
+                EncryptionFormat = format,
             };
             foreach (var cert in LoadCertificates(certFiles))
             {
@@ -169,6 +175,7 @@ internal sealed partial class SopCommands
         var copy = new EncryptOptions
         {
             Armor = o.Armor, SignatureMode = o.SignatureMode, Format = o.Format, Cipher = o.Cipher, ExportSessionKey = o.ExportSessionKey,
+            EncryptionFormat = o.EncryptionFormat, Aead = o.Aead, AeadChunkSize = o.AeadChunkSize,
             SignatureHash = o.SignatureHash, Compression = o.Compression, FileName = o.FileName, Time = o.Time, Progress = progress,
         };
         foreach (var r in o.Recipients) copy.Recipients.Add(r);

@@ -168,7 +168,9 @@ internal sealed partial class SopCommands
         ],
         ["encrypt"] =
         [
+            ("default", "SEIPDv2 (AEAD, OCB) when every recipient announces support for it, else SEIPDv1"),
             ("rfc4880", "SEIPDv1 (MDC) with AES-256, readable by every OpenPGP implementation"),
+            ("rfc9580", "SEIPDv2 (AEAD, OCB) with AES-256, for RFC 9580 implementations"),
         ],
     };
 

@@ -37,7 +37,7 @@ public sealed class CryptoMailToGpgTests : IClassFixture<GpgFixture>
         var key = TestKeys.Get(profile);
         fixture.ImportOnce(key);
         var plaintext = InteropData.Binary();
-        var (ciphertext, result) = InteropData.Run((i, o) => pgp.Encrypt(i, o, new EncryptOptions { Recipients = { key.Certificate }, Armor = armor }), plaintext);
+        var (ciphertext, result) = InteropData.Run((i, o) => pgp.Encrypt(i, o, new EncryptOptions { Recipients = { key.Certificate }, Armor = armor, EncryptionFormat = EncryptionFormat.SeipdV1 }), plaintext);
         Assert.Equal(armor, result.Armored);
 
         var decrypted = Gpg.OutputPath("dec.bin");
@@ -58,7 +58,7 @@ public sealed class CryptoMailToGpgTests : IClassFixture<GpgFixture>
         fixture.ImportOnce(sender);
         fixture.ImportOnce(recipient);
         var plaintext = Encoding.UTF8.GetBytes(InteropData.Text);
-        var options = new EncryptOptions { Recipients = { recipient.Certificate }, Signers = { sender }, Armor = true };
+        var options = new EncryptOptions { Recipients = { recipient.Certificate }, Signers = { sender }, Armor = true, EncryptionFormat = EncryptionFormat.SeipdV1 };
         var (ciphertext, result) = InteropData.Run((i, o) => pgp.Encrypt(i, o, options), plaintext);
         Assert.Single(result.Signatures);
 
@@ -150,7 +150,7 @@ public sealed class CryptoMailToGpgTests : IClassFixture<GpgFixture>
         Assert.True(key.IsProtected);
         gpg.Import(key.ExportArmored());
         var plaintext = InteropData.Binary(2000);
-        var (ciphertext, _) = InteropData.Run((i, o) => pgp.Encrypt(i, o, new EncryptOptions { Recipients = { key.Certificate } }), plaintext);
+        var (ciphertext, _) = InteropData.Run((i, o) => pgp.Encrypt(i, o, new EncryptOptions { Recipients = { key.Certificate }, EncryptionFormat = EncryptionFormat.SeipdV1 }), plaintext);
         var input = gpg.WriteFile("locked.pgp", ciphertext);
 
         var wrong = gpg.Run(null, "--passphrase", "wrong", "--output", gpg.OutputPath("wrong.bin"), "--decrypt", input);

@@ -9,18 +9,20 @@ public class TamperingTests
     private readonly OpenPgp pgp = new();
     private static readonly SecretKey Bob = TestKeys.Get("Curve25519", "bob");
 
-    private byte[] Encrypt(byte[] plaintext, Compression compression = Compression.None)
+    private byte[] Encrypt(byte[] plaintext, Compression compression = Compression.None, EncryptionFormat format = EncryptionFormat.SeipdV1)
     {
         var ct = new MemoryStream();
-        pgp.Encrypt(new MemoryStream(plaintext), ct, new EncryptOptions { Recipients = { Bob.Certificate }, Compression = compression });
+        pgp.Encrypt(new MemoryStream(plaintext), ct, new EncryptOptions { Recipients = { Bob.Certificate }, Compression = compression, EncryptionFormat = format });
         return ct.ToArray();
     }
 
-    [Fact]
-    public void Flipping_any_single_byte_gives_a_typed_error_and_no_plaintext()
+    [Theory]
+    [InlineData(EncryptionFormat.SeipdV1)]
+    [InlineData(EncryptionFormat.SeipdV2)]
+    public void Flipping_any_single_byte_gives_a_typed_error_and_no_plaintext(EncryptionFormat format)
     {
         var plaintext = TestData.Random(5000);
-        var ct = Encrypt(plaintext);
+        var ct = Encrypt(plaintext, format: format);
         // Every position of a short message, so every structural part is hit: PKESK, SEIPD header, body, MDC.
         for (int i = 0; i < ct.Length; i++)
         {

@@ -13,16 +13,28 @@ namespace CryptoMail.Core.Internal.Packets;
 /// <summary>Writes the session key packets of a message: PKESK v3 for RSA and ECDH recipients, SKESK v4 for passwords.</summary>
 internal static class SessionKeyEncryptor
 {
-    /// <summary>The body of a PKESK v3 packet for <paramref name="recipient"/>.</summary>
-    public static byte[] Pkesk(PgpPublicKey recipient, SessionKeyMaterial sessionKey)
+    /// <summary>The body of a PKESK packet for <paramref name="recipient"/>: version 3 (for SEIPD v1) or version 6
+    /// (for SEIPD v2, where the session key carries no algorithm octet).</summary>
+    public static byte[] Pkesk(PgpPublicKey recipient, SessionKeyMaterial sessionKey, int version = 3)
     {
         using var body = new MemoryStream();
-        body.WriteByte(3);
-        Span<byte> keyId = stackalloc byte[8];
-        System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(keyId, recipient.KeyId);
-        body.Write(keyId);
+        if (version == 6)
+        {
+            var fingerprint = recipient.GetFingerprint();
+            body.WriteByte(6);
+            body.WriteByte((byte)(1 + fingerprint.Length));
+            body.WriteByte((byte)recipient.Version);
+            body.Write(fingerprint);
+        }
+        else
+        {
+            body.WriteByte(3);
+            Span<byte> keyId = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(keyId, recipient.KeyId);
+            body.Write(keyId);
+        }
         body.WriteByte((byte)recipient.Algorithm);
-        var m = CheckedKey(sessionKey);
+        var m = CheckedKey(sessionKey, withAlgorithm: version != 6);
         try
         {
             switch (recipient.Algorithm)
@@ -69,11 +81,48 @@ internal static class SessionKeyEncryptor
         return body.ToArray();
     }
 
-    private static byte[] CheckedKey(SessionKeyMaterial sk)
+    /// <summary>The body of a SKESK v6 packet (RFC 9580 section 5.3.2): iterated and salted S2K over SHA-256, HKDF,
+    /// and the session key encrypted with the AEAD mode of the message.</summary>
+    public static byte[] SkeskV6(string password, SessionKeyMaterial sessionKey, Aead.AeadAlgorithm aead)
     {
-        var m = new byte[sk.Key.Length + 3];
-        m[0] = (byte)sk.Algorithm;
-        sk.Key.CopyTo(m, 1);
+        var salt = new byte[8];
+        Randomness.Secure.NextBytes(salt);
+        const byte countOctet = 0xE0;
+        var s2k = new S2kSpec { Type = 3, Hash = (int)HashAlgorithmTag.Sha256, Salt = salt, Count = SecretKeyProtection.DecodeCount(countOctet) };
+        int keySize = sessionKey.Key.Length;
+        var ikm = s2k.Derive(password, keySize);
+        byte[] info = { 0xC3, 6, (byte)sessionKey.Algorithm, (byte)aead };
+        var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, keySize, Array.Empty<byte>(), info);
+        CryptographicOperations.ZeroMemory(ikm);
+        var nonce = new byte[Aead.AeadSuite.NonceSize(aead)];
+        Randomness.Secure.NextBytes(nonce);
+        var encrypted = new byte[keySize];
+        var tag = new byte[Aead.AeadSuite.TagSize];
+        using (var cipher = Aead.AeadCiphers.Create((byte)sessionKey.Algorithm, aead, kek))
+        {
+            cipher.Encrypt(nonce, sessionKey.Key, info, encrypted, tag);
+        }
+        CryptographicOperations.ZeroMemory(kek);
+        using var body = new MemoryStream();
+        byte[] s2kBytes = { 3, (byte)HashAlgorithmTag.Sha256, salt[0], salt[1], salt[2], salt[3], salt[4], salt[5], salt[6], salt[7], countOctet };
+        body.WriteByte(6);
+        body.WriteByte((byte)(3 + s2kBytes.Length + nonce.Length));
+        body.WriteByte((byte)sessionKey.Algorithm);
+        body.WriteByte((byte)aead);
+        body.WriteByte((byte)s2kBytes.Length);
+        body.Write(s2kBytes);
+        body.Write(nonce);
+        body.Write(encrypted);
+        body.Write(tag);
+        return body.ToArray();
+    }
+
+    private static byte[] CheckedKey(SessionKeyMaterial sk, bool withAlgorithm)
+    {
+        int start = withAlgorithm ? 1 : 0;
+        var m = new byte[sk.Key.Length + 2 + start];
+        if (withAlgorithm) m[0] = (byte)sk.Algorithm;
+        sk.Key.CopyTo(m, start);
         int sum = 0;
         foreach (var b in sk.Key) sum += b;
         m[^2] = (byte)(sum >> 8);
