@@ -44,11 +44,19 @@ internal sealed class MimeCommands
         }
     }
 
-    private void WriteMessage(MimeMessage message)
+    private void WriteMessage(MimeMessage message, string? outputFile = null)
     {
         context.Out.Flush();
-        message.WriteTo(context.Stdout);
+        if (outputFile is null)
+        {
+            message.WriteTo(context.Stdout);
+            return;
+        }
+        using var output = context.CreateOutput(outputFile);
+        message.WriteTo(output);
     }
+
+    private static Option<string> OutputOption(string what) => Opt.Value("--output", $"Write {what} to this new file instead of stdout.", "FILE");
 
     private SecretKey LoadSigner(string? keyFile, KeyStore? store, MimeMessage message, IReadOnlyList<string> passwords)
     {
@@ -84,18 +92,21 @@ internal sealed class MimeCommands
         var key = Opt.Value("--key", "The signing key file.", "KEYFILE");
         var keyPassword = Opt.Repeated("--key-password", "A file (or @ENV:NAME) holding the key's passphrase.", "PASSWORD");
         var store = StoreOption("the signing key is chosen by the From address");
+        var output = OutputOption("the signed message");
         var input = InputArgument();
         var command = new Command("sign", "Signs a message as multipart/signed and writes it to stdout.")
         {
-            Options = { key, keyPassword, store },
+            Options = { key, keyPassword, store, output },
             Arguments = { input },
         };
         SetAction(command, parse =>
         {
+            var outFile = parse.GetValue(output);
+            context.CheckOutput(outFile);
             var message = LoadMessage(parse.GetValue(input));
             var storeDir = parse.GetValue(store);
             var signer = LoadSigner(parse.GetValue(key), storeDir is null ? null : KeyStore.Open(context, storeDir), message, Passwords(parse.All(keyPassword)));
-            WriteMessage(pgp.Mime.Sign(message, signer));
+            WriteMessage(pgp.Mime.Sign(message, signer), outFile);
             return SopExit.Ok;
         });
         return command;
@@ -108,14 +119,20 @@ internal sealed class MimeCommands
         var keyPassword = Opt.Repeated("--key-password", "A file (or @ENV:NAME) holding the signing key's passphrase.", "PASSWORD");
         var noSelf = Opt.Flag("--no-encrypt-to-self", "Do not also encrypt to the signer.");
         var store = StoreOption("recipients are looked up by the To, Cc and Bcc addresses");
+        var protectHeaders = Opt.Flag("--protect-headers", "Protect Subject, From, To... (RFC 9788): not supported yet (exit 37).");
+        var output = OutputOption("the encrypted message");
         var input = InputArgument();
         var command = new Command("encrypt", "Encrypts (and optionally signs) a message as multipart/encrypted and writes it to stdout.")
         {
-            Options = { to, signWith, keyPassword, noSelf, store },
+            Options = { to, signWith, keyPassword, noSelf, store, protectHeaders, output },
             Arguments = { input },
         };
         SetAction(command, parse =>
         {
+            if (parse.GetValue(protectHeaders))
+                throw new ToolException(SopExit.UnsupportedOption, "--protect-headers (RFC 9788 header protection) is not supported yet.");
+            var outFile = parse.GetValue(output);
+            context.CheckOutput(outFile);
             var message = LoadMessage(parse.GetValue(input));
             var recipients = new List<Certificate>();
             recipients.AddRange(context.LoadCertificates(parse.All(to)));
@@ -136,7 +153,7 @@ internal sealed class MimeCommands
             var result = signerFile is null
                 ? pgp.Mime.Encrypt(message, recipients, options)
                 : pgp.Mime.SignAndEncrypt(message, LoadSigner(signerFile, null, message, Passwords(parse.All(keyPassword))), recipients, options);
-            WriteMessage(result);
+            WriteMessage(result, outFile);
             return SopExit.Ok;
         });
         return command;
@@ -146,25 +163,41 @@ internal sealed class MimeCommands
     {
         var key = Opt.Repeated("--key", "A secret key file that may decrypt (repeatable).", "KEYFILE");
         var keyPassword = Opt.Repeated("--key-password", "A file (or @ENV:NAME) holding a key passphrase (repeatable).", "PASSWORD");
-        var verifyWith = Opt.Repeated("--verify-with", "A certificate file whose signatures to check (repeatable).", "CERTFILE");
+        var verifyWith = Opt.Repeated("--cert", "A certificate file whose signatures to check (repeatable).", "CERTFILE");
+        verifyWith.Aliases.Add("--verify-with");
         var store = StoreOption("all its secret keys and certificates are used");
-        var messageOut = Opt.Value("--message-out", "Also write the opened (decrypted) message to this new file.", "FILE");
+        var messageOut = Opt.Value("--output", "Write the opened (decrypted) message to this new file (to stdout when --report is given).", "FILE");
+        messageOut.Aliases.Add("--message-out");
+        var report = Opt.Value("--report", "Write the JSON report to this new file instead of stdout.", "FILE");
         var input = InputArgument();
         var command = new Command("open", "Decrypts and verifies a message; writes a JSON report to stdout. Exit 0 when the message "
             + "could be processed (bad signatures are reported, not fatal); otherwise non-zero with \"error\" filled.")
         {
-            Options = { key, keyPassword, verifyWith, store, messageOut },
+            Options = { key, keyPassword, verifyWith, store, messageOut, report },
             Arguments = { input },
         };
-        command.SetAction(parse => CommandRunner.Execute(context, () => RunOpen(parse, key, keyPassword, verifyWith, store, messageOut, input), KeyCommands.MapError));
+        command.SetAction(parse => CommandRunner.Execute(context, () => RunOpen(parse, key, keyPassword, verifyWith, store, messageOut, report, input), KeyCommands.MapError));
         return command;
     }
 
     private int RunOpen(ParseResult parse, Option<string[]> key, Option<string[]> keyPassword, Option<string[]> verifyWith,
-        Option<string> store, Option<string> messageOut, Argument<string> input)
+        Option<string> store, Option<string> messageOut, Option<string> report, Argument<string> input)
     {
         var outFile = parse.GetValue(messageOut);
         context.CheckOutput(outFile);
+        var reportFile = parse.GetValue(report);
+        context.CheckOutput(reportFile);
+        void WriteReport(OpenedMessage? opened, OpenReport.Failure? failure, ProtectionCoverage encryption = ProtectionCoverage.None)
+        {
+            context.Out.Flush();
+            if (reportFile is null)
+            {
+                OpenReport.Write(context.Stdout, opened, failure, encryption);
+                return;
+            }
+            using var file = context.CreateOutput(reportFile);
+            OpenReport.Write(file, opened, failure, encryption);
+        }
         var options = new MimeOpenOptions();
         foreach (var p in Passwords(parse.All(keyPassword))) options.KeyPassphrases.Add(p);
         foreach (var k in context.LoadSecretKeys(parse.All(key))) options.Keys.Add(k);
@@ -183,12 +216,16 @@ internal sealed class MimeCommands
         {
             message = LoadMessage(parse.GetValue(input));
             var opened = pgp.Mime.Open(message, options);
-            context.Out.Flush();
-            OpenReport.Write(context.Stdout, opened, null);
+            WriteReport(opened, null);
             if (outFile is not null)
             {
                 using var output = context.CreateOutput(outFile);
                 opened.Message.WriteTo(output);
+            }
+            else if (reportFile is not null)
+            {
+                context.Out.Flush();
+                opened.Message.WriteTo(context.Stdout);
             }
             return SopExit.Ok;
         }
@@ -196,8 +233,7 @@ internal sealed class MimeCommands
         {
             var (code, exit) = OpenReport.ErrorOf(e, someLocked);
             var encryption = message?.Body is MultipartEncrypted ? ProtectionCoverage.Full : ProtectionCoverage.None;
-            context.Out.Flush();
-            OpenReport.Write(context.Stdout, null, new OpenReport.Failure(code, e.Message), encryption);
+            WriteReport(null, new OpenReport.Failure(code, e.Message), encryption);
             context.Error.WriteLine($"cryptomail: {e.Message}");
             return exit;
         }
