@@ -97,3 +97,35 @@ public sealed class MimeOpenGnuPGMessagesTests : IDisposable
         Assert.Empty(report.GetProperty("signatures").EnumerateArray());
     }
 }
+
+public sealed class RevocationCertificateTests : IDisposable
+{
+    private readonly ToolHarness tool = new();
+    private readonly GnuPG gpg = new();
+
+    public void Dispose()
+    {
+        gpg.Dispose();
+        tool.Dispose();
+    }
+
+    [GnuPGFact]
+    public void A_gnupg_revocation_certificate_given_as_a_cert_file_revokes_the_matching_certificate()
+    {
+        var fpr = gpg.GenerateKey("Alice <alice@example.org>", "ed25519", "");
+        var certBytes = System.Text.Encoding.ASCII.GetBytes(gpg.ExportCertificate(fpr));
+        var cert = CryptoMail.Core.Certificate.Parse(certBytes);
+        var rev = File.ReadAllBytes(Path.Combine(gpg.Home, "openpgp-revocs.d", fpr + ".rev"));
+
+        Assert.True(cert.TryApplyRevocation(rev, out var revoked));
+        Assert.True(revoked!.IsRevoked);
+        var other = new CryptoMail.Core.OpenPgp().GenerateKey("Other <o@example.org>").Certificate;
+        Assert.False(other.TryApplyRevocation(rev, out _));
+
+        // Through the tool: encrypting to the certificate plus its revocation is refused.
+        var certFile = tool.Write("alice.asc", certBytes);
+        var revFile = tool.Write("alice.rev", rev);
+        Assert.Equal(0, tool.RunWithInput("x", "sop", "encrypt", certFile).ExitCode);
+        Assert.Equal(17, tool.RunWithInput("x", "sop", "encrypt", certFile, revFile).ExitCode);
+    }
+}

@@ -109,6 +109,48 @@ public sealed class Certificate
         return Guard.Run(() => new Certificate(PgpPublicKeyRing.Join(Ring, other.Ring, joinTrustPackets: false, allowSubkeySigsOnNonSubkey: false)), "Merging certificates");
     }
 
+    /// <summary>Applies a key revocation certificate: a lone key-revocation signature by this certificate's primary
+    /// key, such as GnuPG writes at key creation (<c>openpgp-revocs.d/FINGERPRINT.rev</c>).</summary>
+    /// <param name="revocation">The signature, armored or binary.</param>
+    /// <param name="revoked">The certificate carrying the revocation, when it applies.</param>
+    /// <returns>True when the data holds a valid revocation of this certificate's primary key.</returns>
+    /// <exception cref="MalformedDataException">The data is not an OpenPGP signature.</exception>
+    public bool TryApplyRevocation(ReadOnlySpan<byte> revocation, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Certificate? revoked)
+    {
+        var data = revocation.ToArray();
+        var primary = Ring.GetPublicKey();
+        var result = Guard.Run(() =>
+        {
+            foreach (var block in PgpInput.DecodeBlocks(data, "Reading a revocation"))
+            {
+                var factory = new PgpObjectFactory(block);
+                for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
+                {
+                    if (obj is not PgpSignatureList list) throw new MalformedDataException("A revocation certificate holds only signatures.");
+                    for (int i = 0; i < list.Count; i++)
+                    {
+                        var sig = list[i];
+                        if (sig.SignatureType != PgpSignature.KeyRevocation) continue;
+                        bool valid;
+                        try
+                        {
+                            sig.InitVerify(primary);
+                            valid = sig.VerifyCertification(primary);
+                        }
+                        catch (Exception e) when (e is not OperationCanceledException)
+                        {
+                            valid = false;
+                        }
+                        if (valid) return new Certificate(PgpPublicKeyRing.InsertPublicKey(Ring, PgpPublicKey.AddCertification(primary, sig)));
+                    }
+                }
+            }
+            return null;
+        }, "Reading a revocation");
+        revoked = result;
+        return result is not null;
+    }
+
     /// <summary>Parses exactly one certificate from armored text.</summary>
     /// <param name="armored">ASCII-armored certificate (or secret key, from which the certificate is taken).</param>
     /// <returns>The certificate.</returns>

@@ -94,10 +94,26 @@ internal sealed class ToolContext
     public List<CryptoMail.Core.Certificate> LoadCertificates(IEnumerable<string> names)
     {
         var certs = new List<CryptoMail.Core.Certificate>();
+        var revocations = new List<(string Name, byte[] Data)>();
         foreach (var name in names)
         {
-            using var input = OpenInput(name);
-            certs.AddRange(CryptoMail.Core.Certificate.LoadAll(input));
+            var data = ReadInput(name);
+            try
+            {
+                certs.AddRange(CryptoMail.Core.Certificate.ParseAll(data));
+            }
+            catch (CryptoMail.Core.MalformedDataException)
+            {
+                // Not certificates: perhaps a revocation certificate (a lone key-revocation signature).
+                revocations.Add((name, data));
+            }
+        }
+        foreach (var (name, data) in revocations)
+        {
+            int index = certs.FindIndex(c => c.TryApplyRevocation(data, out _));
+            if (index < 0) throw new ToolException(SopExit.BadData, $"{name}: neither certificates nor a revocation of one of the given certificates.");
+            certs[index].TryApplyRevocation(data, out var revoked);
+            certs[index] = revoked!;
         }
         return certs;
     }
