@@ -25,7 +25,7 @@ internal static class Cleartext
             var sink = new IoBridge(output, false, token);
             string hashName = SignatureChecker.HashName((Org.BouncyCastle.Bcpg.HashAlgorithmTag)(int)options.Hash);
             sink.Write(Encoding.ASCII.GetBytes($"-----BEGIN PGP SIGNED MESSAGE-----\nHash: {hashName}\n\n"));
-            var hasher = new CanonicalLineHasher(data => { foreach (var s in signers) s.Generator.Update(data); });
+            var hasher = new CanonicalLineHasher(data => { foreach (var s in signers) s.Raw(data); });
             var lines = new LineReader(source, MaxLine);
             long total = 0;
             while (lines.Next() is { } line)
@@ -40,7 +40,7 @@ internal static class Cleartext
             }
             using (var armor = new ArmorStream(sink, ArmorKind.Signature))
             {
-                foreach (var s in signers) s.Generator.Generate().Encode(armor);
+                foreach (var s in signers) s.Generate().Encode(armor);
             }
             sink.Flush();
             return new SigningResult(signers.Select(s => s.Info).ToList(), MessageWriter.Micalg(options.Hash));

@@ -5,18 +5,41 @@ using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
-/// <summary>A signer ready to hash: BouncyCastle's generator plus the key it signs with.</summary>
+/// <summary>A signer ready to hash: the platform's hash (see <see cref="FastSignatures"/>) or, for other algorithms,
+/// BouncyCastle's generator; plus the key it signs with.</summary>
 internal sealed class ActiveSigner
 {
-    public required PgpSignatureGenerator Generator { get; init; }
+    public PgpSignatureGenerator? Generator { get; init; }
+    public System.Security.Cryptography.IncrementalHash? Hash { get; init; }
+    public required PgpPrivateKey Private { get; init; }
+    public required PgpPublicKey Public { get; init; }
+    public required HashAlgorithmTag HashAlgorithm { get; init; }
+    public required int Type { get; init; }
+    public required DateTime Time { get; init; }
     public required SignatureInfo Info { get; init; }
-    public TextCanonicalizer? Text { get; init; }
+    public TextCanonicalizer? Text { get; set; }
+
+    /// <summary>Hashes data as it is (the canonicalizer calls this for text signatures).</summary>
+    public void Raw(ReadOnlySpan<byte> data)
+    {
+        if (Hash is not null) Hash.AppendData(data);
+        else Generator!.Update(data);
+    }
 
     public void Update(ReadOnlySpan<byte> data)
     {
         if (Text is not null) Text.Update(data);
-        else Generator.Update(data);
+        else Raw(data);
     }
+
+    public void WriteOnePass(Stream output, bool nested)
+    {
+        if (Hash is not null) FastSignatures.WriteOnePass(output, Type, Public, HashAlgorithm, nested);
+        else Generator!.GenerateOnePassVersion(nested).Encode(output);
+    }
+
+    public PgpSignature Generate() =>
+        Hash is not null ? FastSignatures.Sign(Hash, Type, Private, Public, HashAlgorithm, Time) : Generator!.Generate();
 }
 
 /// <summary>Writes OpenPGP messages as a stack of streaming stages: literal data, optional compression,
@@ -125,7 +148,7 @@ internal static class MessageWriter
             var sink = new IoBridge(output, async, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Signature) : null;
             Stream target = armor ?? (Stream)sink;
-            foreach (var s in signers) s.Generator.Generate().Encode(target);
+            foreach (var s in signers) s.Generate().Encode(target);
             armor?.Finish();
             sink.Flush();
             return new SigningResult(signers.Select(s => s.Info).ToList(), Micalg(options.Hash));
@@ -196,7 +219,7 @@ internal static class MessageWriter
         }
         for (int i = 0; i < signers.Count; i++)
         {
-            signers[i].Generator.GenerateOnePassVersion(isNested: i < signers.Count - 1).Encode(body);
+            signers[i].WriteOnePass(body, nested: i < signers.Count - 1);
         }
         var litGen = new PgpLiteralDataGenerator();
         char formatChar = format switch { LiteralFormat.Text => PgpLiteralData.Text, LiteralFormat.Utf8 => PgpLiteralData.Utf8, _ => PgpLiteralData.Binary };
@@ -207,7 +230,7 @@ internal static class MessageWriter
         }
         for (int i = signers.Count - 1; i >= 0; i--)
         {
-            signers[i].Generator.Generate().Encode(body);
+            signers[i].Generate().Encode(body);
         }
         if (comGen is not null) body.Dispose();
         return total;
@@ -258,24 +281,42 @@ internal static class MessageWriter
             if (priv is null || chosen is null)
                 throw new KeyNotUsableException($"Key {key} holds no secret material for its signing keys.");
             var pub = key.Certificate.Validated.ByKeyId[priv.KeyId];
-            var gen = new PgpSignatureGenerator(pub.Algorithm, (HashAlgorithmTag)(int)hash);
+            var hashTag = (HashAlgorithmTag)(int)hash;
             int type = mode == SignatureMode.Text ? PgpSignature.CanonicalTextDocument : PgpSignature.BinaryDocument;
-            gen.InitSign(type, priv, Randomness.Secure);
-            var hashed = new PgpSignatureSubpacketGenerator();
-            hashed.SetSignatureCreationTime(false, time.UtcDateTime);
-            hashed.SetIssuerFingerprint(false, pub);
-            gen.SetHashedSubpackets(hashed.Generate());
-            var unhashed = new PgpSignatureSubpacketGenerator();
-            unhashed.SetIssuerKeyID(false, pub.KeyId);
-            gen.SetUnhashedSubpackets(unhashed.Generate());
-            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, SignatureChecker.HashName((HashAlgorithmTag)(int)hash),
-                new DateTimeOffset(time.UtcDateTime.AddTicks(-(time.UtcDateTime.Ticks % TimeSpan.TicksPerSecond)), TimeSpan.Zero), mode);
-            result.Add(new ActiveSigner
+            var when = time.UtcDateTime.AddTicks(-(time.UtcDateTime.Ticks % TimeSpan.TicksPerSecond));
+            PgpSignatureGenerator? gen = null;
+            System.Security.Cryptography.IncrementalHash? hasher = null;
+            if (FastSignatures.Supports(pub.Algorithm, hashTag))
+            {
+                hasher = FastSignatures.CreateHash(hashTag);
+            }
+            else
+            {
+                gen = new PgpSignatureGenerator(pub.Algorithm, hashTag);
+                gen.InitSign(type, priv, Randomness.Secure);
+                var hashed = new PgpSignatureSubpacketGenerator();
+                hashed.SetSignatureCreationTime(false, when);
+                hashed.SetIssuerFingerprint(false, pub);
+                gen.SetHashedSubpackets(hashed.Generate());
+                var unhashed = new PgpSignatureSubpacketGenerator();
+                unhashed.SetIssuerKeyID(false, pub.KeyId);
+                gen.SetUnhashedSubpackets(unhashed.Generate());
+            }
+            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, SignatureChecker.HashName(hashTag),
+                new DateTimeOffset(when, TimeSpan.Zero), mode);
+            var signer = new ActiveSigner
             {
                 Generator = gen,
+                Hash = hasher,
+                Private = priv,
+                Public = pub,
+                HashAlgorithm = hashTag,
+                Type = type,
+                Time = when,
                 Info = info,
-                Text = mode == SignatureMode.Text ? new TextCanonicalizer(gen.Update) : null,
-            });
+            };
+            if (mode == SignatureMode.Text) signer.Text = new TextCanonicalizer(signer.Raw);
+            result.Add(signer);
         }
         return result;
     }

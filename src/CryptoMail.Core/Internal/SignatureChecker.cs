@@ -13,6 +13,8 @@ internal sealed class PendingSignature
     public PgpSignature? Signature { get; set; }
     public TextCanonicalizer? Text { get; set; }
     public int SignatureType { get; init; }
+    /// <summary>The platform hash, when <see cref="FastSignatures"/> handles the key and hash algorithms.</summary>
+    public System.Security.Cryptography.IncrementalHash? Hasher { get; init; }
 
     public void Update(ReadOnlySpan<byte> data)
     {
@@ -23,7 +25,8 @@ internal sealed class PendingSignature
 
     public void Feed(ReadOnlySpan<byte> data)
     {
-        if (OnePass is not null) OnePass.Update(data);
+        if (Hasher is not null) Hasher.AppendData(data);
+        else if (OnePass is not null) OnePass.Update(data);
         else Signature?.Update(data);
     }
 }
@@ -35,12 +38,13 @@ internal static class SignatureChecker
     public static PendingSignature ForOnePass(PgpOnePassSignature ops, IEnumerable<Certificate> verifiers)
     {
         var (cert, key) = Find(ops.KeyId, null, verifiers);
-        if (key is not null)
+        var hasher = key is not null && FastSignatures.Supports(key.Algorithm, ops.HashAlgorithm) ? FastSignatures.CreateHash(ops.HashAlgorithm) : null;
+        if (key is not null && hasher is null)
         {
             try { ops.InitVerify(key); }
             catch (Exception) { key = null; }
         }
-        var p = new PendingSignature { KeyId = ops.KeyId, Signer = cert, Key = key, OnePass = key is null ? null : ops, SignatureType = ops.SignatureType };
+        var p = new PendingSignature { KeyId = ops.KeyId, Signer = cert, Key = key, OnePass = key is null ? null : ops, SignatureType = ops.SignatureType, Hasher = hasher };
         if (key is not null && ops.SignatureType == PgpSignature.CanonicalTextDocument) p.Text = new TextCanonicalizer(p.Feed);
         return p;
     }
@@ -49,12 +53,13 @@ internal static class SignatureChecker
     public static PendingSignature ForSignature(PgpSignature sig, IEnumerable<Certificate> verifiers)
     {
         var (cert, key) = Find(sig.KeyId, IssuerFingerprint(sig), verifiers);
-        if (key is not null)
+        var hasher = key is not null && sig.Version is 3 or 4 && FastSignatures.Supports(key.Algorithm, sig.HashAlgorithm) ? FastSignatures.CreateHash(sig.HashAlgorithm) : null;
+        if (key is not null && hasher is null)
         {
             try { sig.InitVerify(key); }
             catch (Exception) { key = null; }
         }
-        var p = new PendingSignature { KeyId = sig.KeyId, Signer = cert, Key = key, Signature = sig, SignatureType = sig.SignatureType };
+        var p = new PendingSignature { KeyId = sig.KeyId, Signer = cert, Key = key, Signature = sig, SignatureType = sig.SignatureType, Hasher = hasher };
         if (key is not null && sig.SignatureType == PgpSignature.CanonicalTextDocument) p.Text = new TextCanonicalizer(p.Feed);
         return p;
     }
@@ -87,7 +92,8 @@ internal static class SignatureChecker
         bool valid;
         try
         {
-            valid = p.OnePass is not null ? p.OnePass.Verify(sig) : sig.Verify();
+            valid = p.Hasher is not null ? FastSignatures.Verify(p.Hasher, sig, p.Key)
+                : p.OnePass is not null ? p.OnePass.Verify(sig) : sig.Verify();
         }
         catch (Exception e)
         {
