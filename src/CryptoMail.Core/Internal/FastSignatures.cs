@@ -6,6 +6,7 @@ using Org.BouncyCastle.Crypto.Encodings;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
@@ -146,15 +147,15 @@ internal static class FastSignatures
         signer.BlockUpdate(digest, 0, digest.Length);
         var sig = signer.GenerateSignature();
         using var ms = new MemoryStream();
-        WriteMpi(ms, sig.AsSpan(0, 32));
-        WriteMpi(ms, sig.AsSpan(32, 32));
+        Mpi.Write(ms, sig.AsSpan(0, 32));
+        Mpi.Write(ms, sig.AsSpan(32, 32));
         return ms.ToArray();
     }
 
     private static bool VerifyEd25519(PgpPublicKey key, byte[] digest, ReadOnlySpan<byte> mpis)
     {
-        var r = ReadMpi(ref mpis);
-        var s = ReadMpi(ref mpis);
+        var r = Mpi.Read(ref mpis);
+        var s = Mpi.Read(ref mpis);
         if (r.Length > 32 || s.Length > 32) return false;
         var sig = new byte[64];
         r.CopyTo(sig.AsSpan(32 - r.Length));
@@ -172,13 +173,13 @@ internal static class FastSignatures
         rsa.Init(true, priv.Key);
         var sig = rsa.ProcessBlock(info, 0, info.Length);
         using var ms = new MemoryStream();
-        WriteMpi(ms, sig);
+        Mpi.Write(ms, sig);
         return ms.ToArray();
     }
 
     private static bool VerifyRsa(PgpPublicKey key, HashAlgorithmTag hash, byte[] digest, ReadOnlySpan<byte> mpis)
     {
-        var sig = ReadMpi(ref mpis).ToArray();
+        var sig = Mpi.Read(ref mpis).ToArray();
         var rsa = new Pkcs1Encoding(new RsaBlindedEngine());
         rsa.Init(false, key.GetKey());
         byte[] recovered;
@@ -188,25 +189,4 @@ internal static class FastSignatures
         return CryptographicOperations.FixedTimeEquals(recovered, expected);
     }
 
-    private static void WriteMpi(Stream s, ReadOnlySpan<byte> value)
-    {
-        int start = 0;
-        while (start < value.Length - 1 && value[start] == 0) start++;
-        value = value[start..];
-        int bits = (value.Length - 1) * 8 + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)value[0]));
-        s.WriteByte((byte)(bits >> 8));
-        s.WriteByte((byte)bits);
-        s.Write(value);
-    }
-
-    private static ReadOnlySpan<byte> ReadMpi(ref ReadOnlySpan<byte> data)
-    {
-        if (data.Length < 2) return ReadOnlySpan<byte>.Empty;
-        int bits = BinaryPrimitives.ReadUInt16BigEndian(data);
-        int length = (bits + 7) / 8;
-        if (data.Length < 2 + length) return ReadOnlySpan<byte>.Empty;
-        var value = data.Slice(2, length);
-        data = data[(2 + length)..];
-        return value;
-    }
 }

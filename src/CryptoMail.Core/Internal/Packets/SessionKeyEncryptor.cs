@@ -43,7 +43,7 @@ internal static class SessionKeyEncryptor
                 case PublicKeyAlgorithmTag.RsaEncrypt:
                     var rsa = new Pkcs1Encoding(new RsaBlindedEngine());
                     rsa.Init(true, new ParametersWithRandom(recipient.GetKey(), Randomness.Secure));
-                    WriteMpi(body, rsa.ProcessBlock(m, 0, m.Length));
+                    Mpi.Write(body, rsa.ProcessBlock(m, 0, m.Length));
                     break;
                 case PublicKeyAlgorithmTag.ECDH:
                     Ecdh(body, recipient, m);
@@ -176,19 +176,9 @@ internal static class SessionKeyEncryptor
         CryptographicOperations.ZeroMemory(kek);
         CryptographicOperations.ZeroMemory(padded);
 
-        WriteMpi(body, ephemeralEncoded);
+        Mpi.Write(body, ephemeralEncoded);
         body.WriteByte((byte)wrapped.Length);
         body.Write(wrapped);
-    }
-
-    private static void WriteMpi(Stream s, byte[] value)
-    {
-        int start = 0;
-        while (start < value.Length - 1 && value[start] == 0) start++;
-        int bits = (value.Length - start - 1) * 8 + (32 - System.Numerics.BitOperations.LeadingZeroCount((uint)value[start]));
-        s.WriteByte((byte)(bits >> 8));
-        s.WriteByte((byte)bits);
-        s.Write(value, start, value.Length - start);
     }
 
     private static byte[] CfbEncrypt(int algorithm, byte[] key, byte[] data)

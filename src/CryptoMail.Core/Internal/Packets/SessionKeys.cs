@@ -210,19 +210,10 @@ internal static class SessionKeyDecryptor
         return new SessionKeyMaterial(alg, key);
     }
 
-    private static byte[] ReadMpi(byte[] b, ref int pos)
-    {
-        int bits = (b[pos] << 8) | b[pos + 1];
-        int len = (bits + 7) / 8;
-        var v = b[(pos + 2)..(pos + 2 + len)];
-        pos += 2 + len;
-        return v;
-    }
-
     private static byte[]? Rsa(byte[] fields, PgpPrivateKey priv)
     {
         int pos = 0;
-        var c = ReadMpi(fields, ref pos);
+        var c = Mpi.Read(fields, ref pos);
         var engine = new Pkcs1Encoding(new RsaBlindedEngine());
         engine.Init(false, priv.Key);
         return engine.ProcessBlock(c, 0, c.Length);
@@ -231,7 +222,7 @@ internal static class SessionKeyDecryptor
     private static byte[]? Ecdh(byte[] fields, PgpPrivateKey priv, PgpPublicKey pub)
     {
         int pos = 0;
-        var ephemeral = ReadMpi(fields, ref pos);
+        var ephemeral = Mpi.Read(fields, ref pos);
         int wrappedLen = fields[pos++];
         var wrapped = fields[pos..(pos + wrappedLen)];
         var ecdhKey = (ECDHPublicBcpgKey)pub.PublicKeyPacket.Key;
