@@ -66,12 +66,14 @@ internal static class KeyValidation
             if (!Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary); })) continue;
             if (direct is null || sig.CreationTime > direct.CreationTime) direct = sig;
         }
-        bool primaryRevoked = primary.GetSignaturesOfType(PgpSignature.KeyRevocation)
-            .Any(sig => Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary); }));
+        var primaryRevocation = Revocation(primary.GetSignaturesOfType(PgpSignature.KeyRevocation)
+            .Where(sig => Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary); })));
+        bool primaryRevoked = primaryRevocation.Revoked;
 
         var selfSig = best ?? direct;
         var primaryUsage = Usage(selfSig, direct, primary, isPrimary: true);
-        var primaryInfo = Info(primary, selfSig, direct, primaryUsage, primaryRevoked, bound: selfSig is not null);
+        var primaryInfo = Info(primary, selfSig, direct, primaryUsage, primaryRevoked, bound: selfSig is not null)
+            with { IsHardRevoked = primaryRevocation.Hard, RevokedSince = primaryRevocation.Since };
 
         var subkeys = new List<KeyInfo>();
         var infoById = new Dictionary<long, KeyInfo> { [primary.KeyId] = primaryInfo };
@@ -83,14 +85,19 @@ internal static class KeyValidation
                 if (!Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary, sub); })) continue;
                 if (binding is null || sig.CreationTime > binding.CreationTime) binding = sig;
             }
-            bool revoked = sub.GetSignaturesOfType(PgpSignature.SubkeyRevocation)
-                .Any(sig => Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary, sub); }));
+            var subRevocation = Revocation(sub.GetSignaturesOfType(PgpSignature.SubkeyRevocation)
+                .Where(sig => Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary, sub); })));
+            bool revoked = subRevocation.Revoked;
             var usage = Usage(binding, null, sub, isPrimary: false);
             if ((usage & KeyUsage.Sign) != 0 && binding is not null && !HasValidBackSignature(binding, primary, sub))
             {
                 usage &= ~KeyUsage.Sign;
             }
-            var info = Info(sub, binding, null, usage, revoked || primaryRevoked, bound: binding is not null && selfSig is not null);
+            // The subkey is revoked by its own revocation or its primary's; a hard one wins, else the earlier soft one.
+            bool hard = subRevocation.Hard || primaryRevocation.Hard;
+            DateTimeOffset? since = hard ? null : Earlier(subRevocation.Since, primaryRevocation.Since);
+            var info = Info(sub, binding, null, usage, revoked || primaryRevoked, bound: binding is not null && selfSig is not null)
+                with { IsHardRevoked = hard, RevokedSince = since };
             // A subkey cannot outlive its primary.
             if (primaryInfo.ExpirationTime is { } pe && (info.ExpirationTime is null || info.ExpirationTime > pe))
                 info = info with { ExpirationTime = pe };
@@ -108,6 +115,29 @@ internal static class KeyValidation
             PrimarySelfSignature = selfSig,
         };
     }
+
+    /// <summary>Folds valid revocation signatures: hard when any has no reason, "unspecified", "compromised" or an
+    /// unknown reason (RFC 9580 section 5.2.3.31); otherwise soft, effective from the earliest.</summary>
+    private static (bool Revoked, bool Hard, DateTimeOffset? Since) Revocation(IEnumerable<PgpSignature> valid)
+    {
+        bool any = false;
+        bool hard = false;
+        DateTimeOffset? since = null;
+        foreach (var sig in valid)
+        {
+            any = true;
+            RevocationReasonTag? code = null;
+            try { code = sig.GetHashedSubPackets()?.GetRevocationReason()?.GetRevocationReason(); }
+            catch (Exception) { }
+            if (code is not (RevocationReasonTag.KeySuperseded or RevocationReasonTag.KeyRetired)) hard = true;
+            var at = new DateTimeOffset(DateTime.SpecifyKind(sig.CreationTime, DateTimeKind.Utc));
+            since = Earlier(since, at);
+        }
+        return (any, hard, hard ? null : since);
+    }
+
+    private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) =>
+        a is null ? b : b is null ? a : (a < b ? a : b);
 
     private static bool IssuerIs(PgpSignature sig, PgpPublicKey key)
     {

@@ -107,8 +107,12 @@ internal static class SignatureChecker
         var info = p.Signer.Validated.InfoByKeyId.TryGetValue(p.Key.KeyId, out var i) ? i : null;
         if (info is null || !info.IsBound)
             return V(SignatureStatus.KeyNotUsable, "The signing key is not bound to the certificate by a valid signature.");
-        if (info.IsRevoked || p.Signer.PrimaryKey.IsRevoked)
-            return V(SignatureStatus.Revoked, "The signing key is revoked.");
+        // Checked as the certificate was when the signature was made: a soft revocation (superseded, retired) leaves
+        // earlier signatures valid; a hard one (compromised, or no reason) invalidates every signature.
+        if (info.IsRevokedAt(created) || p.Signer.PrimaryKey.IsRevokedAt(created))
+            return V(SignatureStatus.Revoked, info.IsHardRevoked || p.Signer.PrimaryKey.IsHardRevoked
+                ? "The signing key is revoked (compromised or without a reason): none of its signatures can be trusted."
+                : "The signature was made after the signing key was revoked.");
         if ((info.Usage & KeyUsage.Sign) == 0)
             return V(SignatureStatus.KeyNotUsable, "The signing key is not allowed to sign data.");
         if (info.CreationTime > created.AddMinutes(5))

@@ -41,9 +41,22 @@ public sealed record KeyInfo(
     bool IsRevoked,
     bool IsBound)
 {
+    /// <summary>Whether a revocation makes the key invalid at every time (no reason, unspecified, compromised),
+    /// rather than from <see cref="RevokedSince"/> on (superseded, retired).</summary>
+    public bool IsHardRevoked { get; init; }
+
+    /// <summary>For a soft revocation: when it took effect. Null when not revoked or hard revoked.</summary>
+    public DateTimeOffset? RevokedSince { get; init; }
+
+    /// <summary>Whether the key counts as revoked at <paramref name="time"/>: always when hard revoked, from the
+    /// revocation on when soft revoked.</summary>
+    /// <param name="time">The reference time.</param>
+    /// <returns>True when revoked at that time.</returns>
+    public bool IsRevokedAt(DateTimeOffset time) => IsRevoked && (IsHardRevoked || RevokedSince is null || RevokedSince <= time);
+
     /// <summary>Whether the key is bound, not revoked and not expired at <paramref name="time"/>, and created before it.</summary>
     /// <param name="time">The reference time.</param>
     /// <returns>True when the key is alive at that time.</returns>
     public bool IsAliveAt(DateTimeOffset time) =>
-        IsBound && !IsRevoked && CreationTime <= time.AddMinutes(5) && (ExpirationTime is null || ExpirationTime > time);
+        IsBound && !IsRevokedAt(time) && CreationTime <= time.AddMinutes(5) && (ExpirationTime is null || ExpirationTime > time);
 }

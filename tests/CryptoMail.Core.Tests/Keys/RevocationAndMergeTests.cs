@@ -47,4 +47,25 @@ public class RevocationAndMergeTests
         var other = pgp.GenerateKey("Other <o@example.org>");
         Assert.Throws<ArgumentException>(() => old.Merge(other.Certificate));
     }
+
+    [Theory]
+    [InlineData(RevocationReason.Retired, SignatureStatus.Good)]
+    [InlineData(RevocationReason.Superseded, SignatureStatus.Good)]
+    [InlineData(RevocationReason.Compromised, SignatureStatus.Revoked)]
+    [InlineData(RevocationReason.Unspecified, SignatureStatus.Revoked)]
+    public void Signatures_made_before_a_soft_revocation_stay_good_and_a_hard_revocation_voids_them_all(RevocationReason reason, SignatureStatus expected)
+    {
+        var key = pgp.GenerateKey("Old <old@example.org>", new KeyGenerationOptions { CreationTime = DateTimeOffset.UtcNow.AddDays(-30) });
+        var before = new MemoryStream();
+        pgp.SignDetached(new MemoryStream("x"u8.ToArray()), before, new SignOptions { Signers = { key }, Time = DateTimeOffset.UtcNow.AddDays(-1) });
+
+        var revoked = key.Revoke(reason);
+        Assert.True(revoked.IsRevoked);
+        Assert.Equal(reason is RevocationReason.Compromised or RevocationReason.Unspecified, revoked.PrimaryKey.IsHardRevoked);
+        Assert.False(revoked.CanEncrypt);
+        Assert.False(revoked.CanSign);
+
+        var result = pgp.VerifyDetached(new MemoryStream("x"u8.ToArray()), new MemoryStream(before.ToArray()), new VerifyOptions { Verifiers = { revoked } });
+        Assert.Equal(expected, Assert.Single(result.Signatures).Status);
+    }
 }
