@@ -96,6 +96,24 @@ public sealed class ReadmeTourTests : IDisposable
     }
 
     [Fact]
+    public void Revoke_a_key_and_merge_updates()
+    {
+        var pgp = new OpenPgp();
+        SecretKey alice = pgp.GenerateKey("Alice <alice@example.org>");
+        Certificate aliceCertificate = alice.Certificate;
+        // README: Revoke a key, merge updates
+        Certificate revoked = alice.Revoke(RevocationReason.Superseded, "moved to a new key");
+        Certificate merged = aliceCertificate.Merge(revoked);          // e.g. a stored copy and a published update
+        Console.WriteLine($"revoked: {merged.IsRevoked}, hard: {merged.PrimaryKey.IsHardRevoked}, can encrypt: {merged.CanEncrypt}");
+        // end
+
+        Assert.True(merged.IsRevoked);
+        Assert.False(merged.PrimaryKey.IsHardRevoked);
+        Assert.False(merged.CanEncrypt);
+        Assert.False(aliceCertificate.IsRevoked);
+    }
+
+    [Fact]
     public void Detached_signatures()
     {
         var (pgp, alice, _, aliceCertificate, _) = Tour.Keys;
