@@ -5,7 +5,7 @@ namespace CryptoMail.Core.Internal;
 /// <summary>A write-only stream that ASCII-armors what is written to it (RFC 9580 section 6.2): the label given
 /// up front, no headers, 64-column base64, and the CRC-24 line that GnuPG 2.2 still needs. Disposing writes the
 /// tail; the wrapped stream stays open.</summary>
-internal sealed class ArmorStream : Stream
+internal sealed class ArmorStream : WriteOnlyStage
 {
     private const int LineBytes = 48; // 64 base64 characters
     private readonly Stream output;
@@ -23,19 +23,9 @@ internal sealed class ArmorStream : Stream
         label = ArmorWriter.Label(kind);
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
     public override void Flush() => output.Flush();
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
-    public override void WriteByte(byte value) => Write(new[] { value });
 
     public override void Write(ReadOnlySpan<byte> data)
     {

@@ -157,24 +157,14 @@ internal static class Cleartext
     }
 
     /// <summary>Splits written text at LF and hands each line to a hasher.</summary>
-    private sealed class LineSplitStream : Stream
+    private sealed class LineSplitStream : WriteOnlyStage
     {
         private readonly CanonicalLineHasher hasher;
         private readonly MemoryStream current = new();
 
         public LineSplitStream(CanonicalLineHasher hasher) => this.hasher = hasher;
 
-        public override bool CanRead => false;
-        public override bool CanSeek => false;
-        public override bool CanWrite => true;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
+                                        
         public override void Write(ReadOnlySpan<byte> data)
         {
             while (data.Length > 0)

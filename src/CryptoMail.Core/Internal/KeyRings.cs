@@ -94,7 +94,13 @@ internal static class KeyRings
     public static void WritePacket(Stream output, int tag, ReadOnlySpan<byte> body)
     {
         output.WriteByte((byte)(0xC0 | tag));
-        int n = body.Length;
+        WriteLength(output, body.Length);
+        output.Write(body);
+    }
+
+    /// <summary>Writes a new-format definite body length (one, two or five octets).</summary>
+    public static void WriteLength(Stream output, int n)
+    {
         if (n < 192)
         {
             output.WriteByte((byte)n);
@@ -112,7 +118,6 @@ internal static class KeyRings
             output.WriteByte((byte)(n >> 8));
             output.WriteByte((byte)n);
         }
-        output.Write(body);
     }
 
     private static string Describe(PgpObject obj) => obj switch

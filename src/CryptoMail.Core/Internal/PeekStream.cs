@@ -1,7 +1,7 @@
 namespace CryptoMail.Core.Internal;
 
 /// <summary>Reads ahead a few bytes of a stream to recognise its format, then replays them.</summary>
-internal sealed class PeekStream : Stream
+internal sealed class PeekStream : ReadOnlyStage
 {
     private readonly Stream inner;
     private readonly byte[] head;
@@ -25,17 +25,7 @@ internal sealed class PeekStream : Stream
     /// <summary>The bytes read ahead (fewer than asked only at end of input).</summary>
     public ReadOnlySpan<byte> Head => head.AsSpan(0, headLen);
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -57,7 +47,7 @@ internal sealed class PeekStream : Stream
 }
 
 /// <summary>Counts bytes read through it (for decompression-ratio limits and progress).</summary>
-internal sealed class CountingStream : Stream
+internal sealed class CountingStream : ReadOnlyStage
 {
     private readonly Stream inner;
 
@@ -65,16 +55,6 @@ internal sealed class CountingStream : Stream
 
     public long Count { get; private set; }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {

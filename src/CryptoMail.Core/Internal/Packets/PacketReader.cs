@@ -83,7 +83,7 @@ internal static class PacketReader
 }
 
 /// <summary>One packet body; handles partial body length chunks transparently.</summary>
-internal sealed class PacketBodyStream : Stream
+internal sealed class PacketBodyStream : ReadOnlyStage
 {
     private readonly Stream input;
     private long remaining;
@@ -98,16 +98,6 @@ internal sealed class PacketBodyStream : Stream
         this.indeterminate = indeterminate;
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -125,11 +115,6 @@ internal sealed class PacketBodyStream : Stream
         return n;
     }
 
-    public override int ReadByte()
-    {
-        Span<byte> one = stackalloc byte[1];
-        return Read(one) == 1 ? one[0] : -1;
-    }
 
     /// <summary>Reads and discards the rest of the body.</summary>
     public void Skip()

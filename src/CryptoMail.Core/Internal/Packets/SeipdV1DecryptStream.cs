@@ -11,7 +11,7 @@ namespace CryptoMail.Core.Internal.Packets;
 /// for a whole chunk comes from one bulk ECB call over the ciphertext shifted by one block.
 /// The stream reports its end only after the MDC matched; otherwise it throws <see cref="IntegrityException"/>.
 /// It never releases the 22 MDC octets, and releases nothing before the prefix passed its check.</summary>
-internal sealed class SeipdV1DecryptStream : Stream
+internal sealed class SeipdV1DecryptStream : ReadOnlyStage
 {
     private const int MdcLength = 22;
     private const int ChunkBlocks = 4096; // 64 KiB of AES blocks
@@ -97,16 +97,6 @@ internal sealed class SeipdV1DecryptStream : Stream
         }
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -122,11 +112,6 @@ internal sealed class SeipdV1DecryptStream : Stream
         return n;
     }
 
-    public override int ReadByte()
-    {
-        Span<byte> one = stackalloc byte[1];
-        return Read(one) == 1 ? one[0] : -1;
-    }
 
     /// <summary>Decrypts the next chunk into <see cref="plain"/>, keeping the last 22 octets back until the end.</summary>
     private void Fill()

@@ -6,7 +6,7 @@ namespace CryptoMail.Core.Internal.Packets;
 /// <summary>Encrypts into a SEIPD v1 packet (RFC 9580 section 5.13.1): version octet, CFB over a random prefix
 /// (with its quick-check repeat), the data and the MDC packet, the SHA-1 of all of it. CFB encryption is serial by
 /// nature; the platform's one-shot CFB over whole chunks keeps it in native hardware AES.</summary>
-internal sealed class SeipdV1EncryptStream : Stream
+internal sealed class SeipdV1EncryptStream : WriteOnlyStage
 {
     private const int ChunkSize = 1 << 16;
     private readonly PartialPacketStream packet;
@@ -32,17 +32,7 @@ internal sealed class SeipdV1EncryptStream : Stream
         Append(prefix);
     }
 
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
     public override void Flush() => packet.Flush();
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-    public override void WriteByte(byte value) => Write(new[] { value });
 
     public override void Write(ReadOnlySpan<byte> data) => Append(data);
 
