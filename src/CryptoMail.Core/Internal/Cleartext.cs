@@ -10,19 +10,9 @@ internal static class Cleartext
     private const int MaxLine = 1 << 20;
     private static readonly byte[] Crlf = { (byte)'\r', (byte)'\n' };
 
-    public static SigningResult Sign(Stream input, Stream output, SignOptions options, CancellationToken token)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
-        Check.NoNulls(options.Signers, nameof(options.Signers));
-        return Guard.Run(() =>
+    public static SigningResult Sign(Stream input, Stream output, SignOptions options, CancellationToken token) =>
+        MessageWriter.Signing(input, output, options, SignatureMode.Text, async: false, (source, sink, signers, _) =>
         {
-            var time = options.Time ?? DateTimeOffset.UtcNow;
-            var signers = MessageWriter.PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, SignatureMode.Text, time);
-            var source = new IoBridge(input, false, token);
-            var sink = new IoBridge(output, false, token);
             string hashName = SignatureChecker.HashName((Org.BouncyCastle.Bcpg.HashAlgorithmTag)(int)options.Hash);
             sink.Write(Encoding.ASCII.GetBytes($"-----BEGIN PGP SIGNED MESSAGE-----\nHash: {hashName}\n\n"));
             var hasher = new CanonicalLineHasher(data => { foreach (var s in signers) s.Raw(data); });
@@ -38,14 +28,9 @@ internal static class Cleartext
                 total += line.Length + 1;
                 options.Progress?.Report(total);
             }
-            using (var armor = new ArmorStream(sink, ArmorKind.Signature))
-            {
-                foreach (var s in signers) s.Generate().Encode(armor);
-            }
-            sink.Flush();
-            return new SigningResult(signers.Select(s => s.Info).ToList(), MessageWriter.Micalg(options.Hash));
-        }, "Signing");
-    }
+            using var armor = new ArmorStream(sink, ArmorKind.Signature);
+            foreach (var s in signers) s.Generate().Encode(armor);
+        }, token);
 
     public sealed record Verified(IReadOnlyList<SignatureVerification> Signatures, long Length);
 

@@ -132,47 +132,42 @@ internal static class MessageWriter
         }, "Encrypting");
     }
 
-    public static SigningResult SignDetached(Stream input, Stream output, SignOptions options, bool async, CancellationToken token)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
-        Check.NoNulls(options.Signers, nameof(options.Signers));
-        return Guard.Run(() =>
+    public static SigningResult SignDetached(Stream input, Stream output, SignOptions options, bool async, CancellationToken token) =>
+        Signing(input, output, options, options.Mode, async, (source, sink, signers, _) =>
         {
-            var time = options.Time ?? DateTimeOffset.UtcNow;
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, options.Mode, time);
-            var source = new IoBridge(input, async, token);
             Pump(source, signers, null, options.Progress, token);
-            var sink = new IoBridge(output, async, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Signature) : null;
             Stream target = armor ?? (Stream)sink;
             foreach (var s in signers) s.Generate().Encode(target);
             armor?.Finish();
-            sink.Flush();
-            return new SigningResult(signers.Select(s => s.Info).ToList(), Micalg(options.Hash));
-        }, "Signing");
-    }
+        }, token);
 
-    public static SigningResult SignInline(Stream input, Stream output, SignOptions options, bool async, CancellationToken token)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        ArgumentNullException.ThrowIfNull(output);
-        ArgumentNullException.ThrowIfNull(options);
-        if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
-        Check.NoNulls(options.Signers, nameof(options.Signers));
-        return Guard.Run(() =>
+    public static SigningResult SignInline(Stream input, Stream output, SignOptions options, bool async, CancellationToken token) =>
+        Signing(input, output, options, options.Mode, async, (source, sink, signers, time) =>
         {
-            var time = options.Time ?? DateTimeOffset.UtcNow;
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, options.Mode, time);
-            var source = new IoBridge(input, async, token);
-            var sink = new IoBridge(output, async, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
             Stream target = armor ?? (Stream)sink;
             var format = options.Mode == SignatureMode.Text ? LiteralFormat.Utf8 : LiteralFormat.Binary;
             WriteSignedLiteral(source, new NonClosingStream(target), signers, Compression.None, format, string.Empty, time, options.Progress, token);
             armor?.Finish();
+        }, token);
+
+    /// <summary>The frame every signing operation shares: argument checks, signer preparation, the caller's streams
+    /// behind the boundary, and the result.</summary>
+    public static SigningResult Signing(Stream input, Stream output, SignOptions options, SignatureMode mode, bool async,
+        Action<IoBridge, IoBridge, List<ActiveSigner>, DateTimeOffset> body, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
+        Check.NoNulls(options.Signers, nameof(options.Signers));
+        return Guard.Run(() =>
+        {
+            var time = options.Time ?? DateTimeOffset.UtcNow;
+            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, mode, time);
+            var sink = new IoBridge(output, async, token);
+            body(new IoBridge(input, async, token), sink, signers, time);
             sink.Flush();
             return new SigningResult(signers.Select(s => s.Info).ToList(), Micalg(options.Hash));
         }, "Signing");
