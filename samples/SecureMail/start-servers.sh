@@ -6,13 +6,10 @@
 #
 # Usage: samples/SecureMail/start-servers.sh [FOLDER]
 # Prints shell assignments (SECUREMAIL_DIR, SMTP_PORT, IMAP_PORT) for `eval`; stop with stop-servers.sh FOLDER.
-# Environment: SMTP_PORT (default 2525), IMAP_PORT (default 1143), LMTP_PORT (default 2424).
+# Environment: SMTP_PORT, IMAP_PORT, LMTP_PORT (default: the first free port from 2525, 1143 and 2424 upwards).
 # Installs the Debian packages postfix, dovecot-imapd and dovecot-lmtpd when they are missing (needs root or sudo).
 set -euo pipefail
 
-SMTP_PORT="${SMTP_PORT:-2525}"
-IMAP_PORT="${IMAP_PORT:-1143}"
-LMTP_PORT="${LMTP_PORT:-2424}"
 DIR="${1:-$(mktemp -d -t securemail.XXXXXX)}"
 mkdir -p "$DIR"
 DIR="$(cd "$DIR" && pwd)"
@@ -30,11 +27,20 @@ if ! command -v postfix >/dev/null || ! command -v dovecot >/dev/null || [ ! -x 
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix dovecot-imapd dovecot-lmtpd >&2
 fi
 
-for port in "$SMTP_PORT" "$IMAP_PORT" "$LMTP_PORT"; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    log "port $port on 127.0.0.1 is already in use; set SMTP_PORT/IMAP_PORT/LMTP_PORT"; exit 1
+listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# A port given in the environment must be free; otherwise take the first free one from the default upwards.
+pick_port() {
+  local name="$1" port="$2" given="${!1:-}"
+  if [ -n "$given" ]; then
+    listening "$given" && { log "$name=$given: 127.0.0.1:$given is already in use"; exit 1; }
+    echo "$given"; return
   fi
-done
+  while listening "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+SMTP_PORT="$(pick_port SMTP_PORT 2525)"
+IMAP_PORT="$(pick_port IMAP_PORT 1143)"
+LMTP_PORT="$(pick_port LMTP_PORT 2424)"
 
 # Mail is stored under an unprivileged account; the folder must be traversable for it.
 MAIL_USER=nobody
@@ -89,7 +95,8 @@ protocol lmtp {
   auth_username_format = %u
 }
 CONF
-$SUDO dovecot -c "$DIR/dovecot/dovecot.conf"
+# The daemons must not inherit this script's output: a caller reading it to its end would wait for them.
+$SUDO dovecot -c "$DIR/dovecot/dovecot.conf" </dev/null >/dev/null 2>>"$DIR/dovecot.log"
 
 # ------------------------------------------------------------------ Postfix: SMTP, delivering to Dovecot by LMTP
 PF="$DIR/postfix"
@@ -144,15 +151,15 @@ CONF
 # stderr, so a broken setup says why.
 $SUDO postfix -c "$PF" check >&2 || { log "postfix check failed (run: script -qc \"postfix -c $PF check\" /dev/null)"; exit 1; }
 $SUDO postfix -c "$PF" set-permissions >/dev/null 2>&1 || true
-$SUDO postfix -c "$PF" start >&2 || { tail -n 20 "$DIR/postfix.log" >&2; exit 1; }
+$SUDO postfix -c "$PF" start </dev/null >/dev/null 2>>"$DIR/postfix.log" || { tail -n 20 "$DIR/postfix.log" >&2; exit 1; }
 
 # ------------------------------------------------------------------ wait until both listen
 for port in "$SMTP_PORT" "$IMAP_PORT"; do
   for _ in $(seq 1 50); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break
+    listening "$port" && break
     sleep 0.2
   done
-  (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { log "nothing listens on 127.0.0.1:$port; see $DIR/*.log"; exit 1; }
+  listening "$port" || { log "nothing listens on 127.0.0.1:$port; see $DIR/*.log"; exit 1; }
 done
 log "Postfix SMTP 127.0.0.1:$SMTP_PORT -> LMTP 127.0.0.1:$LMTP_PORT -> Dovecot, IMAP 127.0.0.1:$IMAP_PORT, in $DIR"
 echo "SECUREMAIL_DIR=$DIR"
