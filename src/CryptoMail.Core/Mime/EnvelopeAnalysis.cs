@@ -30,6 +30,8 @@ internal sealed class EnvelopeAnalysis
     private bool envelopeEncrypted;
     private bool nestedEncrypted;
     private ProtectedHeaders? protectedHeaders;
+    // The innermost entity on the envelope chain, inside a cryptographic layer, that carries a header-protection marker.
+    private MimeEntity? protectedPayload;
 
     public EnvelopeAnalysis(OpenPgp pgp, MimeOpenOptions options, CancellationToken token)
     {
@@ -47,8 +49,11 @@ internal sealed class EnvelopeAnalysis
     {
         if (message.Body is { } body)
         {
-            message.Body = Visit(body, 1, ProtectionCoverage.Full, insideLayer: false, message.From);
+            // A copy: opening replaces the message's From with the protected one, and signers must match both.
+            var outerFrom = new InternetAddressList(message.From);
+            message.Body = Visit(body, 1, ProtectionCoverage.Full, insideLayer: false, outerFrom);
         }
+        if (protectedPayload is not null) protectedHeaders = HeaderProtection.Open(message, protectedPayload, envelopeEncrypted);
 
         var encryption = envelopeEncrypted ? ProtectionCoverage.Full
             : nestedEncrypted ? ProtectionCoverage.Partial
@@ -75,6 +80,8 @@ internal sealed class EnvelopeAnalysis
         if (depth > options.MaxMimeDepth)
             throw new LimitExceededException($"The MIME structure is nested deeper than {options.MaxMimeDepth} levels (MimeOpenOptions.MaxMimeDepth).");
 
+        if (coverage == ProtectionCoverage.Full && insideLayer && HeaderProtection.IsMarked(entity)) protectedPayload = entity;
+
         if (PgpMimeParts.IsPgpSigned(entity))
         {
             var signed = (Multipart)entity;
@@ -95,9 +102,6 @@ internal sealed class EnvelopeAnalysis
             var plaintext = Decrypt((Multipart)entity, coverage, from);
             return plaintext is null ? entity : Visit(plaintext, depth + 1, coverage, insideLayer: true, from);
         }
-
-        // The payload: the end of the envelope chain.
-        if (coverage == ProtectionCoverage.Full && insideLayer) protectedHeaders = ReadProtectedHeaders(entity);
 
         switch (entity)
         {
@@ -186,17 +190,6 @@ internal sealed class EnvelopeAnalysis
         {
             Array.Clear(plaintext);
         }
-    }
-
-    /// <summary>Protected headers (Enigmail <c>protected-headers="v1"</c>, RFC 9788 <c>hp</c>) on the payload.</summary>
-    private static ProtectedHeaders? ReadProtectedHeaders(MimeEntity payload)
-    {
-        var parameters = payload.ContentType.Parameters;
-        bool legacy = parameters.TryGetValue("protected-headers", out string? v1) && string.Equals(v1?.Trim(), "v1", StringComparison.OrdinalIgnoreCase);
-        bool rfc9788 = parameters.TryGetValue("hp", out string? hp) && hp?.Trim().ToLowerInvariant() is "cipher" or "clear";
-        if (!legacy && !rfc9788) return null;
-        var headers = payload.Headers;
-        return new ProtectedHeaders(headers[HeaderId.Subject], headers[HeaderId.From], headers[HeaderId.To], headers[HeaderId.Cc]);
     }
 
     private MimeSignature ToMimeSignature(FoundSignature f)
