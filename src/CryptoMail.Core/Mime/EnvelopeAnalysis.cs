@@ -25,6 +25,7 @@ internal sealed class EnvelopeAnalysis
     private readonly CancellationToken token;
     private readonly List<FoundSignature> found = new();
     private int protectedParts;
+    private int entities;
     private int decryptedParts;
     private bool allIntegrityProtected = true;
     private bool envelopeEncrypted;
@@ -79,6 +80,8 @@ internal sealed class EnvelopeAnalysis
         token.ThrowIfCancellationRequested();
         if (depth > options.MaxMimeDepth)
             throw new LimitExceededException($"The MIME structure is nested deeper than {options.MaxMimeDepth} levels (MimeOpenOptions.MaxMimeDepth).");
+        if (++entities > options.MaxMimeParts)
+            throw new LimitExceededException($"The message holds more than {options.MaxMimeParts} MIME parts (MimeOpenOptions.MaxMimeParts).");
 
         if (coverage == ProtectionCoverage.Full && insideLayer && HeaderProtection.IsMarked(entity)) protectedPayload = entity;
 
@@ -130,7 +133,12 @@ internal sealed class EnvelopeAnalysis
     /// <summary>Verifies a multipart/signed over the exact bytes of its first part as they stand in the message.</summary>
     private void Verify(Multipart signed, ProtectionCoverage coverage, InternetAddressList from)
     {
-        var (content, signaturePart) = PgpMimeParts.SignedParts(signed);
+        var content = PgpMimeParts.SignedContent(signed);
+        if (PgpMimeParts.SignaturePart(signed) is not { } signaturePart)
+        {
+            found.Add(new FoundSignature(Unreadable("The second part of the multipart/signed is not an application/pgp-signature part."), coverage, from));
+            return;
+        }
         // RFC 3156 section 5: the signature covers the first part's headers and body, canonical CRLF, up to (not
         // including) the CRLF before the boundary. A parsed entity keeps its raw headers and encoded content, so
         // writing it with CRLF line endings gives back those bytes. Known gap: a part whose unencoded content mixes
@@ -143,13 +151,24 @@ internal sealed class EnvelopeAnalysis
         foreach (var certificate in options.Verifiers) verifyOptions.Verifiers.Add(certificate);
 
         VerificationResult result;
-        using (var dataStream = new MemoryStream(data, writable: false))
-        using (var signatureStream = new MemoryStream(signature, writable: false))
+        try
         {
+            using var dataStream = new MemoryStream(data, writable: false);
+            using var signatureStream = new MemoryStream(signature, writable: false);
             result = pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+        }
+        catch (MalformedDataException e)
+        {
+            // A signature that cannot even be parsed signs nothing: a Bad verdict, and the message still opens.
+            found.Add(new FoundSignature(Unreadable("The signature part is not a readable OpenPGP signature: " + e.Message), coverage, from));
+            return;
         }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
     }
+
+    /// <summary>The verdict on a signature part that holds no readable signature.</summary>
+    private static SignatureVerification Unreadable(string reason) =>
+        new(SignatureStatus.Bad, string.Empty, null, null, null, DateTimeOffset.UnixEpoch, string.Empty, SignatureMode.Binary, reason);
 
     /// <summary>Decrypts a multipart/encrypted and parses its plaintext; null when a nested part has no key.</summary>
     private MimeEntity? Decrypt(Multipart encrypted, ProtectionCoverage coverage, InternetAddressList from)

@@ -81,6 +81,10 @@ public sealed class MimeOpenOptions
     /// <summary>The deepest MIME nesting examined. Default 32.</summary>
     public int MaxMimeDepth { get; init; } = 32;
 
+    /// <summary>The most MIME entities (parts, multiparts, attached messages) examined; a message with more is refused
+    /// with <see cref="LimitExceededException"/>. Default 10,000.</summary>
+    public int MaxMimeParts { get; init; } = 10_000;
+
     /// <summary>Also decrypt encrypted parts that are not the message's own envelope (an encrypted part beside other
     /// parts, or in an attached message). Default false: decrypting such parts and showing their plaintext next to
     /// content an attacker chose is how Efail's direct exfiltration works. Either way they are reported as

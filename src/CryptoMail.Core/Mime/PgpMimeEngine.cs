@@ -95,6 +95,7 @@ internal static class PgpMimeEngine
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
         if (options.MaxMimeDepth < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxMimeDepth, "MimeOpenOptions.MaxMimeDepth must be at least 1.");
+        if (options.MaxMimeParts < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxMimeParts, "MimeOpenOptions.MaxMimeParts must be at least 1.");
         if (options.Limits is null) throw new ArgumentException("MimeOpenOptions.Limits is null.", nameof(options));
 
         return Run(() =>
