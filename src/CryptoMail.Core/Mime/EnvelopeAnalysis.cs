@@ -14,7 +14,7 @@ namespace CryptoMail.Core.Internal;
 /// wrapping attacks (Efail direct exfiltration, signature spoofing by wrapping a signed part in multipart/mixed).
 /// One instance serves one call; it is not thread-safe.
 /// </remarks>
-internal sealed class EnvelopeAnalysis
+internal sealed partial class EnvelopeAnalysis
 {
     // Bounds the work an attacker can cause with many small protected parts (each costs a public-key operation,
     // and possibly a passphrase derivation per key).
@@ -120,6 +120,8 @@ internal sealed class EnvelopeAnalysis
                 var newBody = Visit(body, depth + 1, ProtectionCoverage.Partial, insideLayer: false, attached.From);
                 if (!ReferenceEquals(newBody, body)) attached.Body = newBody;
                 break;
+            case MimePart leaf:
+                return VisitInline(leaf, coverage, from);
         }
         return entity;
     }
@@ -147,20 +149,28 @@ internal sealed class EnvelopeAnalysis
         var data = MimeCanonicalizer.ToCanonicalBytes(content, token);
         var signature = PgpMimeParts.Decode(signaturePart, token);
 
-        var verifyOptions = new VerifyOptions { Limits = options.Limits };
-        foreach (var certificate in options.Verifiers) verifyOptions.Verifiers.Add(certificate);
-
-        VerificationResult result;
-        try
+        VerifySignatures(coverage, from, "The signature part is not a readable OpenPGP signature: ", verifyOptions =>
         {
             using var dataStream = new MemoryStream(data, writable: false);
             using var signatureStream = new MemoryStream(signature, writable: false);
-            result = pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+            return pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+        });
+    }
+
+    /// <summary>Runs one verification with the caller's certificates and records its verdicts; a signature that
+    /// cannot even be parsed signs nothing, so it becomes a Bad verdict and the message still opens.</summary>
+    private void VerifySignatures(ProtectionCoverage coverage, InternetAddressList from, string unreadable, Func<VerifyOptions, VerificationResult> verify)
+    {
+        var verifyOptions = new VerifyOptions { Limits = options.Limits };
+        foreach (var certificate in options.Verifiers) verifyOptions.Verifiers.Add(certificate);
+        VerificationResult result;
+        try
+        {
+            result = verify(verifyOptions);
         }
         catch (MalformedDataException e)
         {
-            // A signature that cannot even be parsed signs nothing: a Bad verdict, and the message still opens.
-            found.Add(new FoundSignature(Unreadable("The signature part is not a readable OpenPGP signature: " + e.Message), coverage, from));
+            found.Add(new FoundSignature(Unreadable(unreadable + e.Message), coverage, from));
             return;
         }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
@@ -174,9 +184,24 @@ internal sealed class EnvelopeAnalysis
     private MimeEntity? Decrypt(Multipart encrypted, ProtectionCoverage coverage, InternetAddressList from)
     {
         var dataPart = PgpMimeParts.EncryptedData(encrypted);
-        var ciphertext = PgpMimeParts.Decode(dataPart, token);
+        var plaintext = DecryptData(PgpMimeParts.Decode(dataPart, token), coverage, from, allowUnencrypted: false);
+        if (plaintext is null) return null;
+        try
+        {
+            return MimeCanonicalizer.LoadEntity(plaintext, token);
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
 
-        var decryptOptions = new DecryptOptions { Limits = options.Limits };
+    /// <summary>Decrypts (and verifies) one OpenPGP message; its signatures cover what <paramref name="coverage"/>
+    /// says (RFC 3156 section 6.2: signatures inside the encryption cover its whole plaintext). Null when a part below
+    /// the envelope is not for us (e.g. a forwarded encrypted message): it stays as it is.</summary>
+    private byte[]? DecryptData(byte[] ciphertext, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
+    {
+        var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
         foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
         foreach (var certificate in options.Verifiers) decryptOptions.Verifiers.Add(certificate);
@@ -192,23 +217,16 @@ internal sealed class EnvelopeAnalysis
         }
         catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
         {
-            // A part inside the message that is not for us (e.g. a forwarded encrypted message) stays as it is.
             return null;
         }
 
-        decryptedParts++;
-        allIntegrityProtected &= result.IntegrityProtected;
-        // RFC 3156 section 6.2: signatures inside the encryption cover its whole plaintext.
+        if (result.WasEncrypted)
+        {
+            decryptedParts++;
+            allIntegrityProtected &= result.IntegrityProtected;
+        }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
-
-        try
-        {
-            return MimeCanonicalizer.LoadEntity(plaintext, token);
-        }
-        finally
-        {
-            Array.Clear(plaintext);
-        }
+        return plaintext;
     }
 
     private MimeSignature ToMimeSignature(FoundSignature f)
