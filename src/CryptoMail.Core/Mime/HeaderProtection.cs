@@ -35,6 +35,8 @@ internal static class HeaderProtection
         "Subject", "From", "To", "Cc", "Date", "Reply-To", "Followup-To",
     };
 
+    private static readonly HashSet<string> AddedInTransit = new(StringComparer.OrdinalIgnoreCase) { "Date", "Message-ID" };
+
     private static readonly HashSet<string> FieldSet = new(Fields, StringComparer.OrdinalIgnoreCase);
 
     private static bool IsProtectedField(string name) => FieldSet.Contains(name);
@@ -149,8 +151,9 @@ internal static class HeaderProtection
             var protectedValue = Join(inner, name);
             var outerValue = Join(outer, name);
             if (protectedValue is null && outerValue is null) continue;
-            // The legacy form protects a client-chosen subset: a field it does not carry says nothing.
-            if (protectedValue is null && form == HeaderProtectionForm.LegacyV1) continue;
+            // The legacy form protects a client-chosen subset, and a submission server adds Date and Message-ID when
+            // the sender did not write them: a field the payload lacks then says nothing, and the outer one stays.
+            if (protectedValue is null && (form == HeaderProtectionForm.LegacyV1 || AddedInTransit.Contains(name))) continue;
             fields.Add(new ProtectedHeaderField(name, protectedValue, outerValue, State(form, name, protectedValue, outerValue, declared, encrypted)));
         }
         var result = new ProtectedHeaders(form, fields);

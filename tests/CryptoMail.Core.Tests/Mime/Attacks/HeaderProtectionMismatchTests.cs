@@ -54,4 +54,20 @@ public class HeaderProtectionMismatchTests
         Assert.Null(cc.ProtectedValue);
         Assert.Empty(opened.Message.Cc);
     }
+
+    [Fact]
+    public void Date_and_message_id_added_by_a_submission_server_are_not_a_mismatch()
+    {
+        var message = TextMessage();
+        message.Headers.Remove(HeaderId.Date);
+        message.Headers.Remove(HeaderId.MessageId);
+        var sealedMessage = Transport(pgp.Mime.SignAndEncrypt(message, Alice, new[] { Bob.Certificate }));
+        sealedMessage.Date = DateTimeOffset.UtcNow;
+        sealedMessage.MessageId = "added-by-server@example.org";
+
+        var opened = pgp.Mime.Open(Transport(sealedMessage), BobOpens());
+
+        Assert.Equal(HeaderProtectionVerdict.Obscured, opened.ProtectedHeaders!.Verdict);
+        Assert.Equal("added-by-server@example.org", opened.Message.MessageId);
+    }
 }
