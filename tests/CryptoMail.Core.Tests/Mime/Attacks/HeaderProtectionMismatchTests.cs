@@ -70,4 +70,33 @@ public class HeaderProtectionMismatchTests
         Assert.Equal(HeaderProtectionVerdict.Obscured, opened.ProtectedHeaders!.Verdict);
         Assert.Equal("added-by-server@example.org", opened.Message.MessageId);
     }
+
+    [Fact]
+    public void Protected_headers_outside_any_cryptographic_layer_are_ignored()
+    {
+        // Anyone can write hp="clear" on an unsigned body: it protects nothing, so there is no protected header to report.
+        var body = new TextPart("plain") { Text = "Wire the money.\n" };
+        body.ContentType.Parameters["hp"] = "clear";
+
+        var opened = pgp.Mime.Open(WithBody(body), BobOpens());
+
+        Assert.Null(opened.ProtectedHeaders);
+        Assert.Empty(opened.Signatures);
+        Assert.Equal("Meeting", opened.Message.Subject);
+    }
+
+    [Fact]
+    public void Protected_headers_of_a_wrapped_signed_part_do_not_replace_the_outer_header()
+    {
+        var genuine = pgp.Mime.Sign(TextMessage(), Alice, new MimeSignOptions { ProtectHeaders = true });
+        var message = TextMessage(from: "mallory@example.net");
+        message.Subject = "Forwarded";
+        message.Body = new Multipart("mixed") { new TextPart("plain") { Text = "See below.\n" }, genuine.Body! };
+
+        var opened = pgp.Mime.Open(Transport(message), BobOpens());
+
+        Assert.Null(opened.ProtectedHeaders);
+        Assert.Equal("Forwarded", opened.Message.Subject);
+        Assert.Equal(ProtectionCoverage.Partial, Assert.Single(opened.Signatures).Coverage);
+    }
 }
