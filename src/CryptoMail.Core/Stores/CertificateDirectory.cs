@@ -35,6 +35,7 @@ public sealed class CertificateDirectory : ICertificateStore
 
     private const string LockFileName = "writelock";
     private readonly ConcurrentDictionary<string, (string Tag, Certificate? Certificate)> parsed = new(StringComparer.Ordinal);
+    private readonly IndexQueries<Certificate> queries;
 
     /// <summary>Opens a certificate directory. Nothing is created until the first insert; a missing directory reads
     /// as empty.</summary>
@@ -43,6 +44,7 @@ public sealed class CertificateDirectory : ICertificateStore
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
+        queries = new IndexQueries<Certificate>((query, cancellationToken) => query(Scan(cancellationToken)), blocking: true);
     }
 
     /// <summary>The base directory.</summary>
@@ -89,46 +91,35 @@ public sealed class CertificateDirectory : ICertificateStore
     public string? GetTag(string fingerprint) => StoreFiles.Tag(GetPath(fingerprint));
 
     /// <inheritdoc />
+    /// <exception cref="MalformedDataException">The file of that certificate cannot be read.</exception>
     public Certificate? GetCertificate(string fingerprint) => Read(GetPath(fingerprint), KeyQuery.Fingerprint(fingerprint, nameof(fingerprint)));
 
     /// <inheritdoc />
-    public Task<Certificate?> GetCertificateAsync(string fingerprint, CancellationToken cancellationToken = default) =>
-        Async.Run(() => GetCertificate(fingerprint), cancellationToken);
-
-    /// <inheritdoc />
-    public IReadOnlyList<Certificate> FindCertificatesByKey(string keyIdOrFingerprint)
+    public Task<Certificate?> GetCertificateAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
-        var key = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
-        return Scan(CancellationToken.None).ByKey(key);
+        var path = GetPath(fingerprint);
+        return Async.Run(() => Read(path, KeyQuery.Fingerprint(fingerprint, nameof(fingerprint))), cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Certificate>> FindCertificatesByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default)
-    {
-        var key = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
-        return Async.Run(() => Scan(cancellationToken).ByKey(key), cancellationToken);
-    }
+    public IReadOnlyList<Certificate> FindCertificatesByKey(string keyIdOrFingerprint) => queries.ByKey(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> FindCertificatesByEmail(string address)
-    {
-        var email = KeyQuery.Email(address, nameof(address));
-        return Scan(CancellationToken.None).ByEmail(email);
-    }
+    public Task<IReadOnlyList<Certificate>> FindCertificatesByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default) =>
+        queries.ByKeyAsync(keyIdOrFingerprint, nameof(keyIdOrFingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Certificate>> FindCertificatesByEmailAsync(string address, CancellationToken cancellationToken = default)
-    {
-        var email = KeyQuery.Email(address, nameof(address));
-        return Async.Run(() => Scan(cancellationToken).ByEmail(email), cancellationToken);
-    }
+    public IReadOnlyList<Certificate> FindCertificatesByEmail(string address) => queries.ByEmail(address, nameof(address));
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> GetAllCertificates() => Scan(CancellationToken.None).All();
+    public Task<IReadOnlyList<Certificate>> FindCertificatesByEmailAsync(string address, CancellationToken cancellationToken = default) =>
+        queries.ByEmailAsync(address, nameof(address), cancellationToken);
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) =>
-        Async.Run(() => Scan(cancellationToken).All(), cancellationToken);
+    public IReadOnlyList<Certificate> GetAllCertificates() => queries.All();
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <inheritdoc />
     /// <exception cref="MalformedDataException">The stored copy cannot be read; it is left as it is.</exception>

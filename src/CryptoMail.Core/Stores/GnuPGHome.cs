@@ -19,6 +19,7 @@ namespace CryptoMail.Core;
 public sealed class GnuPGHome : ICertificateLookup
 {
     private readonly object gate = new();
+    private readonly IndexQueries<Certificate> queries;
     private (string Tag, KeyIndex<Certificate> Index, int Skipped)? loaded;
 
     /// <summary>Opens a GnuPG home directory.</summary>
@@ -26,6 +27,7 @@ public sealed class GnuPGHome : ICertificateLookup
     public GnuPGHome(string? directory = null)
     {
         Directory = Path.GetFullPath(directory ?? DefaultDirectory());
+        queries = new IndexQueries<Certificate>((query, cancellationToken) => query(Load(cancellationToken)), blocking: true);
     }
 
     /// <summary>The home directory.</summary>
@@ -64,53 +66,31 @@ public sealed class GnuPGHome : ICertificateLookup
     }
 
     /// <inheritdoc />
-    public Certificate? GetCertificate(string fingerprint)
-    {
-        var normalized = KeyQuery.Fingerprint(fingerprint, nameof(fingerprint));
-        return Load(CancellationToken.None).Get(normalized);
-    }
+    public Certificate? GetCertificate(string fingerprint) => queries.Get(fingerprint, nameof(fingerprint));
 
     /// <inheritdoc />
-    public Task<Certificate?> GetCertificateAsync(string fingerprint, CancellationToken cancellationToken = default)
-    {
-        var normalized = KeyQuery.Fingerprint(fingerprint, nameof(fingerprint));
-        return Async.Run(() => Load(cancellationToken).Get(normalized), cancellationToken);
-    }
+    public Task<Certificate?> GetCertificateAsync(string fingerprint, CancellationToken cancellationToken = default) =>
+        queries.GetAsync(fingerprint, nameof(fingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> FindCertificatesByKey(string keyIdOrFingerprint)
-    {
-        var key = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
-        return Load(CancellationToken.None).ByKey(key);
-    }
+    public IReadOnlyList<Certificate> FindCertificatesByKey(string keyIdOrFingerprint) => queries.ByKey(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Certificate>> FindCertificatesByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default)
-    {
-        var key = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
-        return Async.Run(() => Load(cancellationToken).ByKey(key), cancellationToken);
-    }
+    public Task<IReadOnlyList<Certificate>> FindCertificatesByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default) =>
+        queries.ByKeyAsync(keyIdOrFingerprint, nameof(keyIdOrFingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> FindCertificatesByEmail(string address)
-    {
-        var email = KeyQuery.Email(address, nameof(address));
-        return Load(CancellationToken.None).ByEmail(email);
-    }
+    public IReadOnlyList<Certificate> FindCertificatesByEmail(string address) => queries.ByEmail(address, nameof(address));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Certificate>> FindCertificatesByEmailAsync(string address, CancellationToken cancellationToken = default)
-    {
-        var email = KeyQuery.Email(address, nameof(address));
-        return Async.Run(() => Load(cancellationToken).ByEmail(email), cancellationToken);
-    }
+    public Task<IReadOnlyList<Certificate>> FindCertificatesByEmailAsync(string address, CancellationToken cancellationToken = default) =>
+        queries.ByEmailAsync(address, nameof(address), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> GetAllCertificates() => Load(CancellationToken.None).All();
+    public IReadOnlyList<Certificate> GetAllCertificates() => queries.All();
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) =>
-        Async.Run(() => Load(cancellationToken).All(), cancellationToken);
+    public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <summary>Reads every certificate of a GnuPG keybox file (<c>pubring.kbx</c>).</summary>
     /// <param name="keybox">The file's content.</param>

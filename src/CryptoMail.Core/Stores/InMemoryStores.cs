@@ -5,50 +5,52 @@ namespace CryptoMail.Core;
 public sealed class InMemoryCertificateStore : ICertificateStore
 {
     private readonly Locked<Certificate> items = new(c => c);
+    private readonly IndexQueries<Certificate> queries;
 
     /// <summary>Creates an empty store.</summary>
     public InMemoryCertificateStore()
     {
+        queries = items.Queries();
     }
 
     /// <summary>Creates a store holding these certificates (copies of one certificate are merged).</summary>
     /// <param name="certificates">The certificates.</param>
     public InMemoryCertificateStore(IEnumerable<Certificate> certificates)
+        : this()
     {
         ArgumentNullException.ThrowIfNull(certificates);
         foreach (var c in certificates) InsertCertificate(c);
     }
 
     /// <summary>How many certificates the store holds.</summary>
-    public int Count => items.Read(i => i.Count);
+    public int Count => items.Write(i => i.Count);
 
     /// <inheritdoc />
-    public Certificate? GetCertificate(string fingerprint) => items.Get(fingerprint, nameof(fingerprint));
+public Certificate? GetCertificate(string fingerprint) => queries.Get(fingerprint, nameof(fingerprint));
 
     /// <inheritdoc />
     public Task<Certificate?> GetCertificateAsync(string fingerprint, CancellationToken cancellationToken = default) =>
-        Completed.Run(() => GetCertificate(fingerprint), cancellationToken);
+        queries.GetAsync(fingerprint, nameof(fingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> FindCertificatesByKey(string keyIdOrFingerprint) => items.ByKey(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
+    public IReadOnlyList<Certificate> FindCertificatesByKey(string keyIdOrFingerprint) => queries.ByKey(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Certificate>> FindCertificatesByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default) =>
-        Completed.Run(() => FindCertificatesByKey(keyIdOrFingerprint), cancellationToken);
+        queries.ByKeyAsync(keyIdOrFingerprint, nameof(keyIdOrFingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> FindCertificatesByEmail(string address) => items.ByEmail(address, nameof(address));
+    public IReadOnlyList<Certificate> FindCertificatesByEmail(string address) => queries.ByEmail(address, nameof(address));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<Certificate>> FindCertificatesByEmailAsync(string address, CancellationToken cancellationToken = default) =>
-        Completed.Run(() => FindCertificatesByEmail(address), cancellationToken);
+        queries.ByEmailAsync(address, nameof(address), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<Certificate> GetAllCertificates() => items.Read(i => i.All());
+    public IReadOnlyList<Certificate> GetAllCertificates() => queries.All();
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) =>
-        Completed.Run(GetAllCertificates, cancellationToken);
+    public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <inheritdoc />
     public Certificate InsertCertificate(Certificate certificate)
@@ -72,50 +74,52 @@ public sealed class InMemoryCertificateStore : ICertificateStore
 public sealed class InMemorySecretKeyStore : ISecretKeyStore
 {
     private readonly Locked<SecretKey> items = new(k => k.Certificate);
+    private readonly IndexQueries<SecretKey> queries;
 
     /// <summary>Creates an empty store.</summary>
     public InMemorySecretKeyStore()
     {
+        queries = items.Queries();
     }
 
     /// <summary>Creates a store holding these keys (a later key replaces an earlier one with the same fingerprint).</summary>
     /// <param name="keys">The keys.</param>
     public InMemorySecretKeyStore(IEnumerable<SecretKey> keys)
+        : this()
     {
         ArgumentNullException.ThrowIfNull(keys);
         foreach (var k in keys) InsertSecretKey(k);
     }
 
     /// <summary>How many keys the store holds.</summary>
-    public int Count => items.Read(i => i.Count);
+    public int Count => items.Write(i => i.Count);
 
     /// <inheritdoc />
-    public SecretKey? GetSecretKey(string fingerprint) => items.Get(fingerprint, nameof(fingerprint));
+public SecretKey? GetSecretKey(string fingerprint) => queries.Get(fingerprint, nameof(fingerprint));
 
     /// <inheritdoc />
     public Task<SecretKey?> GetSecretKeyAsync(string fingerprint, CancellationToken cancellationToken = default) =>
-        Completed.Run(() => GetSecretKey(fingerprint), cancellationToken);
+        queries.GetAsync(fingerprint, nameof(fingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<SecretKey> FindSecretKeysByKey(string keyIdOrFingerprint) => items.ByKey(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
+    public IReadOnlyList<SecretKey> FindSecretKeysByKey(string keyIdOrFingerprint) => queries.ByKey(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SecretKey>> FindSecretKeysByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default) =>
-        Completed.Run(() => FindSecretKeysByKey(keyIdOrFingerprint), cancellationToken);
+        queries.ByKeyAsync(keyIdOrFingerprint, nameof(keyIdOrFingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<SecretKey> FindSecretKeysByEmail(string address) => items.ByEmail(address, nameof(address));
+    public IReadOnlyList<SecretKey> FindSecretKeysByEmail(string address) => queries.ByEmail(address, nameof(address));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SecretKey>> FindSecretKeysByEmailAsync(string address, CancellationToken cancellationToken = default) =>
-        Completed.Run(() => FindSecretKeysByEmail(address), cancellationToken);
+        queries.ByEmailAsync(address, nameof(address), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<SecretKey> GetAllSecretKeys() => items.Read(i => i.All());
+    public IReadOnlyList<SecretKey> GetAllSecretKeys() => queries.All();
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default) =>
-        Completed.Run(GetAllSecretKeys, cancellationToken);
+    public Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <inheritdoc />
     public void InsertSecretKey(SecretKey key)
@@ -148,7 +152,7 @@ public sealed class InMemorySecretKeyStore : ISecretKeyStore
         Completed.Run(() => RemoveSecretKey(fingerprint), cancellationToken);
 }
 
-/// <summary>A <see cref="KeyIndex{T}"/> behind a lock, with the queries normalized the one way.</summary>
+/// <summary>A <see cref="KeyIndex{T}"/> behind a lock.</summary>
 internal sealed class Locked<T>
     where T : class
 {
@@ -157,25 +161,7 @@ internal sealed class Locked<T>
 
     public Locked(Func<T, Certificate> certificateOf) => index = new KeyIndex<T>(certificateOf);
 
-    public T? Get(string fingerprint, string parameterName)
-    {
-        var normalized = KeyQuery.Fingerprint(fingerprint, parameterName);
-        return Read(i => i.Get(normalized));
-    }
-
-    public IReadOnlyList<T> ByKey(string keyIdOrFingerprint, string parameterName)
-    {
-        var normalized = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, parameterName);
-        return Read(i => i.ByKey(normalized));
-    }
-
-    public IReadOnlyList<T> ByEmail(string address, string parameterName)
-    {
-        var normalized = KeyQuery.Email(address, parameterName);
-        return Read(i => i.ByEmail(normalized));
-    }
-
-    public TResult Read<TResult>(Func<KeyIndex<T>, TResult> body) => Write(body);
+    public IndexQueries<T> Queries() => new((query, _) => Write(query), blocking: false);
 
     public TResult Write<TResult>(Func<KeyIndex<T>, TResult> body)
     {

@@ -21,6 +21,7 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
 {
     private const string Extension = ".key";
     private readonly ConcurrentDictionary<string, (string Tag, SecretKey Key)> parsed = new(StringComparer.Ordinal);
+    private readonly IndexQueries<SecretKey> queries;
 
     /// <summary>Opens a secret key directory; it is created (owner-only) at the first insert.</summary>
     /// <param name="directory">The directory.</param>
@@ -31,6 +32,7 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         AllowUnprotected = allowUnprotected;
+        queries = new IndexQueries<SecretKey>((query, cancellationToken) => query(Scan(cancellationToken)), blocking: true);
     }
 
     /// <summary>The directory.</summary>
@@ -61,39 +63,24 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<SecretKey> FindSecretKeysByKey(string keyIdOrFingerprint)
-    {
-        var key = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
-        return Scan(CancellationToken.None).ByKey(key);
-    }
+    public IReadOnlyList<SecretKey> FindSecretKeysByKey(string keyIdOrFingerprint) => queries.ByKey(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SecretKey>> FindSecretKeysByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default)
-    {
-        var key = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, nameof(keyIdOrFingerprint));
-        return Async.Run(() => Scan(cancellationToken).ByKey(key), cancellationToken);
-    }
+    public Task<IReadOnlyList<SecretKey>> FindSecretKeysByKeyAsync(string keyIdOrFingerprint, CancellationToken cancellationToken = default) =>
+        queries.ByKeyAsync(keyIdOrFingerprint, nameof(keyIdOrFingerprint), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<SecretKey> FindSecretKeysByEmail(string address)
-    {
-        var email = KeyQuery.Email(address, nameof(address));
-        return Scan(CancellationToken.None).ByEmail(email);
-    }
+    public IReadOnlyList<SecretKey> FindSecretKeysByEmail(string address) => queries.ByEmail(address, nameof(address));
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SecretKey>> FindSecretKeysByEmailAsync(string address, CancellationToken cancellationToken = default)
-    {
-        var email = KeyQuery.Email(address, nameof(address));
-        return Async.Run(() => Scan(cancellationToken).ByEmail(email), cancellationToken);
-    }
+    public Task<IReadOnlyList<SecretKey>> FindSecretKeysByEmailAsync(string address, CancellationToken cancellationToken = default) =>
+        queries.ByEmailAsync(address, nameof(address), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<SecretKey> GetAllSecretKeys() => Scan(CancellationToken.None).All();
+    public IReadOnlyList<SecretKey> GetAllSecretKeys() => queries.All();
 
     /// <inheritdoc />
-    public Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default) =>
-        Async.Run(() => Scan(cancellationToken).All(), cancellationToken);
+    public Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <inheritdoc />
     public void InsertSecretKey(SecretKey key) => Insert(key, CancellationToken.None);
