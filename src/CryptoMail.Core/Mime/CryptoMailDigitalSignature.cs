@@ -60,7 +60,7 @@ public sealed class CryptoMailDigitalSignature : IDigitalSignature
     }
 
     /// <inheritdoc />
-    public override string ToString() => $"{Verification.Status} signature by {Verification.SignerFingerprint ?? Verification.IssuerKeyId}: {Verification.Reason}";
+    public override string ToString() => $"{Verification.Status}: {Verification.Reason}";
 }
 
 /// <summary>A CryptoMail <see cref="Core.Certificate"/> as MimeKit's <see cref="IDigitalCertificate"/>.</summary>

@@ -60,6 +60,16 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     public override async Task<MimeEntity> DecryptAsync(Stream encryptedData, CancellationToken cancellationToken = default) =>
         (await DecryptCore(encryptedData, true, cancellationToken).ConfigureAwait(false)).Entity;
 
+    /// <summary>Says "not supported" for application/pgp-encrypted: <c>MultipartEncrypted.Decrypt</c> asks this before
+    /// it runs MimeKit's own unchecked decryption, and is refused there for every message format (MimeKit's parser
+    /// would otherwise fail on SEIPD v2 messages with a raw BouncyCastle IOException before reaching our hooks). Only
+    /// that method asks for this protocol; <see cref="CryptoMailContext.Decrypt"/> does not.</summary>
+    public override bool Supports(string protocol) =>
+        protocol is not null
+        && !string.Equals(protocol.Trim(), "application/pgp-encrypted", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(protocol.Trim(), "application/x-pgp-encrypted", StringComparison.OrdinalIgnoreCase)
+        && base.Supports(protocol);
+
     public override bool CanSign(MailboxAddress signer, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(signer);

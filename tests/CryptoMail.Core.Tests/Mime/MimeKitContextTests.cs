@@ -161,18 +161,36 @@ public class MimeKitContextTests
         Assert.IsType<TextPart>(bob.Decrypt(ciphertext));
     }
 
-    [Fact]
-    public void MimeKits_own_SignAndEncrypt_and_Decrypt_paths_are_refused_before_any_crypto()
+    [Theory]
+    [InlineData(EncryptionFormat.SeipdV1)]
+    [InlineData(EncryptionFormat.SeipdV2)]
+    public void MimeKits_own_SignAndEncrypt_and_Decrypt_paths_are_refused_before_any_crypto(EncryptionFormat format)
     {
-        // SEIPD v1, which MimeKit's reader parses; a SEIPD v2 message already fails inside MimeKit's BouncyCastle code.
-        using var alice = AliceContext(EncryptionFormat.SeipdV1);
+        using var alice = AliceContext(format);
         Assert.Throws<NotSupportedException>(() => MultipartEncrypted.SignAndEncrypt(alice, AliceAddress, DigestAlgorithm.Sha256, new[] { BobAddress }, Body()));
         Assert.Throws<NotSupportedException>(() => MultipartEncrypted.Encrypt(alice, EncryptionAlgorithm.Aes256, new[] { BobAddress }, Body()));
 
         var encrypted = Wire<MultipartEncrypted>(MultipartEncrypted.Encrypt(alice, new[] { BobAddress }, Body()));
         using var bob = BobContext();
-        var refused = Assert.Throws<NotSupportedException>(() => encrypted.Decrypt(bob));
+        Assert.Throws<NotSupportedException>(() => encrypted.Decrypt(bob));
+        Assert.IsType<TextPart>(CryptoMailContext.Decrypt(encrypted, bob, out _));
+    }
+
+    [Fact]
+    public void MimeKits_own_DecryptTo_is_refused_at_the_key_hook()
+    {
+        using var alice = AliceContext(EncryptionFormat.SeipdV1);
+        var encrypted = MultipartEncrypted.Encrypt(alice, new[] { BobAddress }, Body());
+        using var ciphertext = new MemoryStream();
+        ((MimePart)encrypted[1]).Content!.DecodeTo(ciphertext);
+        ciphertext.Position = 0;
+        using var output = new MemoryStream();
+
+        using var bob = BobContext();
+        var refused = Assert.Throws<NotSupportedException>(() => bob.DecryptTo(ciphertext, output));
+
         Assert.Contains("CryptoMailContext.Decrypt", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, output.Length);
     }
 
     [Fact]
