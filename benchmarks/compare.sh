@@ -13,6 +13,7 @@
 #   --install-peers   run ../shared/interop/install-peers.sh first (apt: sqop gosop pgpainless-cli gnupg;
 #                     npm: openpgp); without it, missing peers stop the script with a message
 #   --no-build        reuse the tool and driver published into DIR by an earlier run
+#   --summarize-only  only recompute medians.tsv, summary.md and targets.md from DIR's runs (with --out)
 #
 # What it does, from a fresh clone: publishes the cryptomail tool (Release, framework-dependent, ReadyToRun) and
 # the PGP/MIME driver of benchmarks/CryptoMail.Core.Benchmarks, copies ../shared/peers to a scratch folder (it
@@ -37,7 +38,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED_DIR=${SHARED_DIR:-$ROOT/../shared}
 
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
-SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1
+SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1 MEASURE=1
 JOBS_ALL="gpg sqop openpgpjs cm-v1 cm-v2 mimekit cm-mime signenc"
 JOBS_SEL=$JOBS_ALL
 while [[ $# -gt 0 ]]; do
@@ -50,6 +51,7 @@ while [[ $# -gt 0 ]]; do
     --jobs) JOBS_SEL=${2:?}; shift ;;
     --install-peers) INSTALL=1 ;;
     --no-build) BUILD=0 ;;
+    --summarize-only) MEASURE=0 ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage ;;
   esac
@@ -65,6 +67,7 @@ LATENCY_S=3 STARTUP_RUNS=20
 log() { printf '[compare] %s\n' "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
+measure() {
 # ---------------------------------------------------------------- prerequisites (installed by nobody but the user)
 [[ -d $SHARED_DIR/peers && -d $SHARED_DIR/interop ]] || die "no ../shared/peers and ../shared/interop beside the repository (set SHARED_DIR)"
 if [[ $INSTALL == 1 ]]; then
@@ -235,13 +238,13 @@ done
 
 # ---------------------------------------------------------------- start-up of a short call
 log "start-up: cryptomail sop version"
-printf 'command\tmedian_ms\tmean_ms\tmin_ms\tmax_ms\truns\n' >"$OUT/startup.tsv"
+printf 'command\tmedian_ms\tmean_ms\tmin_ms\tmax_ms\truns\tcpu_ms\n' >"$OUT/startup.tsv"
 startup() { # startup LABEL CMD...
   local label=$1
   shift
   if command -v hyperfine >/dev/null 2>&1; then
     hyperfine -N -w 3 -r "$STARTUP_RUNS" --export-csv "$WORK/hf.csv" "$*" >/dev/null 2>&1 || { log "hyperfine failed: $*"; return; }
-    awk -F, -v OFS='\t' -v l="$label" -v n="$STARTUP_RUNS" 'NR == 2 { print l, $4 * 1000, $2 * 1000, $7 * 1000, $8 * 1000, n }' "$WORK/hf.csv"
+    awk -F, -v OFS='\t' -v l="$label" -v n="$STARTUP_RUNS" 'NR == 2 { print l, $4 * 1000, $2 * 1000, $7 * 1000, $8 * 1000, n, ($5 + $6) * 1000 }' "$WORK/hf.csv"
   else
     local i t0 ts=()
     for ((i = 0; i < STARTUP_RUNS + 3; i++)); do
@@ -250,7 +253,7 @@ startup() { # startup LABEL CMD...
       ((i >= 3)) && ts+=("$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.3f", (b - a) * 1000 }')")
     done
     printf '%s\n' "${ts[@]}" | sort -g | awk -v OFS='\t' -v l="$label" '{ v[NR] = $1; s += $1 }
-      END { print l, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), s / NR, v[1], v[NR], NR }'
+      END { print l, (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2), s / NR, v[1], v[NR], NR, "-" }'
   fi
 }
 # shellcheck disable=SC2086
@@ -260,56 +263,68 @@ startup() { # startup LABEL CMD...
   startup "sqop version" sqop version
 } >>"$OUT/startup.tsv"
 
-# ---------------------------------------------------------------- summaries
-"$PEERS/aes-limit.sh" "$([[ $QUICK == 1 ]] && echo 1 || echo 3)" >"$OUT/aes-limit-end.tsv"
-echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
-"$PEERS/summarize.sh" "$OUT" >/dev/null
+}
 
-# Medians over all runs of all rounds, every op (summary.tsv has only the four SOP operations).
-awk -F'\t' -v OFS='\t' 'NR > 1 && $11 == 0 { k = $1 SUBSEP $3; n[k]++; w[k, n[k]] = $6; m[k, n[k]] = $9; b[k] = $10 }
+# ---------------------------------------------------------------- summaries
+if [[ $MEASURE == 1 ]]; then
+  measure
+  "$PEERS/aes-limit.sh" "$([[ $QUICK == 1 ]] && echo 1 || echo 3)" >"$OUT/aes-limit-end.tsv"
+  echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
+else
+  [[ -s $OUT/runs.tsv ]] || die "no runs.tsv in $OUT"
+fi
+"$SHARED_DIR/peers/summarize.sh" "$OUT" >/dev/null
+
+# Medians over all runs of all rounds, every op (summary.tsv has only the four SOP operations); MB/s per wall second
+# and per CPU second (user+sys: what the process got from the cores, which contention distorts less).
+awk -F'\t' -v OFS='\t' 'NR > 1 && $11 == 0 { k = $1 SUBSEP $3; n[k]++; w[k, n[k]] = $6; m[k, n[k]] = $9; u[k, n[k]] = $7 + $8; b[k] = $10 }
   NR > 1 && $11 != 0 { bad[$1 SUBSEP $3] = 1 }
   function med(a, k, c,   i, j, t, v) {
     for (i = 1; i <= c; i++) v[i] = a[k, i]
     for (i = 2; i <= c; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] + 0 > t + 0; j--) v[j + 1] = v[j]; v[j + 1] = t }
     return c % 2 ? v[(c + 1) / 2] : (v[c / 2] + v[c / 2 + 1]) / 2 }
   END {
-    for (k in n) { split(k, p, SUBSEP); wm = med(w, k, n[k])
-      print p[1], p[2], n[k], (b[k] > 0 ? sprintf("%.1f", b[k] / 1e6 / wm) : "-"), sprintf("%.0f", med(m, k, n[k]) / 1024), (k in bad) ? 1 : 0 } }' \
-  "$OUT/runs.tsv" | sort | { printf 'impl\top\truns\tMBps\trss_MiB\tfailed\n'; cat; } >"$OUT/medians.tsv"
+    for (k in n) { split(k, p, SUBSEP); wm = med(w, k, n[k]); um = med(u, k, n[k])
+      print p[1], p[2], n[k], (b[k] > 0 ? sprintf("%.1f", b[k] / 1e6 / wm) : "-"), sprintf("%.0f", med(m, k, n[k]) / 1024), (k in bad) ? 1 : 0,
+        (b[k] > 0 && um > 0 ? sprintf("%.1f", b[k] / 1e6 / um) : "-") } }' \
+  "$OUT/runs.tsv" | sort | { printf 'impl\top\truns\tMBps\trss_MiB\tfailed\tcpu_MBps\n'; cat; } >"$OUT/medians.tsv"
 awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
   END { for (k in n) { split(k, p, SUBSEP); c = n[k]
       for (i = 1; i <= c; i++) s[i] = v[k, i]
       for (i = 2; i <= c; i++) { t = s[i]; for (j = i - 1; j >= 1 && s[j] + 0 > t + 0; j--) s[j + 1] = s[j]; s[j + 1] = t }
-      print p[1], p[2], (c % 2 ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2) } }' "$OUT/latency.tsv" >"$WORK/latency-medians.tsv"
+      print p[1], p[2], (c % 2 ? s[(c + 1) / 2] : (s[c / 2] + s[c / 2 + 1]) / 2) } }' "$OUT/latency.tsv" >"$OUT/latency-medians.tsv"
 
 # targets.md: the issue's targets, one line each.
 {
-  echo "### Targets of issue #7 ($SIZE MiB, $ROUNDS round(s) x $RUNS run(s), medians; $(date -u +%Y-%m-%d), load $(cut -d' ' -f1-3 /proc/loadavg))"
+  setup=$(sed -n 's/^size_mib: \([0-9]*\), rounds: \([0-9]*\), runs per op per round: \([0-9]*\).*/\1 MiB, \2 round(s) x \3 run(s)/p' "$OUT/machine.txt")
+  echo "### Targets of issue #7 ($setup, medians; $(sed -n 's/^date: //p' "$OUT/machine.txt"); $(grep '^load at' "$OUT/machine.txt" | paste -sd ';' | sed 's/;/; /g'))"
   echo
-  echo "| target | cryptomail | peer | ratio | goal | met |"
-  echo "|---|---:|---:|---:|---:|---|"
-  awk -F'\t' -v lat="$WORK/latency-medians.tsv" -v st="$OUT/startup.tsv" '
+  echo "| target | cryptomail | peer | ratio (wall) | ratio (CPU) | goal | met |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+  awk -F'\t' -v lat="$OUT/latency-medians.tsv" -v st="$OUT/startup.tsv" '
     BEGIN {
       while ((getline l < lat) > 0) { split(l, f, "\t"); L[f[1], f[2]] = f[3] }
-      while ((getline l < st) > 0) { split(l, f, "\t"); S[f[1]] = f[2] }
+      while ((getline l < st) > 0) { split(l, f, "\t"); S[f[1]] = f[2]; SC[f[1]] = f[7] }
     }
-    NR > 1 { M[$1, $2] = $4; R[$1, $2] = $5; if ($6 == 1) M[$1, $2] = "FAIL" }
+    NR > 1 { M[$1, $2] = $4; R[$1, $2] = $5; C[$1, $2] = $7; if ($6 == 1) M[$1, $2] = "FAIL" }
     function num(x) { return x ~ /^[0-9.]+$/ && x + 0 > 0 }
     function cell(i, o) { return ((i, o) in M) ? M[i, o] " MB/s (" R[i, o] " MiB)" : "-" }
-    function line(name, oi, oo, pi, po, goal,   a, b, r) {
+    function line(name, oi, oo, pi, po, goal,   a, b, r, rc) {
       a = M[oi, oo]; b = M[pi, po]
       r = (num(a) && num(b)) ? a / b : ""
-      printf "| %s | %s | %s: %s | %s | >= %sx | %s |\n", name, cell(oi, oo), pi, cell(pi, po),
-        r == "" ? "-" : sprintf("%.2fx", r), goal, r == "" ? "not measured" : (r >= goal ? "met" : "no")
+      rc = (num(C[oi, oo]) && num(C[pi, po])) ? sprintf("%.2fx", C[oi, oo] / C[pi, po]) : "-"
+      printf "| %s | %s | %s: %s | %s | %s | >= %sx | %s |\n", name, cell(oi, oo), pi, cell(pi, po),
+        r == "" ? "-" : sprintf("%.2fx", r), rc, goal, r == "" ? "not measured" : (r >= goal ? "met" : "no")
     }
     function absolute(name, oi, oo, goal,   a) {
       a = M[oi, oo]
-      printf "| %s | %s | - | - | >= %s MB/s | %s |\n", name, cell(oi, oo), goal, num(a) ? (a >= goal ? "met" : "no") : "not measured"
+      printf "| %s | %s | - | - | %s MB/s per CPU s | >= %s MB/s | %s |\n", name, cell(oi, oo), num(C[oi, oo]) ? C[oi, oo] : "-", goal,
+        num(a) ? (a >= goal ? "met" : "no") : "not measured"
     }
     function rate(name, op, goal,   a, b, r) {
       a = L["cryptomail-pgpmime", op]; b = L["mimekit-pgpmime-aes256", op]
       r = (num(a) && num(b)) ? a / b : ""
-      printf "| %s | %s msg/s | MimeKit: %s msg/s | %s | >= %sx | %s |\n", name, a == "" ? "-" : a, b == "" ? "-" : b,
+      printf "| %s | %s msg/s | MimeKit: %s msg/s | %s | - | >= %sx | %s |\n", name, a == "" ? "-" : a, b == "" ? "-" : b,
         r == "" ? "-" : sprintf("%.2fx", r), goal, r == "" ? "not measured" : (r >= goal ? "met" : "no")
     }
     END {
@@ -330,18 +345,20 @@ awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
       line("PGP/MIME attachment decrypt+verify", "cryptomail-pgpmime", "decrypt", "mimekit-pgpmime-aes256", "decrypt", 10)
       for (o = 0; o < 2; o++) {
         op = o ? "decrypt" : "encrypt"; rr = R["cryptomail-pgpmime", op]
-        printf "| PGP/MIME attachment %s peak RSS | %s MiB | MimeKit: %s MiB | - | <= 150 MiB | %s |\n", op,
+        printf "| PGP/MIME attachment %s peak RSS | %s MiB | MimeKit: %s MiB | - | - | <= 150 MiB | %s |\n", op,
           rr == "" ? "-" : rr, R["mimekit-pgpmime-aes256", op] == "" ? "-" : R["mimekit-pgpmime-aes256", op],
           rr == "" ? "not measured" : (rr + 0 <= 150 ? "met" : "no")
       }
       s = S["cryptomail sop version"]
-      printf "| `cryptomail sop version` median | %s ms | gpg --version: %s ms, sqop version: %s ms | - | <= 100 ms | %s |\n",
-        s == "" ? "-" : sprintf("%.1f", s), S["gpg --version"] == "" ? "-" : sprintf("%.1f", S["gpg --version"]),
+      printf "| `cryptomail sop version` median | %s ms (CPU %s ms) | gpg --version: %s ms, sqop version: %s ms | - | - | <= 100 ms | %s |\n",
+        s == "" ? "-" : sprintf("%.1f", s), SC["cryptomail sop version"] ~ /^[0-9.]+$/ ? sprintf("%.0f", SC["cryptomail sop version"]) : "-", S["gpg --version"] == "" ? "-" : sprintf("%.1f", S["gpg --version"]),
         S["sqop version"] == "" ? "-" : sprintf("%.1f", S["sqop version"]), s == "" ? "not measured" : (s + 0 <= 100 ? "met" : "no")
     }' "$OUT/medians.tsv"
   echo
-  echo "Peak RSS in parentheses (median). Every operation is one fresh process (start-up included). The 10 KiB rates are"
-  echo "in-process, one thread, after warm-up. Peers' full tables: summary.md; every run: runs.tsv."
+  echo "Peak RSS in parentheses (median). Every operation is one fresh process (start-up included). \"met\" judges the wall-clock"
+  echo "ratio; the CPU ratio compares MB per CPU-second (user+sys) and is steadier on a busy machine, but flatters a tool"
+  echo "that uses more than one core. The 10 KiB rates are in-process, one thread, after warm-up. Peers' full tables:"
+  echo "summary.md; every run: runs.tsv."
 } >"$OUT/targets.md"
 
 cat "$OUT/targets.md"
