@@ -93,7 +93,7 @@ internal static class MessageWriter
             var aead = (Aead.AeadAlgorithm)(int)options.Aead;
             foreach (var r in recipients) KeyRings.WritePacket(target, 1, SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3));
             foreach (var pw in options.Passwords)
-                KeyRings.WritePacket(target, 3, v2 ? SessionKeyEncryptor.SkeskV6(pw, sessionKey, aead) : SessionKeyEncryptor.Skesk(pw, sessionKey));
+                KeyRings.WritePacket(target, 3, Skesk.Write(pw, sessionKey, v2 ? 6 : 4, aead));
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
 
             long total;
