@@ -124,6 +124,10 @@ public sealed class EncryptOptions
     /// <summary>The SEIPD v2 chunk size in bytes: a power of two from 64 bytes to 4 MiB. Default 256 KiB.</summary>
     public int AeadChunkSize { get; init; } = 256 * 1024;
 
+    /// <summary>Padding inside the encryption to hide the exact length (SEIPD v2 only, see <see cref="PaddingPolicy"/>).
+    /// Default <see cref="PaddingPolicy.None"/>.</summary>
+    public PaddingPolicy Padding { get; init; } = PaddingPolicy.None;
+
     /// <summary>The hash for signatures. Default SHA-256.</summary>
     public HashAlgorithm SignatureHash { get; init; } = HashAlgorithm.Sha256;
 

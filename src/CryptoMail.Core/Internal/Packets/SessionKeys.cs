@@ -146,9 +146,11 @@ internal static class SessionKeyDecryptor
         CryptographicOperations.ZeroMemory(shared);
 
         var unwrapped = Unwrap(kek, wrapped);
-        // PKCS#5 padding.
+        // PKCS#5 padding: usually up to the next multiple of 8, but some writers pad further (e.g. to 40 octets,
+        // as RFC 6637 suggested for hiding the cipher); every padding octet must hold the padding length, and the
+        // key's checksum is checked afterwards.
         int pad = unwrapped[^1];
-        if (pad < 1 || pad > 8 || pad > unwrapped.Length) return null;
+        if (pad < 1 || pad >= unwrapped.Length) return null;
         for (int i = unwrapped.Length - pad; i < unwrapped.Length; i++) if (unwrapped[i] != pad) return null;
         return unwrapped[..^pad];
     }
