@@ -1,12 +1,14 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
+using MimeKit.Cryptography;
 
 namespace CryptoMail.Core.Tests;
 
 /// <summary>The README's tour, as code that runs. Each snippet between <c>// README:</c> markers is a ```csharp
 /// block of README.md, character for character up to whitespace; <see cref="Every_csharp_block_of_the_README_is_tested_here"/>
 /// fails when the two drift apart.</summary>
+[Collection(Mime.MimeKitRegistry.Name)]
 public sealed class ReadmeTourTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("cmreadme").FullName;
@@ -93,6 +95,35 @@ public sealed class ReadmeTourTests : IDisposable
         // end
 
         Assert.Equal(report, File.ReadAllBytes(reportPath + ".decrypted"));
+    }
+
+    [Fact]
+    public void MimeKit_code_runs_on_the_registered_context()
+    {
+        var (_, alice, bob, aliceCertificate, bobCertificate) = Tour.Keys;
+
+        // README: MimeKit and MailKit code
+        // Alice's program, once at start-up: MimeKit now makes CryptoMail contexts for PGP/MIME.
+        CryptoMailContext.Register(new CryptoMailContextOptions(new MimeKeyRing().Add(alice).Add(bobCertificate)));
+
+        var alicesAddress = new MailboxAddress("Alice", "alice@example.org");
+        var bobsAddress = new MailboxAddress("Bob", "bob@example.org");
+        var body = new TextPart("plain") { Text = "Pay Bob $100 on Friday." };
+        using var ctx = (OpenPgpContext)CryptographyContext.Create("application/pgp-encrypted");
+        MultipartSigned signed = MultipartSigned.Create(ctx, alicesAddress, DigestAlgorithm.Sha256, body);
+        MultipartEncrypted encrypted = CryptoMailContext.SignAndEncrypt(ctx, alicesAddress, DigestAlgorithm.Sha256, new[] { bobsAddress }, body);
+
+        // Bob's program: his key and passphrase, Alice's certificate.
+        using var bobs = CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(bob).Add(aliceCertificate))
+        {
+            KeyPassphrases = { "correct horse battery staple" },
+        });
+        MimeEntity opened = CryptoMailContext.Decrypt(encrypted, bobs, out DigitalSignatureCollection signatures);
+        bool fromAlice = signatures.Single().Verify() && signed.Verify(bobs).Single().Verify();
+        // end
+
+        Assert.True(fromAlice);
+        Assert.Equal("Pay Bob $100 on Friday.", ((TextPart)opened).Text);
     }
 
     [Fact]

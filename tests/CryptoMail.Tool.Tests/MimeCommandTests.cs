@@ -194,7 +194,7 @@ public sealed class MimeCommandTests : IDisposable
     public void Encrypt_finds_recipients_in_the_store_by_address()
     {
         var store = tool.PathOf("store");
-        tool.Ok([], "key", "generate", $"--store={store}", "Bob <bob@example.org>");
+        tool.Ok([], "key", "generate", $"--store={store}", "--allow-unprotected", "Bob <bob@example.org>");
         var encrypted = tool.Ok([], "mime", "encrypt", $"--store={store}", Save("letter.eml", Letter()));
         var run = tool.RunWithInput(encrypted, "mime", "open", $"--store={store}");
         Assert.Equal(0, run.ExitCode);

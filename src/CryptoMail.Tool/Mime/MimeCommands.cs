@@ -70,8 +70,8 @@ internal sealed class MimeCommands
         {
             var from = message.From.Mailboxes.FirstOrDefault()?.Address
                 ?? throw new ToolException(SopExit.MissingArg, "The message has no From address to pick a signing key by; give --key.");
-            key = store.SecretKeys().FirstOrDefault(k => k.Certificate.EmailAddresses.Contains(from, StringComparer.OrdinalIgnoreCase))
-                ?? throw new ToolException(SopExit.MissingInput, $"No stored secret key for {from}.");
+            var matches = UserId.EmailOf(from) is null ? [] : store.SecretKeyStore.FindSecretKeysByEmail(from);
+            key = matches.Count > 0 ? matches[0] : throw new ToolException(SopExit.MissingInput, $"No stored secret key for {from}.");
         }
         else
         {
