@@ -1,8 +1,11 @@
 // SecureMail: end-to-end encrypted mail through a real mail stack. Postfix (SMTP) and Dovecot (IMAP) run on
 // loopback in a temporary folder; the servers only ever see ciphertext.
-//   1. Alice signs and encrypts a message with an attachment to Bob and submits it with MailKit's SmtpClient.
-//   2. Bob fetches it with MailKit's ImapClient, opens it and prints the verification report.
-//   3. Bob answers, encrypted to Alice and signed; Alice fetches and opens the reply.
+//   1. Alice finds Bob's certificate in her certificate store (a cert-d directory), signs and encrypts a message with
+//      an attachment to him, protecting the headers (RFC 9788), adds her Autocrypt header, and submits it with
+//      MailKit's SmtpClient.
+//   2. Bob fetches it with MailKit's ImapClient, learns Alice's key from the Autocrypt header, opens the message and
+//      prints the verification report.
+//   3. Bob answers, encrypted to Alice with the key Autocrypt recommends, and signed; Alice opens the reply.
 //   4. The delivered files in the servers' mail store are searched for any plaintext.
 // Run: dotnet run --project samples/SecureMail      (installs Postfix and Dovecot when missing; needs root or sudo)
 //      dotnet run --project samples/SecureMail -- --servers FOLDER SMTP_PORT IMAP_PORT   (servers already started)
@@ -21,12 +24,12 @@ await using MailServers servers = args.Length == 4 && args[0] == "--servers"
     : await MailServers.StartAsync();
 Console.WriteLine($"mail stack: SMTP 127.0.0.1:{servers.SmtpPort}, IMAP 127.0.0.1:{servers.ImapPort}");
 
-// Each person has a secret key and a directory of the certificates they know. Bob published his certificate
-// (here: handed it over as a file); Alice does not know Bob's... she looks him up by address.
-var alice = new Person("Alice", "alice@example.test", "alice-password", pgp.GenerateKey("Alice <alice@example.test>"));
-var bob = new Person("Bob", "bob@example.test", "bob-password", pgp.GenerateKey("Bob <bob@example.test>"));
-alice.Learn(bob.Key.Certificate);
-bob.Learn(alice.Key.Certificate);
+// Each person has a secret key, a certificate store (cert-d) and Autocrypt state, in their own folder. Bob gave Alice
+// his certificate (a file, a key server, WKD: any way ends in her store); Bob knows nothing of Alice yet.
+string homes = Directory.CreateTempSubdirectory("securemail-people.").FullName;
+var alice = new Person("Alice", "alice@example.test", "alice-password", pgp.GenerateKey("Alice <alice@example.test>"), homes);
+var bob = new Person("Bob", "bob@example.test", "bob-password", pgp.GenerateKey("Bob <bob@example.test>"), homes);
+alice.Certificates.InsertCertificate(Certificate.Parse(bob.Key.Certificate.ExportArmored()));
 
 // ---------------------------------------------------------------- 1. Alice sends
 const string secretSubject = "Quarterly numbers, before the board meeting";
@@ -42,13 +45,18 @@ var body = new BodyBuilder { TextBody = secretText };
 body.Attachments.Add("numbers.csv", secretAttachment, new ContentType("text", "csv"));
 message.Body = body.ToMessageBody();
 
+// Header protection is on by default when encrypting: the server sees Subject "[...]".
 MimeMessage sealedMessage = await pgp.Mime.SignAndEncryptAsync(message, alice.Key, alice.CertificatesFor(message.To));
+AutocryptMime.SetHeader(sealedMessage, alice.AutocryptHeader());
 await SendAsync(sealedMessage);
-Console.WriteLine($"Alice sent {message.MessageId} (signed, encrypted to {string.Join(", ", message.To.Mailboxes.Select(m => m.Address))})");
+Console.WriteLine($"Alice sent {message.MessageId} (signed, encrypted to {string.Join(", ", message.To.Mailboxes.Select(m => m.Address))}, outer Subject \"{sealedMessage.Subject}\")");
 
-// ---------------------------------------------------------------- 2. Bob receives and opens
+// ---------------------------------------------------------------- 2. Bob receives, learns Alice's key, opens
 MimeMessage received = await FetchAsync(bob, message.MessageId);
-OpenedMessage opened = await pgp.Mime.OpenAsync(received, bob.OpenOptions());
+AutocryptPeer learned = await AutocryptMime.ProcessIncomingAsync(bob.Autocrypt, received)
+    ?? throw new InvalidOperationException("the message carries no usable Autocrypt header");
+Console.WriteLine($"Bob learned {learned.Address}'s key {learned.PublicKey?.Fingerprint} from Autocrypt (prefer-encrypt: {learned.PreferEncrypt})");
+OpenedMessage opened = await pgp.Mime.OpenAsync(received, bob.OpenOptions(learned.PublicKey));
 Report("Bob", opened);
 Require(opened.Encryption == ProtectionCoverage.Full && opened.IsFullySignedBySender, "Bob's copy is not fully encrypted and signed by Alice");
 Require(opened.Message.TextBody?.Replace("\r\n", "\n", StringComparison.Ordinal) == secretText, "Bob read a different text");
@@ -70,8 +78,13 @@ reply.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId("example.test");
 reply.InReplyTo = message.MessageId;
 reply.References.Add(message.MessageId);
 reply.Body = new TextPart("plain") { Text = "Thanks Alice, see you at the meeting.\nBob\n" };
-await SendAsync(await pgp.Mime.SignAndEncryptAsync(reply, bob.Key, bob.CertificatesFor(reply.To)));
-Console.WriteLine($"Bob replied {reply.MessageId}");
+// Autocrypt decides: Alice asked for encryption (prefer-encrypt=mutual) and this answers an encrypted message.
+AutocryptMessageRecommendation advice = bob.Autocrypt.Recommend(reply.To.Mailboxes.Select(m => m.Address), AutocryptPreference.Mutual, replyToEncrypted: true);
+Require(advice.Recommendation == AutocryptRecommendation.Encrypt, $"Autocrypt recommends {advice.Recommendation} for the reply");
+MimeMessage sealedReply = await pgp.Mime.SignAndEncryptAsync(reply, bob.Key, advice.Recipients.Select(r => r.TargetKey!).ToList());
+AutocryptMime.SetHeader(sealedReply, bob.AutocryptHeader());
+await SendAsync(sealedReply);
+Console.WriteLine($"Bob replied {reply.MessageId} (Autocrypt: {advice.Recommendation})");
 
 OpenedMessage openedReply = await pgp.Mime.OpenAsync(await FetchAsync(alice, reply.MessageId), alice.OpenOptions());
 Report("Alice", openedReply);
@@ -89,6 +102,7 @@ foreach (string path in Directory.EnumerateFiles(servers.MailStore, "*", SearchO
 Require(files >= 2, $"expected both messages in the mail store, found {files} files");
 Console.WriteLine($"mail store: {files} delivered files, no plaintext body, subject or attachment in any of them");
 Console.WriteLine("SecureMail: OK");
+Directory.Delete(homes, recursive: true);
 return 0;
 
 async Task SendAsync(MimeMessage outgoing)
@@ -137,11 +151,9 @@ static void Require(bool condition, string failure)
     if (!condition) throw new InvalidOperationException("SecureMail check failed: " + failure);
 }
 
-/// <summary>One correspondent: a mail account, a secret key, and the certificates they have learned.</summary>
-internal sealed class Person(string name, string address, string mailPassword, SecretKey key)
+/// <summary>One correspondent: a mail account, a secret key, a certificate store and Autocrypt state.</summary>
+internal sealed class Person(string name, string address, string mailPassword, SecretKey key, string homes)
 {
-    private readonly List<Certificate> known = new();
-
     public string Address { get; } = address;
 
     public string MailPassword { get; } = mailPassword;
@@ -150,18 +162,26 @@ internal sealed class Person(string name, string address, string mailPassword, S
 
     public MailboxAddress Mailbox { get; } = new(name, address);
 
-    public void Learn(Certificate certificate) => known.Add(Certificate.Parse(certificate.ExportArmored()));
+    /// <summary>The certificates this person knows, in the shared cert-d layout other OpenPGP tools read too.</summary>
+    public CertificateDirectory Certificates { get; } = new(Path.Combine(homes, name, "pgp.cert.d"));
+
+    /// <summary>What Autocrypt has seen from each peer.</summary>
+    public AutocryptStore Autocrypt { get; } = new(Path.Combine(homes, name, "autocrypt"));
+
+    /// <summary>The header that announces this person's key and wish for encryption on every outgoing message.</summary>
+    public AutocryptHeader AutocryptHeader() => CryptoMail.Core.AutocryptHeader.Create(Key.Certificate, Address, AutocryptPreference.Mutual);
 
     /// <summary>The certificate of every recipient, found by e-mail address; a recipient without one stops the send.</summary>
     public IReadOnlyList<Certificate> CertificatesFor(InternetAddressList recipients) => recipients.Mailboxes
-        .Select(m => known.FirstOrDefault(c => c.EmailAddresses.Contains(m.Address.ToLowerInvariant()))
+        .Select(m => Certificates.FindCertificatesByEmail(m.Address).FirstOrDefault(c => c.CanEncrypt)
             ?? throw new InvalidOperationException($"no certificate for {m.Address}: cannot send encrypted"))
         .ToList();
 
-    public MimeOpenOptions OpenOptions()
+    /// <summary>Options to open mail: this person's key; signers from the store and any others given.</summary>
+    public MimeOpenOptions OpenOptions(params Certificate?[] alsoKnown)
     {
         var options = new MimeOpenOptions { Keys = { Key } };
-        foreach (var c in known) options.Verifiers.Add(c);
+        foreach (var c in Certificates.GetAllCertificates().Concat(alsoKnown.OfType<Certificate>())) options.Verifiers.Add(c);
         return options;
     }
 }
