@@ -195,6 +195,44 @@ public sealed class ReadmeTourTests : IDisposable
     }
 
     [Fact]
+    public void Header_protection()
+    {
+        var (pgp, alice, bob, aliceCertificate, bobCertificate) = Tour.Keys;
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Alice", "alice@example.org"));
+        message.To.Add(new MailboxAddress("Bob", "bob@example.org"));
+        message.Subject = "Lunch";
+        message.Body = new TextPart("plain") { Text = "Noon at the usual place?" };
+
+        // README: Header protection
+        MimeMessage protectedMessage = pgp.Mime.SignAndEncrypt(message, alice, new[] { bobCertificate }, new MimeEncryptOptions
+        {
+            ProtectHeaders = true,                                     // the default when encrypting
+            HeaderConfidentiality = HeaderConfidentiality.Baseline,    // or None: the outer header stays, integrity only
+        });
+        Console.WriteLine(protectedMessage.Subject);                   // [...]
+
+        OpenedMessage received = pgp.Mime.Open(protectedMessage, new MimeOpenOptions
+        {
+            Keys = { bob },
+            KeyPassphrases = { "correct horse battery staple" },
+            Verifiers = { aliceCertificate },
+        });
+        ProtectedHeaders headers = received.ProtectedHeaders!;
+        Console.WriteLine($"{received.Message.Subject} ({headers.Form}, {headers.Verdict}: {string.Join(", ", headers.Obscured.Select(f => f.Name))} hidden)");
+        if (headers.Verdict == HeaderProtectionVerdict.Mismatch) Console.WriteLine("Warning: the header was changed on the way.");
+        // end
+
+        Assert.Equal("[...]", protectedMessage.Subject);
+        Assert.Equal("Lunch", received.Message.Subject);
+        Assert.Equal(HeaderProtectionForm.Encrypted, headers.Form);
+        Assert.Equal(HeaderProtectionVerdict.Obscured, headers.Verdict);
+        Assert.Equal("Subject", Assert.Single(headers.Obscured).Name);
+        Assert.Equal("Noon at the usual place?", received.Message.TextBody?.Trim());
+        Assert.True(received.IsFullySignedBySender);
+    }
+
+    [Fact]
     public void Errors_are_typed_and_a_tampered_message_releases_nothing()
     {
         var (pgp, alice, bob, _, bobCertificate) = Tour.Keys;
