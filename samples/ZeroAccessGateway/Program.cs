@@ -118,8 +118,9 @@ static async Task<int> RunGateway(string root, int crashAfter)
                 {
                     var outbox = Outbox(recipient);
                     if (outbox.Contains(uniqueName)) { Interlocked.Increment(ref skipped); continue; }   // delivered before a crash
-                    // One copy per recipient, encrypted to that recipient only, so Bcc recipients stay hidden.
-                    var sealedMessage = pgp.Mime.Encrypt(message, new[] { certificates[recipient] });
+                    // One copy per recipient, encrypted to that recipient only, so Bcc recipients stay hidden. The header
+                    // travels inside the encryption (RFC 9788); the outer Subject shows only "[...]".
+                    var sealedMessage = pgp.Mime.Encrypt(message, new[] { certificates[recipient] }, new MimeEncryptOptions { ProtectHeaders = true });
                     sealedMessage.Bcc.Clear();
                     outbox.Deliver(uniqueName, stream => sealedMessage.WriteTo(stream, token), beforeRename: () =>
                     {
@@ -212,7 +213,9 @@ static int Check(string root)
             if (raw.AsSpan().IndexOf(marker) >= 0) problems.Add($"plaintext in the output: {file}");
             var options = new MimeOpenOptions();
             options.Keys.Add(key);
-            var opened = pgp.Mime.Open(MimeMessage.Load(new MemoryStream(raw)), options);
+            var received = MimeMessage.Load(new MemoryStream(raw));
+            if (received.Subject?.StartsWith("Message ", StringComparison.Ordinal) == true) problems.Add($"Subject in the clear: {file}");
+            var opened = pgp.Mime.Open(received, options);
             var text = opened.Message.TextBody ?? "";
             int at = text.IndexOf(Marker, StringComparison.Ordinal);
             if (opened.Encryption != ProtectionCoverage.Full || at < 0) { problems.Add($"does not open as a fully encrypted message: {file}"); return; }
@@ -224,7 +227,7 @@ static int Check(string root)
     foreach (var extra in found.Keys.Where(f => !expected.Contains(f))) problems.Add($"unexpected: {extra}");
     foreach (var problem in problems.Take(20)) Console.WriteLine("  " + problem);
     Console.WriteLine(problems.IsEmpty
-        ? $"check: all {expected.Count} deliveries present exactly once, each opens for its recipient, no plaintext in the input or output"
+        ? $"check: all {expected.Count} deliveries present exactly once, each opens for its recipient, no plaintext (body or Subject) in the input or output"
         : $"check: {problems.Count} problem(s)");
     return problems.IsEmpty ? 0 : 1;
 }
