@@ -17,7 +17,10 @@ namespace CryptoMail.Core;
 /// <c>MultipartEncrypted.Decrypt</c> call non-virtual methods of <see cref="OpenPgpContext"/> that run MimeKit's own
 /// OpenPGP code, which never checks integrity (a ciphertext edited from "$100" to "$900" decrypts without error).
 /// With this context those calls throw <see cref="NotSupportedException"/> before anything is encrypted or
-/// decrypted; call <see cref="SignAndEncrypt"/> and <see cref="Decrypt"/> here instead (same arguments).</para>
+/// decrypted; call <see cref="SignAndEncrypt"/> and <see cref="Decrypt"/> here instead (same arguments). The
+/// context's own non-virtual <c>DecryptTo</c> and <c>Decrypt(stream, out signatures)</c> are MimeKit code as well:
+/// they are refused when MimeKit asks for the secret key, or, for SEIPD v2 messages, already fail inside MimeKit's
+/// parser with its own exception; the virtual <c>Decrypt(stream)</c> is ours.</para>
 /// <para>Differences from MimeKit's own contexts: integrity is required and no unauthenticated plaintext is
 /// released (<see cref="IntegrityException"/>); AES-256 and SEIPD v2 where every recipient reads it (never CAST5,
 /// 3DES or IDEA); SHA-256/384/512 only for new signatures (others are <see cref="NotSupportedException"/>);

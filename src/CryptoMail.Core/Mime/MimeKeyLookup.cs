@@ -5,7 +5,8 @@ namespace CryptoMail.Core;
 /// decrypt and verify what arrives).</summary>
 /// <remarks>Deliberately minimal; implementations must be safe to call from several threads. Return only keys you
 /// trust for the address: the context encrypts to and accepts signatures from what this returns. Prefer the
-/// ready <see cref="MimeKeyRing"/> unless your keys live elsewhere.</remarks>
+/// ready <see cref="MimeKeyRing"/> unless your keys live elsewhere. This is the MimeKit context's own minimal
+/// lookup; it is meant to merge with the library's general certificate and secret key stores once those exist.</remarks>
 public interface IMimeKeyLookup
 {
     /// <summary>The certificates whose user IDs carry <paramref name="address"/>.</summary>

@@ -55,6 +55,29 @@ public class MimeKitContextTests
     }
 
     [Fact]
+    public async Task The_asynchronous_MimeKit_paths_run_on_the_context_too()
+    {
+        using var alice = AliceContext();
+        var signed = await MultipartSigned.CreateAsync(alice, AliceAddress, DigestAlgorithm.Sha384, Body());
+        var encrypted = await MultipartEncrypted.EncryptAsync(alice, new[] { BobAddress }, Body());
+
+        using var bob = BobContext();
+        var signature = Assert.Single(await Wire<MultipartSigned>(signed).VerifyAsync(bob));
+        var decrypted = await bob.DecryptAsync(new MemoryStream(Decoded((MimePart)Wire<MultipartEncrypted>(encrypted)[1])));
+
+        Assert.True(signature.Verify());
+        Assert.Equal(DigestAlgorithm.Sha384, signature.DigestAlgorithm);
+        Assert.Equal("Pay Bob $100 on Friday.\n", Assert.IsType<TextPart>(decrypted).Text.ReplaceLineEndings("\n"));
+    }
+
+    private static byte[] Decoded(MimePart part)
+    {
+        using var memory = new MemoryStream();
+        part.Content!.DecodeTo(memory);
+        return memory.ToArray();
+    }
+
+    [Fact]
     public void MultipartSigned_Verify_reports_a_changed_body_as_bad()
     {
         using var alice = AliceContext();
@@ -153,9 +176,7 @@ public class MimeKitContextTests
     {
         using var alice = AliceContext();
         var encrypted = MultipartEncrypted.Encrypt(alice, new[] { BobAddress }, Body());
-        using var ciphertext = new MemoryStream();
-        ((MimePart)encrypted[1]).Content!.DecodeTo(ciphertext);
-        ciphertext.Position = 0;
+        using var ciphertext = new MemoryStream(Decoded((MimePart)encrypted[1]));
 
         using var bob = BobContext();
         Assert.IsType<TextPart>(bob.Decrypt(ciphertext));
@@ -181,9 +202,7 @@ public class MimeKitContextTests
     {
         using var alice = AliceContext(EncryptionFormat.SeipdV1);
         var encrypted = MultipartEncrypted.Encrypt(alice, new[] { BobAddress }, Body());
-        using var ciphertext = new MemoryStream();
-        ((MimePart)encrypted[1]).Content!.DecodeTo(ciphertext);
-        ciphertext.Position = 0;
+        using var ciphertext = new MemoryStream(Decoded((MimePart)encrypted[1]));
         using var output = new MemoryStream();
 
         using var bob = BobContext();
@@ -246,9 +265,7 @@ public class MimeKitContextTests
 
     internal static byte[] Dearmor(MimePart part)
     {
-        using var armored = new MemoryStream();
-        part.Content!.DecodeTo(armored);
-        armored.Position = 0;
+        using var armored = new MemoryStream(Decoded(part));
         using var input = new Org.BouncyCastle.Bcpg.ArmoredInputStream(armored);
         using var binary = new MemoryStream();
         input.CopyTo(binary);
