@@ -145,6 +145,34 @@ public sealed class ReadmeTourTests : IDisposable
     }
 
     [Fact]
+    public void Key_stores()
+    {
+        var (_, _, bob, _, bobCertificate) = Tour.Keys;
+        string certDirectory = Path.Combine(folder, "pgp.cert.d");
+        string secretKeyDirectory = Path.Combine(folder, "secret-keys");
+        string gnupgHome = Directory.CreateDirectory(Path.Combine(folder, "gnupg")).FullName;
+
+        // README: Key stores
+        var certificates = new CertificateDirectory(certDirectory);   // or CertificateDirectory.OpenDefault(): $PGP_CERT_D, ~/.local/share/pgp.cert.d
+        certificates.InsertCertificate(bobCertificate);                // merged with the stored copy, never overwritten
+        Certificate forBob = certificates.FindCertificatesByEmail("Bob@Example.org").Single(c => c.CanEncrypt);
+
+        var secretKeys = new SecretKeyDirectory(secretKeyDirectory);  // an unprotected key would be refused
+        secretKeys.InsertSecretKey(bob);
+        SecretKey mine = secretKeys.FindSecretKeysByKey(forBob.EncryptionKeys(DateTimeOffset.UtcNow)[0].KeyId).Single();
+
+        var gnupg = new GnuPGHome(gnupgHome);                          // null: $GNUPGHOME or ~/.gnupg
+        Console.WriteLine($"{forBob.Fingerprint} {mine.IsProtected}, {gnupg.GetAllCertificates().Count} certificate(s) in GnuPG");
+        // end
+
+        Assert.Equal(bob.Fingerprint, forBob.Fingerprint);
+        Assert.Equal(bob.Fingerprint, mine.Fingerprint);
+        Assert.True(mine.IsProtected);
+        Assert.Empty(gnupg.GetAllCertificates());
+        Assert.Throws<PolicyViolationException>(() => secretKeys.InsertSecretKey(new OpenPgp().GenerateKey("Plain <plain@example.org>")));
+    }
+
+    [Fact]
     public void Detached_signatures()
     {
         var (pgp, alice, _, aliceCertificate, _) = Tour.Keys;

@@ -36,6 +36,7 @@ public sealed class CertificateDirectory : ICertificateStore
     private const string LockFileName = "writelock";
     private readonly ConcurrentDictionary<string, (string Tag, Certificate? Certificate)> parsed = new(StringComparer.Ordinal);
     private readonly IndexQueries<Certificate> queries;
+    private volatile ScanResult? lastScan;
 
     /// <summary>Opens a certificate directory. Nothing is created until the first insert; a missing directory reads
     /// as empty.</summary>
@@ -209,11 +210,10 @@ public sealed class CertificateDirectory : ICertificateStore
     }
 
     /// <summary>Every readable certificate file, through the tag cache: a file is parsed again only when its tag
-    /// changed.</summary>
+    /// changed, and the index is built again only when some tag changed (or a file came or went).</summary>
     private KeyIndex<Certificate> Scan(CancellationToken cancellationToken)
     {
-        var index = new KeyIndex<Certificate>(c => c);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var files = new List<(string File, string Fingerprint, string Tag)>();
         if (System.IO.Directory.Exists(Directory))
         {
             foreach (var sub in System.IO.Directory.EnumerateDirectories(Directory))
@@ -225,20 +225,28 @@ public sealed class CertificateDirectory : ICertificateStore
                     cancellationToken.ThrowIfCancellationRequested();
                     var rest = Path.GetFileName(file);
                     if ((rest.Length != 38 && rest.Length != 62) || !IsLowerHex(rest)) continue;
-                    seen.Add(file);
-                    if (ScanOne(file, (prefix + rest).ToUpperInvariant()) is { } certificate) index.Set(certificate);
+                    if (StoreFiles.Tag(file) is { } tag) files.Add((file, (prefix + rest).ToUpperInvariant(), tag));
                 }
             }
         }
+        var state = string.Join("\n", files.Select(f => f.File + "|" + f.Tag));
+        if (lastScan is { } last && last.State == state) return last.Index;
+
+        var index = new KeyIndex<Certificate>(c => c);
+        foreach (var (file, fingerprint, tag) in files)
+        {
+            if (ScanOne(file, fingerprint, tag) is { } certificate) index.Set(certificate);
+        }
+        var seen = files.Select(f => f.File).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in parsed.Keys.Where(k => !seen.Contains(k) && !k.EndsWith(TrustRootName, StringComparison.Ordinal)).ToList())
             parsed.TryRemove(gone, out _);
+        // Published whole; an index is never changed after it is built, so readers may share it.
+        lastScan = new ScanResult(state, index);
         return index;
     }
 
-    private Certificate? ScanOne(string file, string fingerprint)
+    private Certificate? ScanOne(string file, string fingerprint, string tag)
     {
-        var tag = StoreFiles.Tag(file);
-        if (tag is null) return null;
         if (parsed.TryGetValue(file, out var cached) && cached.Tag == tag) return cached.Certificate;
         Certificate? certificate;
         try
@@ -256,4 +264,6 @@ public sealed class CertificateDirectory : ICertificateStore
     }
 
     private static bool IsLowerHex(string s) => s.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
+
+    private sealed record ScanResult(string State, KeyIndex<Certificate> Index);
 }

@@ -96,28 +96,17 @@ public sealed class GnuPGHome : ICertificateLookup
     /// <param name="keybox">The file's content.</param>
     /// <returns>The certificates in file order; unparsable key blocks and ephemeral entries are left out.</returns>
     /// <exception cref="MalformedDataException">The data is not a keybox, or its structure is broken.</exception>
-    public static IReadOnlyList<Certificate> ReadKeybox(ReadOnlySpan<byte> keybox) => ReadKeybox(keybox, out _);
+    public static IReadOnlyList<Certificate> ReadKeybox(ReadOnlySpan<byte> keybox) => ParseKeyBlocks(keybox, Keybox.OpenPgpKeyBlocks(keybox), out _);
 
-    private static List<Certificate> ReadKeybox(ReadOnlySpan<byte> keybox, out int skipped)
+    /// <summary>Parses each key block on its own (of a keybox, or of a legacy keyring, which is a plain sequence of
+    /// key blocks), so one bad key does not hide the rest.</summary>
+    private static List<Certificate> ParseKeyBlocks(ReadOnlySpan<byte> file, List<(int Offset, int Length)> blocks, out int skipped)
     {
         var result = new List<Certificate>();
         skipped = 0;
-        foreach (var (offset, length) in Keybox.OpenPgpKeyBlocks(keybox))
+        foreach (var (offset, length) in blocks)
         {
-            if (!TryParse(keybox.Slice(offset, length), result)) skipped++;
-        }
-        return result;
-    }
-
-    /// <summary>A legacy keyring is a plain sequence of key blocks; it is read block by block, so one bad key does
-    /// not hide the rest.</summary>
-    private static List<Certificate> ReadLegacyKeyRing(ReadOnlySpan<byte> keyRing, out int skipped)
-    {
-        var result = new List<Certificate>();
-        skipped = 0;
-        foreach (var (offset, length) in Keybox.KeyBlocksOfKeyRing(keyRing))
-        {
-            if (!TryParse(keyRing.Slice(offset, length), result)) skipped++;
+            if (!TryParse(file.Slice(offset, length), result)) skipped++;
         }
         return result;
     }
@@ -150,8 +139,8 @@ public sealed class GnuPGHome : ICertificateLookup
         int skipped = 0;
         List<Certificate> certificates;
         if (data is null) certificates = new List<Certificate>();
-        else if (path!.EndsWith(".kbx", StringComparison.Ordinal)) certificates = ReadKeybox(data, out skipped);
-        else certificates = ReadLegacyKeyRing(data, out skipped);
+        else if (path!.EndsWith(".kbx", StringComparison.Ordinal)) certificates = ParseKeyBlocks(data, Keybox.OpenPgpKeyBlocks(data), out skipped);
+        else certificates = ParseKeyBlocks(data, Keybox.KeyBlocksOfKeyRing(data), out skipped);
         var index = new KeyIndex<Certificate>(c => c);
         // gpg keeps one block per primary key; should two copies appear, they are merged rather than one dropped.
         foreach (var c in certificates) index.Set(index.Get(c.Fingerprint) is { } other ? other.Merge(c) : c);
