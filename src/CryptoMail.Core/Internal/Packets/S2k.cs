@@ -266,7 +266,8 @@ internal sealed class S2kSpec
             .WithMemoryPowOfTwo(MemoryExponent)
             .WithSalt(salt)
             .Build();
-        var generator = new Argon2BytesGenerator();
+        // Lanes run as tasks, so p > 1 uses the cores there are.
+        var generator = new Argon2BytesGenerator(Task.Factory);
         generator.Init(parameters);
         var output = new byte[keyLength];
         byte[] pass = passphrase.ToArray();
