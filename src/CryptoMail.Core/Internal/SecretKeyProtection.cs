@@ -1,14 +1,12 @@
 using System.Security.Cryptography;
 using System.Text;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
-using Org.BouncyCastle.Security;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
-/// <summary>Protects secret key material with a passphrase: iterated and salted S2K over SHA-256, AES-256 CFB,
-/// SHA-1 checksum (S2K usage 254), the form GnuPG writes. BouncyCastle's own protection is fixed to an S2K over
-/// SHA-1 with 65,536 octets, so we write the packet ourselves and let BouncyCastle read it.</summary>
+/// <summary>Protects secret key material with a passphrase (see <see cref="SecretKeyPacket.Create"/>): v4 keys with
+/// iterated and salted S2K over SHA-256, AES-256 CFB, SHA-1 check (S2K usage 254, the form GnuPG writes); v6 keys
+/// with Argon2 and AES-256 OCB (usage 253).</summary>
 internal static class SecretKeyProtection
 {
     /// <summary>S2K count octet: (16 + 0) &lt;&lt; (14 + 6) = 16,777,216 octets hashed, about 10-60 ms.</summary>
@@ -16,53 +14,22 @@ internal static class SecretKeyProtection
 
     public static int DecodeCount(byte c) => (16 + (c & 15)) << ((c >> 4) + 6);
 
-    /// <summary>Re-encodes an unprotected secret key ring with every secret key protected.</summary>
-    public static PgpSecretKeyRing Protect(PgpSecretKeyRing ring, string passphrase, SecureRandom random)
+    /// <summary>The ring with every secret key re-encoded under <paramref name="newPassphrase"/> (null or empty:
+    /// unprotected); protected keys are read with <paramref name="oldPassphrase"/>. Stubs stay as they are.</summary>
+    public static KeyRing Reprotect(KeyRing ring, string? oldPassphrase, string? newPassphrase) => ring.MapSecrets(sk =>
     {
-        using var output = new MemoryStream();
-        foreach (var sk in ring.GetSecretKeys())
+        if (sk.IsStub || sk.Unsupported is not null) return sk;
+        var material = sk.ReadMaterial(oldPassphrase, ReadLimits.Default.MaxArgon2MemoryBytes)
+            ?? throw new BadPassphraseException("The secret key material could not be read with the passphrase it was unlocked with.");
+        try
         {
-            var encoded = sk.GetEncoded();
-            if (sk.IsPrivateKeyEmpty || sk.S2kUsage != 0)
-            {
-                output.Write(encoded);
-                continue;
-            }
-            int first = KeyRings.FirstPacketLength(encoded);
-            var packet = (SecretKeyPacket)new BcpgInputStream(new MemoryStream(encoded, 0, first, writable: false)).ReadPacket();
-            var rest = encoded.AsSpan(first);
-
-            byte[] data = packet.GetSecretKeyData();
-            // Unprotected v4 data: MPIs followed by a two-octet additive checksum.
-            var mpis = data.AsSpan(0, data.Length - 2);
-            byte[] plain = new byte[mpis.Length + 20];
-            mpis.CopyTo(plain);
-#pragma warning disable CA5350 // RFC 9580 section 5.5.3 fixes SHA-1 as the secret key checksum for S2K usage 254.
-            SHA1.HashData(mpis, plain.AsSpan(mpis.Length));
-#pragma warning restore CA5350
-
-            byte[] salt = new byte[8];
-            random.NextBytes(salt);
-            byte[] iv = new byte[16];
-            random.NextBytes(iv);
-            byte[] key = DeriveKey(passphrase, salt, DecodeCount(CountOctet));
-            byte[] cipher = CfbEncrypt(key, iv, plain);
-            CryptographicOperations.ZeroMemory(key);
-            CryptographicOperations.ZeroMemory(plain);
-            CryptographicOperations.ZeroMemory(data);
-
-            var s2k = new S2k(HashAlgorithmTag.Sha256, salt, CountOctet);
-            var protectedPacket = sk.IsMasterKey && output.Length == 0
-                ? new SecretKeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, 254, s2k, iv, cipher)
-                : new SecretSubkeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, 254, s2k, iv, cipher);
-            using (var bcpg = new BcpgOutputStream(new NonClosingStream(output), newFormatOnly: true))
-            {
-                protectedPacket.Encode(bcpg);
-            }
-            output.Write(rest);
+            return SecretKeyPacket.Create(sk.Public, material, sk.IsSubkey, newPassphrase);
         }
-        return new PgpSecretKeyRing(output.ToArray());
-    }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(material);
+        }
+    });
 
     /// <summary>Iterated and salted S2K (RFC 9580 section 3.7.1.3) with SHA-256, for a 32-octet key.</summary>
     public static byte[] DeriveKey(string passphrase, byte[] salt, int count)
@@ -91,7 +58,7 @@ internal static class SecretKeyProtection
         }
     }
 
-    private static byte[] CfbEncrypt(byte[] key, byte[] iv, byte[] plain)
+    public static byte[] CfbEncrypt(byte[] key, byte[] iv, byte[] plain)
     {
         using var aes = Aes.Create();
         aes.Key = key;

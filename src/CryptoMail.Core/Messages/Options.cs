@@ -86,6 +86,11 @@ public sealed class ReadLimits
 
     /// <summary>The most recipient (PKESK/SKESK) packets examined. Default 64.</summary>
     public int MaxRecipients { get; init; } = 64;
+
+    /// <summary>The most memory an Argon2 passphrase derivation (S2K type 4, in protected v6 secret keys) may take:
+    /// its parameters come from the data, so a hostile key could ask for 2^31 KiB. Default 2 GiB (RFC 9580's first
+    /// recommended setting).</summary>
+    public long MaxArgon2MemoryBytes { get; init; } = Internal.Packets.S2kArgon2.DefaultMaxMemoryBytes;
 }
 
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>
