@@ -38,7 +38,8 @@ internal static class S2kArgon2
             .WithParallelism(p.Parallelism)
             .WithMemoryPowOfTwo(p.MemoryExponent)
             .Build();
-        var generator = new Argon2BytesGenerator();
+        // Lanes run in parallel when the parameters ask for more than one (RFC 9580 recommends p = 4).
+        var generator = new Argon2BytesGenerator(p.Parallelism > 1 ? Task.Factory : null);
         generator.Init(parameters);
         byte[] pass = System.Text.Encoding.UTF8.GetBytes(passphrase);
         var output = new byte[keyLength];
