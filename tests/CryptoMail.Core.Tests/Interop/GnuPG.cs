@@ -195,7 +195,7 @@ internal sealed class GnuPG : IDisposable
         return (process.ExitCode, stdout.ToArray(), readErr.GetAwaiter().GetResult());
     }
 
-    private static string? FindOnPath(string name)
+    internal static string? FindOnPath(string name)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))

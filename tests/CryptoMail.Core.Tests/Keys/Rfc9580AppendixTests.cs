@@ -78,10 +78,12 @@ public class Rfc9580AppendixTests
         // v6 key, whose Argon2 costs 64 MiB rather than 2 GiB).
         Assert.Throws<LimitExceededException>(() => locked.Unlock(Passphrase, new ReadLimits { MaxArgon2MemoryBytes = 1 << 20 }));
 
-        // Unprotected again, it is the A.4 key's material.
-        var clear = unlocked.ChangePassphrase(null);
-        Assert.False(clear.IsProtected);
-        Assert.Equal(tsk.Export(), clear.Export());
+        // Unlocked, it signs as the A.4 key does: the A.3 certificate verifies its signature.
+        var data = "signed with the unlocked A.5 key"u8.ToArray();
+        var sig = new MemoryStream();
+        pgp.SignDetached(new MemoryStream(data), sig, new SignOptions { Signers = { unlocked } });
+        var v = pgp.VerifyDetached(new MemoryStream(data), new MemoryStream(sig.ToArray()), new VerifyOptions { Verifiers = { Cert() } });
+        Assert.True(Assert.Single(v.Signatures).IsGood);
     }
 
     [VectorFact]

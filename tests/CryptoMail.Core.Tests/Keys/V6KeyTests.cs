@@ -120,6 +120,14 @@ public class V6KeyTests
         pgp.Decrypt(new MemoryStream(ct.ToArray()), output, new DecryptOptions { Keys = { reparsed }, KeyPassphrases = { "wrong", TestKeys.Passphrase } });
         Assert.Equal("secret", Encoding.UTF8.GetString(output.ToArray()));
         Assert.Throws<KeyNotUsableException>(() => pgp.Decrypt(new MemoryStream(ct.ToArray()), new MemoryStream(), new DecryptOptions { Keys = { reparsed } }));
+
+        // A new passphrase re-protects it the same way; no passphrase leaves it unprotected.
+        var clear = key.Unlock(TestKeys.Passphrase).ChangePassphrase(null);
+        Assert.False(clear.IsProtected);
+        Assert.All(clear.Ring.Secrets, sk => Assert.Equal(0, sk.Usage));
+        var plain = new MemoryStream();
+        pgp.Decrypt(new MemoryStream(ct.ToArray()), plain, new DecryptOptions { Keys = { SecretKey.Parse(clear.Export()) } });
+        Assert.Equal("secret", Encoding.UTF8.GetString(plain.ToArray()));
     }
 
     [Fact]
