@@ -21,6 +21,34 @@ public sealed class KeySubcommandTests : IDisposable
         Assert.True(key.Certificate.CanSign);
     }
 
+    [Theory]
+    [InlineData("rfc9580", "Ed25519")]
+    [InlineData("rfc9580-ed448", "Ed448")]
+    public void Generate_key_profile_rfc9580_makes_a_v6_key_that_encrypts_signs_and_verifies(string profile, string algorithm)
+    {
+        var key = tool.Ok([], "sop", "generate-key", "--profile=" + profile, "Vera <vera@example.org>");
+        var parsed = SecretKey.Parse(key);
+        Assert.Equal(6, parsed.Certificate.Version);
+        Assert.Equal(algorithm, parsed.Certificate.PrimaryKey.Algorithm);
+        var keyPath = tool.Write(profile + ".key", key);
+        var cert = tool.Ok(key, "sop", "extract-cert");
+        Assert.Equal(6, Certificate.Parse(cert).Version);
+        var certPath = tool.Write(profile + ".cert", cert);
+
+        var plain = "v6 through the tool\n"u8.ToArray();
+        var ct = tool.Ok(plain, "sop", "encrypt", "--sign-with", keyPath, certPath);
+        var verifications = tool.PathOf(profile + ".verifications");
+        var decrypted = tool.Ok(ct, "sop", "decrypt", "--verifications-out", verifications, "--verify-with", certPath, keyPath);
+        Assert.Equal(plain, decrypted);
+        Assert.Contains(parsed.Fingerprint, File.ReadAllText(verifications), StringComparison.Ordinal);
+
+        var sig = tool.Ok(plain, "sop", "sign", keyPath);
+        var verified = tool.Ok(plain, "sop", "verify", tool.Write(profile + ".sig", sig), certPath);
+        Assert.Contains(parsed.Fingerprint, System.Text.Encoding.UTF8.GetString(verified), StringComparison.Ordinal);
+        var other = tool.Write(profile + ".other", "other data\n"u8.ToArray());
+        Assert.NotEqual(0, tool.RunWithInput(File.ReadAllBytes(other), "sop", "verify", tool.PathOf(profile + ".sig"), certPath).ExitCode);
+    }
+
     [Fact]
     public void Generate_key_binds_every_user_id_in_order()
     {

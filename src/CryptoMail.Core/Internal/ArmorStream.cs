@@ -16,11 +16,17 @@ internal sealed class ArmorStream : WriteOnlyStage
     private uint crc = Crc24.Init;
     private bool headerWritten;
     private bool finished;
+    private readonly bool writeCrc;
 
-    public ArmorStream(Stream output, ArmorKind kind)
+    /// <param name="output">Where the armor goes.</param>
+    /// <param name="kind">The armor label.</param>
+    /// <param name="writeCrc">Write the CRC-24 line. RFC 9580 section 6.1 says not to unless a reader needs it; GnuPG
+    /// 2.2 does for v4 data, so only v6-only data (which GnuPG 2.2 cannot read anyway) is written without it.</param>
+    public ArmorStream(Stream output, ArmorKind kind, bool writeCrc = true)
     {
         this.output = output;
         label = ArmorWriter.Label(kind);
+        this.writeCrc = writeCrc;
     }
 
     public override void Flush() => output.Flush();
@@ -48,14 +54,19 @@ internal sealed class ArmorStream : WriteOnlyStage
         finished = true;
         WriteHeader();
         if (pendingCount > 0) EmitLine();
+        if (writeCrc) WriteCrc();
+        output.Write(System.Text.Encoding.ASCII.GetBytes($"-----END {label}-----\n"));
+        output.Flush();
+    }
+
+    private void WriteCrc()
+    {
         Span<byte> c = stackalloc byte[3] { (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc };
         Span<byte> enc = stackalloc byte[4];
         Base64.EncodeToUtf8(c, enc, out _, out _);
         output.WriteByte((byte)'=');
         output.Write(enc);
         output.WriteByte((byte)'\n');
-        output.Write(System.Text.Encoding.ASCII.GetBytes($"-----END {label}-----\n"));
-        output.Flush();
     }
 
     protected override void Dispose(bool disposing)

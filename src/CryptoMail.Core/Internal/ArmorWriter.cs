@@ -14,10 +14,10 @@ internal static class ArmorWriter
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    public static string ToArmoredString(byte[] binary, ArmorKind kind)
+    public static string ToArmoredString(byte[] binary, ArmorKind kind, bool writeCrc = true)
     {
         using var ms = new MemoryStream();
-        using (var armor = new ArmorStream(ms, kind))
+        using (var armor = new ArmorStream(ms, kind, writeCrc))
         {
             armor.Write(binary);
         }

@@ -1,5 +1,4 @@
 using System.Text;
-using Org.BouncyCastle.Bcpg.OpenPgp;
 
 namespace CryptoMail.Core.Internal;
 
@@ -29,7 +28,7 @@ internal static class Cleartext
                 options.Progress?.Report(total);
             }
             using var armor = new ArmorStream(sink, ArmorKind.Signature);
-            foreach (var s in signers) s.Generate().Encode(armor);
+            foreach (var s in signers) armor.Write(s.Generate().Encoded());
         }, token);
 
     public sealed record Verified(IReadOnlyList<SignatureVerification> Signatures, long Length);
@@ -40,14 +39,8 @@ internal static class Cleartext
     {
         using var held = new HoldBackBuffer(holdBack);
         var (binary, length) = ReadFramework(raw, held, token);
-        var pending = new List<PendingSignature>();
-        var factory = new PgpObjectFactory(binary);
-        for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
-        {
-            if (obj is not PgpSignatureList list) throw new MalformedDataException("The cleartext signature block holds something other than signatures.");
-            for (int i = 0; i < list.Count; i++) pending.Add(SignatureChecker.ForSignature(list[i], verifiers));
-        }
-        if (pending.Count == 0) throw new MalformedDataException("The cleartext signature block holds no signature.");
+        var pending = SignatureReader.ReadAll(binary, "Reading the cleartext signature block")
+            .Select(sig => SignatureChecker.ForSignature(sig, verifiers)).ToList();
 
         // Hash the held text in canonical form, then judge.
         var hasher = new CanonicalLineHasher(data => { foreach (var p in pending) p.Feed(data); });

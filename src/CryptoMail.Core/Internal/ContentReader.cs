@@ -1,6 +1,5 @@
 using System.Buffers;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
@@ -35,91 +34,115 @@ internal sealed class ContentReader
     public IReadOnlyList<SignatureVerification> Verdicts(DateTimeOffset? notBefore, DateTimeOffset? notAfter) =>
         signatures.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter)).ToList();
 
-    /// <summary>Reads one message's content from <paramref name="factory"/>; <paramref name="first"/> is an object already taken from it.</summary>
-    public void Read(PgpObjectFactory factory, PgpObject? first, Action<ReadOnlySpan<byte>> sink, int depth, CountingStream? source)
+    /// <summary>Reads one message's content (a packet sequence) from <paramref name="input"/>.</summary>
+    public void Read(Stream input, Action<ReadOnlySpan<byte>> sink, int depth, CountingStream? source)
     {
         if (depth > limits.MaxNestingDepth)
             throw new LimitExceededException($"The message nests deeper than {limits.MaxNestingDepth} layers.");
         var onePass = new List<PendingSignature>();
         bool sawLiteral = false;
         bool sawCompressed = false;
-        var obj = first ?? Next(factory);
-        for (; obj is not null; obj = Next(factory))
+        while (PacketReader.Next(input) is var (tag, body))
         {
             token.ThrowIfCancellationRequested();
-            switch (obj)
+            switch (tag)
             {
-                case PgpMarker:
-                case PgpPadding:
+                case 10:
+                case 21:
                     // Marker and padding packets (RFC 9580 sections 5.8 and 5.14) carry nothing.
+                    body.Skip();
                     break;
-                case PgpCompressedData compressed:
+                case 8:
+                {
                     if (sawLiteral || sawCompressed || onePass.Count > 0)
                         throw new MalformedDataException("Compressed data appears where the message grammar does not allow it.");
                     sawCompressed = true;
-                    Compression = compressed.Algorithm switch
+                    int algorithm = body.ReadByte();
+                    Compression = algorithm switch
                     {
-                        CompressionAlgorithmTag.Zip => Compression.Zip,
-                        CompressionAlgorithmTag.ZLib => Compression.Zlib,
-                        CompressionAlgorithmTag.BZip2 => Compression.BZip2,
+                        1 => Compression.Zip,
+                        2 => Compression.Zlib,
+                        3 => Compression.BZip2,
                         _ => Compression.None,
                     };
                     compressedSource ??= source;
-                    var inner = new CountingStream(compressed.GetDataStream());
-                    Read(new PgpObjectFactory(inner), null, sink, depth + 1, inner);
+                    using var inner = new CountingStream(Decompress(algorithm, body));
+                    Read(inner, sink, depth + 1, inner);
                     sawLiteral = true;
                     break;
-                case PgpOnePassSignatureList ops:
+                }
+                case 4:
+                {
                     if (sawLiteral) throw new MalformedDataException("A one-pass signature follows the literal data.");
-                    for (int i = 0; i < ops.Count; i++)
-                    {
-                        if (signatures.Count >= MaxSignatures) throw new LimitExceededException($"The message has more than {MaxSignatures} signatures.");
-                        var p = SignatureChecker.ForOnePass(ops[i], verifiers);
-                        onePass.Add(p);
-                        signatures.Add(p);
-                    }
+                    Admit();
+                    var bytes = PacketReader.ReadSmallBody(body, 1 << 10, "one-pass signature");
+                    PendingSignature p;
+                    try { p = SignatureChecker.ForOnePass(OnePassSignature.Parse(bytes), verifiers); }
+                    catch (UnsupportedPacketException e) { p = SignatureChecker.Unreadable($"The one-pass signature cannot be read ({e.Message})."); }
+                    onePass.Add(p);
+                    signatures.Add(p);
                     break;
-                case PgpSignatureList list:
+                }
+                case 2:
+                {
+                    var sig = SignaturePacket.ParseLenient(PacketReader.ReadSmallBody(body, SignatureReader.MaxSignatureBytes, "signature"));
                     if (!sawLiteral)
                     {
                         // Old-style signed message: signatures before the data.
-                        for (int i = 0; i < list.Count; i++)
-                        {
-                            if (signatures.Count >= MaxSignatures) throw new LimitExceededException($"The message has more than {MaxSignatures} signatures.");
-                            var p = SignatureChecker.ForSignature(list[i], verifiers);
-                            onePass.Add(p);
-                            signatures.Add(p);
-                        }
+                        Admit();
+                        var p = SignatureChecker.ForSignature(sig, verifiers);
+                        onePass.Add(p);
+                        signatures.Add(p);
                     }
                     else
                     {
                         // Trailing signatures close the one-pass headers in reverse order.
-                        for (int i = 0; i < list.Count; i++)
-                        {
-                            var sig = list[i];
-                            var match = onePass.LastOrDefault(p => p.Signature is null && p.OnePass is not null && p.KeyId == sig.KeyId)
-                                ?? onePass.LastOrDefault(p => p.Signature is null && p.KeyId == sig.KeyId);
-                            if (match is not null) match.Signature = sig;
-                        }
+                        SignatureChecker.Close(onePass, sig);
                     }
                     break;
-                case PgpLiteralData literal:
+                }
+                case 11:
+                {
                     if (sawLiteral) throw new MalformedDataException("The message has more than one literal data packet.");
                     sawLiteral = true;
-                    FileName = literal.FileName;
-                    Format = literal.Format switch { PgpLiteralData.Text => LiteralFormat.Text, PgpLiteralData.Utf8 => LiteralFormat.Utf8, _ => LiteralFormat.Binary };
-                    var mtime = literal.ModificationTime;
-                    ModificationTime = mtime <= DateTime.UnixEpoch ? null : new DateTimeOffset(DateTime.SpecifyKind(mtime, DateTimeKind.Utc));
-                    Pump(literal.GetDataStream(), onePass, sink);
+                    int format = body.ReadByte();
+                    // RFC 9580 section 5.9: binary, text, UTF-8, and the legacy 'l', '1' and MIME 'm'.
+                    if (format is not ('b' or 't' or 'u' or 'l' or '1' or 'm'))
+                        throw new MalformedDataException($"The literal data packet has an unknown format octet 0x{format:X2}.");
+                    int nameLength = body.ReadByte();
+                    if (nameLength < 0) throw new MalformedDataException("The literal data packet is truncated.");
+                    var header = new byte[nameLength + 4];
+                    PacketReader.ReadExactly(body, header);
+                    Format = format switch { 't' => LiteralFormat.Text, 'u' => LiteralFormat.Utf8, _ => LiteralFormat.Binary };
+                    FileName = System.Text.Encoding.UTF8.GetString(header, 0, nameLength);
+                    uint mtime = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(nameLength));
+                    ModificationTime = mtime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(mtime);
+                    Pump(body, onePass, sink);
                     break;
-                case PgpEncryptedDataList:
+                }
+                case 1 or 3 or 9 or 18 or 20:
                     throw new MalformedDataException("Encrypted data is nested inside the message; this is not supported.");
                 default:
-                    throw new MalformedDataException($"Unexpected {obj.GetType().Name.Replace("Pgp", "", StringComparison.Ordinal)} packet in the message.");
+                    throw new MalformedDataException($"Unexpected packet (tag {tag}) in the message.");
             }
         }
         if (!sawLiteral) throw new MalformedDataException("The message holds no literal data.");
     }
+
+    private void Admit()
+    {
+        if (signatures.Count >= MaxSignatures) throw new LimitExceededException($"The message has more than {MaxSignatures} signatures.");
+    }
+
+    /// <summary>The decompressed stream of a compressed data packet body (RFC 9580 section 5.6).</summary>
+    private static Stream Decompress(int algorithm, Stream body) => algorithm switch
+    {
+        0 => body,
+        1 => new System.IO.Compression.DeflateStream(body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
+        2 => new System.IO.Compression.ZLibStream(body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
+        3 => new Org.BouncyCastle.Utilities.Bzip2.CBZip2InputStream(body),
+        _ => throw new MalformedDataException($"Unknown compression algorithm {algorithm}."),
+    };
 
     private void Pump(Stream data, List<PendingSignature> hashers, Action<ReadOnlySpan<byte>> sink)
     {
@@ -150,18 +173,5 @@ internal sealed class ContentReader
             throw new LimitExceededException($"Compressed data expands to more than {limits.MaxDecompressedBytes} bytes.");
         if (Length > (1 << 20) && compressedSource is { } src && Length / Math.Max(1, src.Count) > limits.MaxCompressionRatio)
             throw new LimitExceededException($"Compressed data expands more than {limits.MaxCompressionRatio} times (a decompression bomb?).");
-    }
-
-    public static PgpObject? Next(PgpObjectFactory factory)
-    {
-        try
-        {
-            return factory.NextPgpObject();
-        }
-        catch (Exception e) when (e is not CryptoMailException and not OperationCanceledException and not CallerStreamException)
-        {
-            if (e is EndOfStreamException) throw new MalformedDataException("The message is truncated.", e);
-            throw new MalformedDataException($"The message is malformed ({e.Message}).", e);
-        }
     }
 }

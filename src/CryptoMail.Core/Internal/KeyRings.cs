@@ -1,73 +1,21 @@
-using Org.BouncyCastle.Bcpg.OpenPgp;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
 /// <summary>One key ring read from input: a certificate, with the secret key when the input held one.</summary>
 internal sealed record ReadRing(Certificate Certificate, SecretKey? Secret);
 
-/// <summary>Reads key rings (public and secret, armored and binary, several per input).</summary>
+/// <summary>Reads key rings (public and secret, v4 and v6, armored and binary, several per input) into our model,
+/// and writes packet framing.</summary>
 internal static class KeyRings
 {
-    public static List<ReadRing> Read(byte[] data, string what)
-    {
-        return Guard.Run(() =>
+    public static List<ReadRing> Read(byte[] data, string what) => Guard.Run(() =>
+        KeyRing.ReadAll(data, what).Select(r =>
         {
-            var result = new List<ReadRing>();
-            foreach (var block in PgpInput.DecodeBlocks(data, what))
-            {
-                var factory = new PgpObjectFactory(block);
-                while (true)
-                {
-                    PgpObject? obj;
-                    try { obj = factory.NextPgpObject(); }
-                    catch (Exception e) when (e is not CryptoMailException)
-                    {
-                        throw new MalformedDataException($"{what}: the key data is malformed ({e.Message}).", e);
-                    }
-                    if (obj is null) break;
-                    switch (obj)
-                    {
-                        case PgpPublicKeyRing pub:
-                            result.Add(new ReadRing(new Certificate(pub), null));
-                            break;
-                        case PgpSecretKeyRing sec:
-                            var secret = new SecretKey(sec);
-                            result.Add(new ReadRing(secret.Certificate, secret));
-                            break;
-                        case PgpMarker:
-                            break;
-                        default:
-                            throw new MalformedDataException($"{what}: expected keys but found {Describe(obj)}.");
-                    }
-                }
-            }
-            if (result.Count == 0) throw new MalformedDataException($"{what}: the input holds no keys.");
-            return result;
-        }, what);
-    }
-
-    /// <summary>The certificate of a secret key ring. BouncyCastle encodes a secret subkey's public half with the
-    /// primary-key tag, so the public subkey packets are rewritten with tag 14 here.</summary>
-    public static PgpPublicKeyRing ToPublicRing(PgpSecretKeyRing ring)
-    {
-        using var output = new MemoryStream();
-        bool first = true;
-        foreach (var key in ring.GetPublicKeys())
-        {
-            var encoded = key.GetEncoded();
-            // The first key is the primary; IsMasterKey is unreliable here because of the wrong tag.
-            if (first)
-            {
-                first = false;
-                output.Write(encoded);
-                continue;
-            }
-            var rest = encoded.AsSpan(FirstPacketLength(encoded));
-            WritePacket(output, 14, key.PublicKeyPacket.GetEncodedContents());
-            output.Write(rest);
-        }
-        return new PgpPublicKeyRing(output.ToArray());
-    }
+            if (!r.HasSecret) return new ReadRing(new Certificate(r), null);
+            var secret = new SecretKey(r);
+            return new ReadRing(secret.Certificate, secret);
+        }).ToList(), what);
 
     /// <summary>The total length (header and body) of the first packet, which must have a definite length.</summary>
     public static int FirstPacketLength(ReadOnlySpan<byte> data)
@@ -119,14 +67,4 @@ internal static class KeyRings
             output.WriteByte((byte)n);
         }
     }
-
-    private static string Describe(PgpObject obj) => obj switch
-    {
-        PgpEncryptedDataList => "an encrypted message",
-        PgpSignatureList => "a signature",
-        PgpLiteralData => "a literal data packet",
-        PgpCompressedData => "compressed data",
-        PgpOnePassSignatureList => "a signed message",
-        _ => obj.GetType().Name,
-    };
 }

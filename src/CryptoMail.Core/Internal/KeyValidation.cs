@@ -1,6 +1,4 @@
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
-using Org.BouncyCastle.Crypto.Parameters;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
@@ -10,99 +8,114 @@ internal sealed class ValidatedKeys
     public required KeyInfo Primary { get; init; }
     public required IReadOnlyList<KeyInfo> Subkeys { get; init; }
     public required IReadOnlyList<string> UserIds { get; init; }
-    /// <summary>BouncyCastle key by key ID, for every key of the certificate.</summary>
-    public required IReadOnlyDictionary<long, PgpPublicKey> ByKeyId { get; init; }
+    /// <summary>Key packet by key ID, for every key of the certificate.</summary>
+    public required IReadOnlyDictionary<long, KeyPacket> ByKeyId { get; init; }
     public required IReadOnlyDictionary<long, KeyInfo> InfoByKeyId { get; init; }
-    /// <summary>Newest valid self-signature (for preferences and features).</summary>
-    public PgpSignature? PrimarySelfSignature { get; init; }
+    /// <summary>Newest valid self-signature (for preferences and features): the primary user ID's certification,
+    /// else the direct-key signature.</summary>
+    public SignaturePacket? PrimarySelfSignature { get; init; }
+    /// <summary>Newest valid direct-key signature (where v6 keys keep their preferences).</summary>
+    public SignaturePacket? DirectKeySignature { get; init; }
 }
 
-/// <summary>Checks self-signatures, subkey bindings (with back-signatures for signing subkeys) and revocations.</summary>
+/// <summary>Checks self-signatures, subkey bindings (with back-signatures for signing subkeys) and revocations on our
+/// own key model, for v4 and v6 keys alike.</summary>
 internal static class KeyValidation
 {
-    public static ValidatedKeys Validate(PgpPublicKeyRing ring)
+    private const int PositiveCertification = 0x13;
+    private const int CertificationRevocation = 0x30;
+    private const int DirectKey = 0x1F;
+    private const int KeyRevocation = 0x20;
+    private const int SubkeyBinding = 0x18;
+    private const int PrimaryKeyBinding = 0x19;
+    private const int SubkeyRevocation = 0x28;
+
+    public static ValidatedKeys Validate(KeyRing ring)
     {
-        var keys = ring.GetPublicKeys().ToList();
-        var primary = keys[0];
-        var byId = new Dictionary<long, PgpPublicKey>();
-        foreach (var k in keys) byId.TryAdd(k.KeyId, k);
+        var primary = ring.Primary;
+        var byId = new Dictionary<long, KeyPacket>();
+        foreach (var k in ring.AllKeys) byId.TryAdd(k.KeyId, k);
 
         // User IDs: bound by a valid self-certification, not revoked after it.
         var userIds = new List<string>();
-        PgpSignature? best = null;
+        SignaturePacket? best = null;
         bool bestIsPrimaryUid = false;
-        foreach (var raw in primary.GetRawUserIds())
+        foreach (var u in ring.UserIds)
         {
+            if (u.IsAttribute) continue;
             string uid;
-            try { uid = System.Text.Encoding.UTF8.GetString(raw); }
+            try { uid = new System.Text.UTF8Encoding(false, true).GetString(u.Data); }
             catch (ArgumentException) { continue; }
-            PgpSignature? newest = null;
-            DateTime? revokedAt = null;
-            foreach (var sig in primary.GetSignaturesForId(uid))
+            SignaturePacket? newest = null;
+            DateTimeOffset? revokedAt = null;
+            foreach (var sig in u.Signatures)
             {
-                if (sig.KeyId != primary.KeyId && !IssuerIs(sig, primary)) continue;
-                bool isCert = sig.SignatureType is >= 0x10 and <= 0x13;
-                bool isRevoke = sig.SignatureType == PgpSignature.CertificationRevocation;
+                if (!IssuedBy(sig, primary)) continue;
+                bool isCert = sig.Type is >= 0x10 and <= PositiveCertification;
+                bool isRevoke = sig.Type == CertificationRevocation;
                 if (!isCert && !isRevoke) continue;
-                if (!Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(uid, primary); })) continue;
-                if (isRevoke) { if (revokedAt is null || sig.CreationTime > revokedAt) revokedAt = sig.CreationTime; continue; }
-                if (newest is null || sig.CreationTime > newest.CreationTime) newest = sig;
+                if (!sig.VerifyCertification(primary, primary, u.Data, false, null)) continue;
+                if (isRevoke) { if (revokedAt is null || sig.Created > revokedAt) revokedAt = sig.Created; continue; }
+                if (newest is null || sig.Created > newest.Created) newest = sig;
             }
             // Unbound when there is no valid self-certification, or a revocation is at least as new as it.
-            if (newest is null || (revokedAt is { } r && r >= newest.CreationTime)) continue;
+            if (newest is null || (revokedAt is { } r && r >= newest.Created)) continue;
+            if (userIds.Contains(uid)) continue;
             userIds.Add(uid);
-            bool isPrimaryUid = newest.GetHashedSubPackets()?.IsPrimaryUserId() == true;
-            if (best is null || (isPrimaryUid && !bestIsPrimaryUid) || (isPrimaryUid == bestIsPrimaryUid && newest.CreationTime > best.CreationTime))
+            bool isPrimaryUid = newest.IsPrimaryUserId;
+            if (best is null || (isPrimaryUid && !bestIsPrimaryUid) || (isPrimaryUid == bestIsPrimaryUid && newest.Created > best.Created))
             {
                 best = newest;
                 bestIsPrimaryUid = isPrimaryUid;
             }
         }
-
-        // A direct-key signature may carry flags and expiry too.
-        PgpSignature? direct = null;
-        foreach (var sig in primary.GetSignaturesOfType(PgpSignature.DirectKey))
+        // A direct-key signature may carry flags, expiry and (for v6) the preferences.
+        SignaturePacket? direct = null;
+        var revocations = new List<SignaturePacket>();
+        foreach (var sig in ring.Direct)
         {
-            if (!Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary); })) continue;
-            if (direct is null || sig.CreationTime > direct.CreationTime) direct = sig;
+            if (sig.Type is not (DirectKey or KeyRevocation)) continue;
+            if (!sig.VerifyCertification(primary, primary, null, false, null)) continue;
+            if (sig.Type == KeyRevocation) { revocations.Add(sig); continue; }
+            if (direct is null || sig.Created > direct.Created) direct = sig;
         }
-        var primaryRevocation = Revocation(primary.GetSignaturesOfType(PgpSignature.KeyRevocation)
-            .Where(sig => Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary); })));
-        bool primaryRevoked = primaryRevocation.Revoked;
+        var primaryRevocation = Revocation(revocations);
 
+        // v6 keys are bound by their direct-key signature alone; v4 keys need a user ID (or a direct-key signature).
         var selfSig = best ?? direct;
         var primaryUsage = Usage(selfSig, direct, primary, isPrimary: true);
-        var primaryInfo = Info(primary, selfSig, direct, primaryUsage, primaryRevoked, bound: selfSig is not null)
+        var primaryInfo = Info(primary, selfSig, direct, primaryUsage, primaryRevocation.Revoked, bound: selfSig is not null)
             with { IsHardRevoked = primaryRevocation.Hard, RevokedSince = primaryRevocation.Since };
 
         var subkeys = new List<KeyInfo>();
         var infoById = new Dictionary<long, KeyInfo> { [primary.KeyId] = primaryInfo };
-        foreach (var sub in keys.Skip(1))
+        foreach (var sub in ring.Subkeys)
         {
-            PgpSignature? binding = null;
-            foreach (var sig in sub.GetSignaturesOfType(PgpSignature.SubkeyBinding))
+            SignaturePacket? binding = null;
+            var subRevocations = new List<SignaturePacket>();
+            foreach (var sig in sub.Signatures)
             {
-                if (!Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary, sub); })) continue;
-                if (binding is null || sig.CreationTime > binding.CreationTime) binding = sig;
+                if (sig.Type is not (SubkeyBinding or SubkeyRevocation)) continue;
+                if (!sig.VerifyCertification(primary, primary, null, false, sub.Key)) continue;
+                if (sig.Type == SubkeyRevocation) { subRevocations.Add(sig); continue; }
+                if (binding is null || sig.Created > binding.Created) binding = sig;
             }
-            var subRevocation = Revocation(sub.GetSignaturesOfType(PgpSignature.SubkeyRevocation)
-                .Where(sig => Check(() => { sig.InitVerify(primary); return sig.VerifyCertification(primary, sub); })));
-            bool revoked = subRevocation.Revoked;
-            var usage = Usage(binding, null, sub, isPrimary: false);
-            if ((usage & KeyUsage.Sign) != 0 && binding is not null && !HasValidBackSignature(binding, primary, sub))
+            var subRevocation = Revocation(subRevocations);
+            var usage = Usage(binding, null, sub.Key, isPrimary: false);
+            if ((usage & KeyUsage.Sign) != 0 && binding is not null && !HasValidBackSignature(binding, primary, sub.Key))
             {
                 usage &= ~KeyUsage.Sign;
             }
             // The subkey is revoked by its own revocation or its primary's; a hard one wins, else the earlier soft one.
             bool hard = subRevocation.Hard || primaryRevocation.Hard;
             DateTimeOffset? since = hard ? null : Earlier(subRevocation.Since, primaryRevocation.Since);
-            var info = Info(sub, binding, null, usage, revoked || primaryRevoked, bound: binding is not null && selfSig is not null)
+            var info = Info(sub.Key, binding, null, usage, subRevocation.Revoked || primaryRevocation.Revoked, bound: binding is not null && selfSig is not null)
                 with { IsHardRevoked = hard, RevokedSince = since };
             // A subkey cannot outlive its primary.
             if (primaryInfo.ExpirationTime is { } pe && (info.ExpirationTime is null || info.ExpirationTime > pe))
                 info = info with { ExpirationTime = pe };
             subkeys.Add(info);
-            infoById.TryAdd(sub.KeyId, info);
+            infoById.TryAdd(sub.Key.KeyId, info);
         }
 
         return new ValidatedKeys
@@ -113,12 +126,22 @@ internal static class KeyValidation
             ByKeyId = byId,
             InfoByKeyId = infoById,
             PrimarySelfSignature = selfSig,
+            DirectKeySignature = direct,
         };
+    }
+
+    /// <summary>Whether the signature names <paramref name="key"/> as issuer (or names no issuer at all).</summary>
+    public static bool IssuedBy(SignaturePacket sig, KeyPacket key)
+    {
+        var fp = sig.IssuerFingerprint;
+        if (fp is not null) return fp.AsSpan().SequenceEqual(key.Fingerprint);
+        long id = sig.IssuerKeyId;
+        return id == 0 || id == key.KeyId;
     }
 
     /// <summary>Folds valid revocation signatures: hard when any has no reason, "unspecified", "compromised" or an
     /// unknown reason (RFC 9580 section 5.2.3.31); otherwise soft, effective from the earliest.</summary>
-    private static (bool Revoked, bool Hard, DateTimeOffset? Since) Revocation(IEnumerable<PgpSignature> valid)
+    private static (bool Revoked, bool Hard, DateTimeOffset? Since) Revocation(IEnumerable<SignaturePacket> valid)
     {
         bool any = false;
         bool hard = false;
@@ -126,12 +149,9 @@ internal static class KeyValidation
         foreach (var sig in valid)
         {
             any = true;
-            RevocationReasonTag? code = null;
-            try { code = sig.GetHashedSubPackets()?.GetRevocationReason()?.GetRevocationReason(); }
-            catch (Exception) { }
-            if (code is not (RevocationReasonTag.KeySuperseded or RevocationReasonTag.KeyRetired)) hard = true;
-            var at = new DateTimeOffset(DateTime.SpecifyKind(sig.CreationTime, DateTimeKind.Utc));
-            since = Earlier(since, at);
+            // 1 = superseded, 3 = retired: soft.
+            if (sig.RevocationCode is not (1 or 3)) hard = true;
+            since = Earlier(since, sig.Created);
         }
         return (any, hard, hard ? null : since);
     }
@@ -139,108 +159,50 @@ internal static class KeyValidation
     private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : (a < b ? a : b);
 
-    private static bool IssuerIs(PgpSignature sig, PgpPublicKey key)
+    private static bool HasValidBackSignature(SignaturePacket binding, KeyPacket primary, KeyPacket sub)
     {
-        var fp = sig.GetHashedSubPackets()?.GetIssuerFingerprint() ?? sig.GetUnhashedSubPackets()?.GetIssuerFingerprint();
-        return fp is not null && fp.GetFingerprint().AsSpan().SequenceEqual(key.GetFingerprint());
-    }
-
-    private static bool HasValidBackSignature(PgpSignature binding, PgpPublicKey primary, PgpPublicKey sub)
-    {
-        foreach (var vector in new[] { binding.GetHashedSubPackets(), binding.GetUnhashedSubPackets() })
+        foreach (var back in binding.EmbeddedSignatures())
         {
-            if (vector is null) continue;
-            PgpSignatureList embedded;
-            try { embedded = vector.GetEmbeddedSignatures(); }
-            catch (Exception) { continue; }
-            for (int i = 0; i < embedded.Count; i++)
-            {
-                var back = embedded[i];
-                if (back.SignatureType != PgpSignature.PrimaryKeyBinding) continue;
-                if (Check(() => { back.InitVerify(sub); return back.VerifyCertification(primary, sub); })) return true;
-            }
+            if (back.Type != PrimaryKeyBinding) continue;
+            if (back.VerifyCertification(sub, primary, null, false, sub)) return true;
         }
         return false;
     }
 
-    private static KeyUsage Usage(PgpSignature? sig, PgpSignature? fallback, PgpPublicKey key, bool isPrimary)
+    private static KeyUsage Usage(SignaturePacket? sig, SignaturePacket? fallback, KeyPacket key, bool isPrimary)
     {
         foreach (var s in new[] { sig, fallback })
         {
-            var hashed = s?.GetHashedSubPackets();
-            if (hashed is not null && hashed.HasSubpacket(SignatureSubpacketTag.KeyFlags))
-                return (KeyUsage)(hashed.GetKeyFlags() & 0x2F);
+            if (s?.KeyFlags is { } flags) return (KeyUsage)(flags & 0x2F);
         }
         // No key flags: infer from the algorithm, as older implementations did.
-        bool canSign = key.Algorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign or PublicKeyAlgorithmTag.Dsa
-            or PublicKeyAlgorithmTag.ECDsa or PublicKeyAlgorithmTag.EdDsa_Legacy or PublicKeyAlgorithmTag.Ed25519 or PublicKeyAlgorithmTag.Ed448;
-        var encrypt = key.IsEncryptionKey ? KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage : KeyUsage.None;
-        if (isPrimary) return KeyUsage.Certify | (canSign ? KeyUsage.Sign : KeyUsage.None) | encrypt;
-        return key.IsEncryptionKey ? KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage : (canSign ? KeyUsage.Sign : KeyUsage.None);
+        var encrypt = key.CanEncryptAlgorithm ? KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage : KeyUsage.None;
+        if (isPrimary) return KeyUsage.Certify | (key.CanSignAlgorithm ? KeyUsage.Sign : KeyUsage.None) | encrypt;
+        return key.CanEncryptAlgorithm ? encrypt : (key.CanSignAlgorithm ? KeyUsage.Sign : KeyUsage.None);
     }
 
-    private static KeyInfo Info(PgpPublicKey key, PgpSignature? sig, PgpSignature? fallback, KeyUsage usage, bool revoked, bool bound)
+    private static KeyInfo Info(KeyPacket key, SignaturePacket? sig, SignaturePacket? fallback, KeyUsage usage, bool revoked, bool bound)
     {
-        var created = new DateTimeOffset(DateTime.SpecifyKind(key.CreationTime, DateTimeKind.Utc));
+        var created = key.Created;
         DateTimeOffset? expires = null;
         foreach (var s in new[] { sig, fallback })
         {
-            var hashed = s?.GetHashedSubPackets();
-            if (hashed is not null && hashed.HasSubpacket(SignatureSubpacketTag.KeyExpireTime))
+            if (s?.HashedSeconds(SubpacketType.KeyExpiration) is { } seconds)
             {
-                long seconds = hashed.GetKeyExpirationTime();
                 if (seconds > 0) expires = created.AddSeconds(seconds);
                 break;
             }
         }
         return new KeyInfo(
-            Fingerprint: Hex.Of(key.GetFingerprint()),
+            Fingerprint: Hex.Of(key.Fingerprint),
             KeyId: Hex.KeyId(key.KeyId),
-            Algorithm: AlgorithmName(key),
-            BitStrength: SafeBitStrength(key),
+            Algorithm: key.AlgorithmName,
+            BitStrength: key.BitStrength,
             Version: key.Version,
             CreationTime: created,
             ExpirationTime: expires,
             Usage: usage,
             IsRevoked: revoked,
             IsBound: bound);
-    }
-
-    private static int SafeBitStrength(PgpPublicKey key)
-    {
-        try { return key.BitStrength; }
-        catch (Exception) { return 0; }
-    }
-
-    public static string AlgorithmName(PgpPublicKey key)
-    {
-        switch (key.Algorithm)
-        {
-            case PublicKeyAlgorithmTag.RsaGeneral:
-            case PublicKeyAlgorithmTag.RsaEncrypt:
-            case PublicKeyAlgorithmTag.RsaSign:
-                return "RSA";
-            case PublicKeyAlgorithmTag.EdDsa_Legacy:
-                return "Ed25519";
-            case PublicKeyAlgorithmTag.Ed25519: return "Ed25519";
-            case PublicKeyAlgorithmTag.Ed448: return "Ed448";
-            case PublicKeyAlgorithmTag.X25519: return "X25519";
-            case PublicKeyAlgorithmTag.X448: return "X448";
-            case PublicKeyAlgorithmTag.ECDH:
-                try { return key.GetKey() is X25519PublicKeyParameters ? "Cv25519" : "ECDH"; }
-                catch (Exception) { return "ECDH"; }
-            case PublicKeyAlgorithmTag.ECDsa: return "ECDSA";
-            case PublicKeyAlgorithmTag.Dsa: return "DSA";
-            case PublicKeyAlgorithmTag.ElGamalEncrypt:
-            case PublicKeyAlgorithmTag.ElGamalGeneral:
-                return "ElGamal";
-            default: return "Unknown(" + (int)key.Algorithm + ")";
-        }
-    }
-
-    private static bool Check(Func<bool> verify)
-    {
-        try { return verify(); }
-        catch (Exception) { return false; }
     }
 }

@@ -39,12 +39,9 @@ internal static class MessageReader
 
             if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
             var counted = new CountingStream(head);
-            var factory = new PgpObjectFactory(counted);
-            var first = ContentReader.Next(factory);
-            if (first is null) throw new MalformedDataException("The input holds no OpenPGP packets.");
             var plain = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(options.HoldBackMemoryBytes);
-            plain.Read(factory, first, held.Write, 0, counted);
+            plain.Read(counted, held.Write, 0, counted);
             var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
             Require(options.RequireValidSignature, verdicts);
             held.CopyTo(sink, token);
@@ -251,7 +248,7 @@ internal static class MessageReader
             Action<ReadOnlySpan<byte>> write = held is not null ? held.Write : data => sink.Write(data);
             try
             {
-                reader.Read(new PgpObjectFactory(counted), null, write, 0, counted);
+                reader.Read(counted, write, 0, counted);
                 Drain(counted);
             }
             catch (MalformedDataException e)
@@ -288,14 +285,14 @@ internal static class MessageReader
             {
                 foreach (var kid in CandidateKeyIds(secret, pkesk.KeyId))
                 {
-                    PgpPrivateKey? priv;
-                    try { priv = secret.GetPrivateKey(kid, options.KeyPassphrases); }
+                    Org.BouncyCastle.Crypto.AsymmetricKeyParameter? priv;
+                    try { priv = secret.GetPrivateKey(kid, options.KeyPassphrases, options.Limits.MaxArgon2MemoryBytes); }
                     catch (KeyNotUsableException) { locked = true; continue; }
                     if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
                     var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub);
                     if (candidate is null) continue;
                     if (!accept(candidate)) { candidate.Dispose(); continue; }
-                    return (candidate, Hex.Of(pub.GetFingerprint()), locked);
+                    return (candidate, Hex.Of(pub.Fingerprint), locked);
                 }
             }
         }
@@ -314,7 +311,7 @@ internal static class MessageReader
     {
         if (keyId != 0)
         {
-            if (key.Ring.GetSecretKey(keyId) is not null) yield return keyId;
+            if (key.Ring.SecretFor(keyId) is not null) yield return keyId;
             yield break;
         }
         // Anonymous recipient (wildcard key ID): try every key that may encrypt.
@@ -364,18 +361,8 @@ internal static class MessageReader
         return Guard.Run(() =>
         {
             var sigBytes = PgpInput.ReadAllBounded(new IoBridge(signature, async, token), MaxSignatureBytes);
-            var pending = new List<PendingSignature>();
-            foreach (var block in PgpInput.DecodeBlocks(sigBytes, "Reading signatures"))
-            {
-                var factory = new PgpObjectFactory(block);
-                for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
-                {
-                    if (obj is PgpMarker) continue;
-                    if (obj is not PgpSignatureList list) throw new MalformedDataException("The signature input holds something other than signatures.");
-                    for (int i = 0; i < list.Count; i++) pending.Add(SignatureChecker.ForSignature(list[i], options.Verifiers));
-                }
-            }
-            if (pending.Count == 0) throw new MalformedDataException("The signature input holds no signature.");
+            var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures")
+                .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers)).ToList();
             var source = new IoBridge(data, async, token);
             var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
             long total = 0;
@@ -416,14 +403,15 @@ internal static class MessageReader
                 var v = Cleartext.Verify(raw, sink, options.Verifiers, options.NotBefore, options.NotAfter, options.RequireValidSignature, 32L << 20, token);
                 return new VerificationResult(v.Signatures);
             }
-            var counted = new CountingStream(packets);
-            var factory = new PgpObjectFactory(counted);
-            var first = ContentReader.Next(factory);
-            if (first is PgpEncryptedDataList) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
-            if (first is null) throw new MalformedDataException("The input holds no OpenPGP packets.");
+            var head = new PeekStream(packets, 1);
+            if (head.Head.Length == 0) throw new MalformedDataException("The input holds no OpenPGP packets.");
+            if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
+            int tag = (head.Head[0] & 0x40) != 0 ? head.Head[0] & 0x3F : (head.Head[0] >> 2) & 0x0F;
+            if (tag is 1 or 3 or 9 or 18 or 20) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
+            var counted = new CountingStream(head);
             var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(32L << 20);
-            reader.Read(factory, first, held.Write, 0, counted);
+            reader.Read(counted, held.Write, 0, counted);
             var verdicts = reader.Verdicts(options.NotBefore, options.NotAfter);
             Require(options.RequireValidSignature, verdicts);
             held.CopyTo(sink, token);
@@ -453,23 +441,28 @@ internal static class MessageReader
             else
             {
                 using var sigs = new MemoryStream();
-                var factory = new PgpObjectFactory(packets);
                 bool sawLiteral = false;
-                for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
+                while (PacketReader.Next(packets) is var (tag, body))
                 {
-                    switch (obj)
+                    switch (tag)
                     {
-                        case PgpMarker:
-                        case PgpOnePassSignatureList:
+                        case 10 or 21 or 4:
+                            body.Skip();
                             break;
-                        case PgpSignatureList list:
-                            for (int i = 0; i < list.Count; i++) list[i].Encode(sigs);
+                        case 2:
+                            KeyRings.WritePacket(sigs, 2, PacketReader.ReadSmallBody(body, SignatureReader.MaxSignatureBytes, "signature"));
                             break;
-                        case PgpLiteralData literal when !sawLiteral:
+                        case 11 when !sawLiteral:
+                        {
                             sawLiteral = true;
-                            literal.GetDataStream().CopyTo(dataSink, 1 << 16);
+                            body.ReadByte();
+                            int nameLength = body.ReadByte();
+                            if (nameLength < 0) throw new MalformedDataException("The literal data packet is truncated.");
+                            PacketReader.ReadExactly(body, new byte[nameLength + 4]);
+                            body.CopyTo(dataSink, 1 << 16);
                             break;
-                        case PgpCompressedData:
+                        }
+                        case 8:
                             throw new MalformedDataException("Compressed signed messages cannot be split; verify them instead.");
                         default:
                             throw new MalformedDataException("The input is not an inline-signed message.");
@@ -479,12 +472,7 @@ internal static class MessageReader
                 binary = sigs.ToArray();
             }
             if (binary.Length == 0) throw new MalformedDataException("The message holds no signature.");
-            int count = 0;
-            var factory2 = new PgpObjectFactory(binary);
-            for (var obj = ContentReader.Next(factory2); obj is not null; obj = ContentReader.Next(factory2))
-            {
-                if (obj is PgpSignatureList l) count += l.Count;
-            }
+            int count = SignatureReader.ReadAll(binary, "Reading signatures").Count;
             var sigSink = new IoBridge(signatures, false, token);
             if (armor)
             {

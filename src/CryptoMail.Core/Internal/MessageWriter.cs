@@ -1,30 +1,25 @@
 using System.Buffers;
 using Org.BouncyCastle.Bcpg;
+using SignaturePacket = CryptoMail.Core.Internal.Packets.SignaturePacket;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
-/// <summary>A signer ready to hash: the platform's hash (see <see cref="FastSignatures"/>) or, for other algorithms,
-/// BouncyCastle's generator; plus the key it signs with.</summary>
+/// <summary>A signer ready to hash: the signature being built (platform hash, v6 salt already fed) and the key
+/// it signs with.</summary>
 internal sealed class ActiveSigner
 {
-    public PgpSignatureGenerator? Generator { get; init; }
-    public System.Security.Cryptography.IncrementalHash? Hash { get; init; }
-    public required PgpPrivateKey Private { get; init; }
-    public required PgpPublicKey Public { get; init; }
+    public required SignaturePacket.SignatureBuilder Builder { get; init; }
+    public required Org.BouncyCastle.Crypto.AsymmetricKeyParameter Private { get; init; }
+    public required KeyPacket Public { get; init; }
     public required HashAlgorithmTag HashAlgorithm { get; init; }
     public required int Type { get; init; }
-    public required DateTime Time { get; init; }
     public required SignatureInfo Info { get; init; }
     public TextCanonicalizer? Text { get; set; }
 
     /// <summary>Hashes data as it is (the canonicalizer calls this for text signatures).</summary>
-    public void Raw(ReadOnlySpan<byte> data)
-    {
-        if (Hash is not null) Hash.AppendData(data);
-        else Generator!.Update(data);
-    }
+    public void Raw(ReadOnlySpan<byte> data) => Builder.Hash.AppendData(data);
 
     public void Update(ReadOnlySpan<byte> data)
     {
@@ -32,14 +27,11 @@ internal sealed class ActiveSigner
         else Raw(data);
     }
 
-    public void WriteOnePass(Stream output, bool nested)
-    {
-        if (Hash is not null) FastSignatures.WriteOnePass(output, Type, Public, HashAlgorithm, nested);
-        else Generator!.GenerateOnePassVersion(nested).Encode(output);
-    }
+    /// <summary>The one-pass signature packet: v6 (salt, fingerprint) for v6 keys, v3 otherwise.</summary>
+    public void WriteOnePass(Stream output, bool nested) =>
+        KeyRings.WritePacket(output, 4, OnePassSignature.Encode(Type, HashAlgorithm, Public, Builder.Salt, nested));
 
-    public PgpSignature Generate() =>
-        Hash is not null ? FastSignatures.Sign(Hash, Type, Private, Public, HashAlgorithm, Time) : Generator!.Generate();
+    public SignaturePacket Generate() => Builder.Sign(Public, Private);
 }
 
 /// <summary>Writes OpenPGP messages as a stack of streaming stages: literal data, optional compression,
@@ -63,7 +55,7 @@ internal static class MessageWriter
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;
-            var recipients = new List<(PgpPublicKey Key, RecipientKey Info)>();
+            var recipients = new List<(KeyPacket Key, RecipientKey Info)>();
             foreach (var cert in options.Recipients)
             {
                 var keys = cert.EncryptionKeys(time);
@@ -85,7 +77,8 @@ internal static class MessageWriter
             {
                 EncryptionFormat.SeipdV2 => true,
                 EncryptionFormat.SeipdV1 => false,
-                _ => options.Recipients.Count > 0 && options.Recipients.All(c => c.SupportsSeipdV2),
+                // v6 keys imply SEIPD v2 support (RFC 9580 section 5.13.2), whatever their features say.
+                _ => options.Recipients.Count > 0 && options.Recipients.All(c => c.SupportsSeipdV2 || c.Version == 6),
             };
             byte chunkOctet = ChunkSizeOctet(options.AeadChunkSize);
             using var sessionKey = new SessionKeyMaterial((int)options.Cipher,
@@ -141,7 +134,7 @@ internal static class MessageWriter
             Pump(source, signers, null, options.Progress, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Signature) : null;
             Stream target = armor ?? (Stream)sink;
-            foreach (var s in signers) s.Generate().Encode(target);
+            foreach (var s in signers) target.Write(s.Generate().Encoded());
             armor?.Finish();
         }, token);
 
@@ -181,8 +174,10 @@ internal static class MessageWriter
     {
         try
         {
-            var features = cert.Validated.PrimarySelfSignature?.GetHashedSubPackets()?.GetFeatures();
-            return features is not null && features.SupportsSeipdV2();
+            // v6 keys keep their features on the direct-key signature; v4 keys on the primary user ID's.
+            var v = cert.Validated;
+            var sig = cert.Version == 6 ? v.DirectKeySignature ?? v.PrimarySelfSignature : v.PrimarySelfSignature ?? v.DirectKeySignature;
+            return sig is not null && (sig.Features & 0x08) != 0;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -256,7 +251,7 @@ internal static class MessageWriter
         }
         for (int i = signers.Count - 1; i >= 0; i--)
         {
-            signers[i].Generate().Encode(body);
+            body.Write(signers[i].Generate().Encoded());
         }
         if (comGen is not null) body.Dispose();
         return total;
@@ -297,7 +292,7 @@ internal static class MessageWriter
             var candidates = key.Certificate.SigningKeys(time);
             if (candidates.Count == 0)
                 throw new KeyNotUsableException($"Key {key} has no key that can sign at {time:u} (expired, revoked, or not allowed to sign).");
-            PgpPrivateKey? priv = null;
+            Org.BouncyCastle.Crypto.AsymmetricKeyParameter? priv = null;
             KeyInfo? chosen = null;
             foreach (var c in candidates)
             {
@@ -306,39 +301,23 @@ internal static class MessageWriter
             }
             if (priv is null || chosen is null)
                 throw new KeyNotUsableException($"Key {key} holds no secret material for its signing keys.");
-            var pub = key.Certificate.Validated.ByKeyId[priv.KeyId];
+            var pub = key.Certificate.Validated.ByKeyId[Certificate.KeyIdOf(chosen)];
             var hashTag = (HashAlgorithmTag)(int)hash;
-            int type = mode == SignatureMode.Text ? PgpSignature.CanonicalTextDocument : PgpSignature.BinaryDocument;
-            var when = time.UtcDateTime.AddTicks(-(time.UtcDateTime.Ticks % TimeSpan.TicksPerSecond));
-            PgpSignatureGenerator? gen = null;
-            System.Security.Cryptography.IncrementalHash? hasher = null;
-            if (FastSignatures.Supports(pub.Algorithm, hashTag))
-            {
-                hasher = FastSignatures.CreateHash(hashTag);
-            }
-            else
-            {
-                gen = new PgpSignatureGenerator(pub.Algorithm, hashTag);
-                gen.InitSign(type, priv, Randomness.Secure);
-                var hashed = new PgpSignatureSubpacketGenerator();
-                hashed.SetSignatureCreationTime(false, when);
-                hashed.SetIssuerFingerprint(false, pub);
-                gen.SetHashedSubpackets(hashed.Generate());
-                var unhashed = new PgpSignatureSubpacketGenerator();
-                unhashed.SetIssuerKeyID(false, pub.KeyId);
-                gen.SetUnhashedSubpackets(unhashed.Generate());
-            }
-            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, SignatureChecker.HashName(hashTag),
-                new DateTimeOffset(when, TimeSpan.Zero), mode);
+            // Ed448 needs a hash of at least 512 bits (RFC 9580 section 5.2.3.4).
+            if (pub.Algorithm == PublicKeyAlgorithmTag.Ed448 && hashTag != HashAlgorithmTag.Sha512) hashTag = HashAlgorithmTag.Sha512;
+            int type = mode == SignatureMode.Text ? 0x01 : 0x00;
+            var when = DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
+            var hashed = new[] { Subpacket.Time(SubpacketType.CreationTime, when), Subpacket.Issuer(pub) };
+            // v4 signatures also carry the issuer key ID (unhashed) for older readers.
+            var unhashed = pub.Version == 6 ? null : new[] { Subpacket.IssuerId(pub.KeyId) };
+            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, SignatureChecker.HashName(hashTag), when, mode);
             var signer = new ActiveSigner
             {
-                Generator = gen,
-                Hash = hasher,
+                Builder = SignaturePacket.Build(pub, type, hashTag, hashed, unhashed),
                 Private = priv,
                 Public = pub,
                 HashAlgorithm = hashTag,
                 Type = type,
-                Time = when,
                 Info = info,
             };
             if (mode == SignatureMode.Text) signer.Text = new TextCanonicalizer(signer.Raw);

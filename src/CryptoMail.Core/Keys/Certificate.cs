@@ -1,7 +1,6 @@
 using System.Text;
 using CryptoMail.Core.Internal;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core;
 
@@ -14,24 +13,26 @@ public sealed class Certificate
 {
     private readonly Lazy<ValidatedKeys> validated;
 
-    internal Certificate(PgpPublicKeyRing ring)
+    internal Certificate(KeyRing ring)
     {
-        Ring = ring;
-        validated = new Lazy<ValidatedKeys>(() => Guard.Run(() => KeyValidation.Validate(ring), "Validating a certificate"), LazyThreadSafetyMode.ExecutionAndPublication);
+        Ring = ring.HasSecret ? ring.PublicOnly() : ring;
+        validated = new Lazy<ValidatedKeys>(() => Guard.Run(() => KeyValidation.Validate(Ring), "Validating a certificate"), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
-    internal PgpPublicKeyRing Ring { get; }
+    /// <summary>Our own model of the transferable public key.</summary>
+    internal KeyRing Ring { get; }
 
     internal ValidatedKeys Validated => validated.Value;
 
-    /// <summary>The primary key's fingerprint, uppercase hex.</summary>
-    public string Fingerprint => Hex.Of(Ring.GetPublicKey().GetFingerprint());
+    /// <summary>The primary key's fingerprint, uppercase hex (40 digits for v4 keys, 64 for v6 keys).</summary>
+    public string Fingerprint => Hex.Of(Ring.Primary.Fingerprint);
 
-    /// <summary>The primary key's key ID, 16 uppercase hex digits.</summary>
-    public string KeyId => Hex.KeyId(Ring.GetPublicKey().KeyId);
+    /// <summary>The primary key's key ID, 16 uppercase hex digits (v4: the low 64 bits of the fingerprint; v6: the
+    /// high 64 bits).</summary>
+    public string KeyId => Hex.KeyId(Ring.Primary.KeyId);
 
     /// <summary>The key version (4 or 6).</summary>
-    public int Version => Ring.GetPublicKey().Version;
+    public int Version => Ring.Primary.Version;
 
     /// <summary>The user IDs bound by a valid, unrevoked self-signature; the primary user ID first.</summary>
     public IReadOnlyList<string> UserIds => Validated.UserIds;
@@ -71,7 +72,7 @@ public sealed class Certificate
         if (!PrimaryKey.IsAliveAt(time)) return Array.Empty<KeyInfo>();
         return Subkeys.Append(PrimaryKey)
             .Where(k => k.IsAliveAt(time) && (k.Usage & (KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage)) != 0)
-            .Where(k => Validated.ByKeyId.TryGetValue(KeyIdOf(k), out var pk) && pk.IsEncryptionKey)
+            .Where(k => Validated.ByKeyId.TryGetValue(KeyIdOf(k), out var pk) && pk.CanEncryptAlgorithm)
             .ToList();
     }
 
@@ -106,7 +107,7 @@ public sealed class Certificate
         ArgumentNullException.ThrowIfNull(other);
         if (!string.Equals(other.Fingerprint, Fingerprint, StringComparison.Ordinal))
             throw new ArgumentException($"Certificate {other.Fingerprint} is not a copy of {Fingerprint}.", nameof(other));
-        return Guard.Run(() => new Certificate(PgpPublicKeyRing.Join(Ring, other.Ring, joinTrustPackets: false, allowSubkeySigsOnNonSubkey: false)), "Merging certificates");
+        return Guard.Run(() => new Certificate(Ring.Merge(other.Ring)), "Merging certificates");
     }
 
     /// <summary>Applies a key revocation certificate: a lone key-revocation signature by this certificate's primary
@@ -118,32 +119,13 @@ public sealed class Certificate
     public bool TryApplyRevocation(ReadOnlySpan<byte> revocation, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Certificate? revoked)
     {
         var data = revocation.ToArray();
-        var primary = Ring.GetPublicKey();
+        var primary = Ring.Primary;
         var result = Guard.Run(() =>
         {
-            foreach (var block in PgpInput.DecodeBlocks(data, "Reading a revocation"))
+            foreach (var sig in SignatureReader.ReadAll(data, "Reading a revocation"))
             {
-                var factory = new PgpObjectFactory(block);
-                for (var obj = ContentReader.Next(factory); obj is not null; obj = ContentReader.Next(factory))
-                {
-                    if (obj is not PgpSignatureList list) throw new MalformedDataException("A revocation certificate holds only signatures.");
-                    for (int i = 0; i < list.Count; i++)
-                    {
-                        var sig = list[i];
-                        if (sig.SignatureType != PgpSignature.KeyRevocation) continue;
-                        bool valid;
-                        try
-                        {
-                            sig.InitVerify(primary);
-                            valid = sig.VerifyCertification(primary);
-                        }
-                        catch (Exception e) when (e is not OperationCanceledException)
-                        {
-                            valid = false;
-                        }
-                        if (valid) return new Certificate(PgpPublicKeyRing.InsertPublicKey(Ring, PgpPublicKey.AddCertification(primary, sig)));
-                    }
-                }
+                if (sig.Type != 0x20) continue;
+                if (sig.VerifyCertification(primary, primary, null, false, null)) return new Certificate(Ring.WithDirect(sig));
             }
             return null;
         }, "Reading a revocation");
@@ -199,11 +181,12 @@ public sealed class Certificate
 
     /// <summary>The certificate in binary OpenPGP form.</summary>
     /// <returns>The packets.</returns>
-    public byte[] Export() => Ring.GetEncoded();
+    public byte[] Export() => Ring.Encode(withSecret: false);
 
-    /// <summary>The certificate as ASCII armor (<c>PGP PUBLIC KEY BLOCK</c>).</summary>
+    /// <summary>The certificate as ASCII armor (<c>PGP PUBLIC KEY BLOCK</c>). v4 certificates carry the CRC-24 line
+    /// (GnuPG 2.2 needs it); v6 certificates do not, as RFC 9580 section 6.1 advises for v6 data.</summary>
     /// <returns>The armored text.</returns>
-    public string ExportArmored() => ArmorWriter.ToArmoredString(Export(), ArmorKind.PublicKey);
+    public string ExportArmored() => ArmorWriter.ToArmoredString(Export(), ArmorKind.PublicKey, writeCrc: Version != 6);
 
     /// <summary>Writes the certificate to a stream.</summary>
     /// <param name="output">The stream; left open.</param>

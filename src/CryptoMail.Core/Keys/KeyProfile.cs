@@ -9,6 +9,11 @@ public enum KeyProfile
     Rsa3072 = 1,
     /// <summary>v4 key: RSA 4096 primary (certify, sign) with an RSA 4096 encryption subkey.</summary>
     Rsa4096 = 2,
+    /// <summary>v6 key (RFC 9580): Ed25519 primary (certify, sign) with an X25519 encryption subkey; announces SEIPD v2
+    /// and AEAD ciphersuites. What the Stateless OpenPGP CLI calls the <c>rfc9580</c> profile.</summary>
+    V6Ed25519 = 3,
+    /// <summary>v6 key (RFC 9580): Ed448 primary (certify, sign) with an X448 encryption subkey.</summary>
+    V6Ed448 = 4,
 }
 
 /// <summary>Options for <see cref="OpenPgp.GenerateKey(string, KeyGenerationOptions?)"/>.</summary>
@@ -23,8 +28,9 @@ public sealed class KeyGenerationOptions
     /// <summary>The creation time; default now. Useful for reproducible tests.</summary>
     public DateTimeOffset? CreationTime { get; init; }
 
-    /// <summary>A passphrase to protect the secret key with (iterated and salted S2K with SHA-256, AES-256);
-    /// null or empty leaves it unprotected.</summary>
+    /// <summary>A passphrase to protect the secret key with; null or empty leaves it unprotected. v4 keys use
+    /// iterated and salted S2K with SHA-256 and AES-256 CFB; v6 keys Argon2 (64 MiB) and AES-256 OCB, as RFC 9580
+    /// recommends.</summary>
     public string? Passphrase { get; init; }
 
     /// <summary>Leave out the encryption subkey: the key can sign and certify only.</summary>

@@ -1,7 +1,7 @@
 using System.Text;
 using CryptoMail.Core.Internal;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
+using CryptoMail.Core.Internal.Packets;
+using Org.BouncyCastle.Crypto;
 
 namespace CryptoMail.Core;
 
@@ -11,19 +11,20 @@ namespace CryptoMail.Core;
 /// unlocked copy) or by handing its passphrase to an operation's options.</remarks>
 public sealed class SecretKey
 {
-    private readonly IReadOnlyDictionary<long, PgpPrivateKey>? unlocked;
+    private readonly IReadOnlyDictionary<long, AsymmetricKeyParameter>? unlocked;
     // Kept only so that ChangePassphrase can re-encode the packets; never exposed or logged.
     private readonly string? unlockPassphrase;
 
-    internal SecretKey(PgpSecretKeyRing ring, IReadOnlyDictionary<long, PgpPrivateKey>? unlocked = null, string? unlockPassphrase = null)
+    internal SecretKey(KeyRing ring, IReadOnlyDictionary<long, AsymmetricKeyParameter>? unlocked = null, string? unlockPassphrase = null)
     {
         Ring = ring;
         this.unlocked = unlocked;
         this.unlockPassphrase = unlockPassphrase;
-        Certificate = new Certificate(KeyRings.ToPublicRing(ring));
+        Certificate = new Certificate(ring);
     }
 
-    internal PgpSecretKeyRing Ring { get; }
+    /// <summary>Our own model of the transferable secret key.</summary>
+    internal KeyRing Ring { get; }
 
     /// <summary>The public part of this key.</summary>
     public Certificate Certificate { get; }
@@ -38,7 +39,7 @@ public sealed class SecretKey
     public IReadOnlyList<string> UserIds => Certificate.UserIds;
 
     /// <summary>Whether any secret key material is protected by a passphrase.</summary>
-    public bool IsProtected => Ring.GetSecretKeys().Any(k => !k.IsPrivateKeyEmpty && k.S2kUsage != 0);
+    public bool IsProtected => Ring.Secrets.Any(k => !k.IsStub && k.IsProtected);
 
     /// <summary>Whether the key can be used without a passphrase: it is unprotected, or was unlocked.</summary>
     public bool IsUnlocked => unlocked is not null || !IsProtected;
@@ -47,17 +48,31 @@ public sealed class SecretKey
     /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
     /// <returns>An unlocked copy of this key; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
-    public SecretKey Unlock(string passphrase)
+    public SecretKey Unlock(string passphrase) => Unlock(passphrase, ReadLimits.Default);
+
+    /// <summary>Unlocks the key with its passphrase, within <paramref name="limits"/> (the Argon2 memory a key may
+    /// ask for: its parameters are chosen by whoever made the key).</summary>
+    /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
+    /// <param name="limits">The limits to apply.</param>
+    /// <returns>An unlocked copy of this key; this instance is unchanged.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
+    public SecretKey Unlock(string passphrase, ReadLimits limits)
     {
         ArgumentNullException.ThrowIfNull(passphrase);
+        ArgumentNullException.ThrowIfNull(limits);
         if (!IsProtected) return this;
-        var keys = new Dictionary<long, PgpPrivateKey>();
-        foreach (var sk in Ring.GetSecretKeys())
+        return Guard.Run(() =>
         {
-            if (sk.IsPrivateKeyEmpty) continue;
-            keys[sk.KeyId] = Extract(sk, passphrase) ?? throw new BadPassphraseException($"The passphrase does not unlock key {Hex.KeyId(sk.KeyId)} of {Fingerprint}.");
-        }
-        return new SecretKey(Ring, keys, passphrase);
+            var keys = new Dictionary<long, AsymmetricKeyParameter>();
+            foreach (var sk in Ring.Secrets)
+            {
+                if (sk.IsStub || sk.Unsupported is not null) continue;
+                keys[sk.Public.KeyId] = sk.Unlock(passphrase, limits.MaxArgon2MemoryBytes)
+                    ?? throw new BadPassphraseException($"The passphrase does not unlock key {Hex.KeyId(sk.Public.KeyId)} of {Fingerprint}.");
+            }
+            return new SecretKey(Ring, keys, passphrase);
+        }, "Unlocking a key");
     }
 
     /// <summary>Tries to unlock the key with a passphrase.</summary>
@@ -85,12 +100,7 @@ public sealed class SecretKey
     public SecretKey ChangePassphrase(string? newPassphrase)
     {
         if (!IsUnlocked) throw new KeyNotUsableException($"Key {Fingerprint} is locked: unlock it before changing its passphrase.");
-        return Guard.Run(() =>
-        {
-            var clear = Unprotected();
-            if (string.IsNullOrEmpty(newPassphrase)) return new SecretKey(clear);
-            return new SecretKey(SecretKeyProtection.Protect(clear, newPassphrase, Randomness.Secure));
-        }, "Changing the passphrase");
+        return Guard.Run(() => new SecretKey(SecretKeyProtection.Reprotect(Ring, unlockPassphrase, newPassphrase)), "Changing the passphrase");
     }
 
     /// <summary>Makes a revocation signature for the primary key and returns the certificate carrying it (what the
@@ -103,21 +113,23 @@ public sealed class SecretKey
     public Certificate Revoke(RevocationReason reason = RevocationReason.Unspecified, string description = "", IEnumerable<string>? passphrases = null)
     {
         ArgumentNullException.ThrowIfNull(description);
-        var primary = Ring.GetPublicKey();
+        var primary = Ring.Primary;
         var priv = GetPrivateKey(primary.KeyId, passphrases)
             ?? throw new KeyNotUsableException($"Key {Fingerprint} has no secret primary key to revoke with.");
         return Guard.Run(() =>
         {
-            var gen = new PgpSignatureGenerator(primary.Algorithm, HashAlgorithmTag.Sha512);
-            gen.InitSign(PgpSignature.KeyRevocation, priv, Randomness.Secure);
-            var hashed = new PgpSignatureSubpacketGenerator();
-            hashed.SetSignatureCreationTime(false, DateTime.UtcNow);
-            hashed.SetIssuerFingerprint(false, primary);
-            hashed.SetRevocationReason(false, (RevocationReasonTag)(byte)reason, description);
-            gen.SetHashedSubpackets(hashed.Generate());
-            var sig = gen.GenerateCertification(primary);
-            var revoked = PgpPublicKey.AddCertification(primary, sig);
-            return new Certificate(PgpPublicKeyRing.InsertPublicKey(Certificate.Ring, revoked));
+            var reasonText = Encoding.UTF8.GetBytes(description);
+            var reasonData = new byte[1 + reasonText.Length];
+            reasonData[0] = (byte)reason;
+            reasonText.CopyTo(reasonData, 1);
+            var hashed = new List<Subpacket>
+            {
+                Subpacket.Time(SubpacketType.CreationTime, DateTimeOffset.UtcNow),
+                Subpacket.Issuer(primary),
+                new(SubpacketType.RevocationReason, false, reasonData),
+            };
+            var sig = SignaturePacket.Certify(primary, priv, 0x20, Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha512, hashed, primary, null, null);
+            return new Certificate(Certificate.Ring.WithDirect(sig));
         }, "Revoking a key");
     }
 
@@ -177,11 +189,12 @@ public sealed class SecretKey
 
     /// <summary>The secret key in binary OpenPGP form (protected as it is).</summary>
     /// <returns>The packets.</returns>
-    public byte[] Export() => Ring.GetEncoded();
+    public byte[] Export() => Ring.Encode(withSecret: true);
 
-    /// <summary>The secret key as ASCII armor (<c>PGP PRIVATE KEY BLOCK</c>).</summary>
+    /// <summary>The secret key as ASCII armor (<c>PGP PRIVATE KEY BLOCK</c>); without the CRC-24 line for v6 keys,
+    /// as for certificates.</summary>
     /// <returns>The armored text.</returns>
-    public string ExportArmored() => ArmorWriter.ToArmoredString(Export(), ArmorKind.PrivateKey);
+    public string ExportArmored() => ArmorWriter.ToArmoredString(Export(), ArmorKind.PrivateKey, writeCrc: Certificate.Version != 6);
 
     /// <summary>Writes the secret key to a stream.</summary>
     /// <param name="output">The stream; left open.</param>
@@ -198,55 +211,18 @@ public sealed class SecretKey
     /// <summary>The private key for <paramref name="keyId"/>, unlocking with the given passphrases when needed.</summary>
     /// <returns>The key, or null when this ring has no secret material for that key ID.</returns>
     /// <exception cref="KeyNotUsableException">The key is protected and no passphrase unlocks it.</exception>
-    internal PgpPrivateKey? GetPrivateKey(long keyId, IEnumerable<string>? passphrases)
+    internal AsymmetricKeyParameter? GetPrivateKey(long keyId, IEnumerable<string>? passphrases, long maxArgon2Bytes = S2kSpec.DefaultMaxArgon2MemoryBytes)
     {
         if (unlocked is not null && unlocked.TryGetValue(keyId, out var cached)) return cached;
-        var sk = Ring.GetSecretKey(keyId);
-        if (sk is null || sk.IsPrivateKeyEmpty) return null;
-        if (sk.S2kUsage == 0) return Guard.Run(() => sk.ExtractPrivateKey(Array.Empty<char>()), "Reading a secret key");
+        var sk = Ring.SecretFor(keyId);
+        if (sk is null || sk.IsStub) return null;
+        if (!sk.IsProtected) return Guard.Run(() => sk.Unlock(null, maxArgon2Bytes), "Reading a secret key");
         foreach (var p in passphrases ?? Array.Empty<string>())
         {
-            var key = Extract(sk, p);
+            var key = Guard.Run(() => sk.Unlock(p, maxArgon2Bytes), "Unlocking a secret key");
             if (key is not null) return key;
         }
         throw new KeyNotUsableException($"Key {Hex.KeyId(keyId)} of {Fingerprint} is protected by a passphrase; unlock it or supply the passphrase.");
-    }
-
-    private PgpSecretKeyRing Unprotected()
-    {
-        if (!IsProtected) return Ring;
-        var ring = Ring;
-        var old = (unlockPassphrase ?? string.Empty).ToCharArray();
-        try
-        {
-            foreach (var sk in Ring.GetSecretKeys())
-            {
-                if (sk.IsPrivateKeyEmpty || sk.S2kUsage == 0) continue;
-                var clear = PgpSecretKey.CopyWithNewPasswordUtf8(sk, old, Array.Empty<char>(), SymmetricKeyAlgorithmTag.Null, Randomness.Secure);
-                ring = PgpSecretKeyRing.InsertSecretKey(ring, clear);
-            }
-        }
-        finally
-        {
-            Array.Clear(old);
-        }
-        return ring;
-    }
-
-    private static PgpPrivateKey? Extract(PgpSecretKey sk, string passphrase)
-    {
-        try
-        {
-            return sk.ExtractPrivateKeyUtf8(passphrase.ToCharArray());
-        }
-        catch (PgpException)
-        {
-            return null;
-        }
-        catch (Org.BouncyCastle.Crypto.InvalidCipherTextException)
-        {
-            return null;
-        }
     }
 
     private static SecretKey Single(IReadOnlyList<SecretKey> all) => all.Count switch

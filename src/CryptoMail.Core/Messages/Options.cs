@@ -91,7 +91,7 @@ public sealed class ReadLimits
     /// larger request is refused before any memory is taken. Default 2 GiB: RFC 9580 section 3.7.1.4 points writers
     /// to RFC 9106's first recommended option (2 GiB, the setting of its test vectors) and to 64 MiB where that is too
     /// much, so 2 GiB opens what conforming writers make; lower it on small devices.</summary>
-    public long MaxArgon2MemoryBytes { get; init; } = 2L << 30;
+    public long MaxArgon2MemoryBytes { get; init; } = Internal.Packets.S2kSpec.DefaultMaxArgon2MemoryBytes;
 }
 
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>

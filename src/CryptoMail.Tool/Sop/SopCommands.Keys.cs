@@ -20,7 +20,13 @@ internal sealed partial class SopCommands
         SetAction(command, Operation.Keys, parse =>
         {
             var ids = parse.All(userIds);
-            var keyProfile = ResolveProfile("generate-key", parse.GetValue(profile)) == "rfc4880" ? KeyProfile.Rsa3072 : KeyProfile.Curve25519;
+            var keyProfile = ResolveProfile("generate-key", parse.GetValue(profile)) switch
+            {
+                "rfc4880" => KeyProfile.Rsa3072,
+                "rfc9580" => KeyProfile.V6Ed25519,
+                "rfc9580-ed448" => KeyProfile.V6Ed448,
+                _ => KeyProfile.Curve25519,
+            };
             if (ids.Length == 0)
             {
                 throw new ToolException(SopExit.UnsupportedOption, "Keys without a user ID are not supported yet (CryptoMail.Core needs at least one user ID).");

@@ -112,8 +112,7 @@ internal sealed partial class SopCommands
             else if (s)
             {
                 o.WriteLine("~" + SpecRevision);
-                o.WriteLine("Not implemented: " + string.Join(", ", Unsupported.Select(u => u.Name))
-                    + "; the rfc9580 profile.");
+                o.WriteLine("Not implemented: " + string.Join(", ", Unsupported.Select(u => u.Name)) + ".");
             }
             else
             {
@@ -158,13 +157,15 @@ internal sealed partial class SopCommands
         return plus > 0 ? informational[..plus] : informational;
     }
 
-    /// <summary>Profiles per subcommand; the first is the default. rfc9580 is listed once the library writes v6.</summary>
+    /// <summary>Profiles per subcommand; the first is the default.</summary>
     internal static readonly IReadOnlyDictionary<string, (string Name, string Description)[]> Profiles = new Dictionary<string, (string, string)[]>
     {
         ["generate-key"] =
         [
             ("default", "v4 key, Ed25519 signing primary with a Curve25519 encryption subkey"),
             ("rfc4880", "v4 key, RSA 3072 primary and RSA 3072 encryption subkey, for old implementations"),
+            ("rfc9580", "v6 key, Ed25519 signing primary with an X25519 encryption subkey (RFC 9580)"),
+            ("rfc9580-ed448", "v6 key, Ed448 signing primary with an X448 encryption subkey (RFC 9580)"),
         ],
         ["encrypt"] =
         [

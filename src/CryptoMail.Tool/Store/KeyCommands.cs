@@ -48,7 +48,7 @@ internal sealed class KeyCommands
     private Command Generate()
     {
         var store = StoreOption();
-        var profile = Opt.Value("--profile", "default (Ed25519/Curve25519) or rfc4880 (RSA 3072).", "PROFILE");
+        var profile = Opt.Value("--profile", "default (Ed25519/Curve25519), rfc4880 (RSA 3072) or rfc9580 (v6 Ed25519/X25519).", "PROFILE");
         var passphrase = Opt.Value("--passphrase-file", "Protect the key with the passphrase in this file (or @ENV:NAME).", "FILE");
         var signingOnly = Opt.Flag("--signing-only", "No encryption subkey.");
         var allowUnprotected = AllowUnprotectedOption();
@@ -66,6 +66,7 @@ internal sealed class KeyCommands
             {
                 null or "default" => KeyProfile.Curve25519,
                 "rfc4880" => KeyProfile.Rsa3072,
+                "rfc9580" => KeyProfile.V6Ed25519,
                 var other => throw new ToolException(SopExit.UnsupportedProfile, $"Unknown profile '{other}'."),
             };
             var passFile = parse.GetValue(passphrase);

@@ -38,3 +38,12 @@ public sealed class VectorTheoryAttribute : TheoryAttribute
         if (SharedVectors.SkipReason is { } reason) Skip = reason;
     }
 }
+
+/// <summary>A fact over files in shared/vectors, skipped only where <see cref="SharedVectors.SkipReason"/> says.</summary>
+public sealed class VectorFactAttribute : FactAttribute
+{
+    public VectorFactAttribute()
+    {
+        if (SharedVectors.SkipReason is { } reason) Skip = reason;
+    }
+}

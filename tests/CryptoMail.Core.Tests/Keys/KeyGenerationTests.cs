@@ -30,12 +30,13 @@ public class KeyGenerationTests
 
         Assert.True(key.IsProtected);
         Assert.False(key.IsUnlocked);
-        foreach (var sk in key.Ring.GetSecretKeys())
+        Assert.Equal(2, key.Ring.Secrets.Count());
+        foreach (var sk in key.Ring.Secrets)
         {
-            Assert.Equal(254, sk.S2kUsage);
-            Assert.Equal(Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha256, sk.S2k.HashAlgorithm);
-            Assert.Equal(Org.BouncyCastle.Bcpg.SymmetricKeyAlgorithmTag.Aes256, sk.KeyEncryptionAlgorithm);
-            Assert.Equal(16_777_216, sk.S2k.IterationCount);
+            Assert.Equal(254, sk.Usage);
+            Assert.Equal((int)Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha256, sk.S2k!.Hash);
+            Assert.Equal((int)Org.BouncyCastle.Bcpg.SymmetricKeyAlgorithmTag.Aes256, sk.Cipher);
+            Assert.Equal(16_777_216, sk.S2k.Count);
         }
         Assert.Throws<BadPassphraseException>(() => key.Unlock("wrong"));
         var unlocked = key.Unlock("correct horse");

@@ -55,7 +55,7 @@ public class SessionKeyTests
     {
         // BouncyCastle writes these; our writer only uses AES.
         var bob = TestKeys.Get("Rsa3072", "bob");
-        var pub = bob.Certificate.Ring.GetPublicKeys().Last();
+        var pub = new Org.BouncyCastle.Bcpg.OpenPgp.PgpPublicKeyRing(bob.Certificate.Export()).GetPublicKeys().Last();
         var gen = new Org.BouncyCastle.Bcpg.OpenPgp.PgpEncryptedDataGenerator(cipher, withIntegrityPacket: true);
         gen.AddMethod(pub);
         gen.AddMethodUtf8("pw".ToCharArray(), Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha1);

@@ -16,6 +16,9 @@ public static class TestKeys
         "Curve25519+passphrase",
         "Rsa3072",
         "Rsa4096+passphrase",
+        // v6 keys; the protected v6 form (Argon2, 64 MiB per unlock) is covered by V6KeyTests, not every contract test.
+        "V6Ed25519",
+        "V6Ed448",
     };
 
     /// <summary>A key of the named profile for the named person; the same object for the same arguments.</summary>

@@ -38,6 +38,9 @@ internal sealed class S2kSpec
     /// typed error rather than let its exception through.</summary>
     public const int MaxArgon2Passes = 10, MaxArgon2Parallelism = 16;
 
+    /// <summary>The default cap on Argon2 memory (<see cref="ReadLimits.MaxArgon2MemoryBytes"/>): 2 GiB.</summary>
+    public const long DefaultMaxArgon2MemoryBytes = 2L << 30;
+
     private readonly byte[] salt;
 
     private S2kSpec(S2kType type, int hash, byte[] salt)

@@ -15,12 +15,12 @@ internal static class SessionKeyEncryptor
 {
     /// <summary>The body of a PKESK packet for <paramref name="recipient"/>: version 3 (for SEIPD v1) or version 6
     /// (for SEIPD v2, where the session key carries no algorithm octet).</summary>
-    public static byte[] Pkesk(PgpPublicKey recipient, SessionKeyMaterial sessionKey, int version = 3)
+    public static byte[] Pkesk(KeyPacket recipient, SessionKeyMaterial sessionKey, int version = 3)
     {
         using var body = new MemoryStream();
         if (version == 6)
         {
-            var fingerprint = recipient.GetFingerprint();
+            var fingerprint = recipient.Fingerprint;
             body.WriteByte(6);
             body.WriteByte((byte)(1 + fingerprint.Length));
             body.WriteByte((byte)recipient.Version);
@@ -34,6 +34,11 @@ internal static class SessionKeyEncryptor
             body.Write(keyId);
         }
         body.WriteByte((byte)recipient.Algorithm);
+        if (recipient.Algorithm is PublicKeyAlgorithmTag.X25519 or PublicKeyAlgorithmTag.X448)
+        {
+            NativeEcdh.Wrap(body, recipient, sessionKey, version);
+            return body.ToArray();
+        }
         var m = CheckedKey(sessionKey, withAlgorithm: version != 6);
         try
         {
@@ -42,14 +47,14 @@ internal static class SessionKeyEncryptor
                 case PublicKeyAlgorithmTag.RsaGeneral:
                 case PublicKeyAlgorithmTag.RsaEncrypt:
                     var rsa = new Pkcs1Encoding(new RsaBlindedEngine());
-                    rsa.Init(true, new ParametersWithRandom(recipient.GetKey(), Randomness.Secure));
+                    rsa.Init(true, new ParametersWithRandom(recipient.Parameters, Randomness.Secure));
                     Mpi.Write(body, rsa.ProcessBlock(m, 0, m.Length));
                     break;
                 case PublicKeyAlgorithmTag.ECDH:
                     Ecdh(body, recipient, m);
                     break;
                 default:
-                    throw new KeyNotUsableException($"Encrypting to {KeyValidation.AlgorithmName(recipient)} keys is not supported yet.");
+                    throw new KeyNotUsableException($"Encrypting to {recipient.AlgorithmName} keys is not supported yet.");
             }
         }
         finally
@@ -72,12 +77,12 @@ internal static class SessionKeyEncryptor
         return m;
     }
 
-    private static void Ecdh(Stream body, PgpPublicKey recipient, byte[] m)
+    private static void Ecdh(Stream body, KeyPacket recipient, byte[] m)
     {
-        var ecdhKey = (ECDHPublicBcpgKey)recipient.PublicKeyPacket.Key;
+        var ecdhKey = recipient.Kdf ?? throw new KeyNotUsableException("The ECDH recipient key has no KDF parameters.");
         byte[] ephemeralEncoded;
         byte[] shared;
-        var key = recipient.GetKey();
+        var key = recipient.Parameters;
         if (key is X25519PublicKeyParameters x)
         {
             var eph = new X25519PrivateKeyParameters(Randomness.Secure);
@@ -104,7 +109,7 @@ internal static class SessionKeyEncryptor
         {
             throw new KeyNotUsableException("Unsupported ECDH recipient key.");
         }
-        var kek = SessionKeyDecryptor.EcdhKek(ecdhKey, shared, recipient.GetFingerprint());
+        var kek = SessionKeyDecryptor.EcdhKek(ecdhKey, shared, recipient.Fingerprint);
         CryptographicOperations.ZeroMemory(shared);
 
         // PKCS#5 padding to a multiple of 8 octets, then AES key wrap.

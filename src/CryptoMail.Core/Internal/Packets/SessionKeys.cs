@@ -62,24 +62,26 @@ internal static class SessionKeyDecryptor
     };
 
     /// <summary>Decrypts the session key, or returns null when this key does not fit (wrong key, bad padding, bad checksum).</summary>
-    public static SessionKeyMaterial? TryDecrypt(Pkesk pkesk, PgpPrivateKey priv, PgpPublicKey pub)
+    public static SessionKeyMaterial? TryDecrypt(Pkesk pkesk, AsymmetricKeyParameter priv, KeyPacket pub)
     {
         try
         {
+            bool native = pkesk.Algorithm is PublicKeyAlgorithmTag.X25519 or PublicKeyAlgorithmTag.X448;
+            if (pkesk.Algorithm != pub.Algorithm) return null;
             byte[]? m = pkesk.Algorithm switch
             {
                 PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => Rsa(pkesk.Fields, priv),
                 PublicKeyAlgorithmTag.ECDH => Ecdh(pkesk.Fields, priv, pub),
-                PublicKeyAlgorithmTag.X25519 => X25519Native(pkesk.Fields, priv, pkesk.Version),
+                _ when native => NativeEcdh.Unwrap(pkesk.Fields, priv, pkesk.Version),
                 _ => null,
             };
             if (m is null) return null;
             if (pkesk.Version == 6)
             {
-                // v6: no algorithm octet; X25519 carries the bare key, RSA and ECDH the key and its checksum.
-                return pkesk.Algorithm == PublicKeyAlgorithmTag.X25519 ? new SessionKeyMaterial(0, m) : CheckedKey(m, withAlgorithm: false);
+                // v6: no algorithm octet; X25519/X448 carry the bare key, RSA and ECDH the key and its checksum.
+                return native ? new SessionKeyMaterial(0, m) : CheckedKey(m, withAlgorithm: false);
             }
-            return pkesk.Algorithm == PublicKeyAlgorithmTag.X25519 ? new SessionKeyMaterial(pkesk.Fields[33], m) : CheckedKey(m);
+            return native ? new SessionKeyMaterial(NativeEcdh.V3Algorithm(pkesk.Fields, pkesk.Algorithm), m) : CheckedKey(m);
         }
         catch (Exception e) when (e is not OperationCanceledException and not CallerStreamException)
         {
@@ -103,25 +105,25 @@ internal static class SessionKeyDecryptor
         return new SessionKeyMaterial(alg, key);
     }
 
-    private static byte[]? Rsa(byte[] fields, PgpPrivateKey priv)
+    private static byte[]? Rsa(byte[] fields, AsymmetricKeyParameter priv)
     {
         int pos = 0;
         var c = Mpi.Read(fields, ref pos);
         var engine = new Pkcs1Encoding(new RsaBlindedEngine());
-        engine.Init(false, priv.Key);
+        engine.Init(false, priv);
         return engine.ProcessBlock(c, 0, c.Length);
     }
 
-    private static byte[]? Ecdh(byte[] fields, PgpPrivateKey priv, PgpPublicKey pub)
+    private static byte[]? Ecdh(byte[] fields, AsymmetricKeyParameter priv, KeyPacket pub)
     {
         int pos = 0;
         var ephemeral = Mpi.Read(fields, ref pos);
         int wrappedLen = fields[pos++];
         var wrapped = fields[pos..(pos + wrappedLen)];
-        var ecdhKey = (ECDHPublicBcpgKey)pub.PublicKeyPacket.Key;
+        var ecdhKey = pub.Kdf ?? throw new MalformedDataException("The ECDH key has no KDF parameters.");
 
         byte[] shared;
-        if (priv.Key is X25519PrivateKeyParameters x)
+        if (priv is X25519PrivateKeyParameters x)
         {
             if (ephemeral.Length != 33 || ephemeral[0] != 0x40) return null;
             var agreement = new X25519Agreement();
@@ -129,7 +131,7 @@ internal static class SessionKeyDecryptor
             shared = new byte[agreement.AgreementSize];
             agreement.CalculateAgreement(new X25519PublicKeyParameters(ephemeral, 1), shared, 0);
         }
-        else if (priv.Key is ECPrivateKeyParameters ec)
+        else if (priv is ECPrivateKeyParameters ec)
         {
             var point = ec.Parameters.Curve.DecodePoint(ephemeral);
             var agreement = new ECDHBasicAgreement();
@@ -142,7 +144,7 @@ internal static class SessionKeyDecryptor
             return null;
         }
 
-        var kek = EcdhKek(ecdhKey, shared, pub.GetFingerprint());
+        var kek = EcdhKek(ecdhKey, shared, pub.Fingerprint);
         CryptographicOperations.ZeroMemory(shared);
 
         var unwrapped = Unwrap(kek, wrapped);
@@ -156,18 +158,17 @@ internal static class SessionKeyDecryptor
     }
 
     /// <summary>The ECDH key-encryption key (RFC 9580 section 11.5): KDF over the shared point and the parameters.</summary>
-    public static byte[] EcdhKek(ECDHPublicBcpgKey ecdhKey, byte[] shared, byte[] recipientFingerprint)
+    public static byte[] EcdhKek(EcdhKdf ecdhKey, byte[] shared, byte[] recipientFingerprint)
     {
-        var oid = ecdhKey.CurveOid.GetEncoded();
         using var param = new MemoryStream();
-        param.WriteByte((byte)(oid.Length - 2));
-        param.Write(oid, 2, oid.Length - 2);
+        param.WriteByte((byte)ecdhKey.CurveOid.Length);
+        param.Write(ecdhKey.CurveOid);
         param.WriteByte((byte)PublicKeyAlgorithmTag.ECDH);
-        param.Write(new byte[] { 3, 1, (byte)ecdhKey.HashAlgorithm, (byte)ecdhKey.SymmetricKeyAlgorithm });
+        param.Write(new byte[] { 3, 1, (byte)ecdhKey.Hash, (byte)ecdhKey.Cipher });
         param.Write("Anonymous Sender    "u8);
         param.Write(recipientFingerprint);
 
-        var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(ecdhKey.HashAlgorithm switch
+        var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(ecdhKey.Hash switch
         {
             HashAlgorithmTag.Sha256 => "SHA-256",
             HashAlgorithmTag.Sha384 => "SHA-384",
@@ -180,31 +181,12 @@ internal static class SessionKeyDecryptor
         digest.BlockUpdate(p, 0, p.Length);
         var h = new byte[digest.GetDigestSize()];
         digest.DoFinal(h, 0);
-        var kek = h[..KeyLength((int)ecdhKey.SymmetricKeyAlgorithm)];
+        var kek = h[..KeyLength((int)ecdhKey.Cipher)];
         CryptographicOperations.ZeroMemory(h);
         return kek;
     }
 
-    private static byte[]? X25519Native(byte[] fields, PgpPrivateKey priv, int version)
-    {
-        // 32-octet ephemeral key, size octet, (v3 only) cleartext algorithm octet, wrapped key.
-        if (priv.Key is not X25519PrivateKeyParameters x || fields.Length < 34) return null;
-        var ephemeral = fields[..32];
-        int size = fields[32];
-        var wrapped = version == 3 ? fields[34..(33 + size)] : fields[33..(33 + size)];
-        var agreement = new X25519Agreement();
-        agreement.Init(x);
-        var shared = new byte[32];
-        agreement.CalculateAgreement(new X25519PublicKeyParameters(ephemeral), shared, 0);
-        var recipient = x.GeneratePublicKey().GetEncoded();
-        var ikm = ephemeral.Concat(recipient).Concat(shared).ToArray();
-        var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 16, Array.Empty<byte>(), "OpenPGP X25519"u8.ToArray());
-        CryptographicOperations.ZeroMemory(shared);
-        CryptographicOperations.ZeroMemory(ikm);
-        return Unwrap(kek, wrapped);
-    }
-
-    private static byte[] Unwrap(byte[] kek, byte[] wrapped)
+    public static byte[] Unwrap(byte[] kek, byte[] wrapped)
     {
         var wrap = new Rfc3394WrapEngine(new AesEngine());
         wrap.Init(false, new KeyParameter(kek));

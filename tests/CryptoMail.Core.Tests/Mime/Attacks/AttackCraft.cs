@@ -28,7 +28,8 @@ internal static class AttackCraft
     /// the packet EFAIL's CFB gadgets edit undetected. Our writer never makes one, so BouncyCastle does.</summary>
     public static string EncryptSed(byte[] plaintext, Certificate recipient)
     {
-        var key = recipient.Ring.GetPublicKeys().Cast<PgpPublicKey>().First(k => k.IsEncryptionKey && !k.IsMasterKey);
+        // BouncyCastle reads our v4 certificates from their exported bytes.
+        var key = new PgpPublicKeyRing(recipient.Export()).GetPublicKeys().Cast<PgpPublicKey>().First(k => k.IsEncryptionKey && !k.IsMasterKey);
         var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: false, new SecureRandom());
         generator.AddMethod(key);
         using var binary = new MemoryStream();
@@ -44,8 +45,10 @@ internal static class AttackCraft
     /// <summary>A detached SHA-1 binary signature by <paramref name="signer"/>'s primary key, armored.</summary>
     public static string Sha1Signature(SecretKey signer, byte[] data)
     {
-        var publicKey = signer.Ring.GetPublicKey();
-        var privateKey = signer.GetPrivateKey(publicKey.KeyId, null)!;
+        // An unprotected v4 key, read by BouncyCastle from its exported bytes.
+        var secretKey = new PgpSecretKeyRing(signer.Export()).GetSecretKey();
+        var publicKey = secretKey.PublicKey;
+        var privateKey = secretKey.ExtractPrivateKeyUtf8(Array.Empty<char>());
         var generator = new PgpSignatureGenerator(publicKey.Algorithm, HashAlgorithmTag.Sha1);
         generator.InitSign(PgpSignature.BinaryDocument, privateKey);
         var hashed = new PgpSignatureSubpacketGenerator();

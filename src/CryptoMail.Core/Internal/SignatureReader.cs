@@ -1,0 +1,35 @@
+using CryptoMail.Core.Internal.Packets;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>Reads stand-alone signatures (detached signatures, revocation certificates) into our signature model,
+/// v3, v4 and v6; a signature we cannot parse is kept as opaque, so it is reported rather than dropped.</summary>
+internal static class SignatureReader
+{
+    public const int MaxSignatureBytes = 16 << 20;
+
+    public static List<SignaturePacket> ReadAll(byte[] data, string what)
+    {
+        var result = new List<SignaturePacket>();
+        foreach (var block in PgpInput.DecodeBlocks(data, what))
+        {
+            using var input = new MemoryStream(block, writable: false);
+            while (PacketReader.Next(input) is var (tag, body))
+            {
+                switch (tag)
+                {
+                    case 2:
+                        result.Add(SignaturePacket.ParseLenient(PacketReader.ReadSmallBody(body, MaxSignatureBytes, "signature")));
+                        break;
+                    case 10 or 21:
+                        body.Skip();
+                        break;
+                    default:
+                        throw new MalformedDataException($"{what}: expected signatures but found packet type {tag}.");
+                }
+            }
+        }
+        if (result.Count == 0) throw new MalformedDataException($"{what}: the input holds no signature.");
+        return result;
+    }
+}
