@@ -261,6 +261,46 @@ public sealed class ReadmeTourTests : IDisposable
     }
 
     [Fact]
+    public async Task Finding_keys_with_WKD_and_Autocrypt()
+    {
+        var (_, alice, _, aliceCertificate, bobCertificate) = Tour.Keys;
+        string webRoot = Path.Combine(folder, "www");
+        string stateFolder = folder;
+        using var server = new Discovery.LoopbackHttpServer(Directory.CreateDirectory(webRoot).FullName);
+        // The README's client is `new WkdClient()`; here it is pointed at a real HTTP server on loopback.
+        using var wkd = new WkdClient(new WkdClientOptions { UriRewriter = server.Rewrite });
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Alice", "alice@example.org"));
+        message.To.Add(new MailboxAddress("Bob", "bob@example.org"));
+        message.Body = new TextPart("plain") { Text = "Noon at the usual place?" };
+
+        // README: Finding keys: WKD
+        WkdDirectory.Write(webRoot, "example.org", new[] { aliceCertificate, bobCertificate });   // hu/ files + policy, both layouts
+
+        WkdLookupResult found = await wkd.LookupAsync("bob@example.org");
+        Certificate bobFromWkd = found.Certificates.Single();
+        Console.WriteLine($"{found.Method} method: {found.Uri} -> {bobFromWkd.Fingerprint}");
+        // README: Autocrypt
+        AutocryptMime.SetHeader(message, AutocryptHeader.Create(alice.Certificate, "alice@example.org", AutocryptPreference.Mutual));
+
+        var peers = new AutocryptStore(Path.Combine(stateFolder, "autocrypt"));   // Bob's side, when the message arrives
+        AutocryptMime.ProcessIncoming(peers, message);
+        AutocryptMessageRecommendation advice = peers.Recommend(new[] { "alice@example.org" }, AutocryptPreference.Mutual, replyToEncrypted: false);
+        Console.WriteLine($"{advice.Recommendation}: encrypt to {advice.Recipients[0].TargetKey?.Fingerprint}");   // Encrypt: ...
+
+        string setupCode = AutocryptSetup.GenerateSetupCode();   // show it to the user; never mail it
+        MimeMessage setupMessage = AutocryptMime.CreateSetupMessage(alice, "alice@example.org", setupCode, AutocryptPreference.Mutual);
+        SecretKey aliceOnHerPhone = AutocryptMime.ReadSetupMessage(setupMessage, setupCode).Key;
+        // end
+
+        Assert.Equal(WkdMethod.Advanced, found.Method);
+        Assert.Equal(bobCertificate.Fingerprint, bobFromWkd.Fingerprint);
+        Assert.Equal(AutocryptRecommendation.Encrypt, advice.Recommendation);
+        Assert.Equal(alice.Fingerprint, advice.Recipients[0].TargetKey?.Fingerprint);
+        Assert.Equal(alice.Fingerprint, aliceOnHerPhone.Fingerprint);
+    }
+
+    [Fact]
     public void Errors_are_typed_and_a_tampered_message_releases_nothing()
     {
         var (pgp, alice, bob, _, bobCertificate) = Tour.Keys;

@@ -54,13 +54,18 @@ public sealed class AutocryptHeader
     /// <param name="preferEncrypt">The account's preference; use <see cref="AutocryptPreference.NoPreference"/> for gossip.</param>
     /// <param name="time">The time at which the encryption key must be usable; null for now.</param>
     /// <returns>The header.</returns>
-    /// <exception cref="KeyNotUsableException">The certificate has no valid user ID with the address, or no usable encryption key.</exception>
+    /// <exception cref="KeyNotUsableException">The certificate has no valid user ID with the address, no usable
+    /// encryption key, or keys so large that the header would exceed 10 KiB.</exception>
     public static AutocryptHeader Create(Certificate certificate, string address, AutocryptPreference preferEncrypt = AutocryptPreference.NoPreference, DateTimeOffset? time = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         string canonical = CanonicalAddress(address) ?? throw new ArgumentException($"'{address}' is not an e-mail address.", nameof(address));
         byte[] minimal = MinimalCertificate.Build(certificate, canonical, time ?? DateTimeOffset.UtcNow);
-        return new AutocryptHeader(canonical, preferEncrypt, minimal, Certificate.Parse(minimal));
+        var header = new AutocryptHeader(canonical, preferEncrypt, minimal, Certificate.Parse(minimal));
+        // Level 1: a MUA MUST NOT send a header above 10 KiB (name and folding included).
+        if ("Autocrypt: ".Length + header.ToHeaderValue().Length > MaxHeaderBytes)
+            throw new KeyNotUsableException($"The Autocrypt header for certificate {certificate.Fingerprint} would exceed 10 KiB.");
+        return header;
     }
 
     /// <summary>Parses a header value (the text after <c>Autocrypt:</c>, folded or not).</summary>

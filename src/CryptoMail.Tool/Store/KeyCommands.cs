@@ -244,25 +244,61 @@ internal sealed class KeyCommands
     {
         var store = StoreOption();
         var gnupgHome = GnuPGHomeOption();
+        var wkd = Opt.Flag("--wkd", "Look the address up in its domain's Web Key Directory over https instead of the store.");
+        var wkdServer = Opt.Value("--wkd-server",
+            "With --wkd: send the requests to this server instead, keeping path and query (a mirror or a test server; https, or http on a loopback address).", "URI");
         var address = new Argument<string>("ADDRESS") { Description = "An e-mail address." };
-        var command = new Command("lookup", "Finds usable certificates for an e-mail address in the store or a GnuPG home (WKD discovery comes with the key-management work).")
+        var command = new Command("lookup", "Finds usable certificates for an e-mail address, in the store, a GnuPG home, or (--wkd) the Web Key Directory of its domain, and prints them armored.")
         {
-            Options = { store, gnupgHome },
+            Options = { store, gnupgHome, wkd, wkdServer },
             Arguments = { address },
         };
         SetAction(command, parse =>
         {
             var a = parse.GetValue(address) ?? throw new ToolException(SopExit.MissingArg, "Give an e-mail address.");
             if (UserId.EmailOf(a) is null) throw new ToolException(SopExit.BadData, $"'{a}' is not an e-mail address.");
-            ICertificateLookup source = parse.GetValue(gnupgHome) is { } home
-                ? new GnuPGHome(home)
-                : KeyStore.Open(context, parse.GetValue(store)).CertificateStore;
-            var found = source.FindCertificatesByEmail(a).Where(c => !c.IsRevoked && c.CanEncrypt).ToList();
+            var server = parse.GetValue(wkdServer);
+            if (server is not null && !parse.GetValue(wkd)) throw new ToolException(SopExit.IncompatibleOptions, "--wkd-server needs --wkd.");
+            IEnumerable<Certificate> candidates;
+            if (parse.GetValue(wkd))
+            {
+                candidates = FromWkd(a, server);
+            }
+            else
+            {
+                ICertificateLookup source = parse.GetValue(gnupgHome) is { } home
+                    ? new GnuPGHome(home)
+                    : KeyStore.Open(context, parse.GetValue(store)).CertificateStore;
+                candidates = source.FindCertificatesByEmail(a);
+            }
+            var found = candidates.Where(c => !c.IsRevoked && c.CanEncrypt).ToList();
             if (found.Count == 0) throw new ToolException(SopExit.MissingInput, $"No usable certificate for {a}.");
             foreach (var c in found) context.Out.Write(c.ExportArmored());
             return SopExit.Ok;
         });
         return command;
+    }
+
+    private IReadOnlyList<Certificate> FromWkd(string address, string? server)
+    {
+        Func<Uri, Uri>? rewrite = null;
+        if (server is not null)
+        {
+            if (!Uri.TryCreate(server, UriKind.Absolute, out var baseUri) || !(baseUri.Scheme == Uri.UriSchemeHttps || (baseUri.Scheme == Uri.UriSchemeHttp && baseUri.IsLoopback)))
+                throw new ToolException(SopExit.BadData, $"--wkd-server '{server}' must be an https URI, or http on a loopback address.");
+            rewrite = uri => new Uri(baseUri, uri.PathAndQuery);
+        }
+        using var client = new WkdClient(new WkdClientOptions { UriRewriter = rewrite });
+        try
+        {
+            var result = client.Lookup(address);
+            context.Error.WriteLine($"{result.Method} method, {result.Uri}: {result.Certificates.Count} certificate(s), {result.RejectedCount} without the address dropped.");
+            return result.Certificates;
+        }
+        catch (WkdException e)
+        {
+            throw new ToolException(SopExit.GenericError, $"Web Key Directory lookup failed ({e.Failure}): {e.Message}", e);
+        }
     }
 
     private void WriteBinary(byte[] data)
