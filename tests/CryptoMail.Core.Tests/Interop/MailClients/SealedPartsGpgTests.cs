@@ -57,8 +57,23 @@ public sealed class SealedPartsGpgTests : IClassFixture<GpgFixture>
         }
         using var stream = new MemoryStream(entityBytes);
         var entity = MimeEntity.Load(stream);
-        Assert.Equal(InteropData.NormalizeNewlines(SealedMessages.Text), InteropData.NormalizeNewlines(FirstText(entity) ?? string.Empty));
-        var attachment = Assert.Single(((Multipart)entity).OfType<MimePart>(), p => p.FileName == "report.bin");
+        Assert.Equal(InteropData.NormalizeNewlines(SealedMessages.Text), BodyText(entity));
+        var attachment = Assert.Single(Assert.IsAssignableFrom<Multipart>(entity).OfType<MimePart>(), p => p.FileName == "report.bin");
         Assert.Equal(SealedMessages.Attachment, MailClientPeers.Decoded(attachment));
+    }
+
+    /// <summary>The first text part's text; when it is marked as an RFC 9788 Legacy Display Element (the hidden
+    /// headers repeated on top for readers without header protection), the text after that block, which must name
+    /// the real Subject.</summary>
+    private static string BodyText(MimeEntity entity)
+    {
+        var part = Assert.IsAssignableFrom<TextPart>(Assert.IsAssignableFrom<Multipart>(entity).First());
+        var text = InteropData.NormalizeNewlines(part.Text);
+        if (part.ContentType.Parameters.TryGetValue("hp-legacy-display", out string? legacy) && legacy == "1")
+        {
+            Assert.StartsWith("Subject: " + SealedMessages.Subject + "\n", text, StringComparison.Ordinal);
+            text = text[(text.IndexOf("\n\n", StringComparison.Ordinal) + 2)..];
+        }
+        return text;
     }
 }
