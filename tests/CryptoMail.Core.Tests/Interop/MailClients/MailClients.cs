@@ -60,6 +60,7 @@ internal static class MailClientPeers
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
+            KillTmuxServers(process.Id);
             throw new InvalidOperationException($"mail-clients.sh {string.Join(' ', args)} did not finish within {timeout}.");
         }
         process.WaitForExit();
@@ -67,6 +68,28 @@ internal static class MailClientPeers
         return process.ExitCode == 0
             ? output
             : throw new InvalidOperationException($"mail-clients.sh {string.Join(' ', args)} failed with exit code {process.ExitCode}:\n{output}");
+    }
+
+    /// <summary>Ends the tmux servers of a killed script run (they are daemons, outside its process tree, and the
+    /// script names their sockets after its process id).</summary>
+    private static void KillTmuxServers(int scriptPid)
+    {
+        foreach (var socket in new[] { $"cm-mail-clients-{scriptPid}" }.Concat(Clients.Select(c => $"cm-mail-clients-{scriptPid}-{c}")))
+        {
+            try
+            {
+                using var kill = Process.Start(new ProcessStartInfo("tmux", new[] { "-L", socket, "kill-server" })
+                {
+                    UseShellExecute = false,
+                    RedirectStandardError = true,
+                });
+                kill?.WaitForExit(5_000);
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                // No tmux: nothing to end.
+            }
+        }
     }
 
     /// <summary>A part's content with its transfer encoding undone.</summary>

@@ -68,15 +68,16 @@ wait_for() {
     sleep 0.2
   done
 }
-screen_has() { screen "$1" | grep -q -- "$2"; }
+screen_has() { screen "$1" | grep -Eq -- "$2"; }
 
-# run_client SESSION CLIENT ARGS...: starts CLIENT in a fresh tmux session (UTF-8 terminal, 200x50) with the
-# environment this script exported; its exit code lands in SESSION.status.
+# run_client SESSION CLIENT ARGS...: starts CLIENT in a fresh tmux session (UTF-8 terminal, 200x50); its exit code
+# lands in SESSION.status. The environment is passed on the command line: a tmux server keeps the environment it
+# started with, which may be an earlier client's.
 run_client() {
   local session="$1" client="$2"; shift 2
   rm -f "$session.status"
   local cmd
-  cmd="$(printf '%q ' "$client" "$@")"
+  cmd="$(printf '%q ' env LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen "GNUPGHOME=$GNUPGHOME" "MC_BODY=${MC_BODY:-}" "MC_OUT=${MC_OUT:-}" "$client" "$@")"
   tmx -u new-session -d -s "$(tname "$session")" -x 200 -y 50 \
     "$cmd; echo \$? > $(printf '%q' "$session.status")"
 }
@@ -249,7 +250,7 @@ EOF
   run_client "$session" "$client" -n -R -F "$rc" -f "$mbox"
   wait_for "$session" "$client's pager" test -s "$out.part" || return 1
   # The end of the pager's text means the filter finished; then leave the pager and the client.
-  wait_for "$session" "$client's pager to finish" screen_has "$session" "(end)\|(all)\|100%\|-- *$client\|Mutt: \|NeoMutt: " || return 1
+  wait_for "$session" "$client's pager to finish" screen_has "$session" '-- \((all|end|[0-9]+%)\) *$' || return 1
   # The client opened the mailbox read-only: ending its session loses nothing.
   tmx kill-session -t "$(tname "$session")" >/dev/null 2>&1 || true
   # Without the terminal's state markers (ESC ] 9 ; ... BEL) that the clients put before their own notes.
