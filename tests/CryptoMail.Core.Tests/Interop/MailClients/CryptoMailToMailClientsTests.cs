@@ -28,10 +28,7 @@ public sealed class CryptoMailToMailClientsTests
     [MemberData(nameof(Cases))]
     public void The_client_decrypts_and_verifies_what_we_sealed(string client, string kind)
     {
-        var alice = corpus.Alice;
-        var wire = Bytes(SealedMessages.Seal(kind, alice, corpus.Bob.Certificate));
-
-        var shown = corpus.Read(client, wire);
+        var shown = corpus.Shown(client, kind);
 
         foreach (var line in InteropData.NormalizeNewlines(SealedMessages.Text).Split('\n'))
         {
@@ -61,11 +58,7 @@ public sealed class CryptoMailToMailClientsTests
     [MemberData(nameof(Clients))]
     public void The_client_calls_our_signature_bad_after_the_text_changed(string client)
     {
-        var wire = Encoding.Latin1.GetString(Bytes(SealedMessages.Seal("signed", corpus.Alice, corpus.Bob.Certificate)));
-        var changed = wire.Replace("um 10 Uhr", "um 11 Uhr", StringComparison.Ordinal);
-        Assert.NotEqual(wire, changed);
-
-        var shown = corpus.Read(client, Encoding.Latin1.GetBytes(changed));
+        var shown = corpus.Shown(client, SealedMessages.Tampered);
 
         Shows(shown, "*BAD* signature from: Alice Müller <alice@example.org>");
         DoesNotShow(shown, "Good signature");
@@ -87,7 +80,21 @@ internal static class SealedMessages
     public const string Subject = "Grüße from CryptoMail ✓";
     public const string Text = "Hallo Bob,\nGrüße aus Zürich!\nDas Treffen ist um 10 Uhr.\nEintritt 5 €.\n\n-- \nAlice\n";
 
+    /// <summary>The name of the signed message whose text was changed after signing ("um 10 Uhr" became "um 11 Uhr").</summary>
+    public const string Tampered = "signed-then-changed";
+
     public static readonly string[] Kinds = { "signed", "encrypted", "signed-encrypted" };
+
+    /// <summary>Every kind, sealed from Alice to Bob, as wire bytes, and the signed one changed on the way.</summary>
+    public static IReadOnlyDictionary<string, byte[]> All(SecretKey alice, Certificate bob)
+    {
+        var all = Kinds.ToDictionary(k => k, k => Bytes(Seal(k, alice, bob)));
+        var signed = Encoding.Latin1.GetString(all["signed"]);
+        var changed = signed.Replace("um 10 Uhr", "um 11 Uhr", StringComparison.Ordinal);
+        if (changed == signed) throw new InvalidOperationException("The signed message no longer has the text the tampering test changes.");
+        all[Tampered] = Encoding.Latin1.GetBytes(changed);
+        return all;
+    }
 
     /// <summary>256 bytes, every value once.</summary>
     public static byte[] Attachment => Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();

@@ -127,8 +127,9 @@ internal sealed class MailClientTheoryAttribute : TheoryAttribute
     }
 }
 
-/// <summary>One corpus per test run: every message mutt and neomutt composed (made once, on first use, so nothing
-/// runs when the tests skip), the keys of its GnuPG home, and the clients as readers of our messages.</summary>
+/// <summary>One corpus per test run: every message mutt and neomutt composed, the keys of its GnuPG home, and what
+/// the clients showed for the messages we sealed. Each is made once, on first use, so nothing runs when the tests
+/// skip.</summary>
 public sealed class MailClientCorpus : IDisposable
 {
     /// <summary>The test collection that shares one corpus.</summary>
@@ -136,9 +137,12 @@ public sealed class MailClientCorpus : IDisposable
 
     /// <summary>Composing runs the clients twelve times (two at once); generous for a busy CI machine.</summary>
     private static readonly TimeSpan ComposeTimeout = TimeSpan.FromMinutes(4);
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromMinutes(3);
     private readonly Lazy<string> directory = new(Compose);
-    private int reads;
+    private readonly Lazy<Dictionary<string, string>> shown;
+
+    /// <summary>Prepares the corpus; nothing runs until a test asks for it.</summary>
+    public MailClientCorpus() => shown = new(ReadOurMessages);
 
     /// <summary>The folder holding the corpus, made on first use.</summary>
     internal string Folder => directory.Value;
@@ -162,16 +166,19 @@ public sealed class MailClientCorpus : IDisposable
         return MimeMessage.Load(stream);
     }
 
-    /// <summary>Lets <paramref name="client"/> open <paramref name="message"/> as Bob; returns the text its pager
-    /// shows (headers, the client's signature verdict lines, decrypted parts).</summary>
-    internal string Read(string client, byte[] message)
+    /// <summary>What <paramref name="client"/>'s pager showed Bob for our message <paramref name="name"/> (one of
+    /// <see cref="SealedMessages.All"/>): headers, the client's signature verdict lines, decrypted parts.</summary>
+    internal string Shown(string client, string name) => shown.Value[$"{name}-{client}"];
+
+    /// <summary>Seals every message of <see cref="SealedMessages.All"/> from Alice to Bob and lets every client open
+    /// each (one script run: the clients work side by side).</summary>
+    private Dictionary<string, string> ReadOurMessages()
     {
-        var n = Interlocked.Increment(ref reads);
-        var input = PathOf($"ours-{n}.eml");
-        var output = PathOf($"ours-{n}-{client}.txt");
-        File.WriteAllBytes(input, message);
-        MailClientPeers.Run(ReadTimeout, "read", Folder, client, input, output);
-        return File.ReadAllText(output, Encoding.UTF8);
+        var messages = SealedMessages.All(Alice, Bob.Certificate);
+        foreach (var (name, bytes) in messages) File.WriteAllBytes(PathOf($"ours-{name}.eml"), bytes);
+        MailClientPeers.Run(ReadTimeout, new[] { "read", Folder }.Concat(messages.Keys.Select(n => PathOf($"ours-{n}.eml"))).ToArray());
+        return messages.Keys.SelectMany(n => MailClientPeers.Clients.Select(c => $"{n}-{c}"))
+            .ToDictionary(k => k, k => File.ReadAllText(PathOf($"ours-{k}.txt"), Encoding.UTF8));
     }
 
     private string PathOf(string name) => Path.Combine(Folder, name);

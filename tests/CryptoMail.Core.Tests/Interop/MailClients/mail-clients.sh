@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Drives the real mail clients mutt and neomutt (with GnuPG through GPGME) in a tmux terminal, both ways:
 #
-#   mail-clients.sh compose DIR [CLIENT...]
+#   mail-clients.sh compose DIR
 #       Makes a corpus in DIR (created if missing): a throw-away GnuPG home DIR/gnupg with two unprotected keys,
 #       Alice (sender) and Bob (recipient), exported as DIR/{alice,bob}.{pub,sec}.asc and their fingerprints in
-#       DIR/keys.env; then, for every CLIENT (default: mutt neomutt) and every kind, the message that client sends
+#       DIR/keys.env; then, for every client and every kind, the message that client sends
 #       from Alice to Bob, as DIR/CLIENT-KIND.eml. Kinds: signed, encrypted, signed-encrypted (PGP/MIME, a UTF-8
 #       text with a binary attachment) and inline-signed, inline-encrypted, inline-signed-encrypted (traditional
 #       inline PGP, text only: neither client writes inline PGP for a message with attachments). DIR/body.txt and
 #       DIR/report.bin hold the text and the attachment that were sent.
 #
-#   mail-clients.sh read DIR CLIENT MESSAGE OUT
-#       Opens the message file MESSAGE (one message, mbox or bare RFC 822) in CLIENT as Bob, with DIR/gnupg as
-#       the key store, and writes to OUT the text the client's pager shows: decrypted, with the client's own
-#       signature verdict lines.
+#   mail-clients.sh read DIR MESSAGE...
+#       Opens each message file NAME.eml (one message, mbox or bare RFC 822) in every client as Bob, with
+#       DIR/gnupg (made by compose) as the key store, and writes to NAME-CLIENT.txt the text the client's pager
+#       shows: decrypted, with the client's own signature verdict lines.
 #
+# The clients are mutt and neomutt, or those named in MAIL_CLIENTS (space-separated); they run side by side.
 # Each client runs on its normal compose/pager screens (batch mode skips their crypto settings) in a private tmux
 # server that is killed on exit. Sent messages go to a sendmail stand-in that stores them; nothing leaves the
 # machine. Every wait has a timeout; on a timeout the client's screen is printed. Exit code 0 only when every
@@ -22,6 +23,7 @@
 set -euo pipefail
 
 STEP_TIMEOUT="${MAIL_CLIENTS_TIMEOUT:-30}"   # seconds for one client run
+read -r -a CLIENTS <<< "${MAIL_CLIENTS:-mutt neomutt}"
 KINDS=(signed encrypted signed-encrypted inline-signed inline-encrypted inline-signed-encrypted)
 SELF="$(readlink -f "${BASH_SOURCE[0]}")"
 
@@ -199,38 +201,56 @@ compose_one() {
   echo "$client $kind: $(wc -c < "$out") bytes"
 }
 
-compose() {
-  local dir="$1"; shift
-  local clients=("$@"); [ "${#clients[@]}" -gt 0 ] || clients=(mutt neomutt)
+# each_client FN ARGS...: runs FN CLIENT ARGS... for every client at once (one after another would take twice as
+# long), each with its own tmux server; fails when one of them failed.
+each_client() {
+  local fn="$1"; shift
   need gpg gnupg; need tmux
-  for c in "${clients[@]}"; do need "$c"; done
-  mkdir -p "$dir"; dir="$(cd "$dir" && pwd)"
-  gpg_home "$dir"
-  printf 'Grüße aus Zürich!\nZeile zwei: ünïcödé ✓, 10 € für Ωmega.\n\n-- \nAlice\n' > "$dir/body.txt"
-  # An attachment with every byte value, so 8-bit and NUL bytes must survive the transfer encoding.
-  printf "$(printf '\\%03o' $(seq 0 255))" > "$dir/report.bin"
-  # One client after another would take twice as long; each client gets its own tmux server.
+  for c in "${CLIENTS[@]}"; do need "$c"; done
   local pids=() failed=0
-  for c in "${clients[@]}"; do
-    (
-      TMUX_SOCKET="cm-mail-clients-$$-$c"
-      trap cleanup EXIT
-      rc=0
-      for k in "${KINDS[@]}"; do compose_one "$dir" "$c" "$k" || rc=1; done
-      exit "$rc"
-    ) &
+  for c in "${CLIENTS[@]}"; do
+    ( TMUX_SOCKET="cm-mail-clients-$$-$c"; trap cleanup EXIT; "$fn" "$c" "$@" ) &
     pids+=("$!")
   done
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
   return "$failed"
 }
 
+compose_all_kinds() {
+  local client="$1" dir="$2" k failed=0
+  for k in "${KINDS[@]}"; do compose_one "$dir" "$client" "$k" || failed=1; done
+  return "$failed"
+}
+
+compose() {
+  local dir="$1"
+  need gpg gnupg
+  mkdir -p "$dir"; dir="$(cd "$dir" && pwd)"
+  gpg_home "$dir"
+  printf 'Grüße aus Zürich!\nZeile zwei: ünïcödé ✓, 10 € für Ωmega.\n\n-- \nAlice\n' > "$dir/body.txt"
+  # An attachment with every byte value, so 8-bit and NUL bytes must survive the transfer encoding.
+  printf "$(printf '\\%03o' $(seq 0 255))" > "$dir/report.bin"
+  each_client compose_all_kinds "$dir"
+}
+
 # ---------------------------------------------------------------- read
-read_one() {
-  local dir="$1" client="$2" message="$3" out="$4"
-  need gpg gnupg; need tmux; need "$client"
+read_all() {
+  local dir="$1"; shift
   dir="$(cd "$dir" && pwd)"
   [ -f "$dir/keys.env" ] || die "$dir has no keys.env: run compose first"
+  local m
+  for m in "$@"; do [ -f "$m" ] || die "no message file $m"; done
+  each_client read_each "$dir" "$@"
+}
+
+read_each() {
+  local client="$1" dir="$2" m failed=0; shift 2
+  for m in "$@"; do read_one "$dir" "$client" "$m" "${m%.eml}-$client.txt" || failed=1; done
+  return "$failed"
+}
+
+read_one() {
+  local dir="$1" client="$2" message="$3" out="$4"
   gpg_home "$dir"
   # shellcheck disable=SC1091
   . "$dir/keys.env"
@@ -259,7 +279,7 @@ EOF
 }
 
 case "${1:-}" in
-  compose) shift; [ $# -ge 1 ] || die "usage: $0 compose DIR [CLIENT...]"; compose "$@" ;;
-  read) shift; [ $# -eq 4 ] || die "usage: $0 read DIR CLIENT MESSAGE OUT"; read_one "$@" ;;
-  *) die "usage: $0 compose DIR [CLIENT...] | $0 read DIR CLIENT MESSAGE OUT" ;;
+  compose) shift; [ $# -eq 1 ] || die "usage: $0 compose DIR"; compose "$@" ;;
+  read) shift; [ $# -ge 2 ] || die "usage: $0 read DIR MESSAGE..."; read_all "$@" ;;
+  *) die "usage: $0 compose DIR | $0 read DIR MESSAGE..." ;;
 esac
