@@ -2,10 +2,18 @@ using BenchmarkDotNet.Running;
 
 namespace CryptoMail.Core.Benchmarks;
 
-/// <summary>Runs the benchmarks BenchmarkDotNet's command line selects, e.g. <c>--filter '*' --job short</c>.</summary>
+/// <summary>Runs the benchmarks BenchmarkDotNet's command line selects, e.g. <c>--filter '*' --job short</c>; or, with
+/// <c>pgpmime ...</c> as the first words, one PGP/MIME operation for <c>benchmarks/compare.sh</c>
+/// (see <see cref="PgpMimeDriver"/>).</summary>
 public static class Program
 {
     /// <summary>The entry point.</summary>
-    /// <param name="args">BenchmarkDotNet's arguments.</param>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    /// <param name="args">BenchmarkDotNet's arguments, or <c>pgpmime</c> and the driver's.</param>
+    /// <returns>The exit code.</returns>
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "pgpmime") return PgpMimeDriver.Run(args[1..]);
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

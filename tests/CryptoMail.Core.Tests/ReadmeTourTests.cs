@@ -1,12 +1,14 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using MimeKit;
+using MimeKit.Cryptography;
 
 namespace CryptoMail.Core.Tests;
 
 /// <summary>The README's tour, as code that runs. Each snippet between <c>// README:</c> markers is a ```csharp
 /// block of README.md, character for character up to whitespace; <see cref="Every_csharp_block_of_the_README_is_tested_here"/>
 /// fails when the two drift apart.</summary>
+[Collection(Mime.MimeKitRegistry.Name)]
 public sealed class ReadmeTourTests : IDisposable
 {
     private readonly string folder = Directory.CreateTempSubdirectory("cmreadme").FullName;
@@ -96,6 +98,35 @@ public sealed class ReadmeTourTests : IDisposable
     }
 
     [Fact]
+    public void MimeKit_code_runs_on_the_registered_context()
+    {
+        var (_, alice, bob, aliceCertificate, bobCertificate) = Tour.Keys;
+
+        // README: MimeKit and MailKit code
+        // Alice's program, once at start-up: MimeKit now makes CryptoMail contexts for PGP/MIME.
+        CryptoMailContext.Register(new CryptoMailContextOptions(new MimeKeyRing().Add(alice).Add(bobCertificate)));
+
+        var alicesAddress = new MailboxAddress("Alice", "alice@example.org");
+        var bobsAddress = new MailboxAddress("Bob", "bob@example.org");
+        var body = new TextPart("plain") { Text = "Pay Bob $100 on Friday." };
+        using var ctx = (OpenPgpContext)CryptographyContext.Create("application/pgp-encrypted");
+        MultipartSigned signed = MultipartSigned.Create(ctx, alicesAddress, DigestAlgorithm.Sha256, body);
+        MultipartEncrypted encrypted = CryptoMailContext.SignAndEncrypt(ctx, alicesAddress, DigestAlgorithm.Sha256, new[] { bobsAddress }, body);
+
+        // Bob's program: his key and passphrase, Alice's certificate.
+        using var bobs = CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(bob).Add(aliceCertificate))
+        {
+            KeyPassphrases = { "correct horse battery staple" },
+        });
+        MimeEntity opened = CryptoMailContext.Decrypt(encrypted, bobs, out DigitalSignatureCollection signatures);
+        bool fromAlice = signatures.Single().Verify() && signed.Verify(bobs).Single().Verify();
+        // end
+
+        Assert.True(fromAlice);
+        Assert.Equal("Pay Bob $100 on Friday.", ((TextPart)opened).Text);
+    }
+
+    [Fact]
     public void Revoke_a_key_and_merge_updates()
     {
         var pgp = new OpenPgp();
@@ -161,6 +192,44 @@ public sealed class ReadmeTourTests : IDisposable
         var sealedBody = Assert.IsAssignableFrom<Multipart>(sealedMessage.Body);
         Assert.Equal("multipart/encrypted", sealedBody.ContentType.MimeType);
         Assert.Equal("application/pgp-encrypted", sealedBody.ContentType.Parameters["protocol"]);
+    }
+
+    [Fact]
+    public void Header_protection()
+    {
+        var (pgp, alice, bob, aliceCertificate, bobCertificate) = Tour.Keys;
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Alice", "alice@example.org"));
+        message.To.Add(new MailboxAddress("Bob", "bob@example.org"));
+        message.Subject = "Lunch";
+        message.Body = new TextPart("plain") { Text = "Noon at the usual place?" };
+
+        // README: Header protection
+        MimeMessage protectedMessage = pgp.Mime.SignAndEncrypt(message, alice, new[] { bobCertificate }, new MimeEncryptOptions
+        {
+            ProtectHeaders = true,                                     // the default when encrypting
+            HeaderConfidentiality = HeaderConfidentiality.Baseline,    // or None: the outer header stays, integrity only
+        });
+        Console.WriteLine(protectedMessage.Subject);                   // [...]
+
+        OpenedMessage received = pgp.Mime.Open(protectedMessage, new MimeOpenOptions
+        {
+            Keys = { bob },
+            KeyPassphrases = { "correct horse battery staple" },
+            Verifiers = { aliceCertificate },
+        });
+        ProtectedHeaders headers = received.ProtectedHeaders!;
+        Console.WriteLine($"{received.Message.Subject} ({headers.Form}, {headers.Verdict}: {string.Join(", ", headers.Obscured.Select(f => f.Name))} hidden)");
+        if (headers.Verdict == HeaderProtectionVerdict.Mismatch) Console.WriteLine("Warning: the header was changed on the way.");
+        // end
+
+        Assert.Equal("[...]", protectedMessage.Subject);
+        Assert.Equal("Lunch", received.Message.Subject);
+        Assert.Equal(HeaderProtectionForm.Encrypted, headers.Form);
+        Assert.Equal(HeaderProtectionVerdict.Obscured, headers.Verdict);
+        Assert.Equal("Subject", Assert.Single(headers.Obscured).Name);
+        Assert.Equal("Noon at the usual place?", received.Message.TextBody?.Trim());
+        Assert.True(received.IsFullySignedBySender);
     }
 
     [Fact]

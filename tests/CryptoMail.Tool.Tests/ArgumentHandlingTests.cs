@@ -77,11 +77,11 @@ public sealed class ArgumentHandlingTests : IDisposable
     }
 
     [Fact]
-    public void Help_exits_zero_and_mentions_the_simple_store()
+    public void Help_exits_zero_and_mentions_the_cert_d_store()
     {
         var run = tool.Run("key", "--help");
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("directory store", run.Text);
+        Assert.Contains("cert-d directory store", run.Text);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using CryptoMail.Core;
+using CryptoMail.Core.Tests.Interop;
 
 namespace CryptoMail.Tool.Tests;
 
@@ -10,21 +11,46 @@ public sealed class KeyStoreCommandTests : IDisposable
 
     private string Store => tool.PathOf("store");
 
+    private string CertD => Path.Combine(Store, "pgp.cert.d");
+
+    private static string CertDFile(string certD, string fingerprint) =>
+        Path.Combine(certD, fingerprint[..2].ToLowerInvariant(), fingerprint[2..].ToLowerInvariant());
+
+    private string Generate(string userId) =>
+        tool.Run("key", "generate", $"--store={Store}", "--allow-unprotected", userId).Text.Trim();
+
     [Fact]
-    public void Generate_stores_armored_files_named_by_fingerprint_and_prints_it()
+    public void Generate_stores_the_certificate_in_the_cert_d_and_the_protected_secret_key_beside_it()
     {
-        var run = tool.Run("key", "generate", $"--store={Store}", "Alice <alice@example.org>");
+        var pw = tool.Write("pw", "correct horse\n");
+        var run = tool.Run("key", "generate", $"--store={Store}", $"--passphrase-file={pw}", "Alice <alice@example.org>");
         Assert.Equal(0, run.ExitCode);
         var fingerprint = run.Text.Trim();
         Assert.Matches("^[0-9A-F]{40}$", fingerprint);
-        Assert.StartsWith("-----BEGIN PGP PUBLIC KEY BLOCK-----", File.ReadAllText(Path.Combine(Store, fingerprint + ".asc")));
-        Assert.StartsWith("-----BEGIN PGP PRIVATE KEY BLOCK-----", File.ReadAllText(Path.Combine(Store, fingerprint + ".key.asc")));
+        Assert.Equal(fingerprint, Certificate.Parse(File.ReadAllBytes(CertDFile(CertD, fingerprint))).Fingerprint);
+        var secretFile = Path.Combine(Store, "secret-keys", fingerprint.ToLowerInvariant() + ".key");
+        var secret = SecretKey.Parse(File.ReadAllBytes(secretFile));
+        Assert.True(secret.IsProtected);
+        Assert.True(secret.TryUnlock("correct horse", out _));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secretFile));
+    }
+
+    [Fact]
+    public void An_unprotected_key_is_refused_unless_allowed()
+    {
+        Assert.Equal(19, tool.Run("key", "generate", $"--store={Store}", "Alice <alice@example.org>").ExitCode);
+        var key = tool.Ok([], "sop", "generate-key", "Carol <carol@example.org>");
+        var refused = tool.RunWithInput(key, "key", "import", $"--store={Store}");
+        Assert.Equal(67, refused.ExitCode);
+        Assert.Contains("--allow-unprotected", refused.Stderr);
+        Assert.Empty(tool.Run("key", "list", $"--store={Store}").Text);
+        Assert.Equal(0, tool.RunWithInput(key, "key", "import", $"--store={Store}", "--allow-unprotected").ExitCode);
     }
 
     [Fact]
     public void List_shows_secret_and_public_entries()
     {
-        var fpr = tool.Run("key", "generate", $"--store={Store}", "Alice <alice@example.org>").Text.Trim();
+        var fpr = Generate("Alice <alice@example.org>");
         var bob = tool.Ok([], "sop", "generate-key", "Bob <bob@example.org>");
         var bobCert = tool.Write("bob.cert", tool.Ok(bob, "sop", "extract-cert"));
         Assert.Equal(0, tool.Run("key", "import", $"--store={Store}", bobCert).ExitCode);
@@ -39,8 +65,8 @@ public sealed class KeyStoreCommandTests : IDisposable
     public void Import_from_stdin_and_export_by_email()
     {
         var key = tool.Ok([], "sop", "generate-key", "Carol <carol@example.org>");
-        Assert.Equal(0, tool.RunWithInput(key, "key", "import", $"--store={Store}").ExitCode);
-        var cert = Certificate.Parse(tool.Ok([], "key", "export", $"--store={Store}", "carol@example.org"));
+        Assert.Equal(0, tool.RunWithInput(key, "key", "import", $"--store={Store}", "--allow-unprotected").ExitCode);
+        var cert = Certificate.Parse(tool.Ok([], "key", "export", $"--store={Store}", "CAROL@example.org"));
         Assert.Equal(SecretKey.Parse(key).Fingerprint, cert.Fingerprint);
         var secret = SecretKey.Parse(tool.Ok([], "key", "export", "--secret", $"--store={Store}", cert.Fingerprint));
         Assert.Equal(cert.Fingerprint, secret.Fingerprint);
@@ -50,14 +76,27 @@ public sealed class KeyStoreCommandTests : IDisposable
     public void Store_can_come_from_the_environment()
     {
         tool.Env["CRYPTOMAIL_STORE"] = Store;
-        Assert.Equal(0, tool.Run("key", "generate", "Dave <dave@example.org>").ExitCode);
+        Assert.Equal(0, tool.Run("key", "generate", "--allow-unprotected", "Dave <dave@example.org>").ExitCode);
         Assert.Single(tool.Run("key", "list").Text.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.True(Directory.Exists(CertD));
     }
 
     [Fact]
-    public void Without_a_store_it_is_missing_arg()
+    public void Without_a_store_the_cert_d_default_location_is_used()
     {
-        Assert.Equal(19, tool.Run("key", "list").ExitCode);
+        if (OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()) return;
+        var data = tool.PathOf("xdg-data");
+        tool.Env["HOME"] = tool.PathOf("home");
+        tool.Env["XDG_DATA_HOME"] = data;
+        var fpr = tool.Run("key", "generate", "--allow-unprotected", "Erin <erin@example.org>").Text.Trim();
+        Assert.True(File.Exists(CertDFile(Path.Combine(data, "pgp.cert.d"), fpr)));
+        Assert.True(File.Exists(Path.Combine(data, "cryptomail", "secret-keys", fpr.ToLowerInvariant() + ".key")));
+
+        // PGP_CERT_D moves the certificates only; the secret keys stay in the data directory.
+        tool.Env["PGP_CERT_D"] = tool.PathOf("shared-cert-d");
+        Assert.Equal(0, tool.Run("key", "import", "--allow-unprotected", tool.Write("frank.key", tool.Ok([], "sop", "generate-key", "Frank <frank@example.org>"))).ExitCode);
+        Assert.Single(new CertificateDirectory(tool.PathOf("shared-cert-d")).GetAllCertificates());
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(data, "cryptomail", "secret-keys")).Length);
     }
 
     [Fact]
@@ -65,19 +104,20 @@ public sealed class KeyStoreCommandTests : IDisposable
     {
         tool.Run("key", "list", $"--store={Store}");
         Assert.Equal(61, tool.Run("key", "export", $"--store={Store}", "nobody@example.org").ExitCode);
+        Assert.Equal(61, tool.Run("key", "export", $"--store={Store}", "not a key id").ExitCode);
     }
 
     [Fact]
     public void Revoke_stores_and_prints_the_revoked_certificate_and_lookup_then_finds_nothing_usable()
     {
-        var fpr = tool.Run("key", "generate", $"--store={Store}", "Alice <alice@example.org>").Text.Trim();
+        var fpr = Generate("Alice <alice@example.org>");
         var found = Certificate.Parse(tool.Ok([], "key", "lookup", $"--store={Store}", "ALICE@example.org"));
         Assert.Equal(fpr, found.Fingerprint);
 
         var run = tool.Run("key", "revoke", $"--store={Store}", "--reason=retired", "alice@example.org");
         Assert.Equal(0, run.ExitCode);
         Assert.True(Certificate.Parse(run.Stdout).IsRevoked);
-        Assert.True(Certificate.Parse(File.ReadAllText(Path.Combine(Store, fpr + ".asc"))).IsRevoked);
+        Assert.True(Certificate.Parse(File.ReadAllBytes(CertDFile(CertD, fpr))).IsRevoked);
         Assert.Equal(61, tool.Run("key", "lookup", $"--store={Store}", "alice@example.org").ExitCode);
         Assert.Equal(41, tool.Run("key", "lookup", $"--store={Store}", "not-an-address").ExitCode);
     }
@@ -85,10 +125,22 @@ public sealed class KeyStoreCommandTests : IDisposable
     [Fact]
     public void Importing_an_older_copy_keeps_the_revocation()
     {
-        var fpr = tool.Run("key", "generate", $"--store={Store}", "Alice <alice@example.org>").Text.Trim();
+        var fpr = Generate("Alice <alice@example.org>");
         var old = tool.Write("old.asc", tool.Ok([], "key", "export", $"--store={Store}", fpr));
         tool.Ok([], "key", "revoke", $"--store={Store}", fpr);
         Assert.Equal(0, tool.Run("key", "import", $"--store={Store}", old).ExitCode);
-        Assert.True(Certificate.Parse(File.ReadAllText(Path.Combine(Store, fpr + ".asc"))).IsRevoked);
+        Assert.True(Certificate.Parse(File.ReadAllBytes(CertDFile(CertD, fpr))).IsRevoked);
+    }
+
+    [GnuPGFact]
+    public void List_and_lookup_read_a_gnupg_home()
+    {
+        using var gpg = new GnuPG();
+        var fpr = gpg.GenerateKey("Gina <gina@example.org>", "ed25519", "gpg passphrase");
+        var lines = tool.Run("key", "list", $"--gnupg-home={gpg.Home}").Text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal($"pub {fpr} Gina <gina@example.org>", Assert.Single(lines));
+        var found = Certificate.Parse(tool.Ok([], "key", "lookup", $"--gnupg-home={gpg.Home}", "GINA@example.org"));
+        Assert.Equal(fpr, found.Fingerprint);
+        Assert.Equal(61, tool.Run("key", "lookup", $"--gnupg-home={gpg.Home}", "nobody@example.org").ExitCode);
     }
 }

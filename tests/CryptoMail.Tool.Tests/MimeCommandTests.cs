@@ -10,6 +10,8 @@ public sealed class MimeCommandTests : IDisposable
     private static readonly string[] TopLevelKeys = ["encryption", "decrypted", "integrityProtected", "signatures", "protectedHeaders", "error"];
     private static readonly string[] SignatureKeys = ["status", "signerFingerprint", "signingKeyFingerprint", "coverage", "signerUserIds", "matchesFrom", "reason"];
     private static readonly string[] Statuses = ["good", "bad", "unknown-key", "weak", "expired", "revoked"];
+    private static readonly string[] HeaderKeys = ["form", "verdict", "subject", "from", "to", "cc", "date", "fields"];
+    private static readonly string[] HeaderFieldKeys = ["name", "protected", "outer", "state"];
     private static readonly string[] ErrorCodes = ["no-key", "integrity", "malformed", "policy", "limit", "bad-passphrase"];
 
     private readonly ToolHarness tool = new();
@@ -38,7 +40,14 @@ public sealed class MimeCommandTests : IDisposable
         var headers = report.GetProperty("protectedHeaders");
         if (headers.ValueKind != JsonValueKind.Null)
         {
-            Assert.Equal(new[] { "from", "subject", "to" }, headers.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Equal(HeaderKeys.Order(), headers.EnumerateObject().Select(p => p.Name).Order());
+            Assert.Contains(headers.GetProperty("form").GetString(), new[] { "cipher", "clear", "v1" });
+            Assert.Contains(headers.GetProperty("verdict").GetString(), new[] { "consistent", "obscured", "mismatch" });
+            foreach (var field in headers.GetProperty("fields").EnumerateArray())
+            {
+                Assert.Equal(HeaderFieldKeys.Order(), field.EnumerateObject().Select(p => p.Name).Order());
+                Assert.Contains(field.GetProperty("state").GetString(), new[] { "unchanged", "obscured", "mismatch" });
+            }
         }
         var error = report.GetProperty("error");
         if (error.ValueKind != JsonValueKind.Null)
@@ -58,7 +67,12 @@ public sealed class MimeCommandTests : IDisposable
         var opened = new OpenedMessage(new MimeMessage(), ProtectionCoverage.Full, true, true,
             [new MimeSignature(verification, ProtectionCoverage.Full, ["Alice <alice@example.org>"], true),
              new MimeSignature(unknown, ProtectionCoverage.Partial, [], false)],
-            new ProtectedHeaders("Secret subject", "alice@example.org", "bob@example.org", null));
+            new ProtectedHeaders(HeaderProtectionForm.Encrypted,
+            [
+                new ProtectedHeaderField("Subject", "Secret subject", "[...]", ProtectedHeaderState.Obscured),
+                new ProtectedHeaderField("From", "alice@example.org", "alice@example.org", ProtectedHeaderState.Unchanged),
+                new ProtectedHeaderField("To", "bob@example.org", "bob@example.org", ProtectedHeaderState.Unchanged),
+            ]));
         using var output = new MemoryStream();
         OpenReport.Write(output, opened, null);
 
@@ -75,6 +89,8 @@ public sealed class MimeCommandTests : IDisposable
         Assert.Equal("unknown-key", signatures[1].GetProperty("status").GetString());
         Assert.Equal("partial", signatures[1].GetProperty("coverage").GetString());
         Assert.Equal("Secret subject", report.GetProperty("protectedHeaders").GetProperty("subject").GetString());
+        Assert.Equal("obscured", report.GetProperty("protectedHeaders").GetProperty("verdict").GetString());
+        Assert.Equal("[...]", report.GetProperty("protectedHeaders").GetProperty("fields")[0].GetProperty("outer").GetString());
         Assert.Equal(JsonValueKind.Null, report.GetProperty("error").ValueKind);
         Assert.Contains("\"Alice <alice@example.org>\"", Encoding.UTF8.GetString(output.ToArray()));
     }
@@ -178,12 +194,48 @@ public sealed class MimeCommandTests : IDisposable
     public void Encrypt_finds_recipients_in_the_store_by_address()
     {
         var store = tool.PathOf("store");
-        tool.Ok([], "key", "generate", $"--store={store}", "Bob <bob@example.org>");
+        tool.Ok([], "key", "generate", $"--store={store}", "--allow-unprotected", "Bob <bob@example.org>");
         var encrypted = tool.Ok([], "mime", "encrypt", $"--store={store}", Save("letter.eml", Letter()));
         var run = tool.RunWithInput(encrypted, "mime", "open", $"--store={store}");
         Assert.Equal(0, run.ExitCode);
         using var doc = JsonDocument.Parse(run.Stdout);
         Assert.True(doc.RootElement.GetProperty("decrypted").GetBoolean());
+    }
+
+    [MimeFact]
+    public void Encrypt_protects_headers_and_open_reports_them()
+    {
+        var alice = tool.NewKey("alice", "Alice <alice@example.org>");
+        var bob = tool.NewKey("bob", "Bob <bob@example.org>");
+        var encrypted = tool.Ok([], "mime", "encrypt", "--protect-headers", $"--to={bob.Cert}", $"--sign-with={alice.Key}", Save("letter.eml", Letter()));
+        Assert.Contains("Subject: [...]", Encoding.UTF8.GetString(encrypted));
+        Assert.DoesNotContain("Lunch", Encoding.UTF8.GetString(encrypted));
+
+        var run = tool.RunWithInput(encrypted, "mime", "open", $"--key={bob.Key}", $"--verify-with={alice.Cert}");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        AssertSchema(doc.RootElement);
+        var headers = doc.RootElement.GetProperty("protectedHeaders");
+        Assert.Equal("cipher", headers.GetProperty("form").GetString());
+        Assert.Equal("obscured", headers.GetProperty("verdict").GetString());
+        Assert.Equal("Lunch", headers.GetProperty("subject").GetString());
+    }
+
+    [MimeFact]
+    public void Encrypt_without_header_protection_and_sign_with_it()
+    {
+        var alice = tool.NewKey("alice", "Alice <alice@example.org>");
+        var bob = tool.NewKey("bob", "Bob <bob@example.org>");
+        var plain = tool.Ok([], "mime", "encrypt", "--no-protect-headers", $"--to={bob.Cert}", Save("letter.eml", Letter()));
+        Assert.Contains("Subject: Lunch", Encoding.UTF8.GetString(plain));
+        Assert.Equal(37, tool.RunWithInput([], "mime", "encrypt", "--header-confidentiality=shy", $"--to={bob.Cert}", Save("l2.eml", Letter())).ExitCode);
+
+        var signed = tool.Ok([], "mime", "sign", "--protect-headers", $"--key={alice.Key}", Save("letter3.eml", Letter()));
+        var run = tool.RunWithInput(signed, "mime", "open", $"--verify-with={alice.Cert}");
+        using var doc = JsonDocument.Parse(run.Stdout);
+        AssertSchema(doc.RootElement);
+        Assert.Equal("clear", doc.RootElement.GetProperty("protectedHeaders").GetProperty("form").GetString());
+        Assert.Equal("consistent", doc.RootElement.GetProperty("protectedHeaders").GetProperty("verdict").GetString());
     }
 
     [Fact]

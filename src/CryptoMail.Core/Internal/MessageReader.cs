@@ -57,14 +57,15 @@ internal static class MessageReader
         Compression compression, string fileName, DateTimeOffset? mtime) =>
         new(false, null, false, Array.Empty<string>(), null, false, "none", compression, fileName, format, mtime, verdicts, length, false);
 
-    /// <summary>Reads the session key packets, finds a session key, and decrypts the SEIPD v1 packet that follows.</summary>
+    /// <summary>Reads the session key packets, finds a session key, and decrypts the encrypted data packet that
+    /// follows: SEIPD v1, SEIPD v2, or LibrePGP's OCB Encrypted Data (tag 20).</summary>
     private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptOptions options, CancellationToken token)
     {
         var pkesks = new List<Pkesk>();
         var skesks = new List<Skesk>();
-        var skesksV6 = new List<SkeskV6>();
         int examined = 0;
         PacketBodyStream? encrypted = null;
+        int dataTag = 0;
         while (encrypted is null)
         {
             var next = PacketReader.Next(packets) ?? throw new MalformedDataException("The message holds no encrypted data.");
@@ -80,7 +81,6 @@ internal static class MessageReader
                     {
                         if (tag == 1 && bytes.Length > 0 && bytes[0] == 6) pkesks.Add(PkeskV6.Parse(bytes).Packet);
                         else if (tag == 1) pkesks.Add(Pkesk.Parse(bytes));
-                        else if (bytes.Length > 0 && bytes[0] == 6) skesksV6.Add(SkeskV6.Parse(bytes));
                         else skesks.Add(Skesk.Parse(bytes));
                     }
                     catch (UnsupportedPacketException)
@@ -98,30 +98,40 @@ internal static class MessageReader
                     break;
                 case 9:
                     throw new IntegrityException("The message is encrypted without integrity protection (SED, no MDC); it is refused because it may have been modified.");
-                case 20:
-                    throw new MalformedDataException("The message uses the OCB Encrypted Data packet (tag 20) that GnuPG writes for AEAD keys; reading it is not supported yet.");
                 case 18:
+                case 20:
                     encrypted = body;
+                    dataTag = tag;
                     break;
                 default:
                     throw new MalformedDataException($"Unexpected packet (tag {tag}) before the encrypted data.");
             }
         }
 
+        var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
+        if (dataTag == 20)
+        {
+            // Session keys: PKESK v3 (with the algorithm octet) or SKESK v5; the packet names the cipher.
+            var ocb = Aead.AeadEncryptedDataHeader.Read(encrypted);
+            return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), "OCB Encrypted Data " + ocb.Aead.ToString().ToUpperInvariant(),
+                pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, options, token);
+        }
         int version = encrypted.ReadByte();
-        if (version == 2) return DecryptSeipdV2(encrypted, pkesks, skesksV6, sink, options, token);
+        if (version == 2)
+        {
+            var prefix = new byte[Aead.SeipdV2Header.Size];
+            prefix[0] = 2;
+            if (encrypted.ReadAtLeast(prefix.AsSpan(1), prefix.Length - 1, throwOnEndOfStream: false) < prefix.Length - 1)
+                throw new IntegrityException("The encrypted data is truncated.");
+            var header = Aead.SeipdV2Header.Parse(prefix);
+            return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(),
+                pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, options, token);
+        }
         if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
         var initial = new byte[18];
-        int got = 0;
-        while (got < initial.Length)
-        {
-            int r = encrypted.Read(initial, got, initial.Length - got);
-            if (r == 0) break;
-            got += r;
-        }
-        if (got < initial.Length) throw new IntegrityException("The encrypted data is truncated.");
+        if (encrypted.ReadAtLeast(initial, initial.Length, throwOnEndOfStream: false) < initial.Length)
+            throw new IntegrityException("The encrypted data is truncated.");
 
-        var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
         SessionKeyMaterial? sessionKey = null;
         string? decryptedWith = null;
         bool withPassword = false;
@@ -139,50 +149,26 @@ internal static class MessageReader
         }
         if (sessionKey is null)
         {
-            foreach (var skesk in skesks)
-            {
-                foreach (var pw in options.Passwords)
-                {
-                    var candidate = SessionKeyDecryptor.TryDecrypt(skesk, pw);
-                    if (candidate is not null && SeipdV1DecryptStream.QuickCheck(candidate, initial))
-                    {
-                        sessionKey = candidate;
-                        withPassword = true;
-                        break;
-                    }
-                    candidate?.Dispose();
-                }
-                if (sessionKey is not null) break;
-            }
+            sessionKey = FromPasswords(skesks.Where(k => k.Version == 4), options, c => SeipdV1DecryptStream.QuickCheck(c, initial));
+            withPassword = sessionKey is not null;
         }
         if (sessionKey is null) throw NoKey(lockedKey, recipientIds);
 
         using (sessionKey)
         {
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
-            var cipher = sessionKey.Algorithm switch { 7 => SymmetricCipher.Aes128, 8 => SymmetricCipher.Aes192, 9 => (SymmetricCipher?)SymmetricCipher.Aes256, _ => null };
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, initial);
-            return ReadDecrypted(clear, () => clear.Verified, holdBack: !options.ReleaseUnverifiedPlaintext, "SEIPDv1", cipher,
+            return ReadDecrypted(clear, () => clear.Verified, holdBack: !options.ReleaseUnverifiedPlaintext, "SEIPDv1", ToCipher(sessionKey.Algorithm),
                 decryptedWith, withPassword, recipientIds, exported, sink, options, token);
         }
     }
 
-    /// <summary>Reads a SEIPD v2 packet (RFC 9580 AEAD): session key from a v6 (or v3) PKESK, a v6 SKESK or a given
-    /// session key; each chunk is released only after its tag verifies, the final tag before the end is reported.</summary>
-    private static DecryptionResult DecryptSeipdV2(PacketBodyStream encrypted, List<Pkesk> pkesks, List<SkeskV6> skesks, IoBridge sink,
-        DecryptOptions options, CancellationToken token)
+    /// <summary>Reads a chunked AEAD packet (SEIPD v2, or tag 20) whose prefix has been read: session key from a
+    /// given session key, a PKESK or a SKESK of the fitting version; each chunk is released only after its tag
+    /// verifies, and the final tag is checked before the end is reported.</summary>
+    private static DecryptionResult DecryptChunked(PacketBodyStream encrypted, int keySize, byte cipherId, Func<byte[], Aead.AeadChunkSchedule> schedule,
+        string protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, CancellationToken token)
     {
-        var prefix = new byte[Aead.SeipdV2Header.Size];
-        prefix[0] = 2;
-        int got = 1;
-        while (got < prefix.Length)
-        {
-            int r = encrypted.Read(prefix, got, prefix.Length - got);
-            if (r == 0) throw new IntegrityException("The encrypted data is truncated.");
-            got += r;
-        }
-        var header = Aead.SeipdV2Header.Parse(prefix);
-        var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
         byte[]? key = null;
         string? decryptedWith = null;
         bool withPassword = false;
@@ -191,11 +177,11 @@ internal static class MessageReader
         bool fromGivenSessionKey = false;
         foreach (var given in options.SessionKeys)
         {
-            if (given.Key.Length == header.KeySize) { key = given.Key.ToArray(); fromGivenSessionKey = true; break; }
+            if (given.Key.Length == keySize) { key = given.Key.ToArray(); fromGivenSessionKey = true; break; }
         }
         if (key is null)
         {
-            var (found, with, locked) = FromPkesks(pkesks, options, c => c.Key.Length == header.KeySize);
+            var (found, with, locked) = FromPkesks(pkesks, options, c => c.Key.Length == keySize);
             lockedKey = locked;
             if (found is not null)
             {
@@ -205,31 +191,24 @@ internal static class MessageReader
         }
         if (key is null)
         {
-            foreach (var skesk in skesks)
+            using var found = FromPasswords(skesks, options, c => c.Key.Length == keySize);
+            if (found is not null)
             {
-                foreach (var pw in options.Passwords)
-                {
-                    using var candidate = skesk.TryDecrypt(pw);
-                    if (candidate is null || candidate.Key.Length != header.KeySize) continue;
-                    key = (byte[])candidate.Key.Clone();
-                    withPassword = true;
-                    break;
-                }
-                if (key is not null) break;
+                key = (byte[])found.Key.Clone();
+                withPassword = true;
             }
         }
         if (key is null) throw NoKey(lockedKey, recipientIds);
         try
         {
-            var exported = options.ExportSessionKey ? new SessionKey(header.SymmetricAlgorithm, key) : null;
-            var cipher = header.SymmetricAlgorithm switch { 7 => SymmetricCipher.Aes128, 8 => SymmetricCipher.Aes192, 9 => (SymmetricCipher?)SymmetricCipher.Aes256, _ => null };
-            using var clear = new Aead.SeipdV2DecryptStream(encrypted, header, key, leaveOpen: true);
+            var exported = options.ExportSessionKey ? new SessionKey(cipherId, key) : null;
+            using var clear = new Aead.ChunkedAeadDecryptStream(encrypted, schedule(key), leaveOpen: true);
             // Chunks are authenticated as they are read, so plaintext may flow straight to the caller unless a good
             // signature is required first; a later failure still raises (the output is then incomplete, never wrong).
             bool holdBack = options.RequireValidSignature && !options.ReleaseUnverifiedPlaintext;
             try
             {
-                return ReadDecrypted(clear, () => clear.IsComplete, holdBack, "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(), cipher,
+                return ReadDecrypted(clear, () => clear.IsComplete, holdBack, protection, ToCipher(cipherId),
                     decryptedWith, withPassword, recipientIds, exported, sink, options, token);
             }
             catch (IntegrityException e) when (fromGivenSessionKey && clear.PlaintextLength == 0)
@@ -242,6 +221,22 @@ internal static class MessageReader
         {
             CryptographicOperations.ZeroMemory(key);
         }
+    }
+
+    /// <summary>Tries every password on every SKESK; the first session key <paramref name="accept"/> takes wins.</summary>
+    private static SessionKeyMaterial? FromPasswords(IEnumerable<Skesk> skesks, DecryptOptions options, Func<SessionKeyMaterial, bool> accept)
+    {
+        foreach (var skesk in skesks)
+        {
+            foreach (var pw in options.Passwords)
+            {
+                var candidate = skesk.TryDecrypt(pw, options.Limits.MaxArgon2MemoryBytes);
+                if (candidate is null) continue;
+                if (accept(candidate)) return candidate;
+                candidate.Dispose();
+            }
+        }
+        return null;
     }
 
     /// <summary>Reads the decrypted packet stream: grammar, limits, signatures; releases the plaintext once authenticated.</summary>
@@ -329,11 +324,11 @@ internal static class MessageReader
         }
     }
 
-    private static SymmetricCipher? ToCipher(SymmetricKeyAlgorithmTag alg) => alg switch
+    private static SymmetricCipher? ToCipher(int alg) => alg switch
     {
-        SymmetricKeyAlgorithmTag.Aes128 => SymmetricCipher.Aes128,
-        SymmetricKeyAlgorithmTag.Aes192 => SymmetricCipher.Aes192,
-        SymmetricKeyAlgorithmTag.Aes256 => SymmetricCipher.Aes256,
+        7 => SymmetricCipher.Aes128,
+        8 => SymmetricCipher.Aes192,
+        9 => SymmetricCipher.Aes256,
         _ => null,
     };
 

@@ -93,10 +93,11 @@ internal static class MessageWriter
             var aead = (Aead.AeadAlgorithm)(int)options.Aead;
             foreach (var r in recipients) KeyRings.WritePacket(target, 1, SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3));
             foreach (var pw in options.Passwords)
-                KeyRings.WritePacket(target, 3, v2 ? SessionKeyEncryptor.SkeskV6(pw, sessionKey, aead) : SessionKeyEncryptor.Skesk(pw, sessionKey));
+                KeyRings.WritePacket(target, 3, Skesk.Write(pw, sessionKey, v2 ? 6 : 4, aead));
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
 
             long total;
+            long paddingLength = 0;
             if (v2)
             {
                 var header = Aead.SeipdV2Header.CreateRandom((byte)sessionKey.Algorithm, aead, chunkOctet);
@@ -105,6 +106,7 @@ internal static class MessageWriter
                 try
                 {
                     total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
+                    paddingLength = WritePadding(encOut, options.Padding ?? PaddingPolicy.None, encOut.PlaintextLength, token);
                     encOut.Complete();
                 }
                 catch
@@ -128,6 +130,7 @@ internal static class MessageWriter
                 signers.Select(s => s.Info).ToList(), total, options.Armor)
             {
                 SessionKey = exported,
+                PaddingLength = paddingLength,
             };
         }, "Encrypting");
     }
@@ -185,6 +188,34 @@ internal static class MessageWriter
         {
             return false;
         }
+    }
+
+    /// <summary>Appends a padding packet (tag 21) of random octets as the policy asks; returns its whole length.</summary>
+    private static long WritePadding(Stream output, PaddingPolicy policy, long contentLength, CancellationToken token)
+    {
+        int body = policy.BodyLength(contentLength);
+        if (body < 0) return 0;
+        var header = new MemoryStream(6);
+        header.WriteByte(0xC0 | 21);
+        KeyRings.WriteLength(header, body);
+        output.Write(header.GetBuffer(), 0, (int)header.Length);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(body, BufferSize));
+        try
+        {
+            for (int left = body; left > 0;)
+            {
+                token.ThrowIfCancellationRequested();
+                int n = Math.Min(left, buffer.Length);
+                System.Security.Cryptography.RandomNumberGenerator.Fill(buffer.AsSpan(0, n));
+                output.Write(buffer, 0, n);
+                left -= n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        return header.Length + body;
     }
 
     private static byte ChunkSizeOctet(int size)

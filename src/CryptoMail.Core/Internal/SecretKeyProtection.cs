@@ -11,10 +11,6 @@ namespace CryptoMail.Core.Internal;
 /// SHA-1 with 65,536 octets, so we write the packet ourselves and let BouncyCastle read it.</summary>
 internal static class SecretKeyProtection
 {
-    /// <summary>S2K count octet: (16 + 0) &lt;&lt; (14 + 6) = 16,777,216 octets hashed, about 10-60 ms.</summary>
-    public const byte CountOctet = 0xE0;
-
-    public static int DecodeCount(byte c) => (16 + (c & 15)) << ((c >> 4) + 6);
 
     /// <summary>Re-encodes an unprotected secret key ring with every secret key protected.</summary>
     public static PgpSecretKeyRing Protect(PgpSecretKeyRing ring, string passphrase, SecureRandom random)
@@ -41,17 +37,16 @@ internal static class SecretKeyProtection
             SHA1.HashData(mpis, plain.AsSpan(mpis.Length));
 #pragma warning restore CA5350
 
-            byte[] salt = new byte[8];
-            random.NextBytes(salt);
             byte[] iv = new byte[16];
             random.NextBytes(iv);
-            byte[] key = DeriveKey(passphrase, salt, DecodeCount(CountOctet));
-            byte[] cipher = CfbEncrypt(key, iv, plain);
+            var spec = Packets.S2kSpec.NewIterated();
+            byte[] key = spec.Derive(passphrase, 32, long.MaxValue);
+            byte[] cipher = Packets.OpenPgpCfb.Transform((int)SymmetricKeyAlgorithmTag.Aes256, key, plain, encrypt: true, iv);
             CryptographicOperations.ZeroMemory(key);
             CryptographicOperations.ZeroMemory(plain);
             CryptographicOperations.ZeroMemory(data);
 
-            var s2k = new S2k(HashAlgorithmTag.Sha256, salt, CountOctet);
+            var s2k = new S2k(HashAlgorithmTag.Sha256, spec.Salt.ToArray(), spec.CountOctet);
             var protectedPacket = sk.IsMasterKey && output.Length == 0
                 ? new SecretKeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, 254, s2k, iv, cipher)
                 : new SecretSubkeyPacket(packet.PublicKeyPacket, SymmetricKeyAlgorithmTag.Aes256, 254, s2k, iv, cipher);
@@ -62,50 +57,5 @@ internal static class SecretKeyProtection
             output.Write(rest);
         }
         return new PgpSecretKeyRing(output.ToArray());
-    }
-
-    /// <summary>Iterated and salted S2K (RFC 9580 section 3.7.1.3) with SHA-256, for a 32-octet key.</summary>
-    public static byte[] DeriveKey(string passphrase, byte[] salt, int count)
-    {
-        byte[] pass = Encoding.UTF8.GetBytes(passphrase);
-        try
-        {
-            int unit = salt.Length + pass.Length;
-            byte[] block = new byte[unit];
-            salt.CopyTo(block, 0);
-            pass.CopyTo(block, salt.Length);
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            long remaining = Math.Max(count, unit);
-            while (remaining > 0)
-            {
-                int n = (int)Math.Min(unit, remaining);
-                hash.AppendData(block, 0, n);
-                remaining -= n;
-            }
-            CryptographicOperations.ZeroMemory(block);
-            return hash.GetHashAndReset();
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pass);
-        }
-    }
-
-    private static byte[] CfbEncrypt(byte[] key, byte[] iv, byte[] plain)
-    {
-        using var aes = Aes.Create();
-        aes.Key = key;
-        byte[] output = new byte[plain.Length];
-        byte[] register = (byte[])iv.Clone();
-        byte[] keystream = new byte[16];
-        for (int off = 0; off < plain.Length; off += 16)
-        {
-            aes.EncryptEcb(register, keystream, PaddingMode.None);
-            int n = Math.Min(16, plain.Length - off);
-            for (int i = 0; i < n; i++) output[off + i] = (byte)(plain[off + i] ^ keystream[i]);
-            if (n == 16) Array.Copy(output, off, register, 0, 16);
-        }
-        CryptographicOperations.ZeroMemory(keystream);
-        return output;
     }
 }

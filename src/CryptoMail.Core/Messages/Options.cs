@@ -86,6 +86,12 @@ public sealed class ReadLimits
 
     /// <summary>The most recipient (PKESK/SKESK) packets examined. Default 64.</summary>
     public int MaxRecipients { get; init; } = 64;
+
+    /// <summary>The most memory an Argon2 string-to-key (password-encrypted messages, locked keys) may ask for; a
+    /// larger request is refused before any memory is taken. Default 2 GiB: RFC 9580 section 3.7.1.4 points writers
+    /// to RFC 9106's first recommended option (2 GiB, the setting of its test vectors) and to 64 MiB where that is too
+    /// much, so 2 GiB opens what conforming writers make; lower it on small devices.</summary>
+    public long MaxArgon2MemoryBytes { get; init; } = 2L << 30;
 }
 
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>
@@ -117,6 +123,10 @@ public sealed class EncryptOptions
 
     /// <summary>The SEIPD v2 chunk size in bytes: a power of two from 64 bytes to 4 MiB. Default 256 KiB.</summary>
     public int AeadChunkSize { get; init; } = 256 * 1024;
+
+    /// <summary>Padding inside the encryption to hide the exact length (SEIPD v2 only, see <see cref="PaddingPolicy"/>).
+    /// Default <see cref="PaddingPolicy.None"/>.</summary>
+    public PaddingPolicy Padding { get; init; } = PaddingPolicy.None;
 
     /// <summary>The hash for signatures. Default SHA-256.</summary>
     public HashAlgorithm SignatureHash { get; init; } = HashAlgorithm.Sha256;

@@ -32,6 +32,9 @@ public sealed record EncryptionResult(
 {
     /// <summary>The session key, when <see cref="EncryptOptions.ExportSessionKey"/> asked for it.</summary>
     public SessionKey? SessionKey { get; init; }
+
+    /// <summary>Octets of padding packet (header and body) written inside the encryption; 0 without padding.</summary>
+    public long PaddingLength { get; init; }
 }
 
 /// <summary>The outcome of signing.</summary>

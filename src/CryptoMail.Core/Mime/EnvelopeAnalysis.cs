@@ -14,7 +14,7 @@ namespace CryptoMail.Core.Internal;
 /// wrapping attacks (Efail direct exfiltration, signature spoofing by wrapping a signed part in multipart/mixed).
 /// One instance serves one call; it is not thread-safe.
 /// </remarks>
-internal sealed class EnvelopeAnalysis
+internal sealed partial class EnvelopeAnalysis
 {
     // Bounds the work an attacker can cause with many small protected parts (each costs a public-key operation,
     // and possibly a passphrase derivation per key).
@@ -25,11 +25,14 @@ internal sealed class EnvelopeAnalysis
     private readonly CancellationToken token;
     private readonly List<FoundSignature> found = new();
     private int protectedParts;
+    private int entities;
     private int decryptedParts;
     private bool allIntegrityProtected = true;
     private bool envelopeEncrypted;
     private bool nestedEncrypted;
     private ProtectedHeaders? protectedHeaders;
+    // The innermost entity on the envelope chain, inside a cryptographic layer, that carries a header-protection marker.
+    private MimeEntity? protectedPayload;
 
     public EnvelopeAnalysis(OpenPgp pgp, MimeOpenOptions options, CancellationToken token)
     {
@@ -47,8 +50,11 @@ internal sealed class EnvelopeAnalysis
     {
         if (message.Body is { } body)
         {
-            message.Body = Visit(body, 1, ProtectionCoverage.Full, insideLayer: false, message.From);
+            // A copy: opening replaces the message's From with the protected one, and signers must match both.
+            var outerFrom = new InternetAddressList(message.From);
+            message.Body = Visit(body, 1, ProtectionCoverage.Full, insideLayer: false, outerFrom);
         }
+        if (protectedPayload is not null) protectedHeaders = HeaderProtection.Open(message, protectedPayload, envelopeEncrypted);
 
         var encryption = envelopeEncrypted ? ProtectionCoverage.Full
             : nestedEncrypted ? ProtectionCoverage.Partial
@@ -74,6 +80,10 @@ internal sealed class EnvelopeAnalysis
         token.ThrowIfCancellationRequested();
         if (depth > options.MaxMimeDepth)
             throw new LimitExceededException($"The MIME structure is nested deeper than {options.MaxMimeDepth} levels (MimeOpenOptions.MaxMimeDepth).");
+        if (++entities > options.MaxMimeParts)
+            throw new LimitExceededException($"The message holds more than {options.MaxMimeParts} MIME parts (MimeOpenOptions.MaxMimeParts).");
+
+        if (coverage == ProtectionCoverage.Full && insideLayer && HeaderProtection.IsMarked(entity)) protectedPayload = entity;
 
         if (PgpMimeParts.IsPgpSigned(entity))
         {
@@ -96,9 +106,6 @@ internal sealed class EnvelopeAnalysis
             return plaintext is null ? entity : Visit(plaintext, depth + 1, coverage, insideLayer: true, from);
         }
 
-        // The payload: the end of the envelope chain.
-        if (coverage == ProtectionCoverage.Full && insideLayer) protectedHeaders = ReadProtectedHeaders(entity);
-
         switch (entity)
         {
             case Multipart multipart:
@@ -113,6 +120,8 @@ internal sealed class EnvelopeAnalysis
                 var newBody = Visit(body, depth + 1, ProtectionCoverage.Partial, insideLayer: false, attached.From);
                 if (!ReferenceEquals(newBody, body)) attached.Body = newBody;
                 break;
+            case MimePart leaf:
+                return VisitInline(leaf, coverage, from);
         }
         return entity;
     }
@@ -126,7 +135,12 @@ internal sealed class EnvelopeAnalysis
     /// <summary>Verifies a multipart/signed over the exact bytes of its first part as they stand in the message.</summary>
     private void Verify(Multipart signed, ProtectionCoverage coverage, InternetAddressList from)
     {
-        var (content, signaturePart) = PgpMimeParts.SignedParts(signed);
+        var content = PgpMimeParts.SignedContent(signed);
+        if (PgpMimeParts.SignaturePart(signed) is not { } signaturePart)
+        {
+            found.Add(new FoundSignature(Unreadable("The second part of the multipart/signed is not an application/pgp-signature part."), coverage, from));
+            return;
+        }
         // RFC 3156 section 5: the signature covers the first part's headers and body, canonical CRLF, up to (not
         // including) the CRLF before the boundary. A parsed entity keeps its raw headers and encoded content, so
         // writing it with CRLF line endings gives back those bytes. Known gap: a part whose unencoded content mixes
@@ -135,25 +149,59 @@ internal sealed class EnvelopeAnalysis
         var data = MimeCanonicalizer.ToCanonicalBytes(content, token);
         var signature = PgpMimeParts.Decode(signaturePart, token);
 
+        VerifySignatures(coverage, from, "The signature part is not a readable OpenPGP signature: ", verifyOptions =>
+        {
+            using var dataStream = new MemoryStream(data, writable: false);
+            using var signatureStream = new MemoryStream(signature, writable: false);
+            return pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+        });
+    }
+
+    /// <summary>Runs one verification with the caller's certificates and records its verdicts; a signature that
+    /// cannot even be parsed signs nothing, so it becomes a Bad verdict and the message still opens.</summary>
+    private void VerifySignatures(ProtectionCoverage coverage, InternetAddressList from, string unreadable, Func<VerifyOptions, VerificationResult> verify)
+    {
         var verifyOptions = new VerifyOptions { Limits = options.Limits };
         foreach (var certificate in options.Verifiers) verifyOptions.Verifiers.Add(certificate);
-
         VerificationResult result;
-        using (var dataStream = new MemoryStream(data, writable: false))
-        using (var signatureStream = new MemoryStream(signature, writable: false))
+        try
         {
-            result = pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+            result = verify(verifyOptions);
+        }
+        catch (MalformedDataException e)
+        {
+            found.Add(new FoundSignature(Unreadable(unreadable + e.Message), coverage, from));
+            return;
         }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
     }
+
+    /// <summary>The verdict on a signature part that holds no readable signature.</summary>
+    private static SignatureVerification Unreadable(string reason) =>
+        new(SignatureStatus.Bad, string.Empty, null, null, null, DateTimeOffset.UnixEpoch, string.Empty, SignatureMode.Binary, reason);
 
     /// <summary>Decrypts a multipart/encrypted and parses its plaintext; null when a nested part has no key.</summary>
     private MimeEntity? Decrypt(Multipart encrypted, ProtectionCoverage coverage, InternetAddressList from)
     {
         var dataPart = PgpMimeParts.EncryptedData(encrypted);
-        var ciphertext = PgpMimeParts.Decode(dataPart, token);
+        var plaintext = DecryptData(PgpMimeParts.Decode(dataPart, token), coverage, from, allowUnencrypted: false);
+        if (plaintext is null) return null;
+        try
+        {
+            return MimeCanonicalizer.LoadEntity(plaintext, token);
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
 
-        var decryptOptions = new DecryptOptions { Limits = options.Limits };
+    /// <summary>Decrypts (and verifies) one OpenPGP message; its signatures cover what <paramref name="coverage"/>
+    /// says (RFC 3156 section 6.2: signatures inside the encryption cover its whole plaintext). Null when a part below
+    /// the envelope is not for us (e.g. a forwarded encrypted message): it stays as it is.</summary>
+    private byte[]? DecryptData(byte[] ciphertext, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
+    {
+        var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
         foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
         foreach (var certificate in options.Verifiers) decryptOptions.Verifiers.Add(certificate);
@@ -169,34 +217,16 @@ internal sealed class EnvelopeAnalysis
         }
         catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
         {
-            // A part inside the message that is not for us (e.g. a forwarded encrypted message) stays as it is.
             return null;
         }
 
-        decryptedParts++;
-        allIntegrityProtected &= result.IntegrityProtected;
-        // RFC 3156 section 6.2: signatures inside the encryption cover its whole plaintext.
+        if (result.WasEncrypted)
+        {
+            decryptedParts++;
+            allIntegrityProtected &= result.IntegrityProtected;
+        }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
-
-        try
-        {
-            return MimeCanonicalizer.LoadEntity(plaintext, token);
-        }
-        finally
-        {
-            Array.Clear(plaintext);
-        }
-    }
-
-    /// <summary>Protected headers (Enigmail <c>protected-headers="v1"</c>, RFC 9788 <c>hp</c>) on the payload.</summary>
-    private static ProtectedHeaders? ReadProtectedHeaders(MimeEntity payload)
-    {
-        var parameters = payload.ContentType.Parameters;
-        bool legacy = parameters.TryGetValue("protected-headers", out string? v1) && string.Equals(v1?.Trim(), "v1", StringComparison.OrdinalIgnoreCase);
-        bool rfc9788 = parameters.TryGetValue("hp", out string? hp) && hp?.Trim().ToLowerInvariant() is "cipher" or "clear";
-        if (!legacy && !rfc9788) return null;
-        var headers = payload.Headers;
-        return new ProtectedHeaders(headers[HeaderId.Subject], headers[HeaderId.From], headers[HeaderId.To], headers[HeaderId.Cc]);
+        return plaintext;
     }
 
     private MimeSignature ToMimeSignature(FoundSignature f)

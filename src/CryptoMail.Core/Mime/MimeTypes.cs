@@ -22,6 +22,12 @@ public sealed class MimeSignOptions
 
     /// <summary>The hash. Default SHA-256 (<c>micalg=pgp-sha256</c>).</summary>
     public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+
+    /// <summary>Also sign the header (RFC 9788 <c>hp="clear"</c>): Subject, From, To, Cc, Date, Message-ID, the
+    /// threading headers, Reply-To and Followup-To are copied into the signed part, so a reader detects a changed
+    /// outer header. Default false: a signed-only message gains no confidentiality from it, and readers without
+    /// RFC 9788 support ignore it.</summary>
+    public bool ProtectHeaders { get; init; }
 }
 
 /// <summary>Options for PGP/MIME encryption.</summary>
@@ -38,6 +44,23 @@ public sealed class MimeEncryptOptions
 
     /// <summary>Also encrypt to the signer's own certificate, so the sender can read the sent copy. Default true.</summary>
     public bool EncryptToSelf { get; init; } = true;
+
+    /// <summary>Protect the header (RFC 9788 <c>hp="cipher"</c>): Subject, From, To, Cc, Date, Message-ID, the
+    /// threading headers, Reply-To and Followup-To travel inside the encryption, with <c>HP-Outer</c> fields recording
+    /// the outer header, and the outer header is obscured per <see cref="HeaderConfidentiality"/>. Default true: an
+    /// encrypted message whose Subject is readable by every server on the way leaks what the encryption should hide,
+    /// and readers without RFC 9788 support still show the message (and, with <see cref="LegacyDisplay"/>, the real
+    /// Subject at the top of the text).</summary>
+    public bool ProtectHeaders { get; init; } = true;
+
+    /// <summary>What the outer header still shows when <see cref="ProtectHeaders"/> is on. Default
+    /// <see cref="CryptoMail.Core.HeaderConfidentiality.Baseline"/> (Subject becomes <c>[...]</c>).</summary>
+    public HeaderConfidentiality HeaderConfidentiality { get; init; } = HeaderConfidentiality.Baseline;
+
+    /// <summary>When the policy hides a user-facing field (such as the Subject), repeat it at the top of each text/plain
+    /// body part, marked <c>hp-legacy-display="1"</c> (RFC 9788 Legacy Display Element), so readers without header
+    /// protection still see it; readers with it (including <see cref="PgpMime.Open"/>) remove it. Default true.</summary>
+    public bool LegacyDisplay { get; init; } = true;
 }
 
 /// <summary>Options for opening an incoming message.</summary>
@@ -58,6 +81,10 @@ public sealed class MimeOpenOptions
     /// <summary>The deepest MIME nesting examined. Default 32.</summary>
     public int MaxMimeDepth { get; init; } = 32;
 
+    /// <summary>The most MIME entities (parts, multiparts, attached messages) examined; a message with more is refused
+    /// with <see cref="LimitExceededException"/>. Default 10,000.</summary>
+    public int MaxMimeParts { get; init; } = 10_000;
+
     /// <summary>Also decrypt encrypted parts that are not the message's own envelope (an encrypted part beside other
     /// parts, or in an attached message). Default false: decrypting such parts and showing their plaintext next to
     /// content an attacker chose is how Efail's direct exfiltration works. Either way they are reported as
@@ -71,13 +98,6 @@ public sealed class MimeOpenOptions
 /// <param name="SignerUserIds">The signer's bound user IDs (empty when the signer is unknown).</param>
 /// <param name="MatchesFrom">Whether a signer user ID carries the From address.</param>
 public sealed record MimeSignature(SignatureVerification Verification, ProtectionCoverage Coverage, IReadOnlyList<string> SignerUserIds, bool MatchesFrom);
-
-/// <summary>Headers carried inside the cryptographic payload (RFC 9788), when the message protects them.</summary>
-/// <param name="Subject">The protected Subject.</param>
-/// <param name="From">The protected From.</param>
-/// <param name="To">The protected To.</param>
-/// <param name="Cc">The protected Cc.</param>
-public sealed record ProtectedHeaders(string? Subject, string? From, string? To, string? Cc);
 
 /// <summary>An opened message and the report a mail client needs to present it honestly.</summary>
 /// <param name="Message">The message with encrypted parts replaced by their plaintext.</param>

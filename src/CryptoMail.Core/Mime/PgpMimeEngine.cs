@@ -16,7 +16,10 @@ internal static class PgpMimeEngine
         return Run(() =>
         {
             // Sign a prepared copy, and embed the entity parsed back from exactly the signed bytes.
-            var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(body, token);
+            var content = options.ProtectHeaders
+                ? HeaderProtection.Protect(message, body, encrypted: false, HeaderConfidentiality.None, legacyDisplay: false, token)
+                : body;
+            var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(content, token);
             token.ThrowIfCancellationRequested();
 
             var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true };
@@ -50,7 +53,13 @@ internal static class PgpMimeEngine
         {
             // RFC 3156 section 4: the encrypted entity is in canonical (CRLF) form; inside the encryption it needs no
             // 7-bit transfer encoding. With a signer, the one OpenPGP message is signed and encrypted (section 6.2).
-            var plaintext = MimeCanonicalizer.ToCanonicalBytes(body, token);
+            // RFC 9788: the header travels inside; a body that is already a signed layer (RFC 3156 section 6.1) keeps
+            // its bytes, so its protection is the signer's choice.
+            bool protect = options.ProtectHeaders && !PgpMimeParts.IsPgpSigned(body);
+            var payload = protect
+                ? HeaderProtection.Protect(message, body, encrypted: true, options.HeaderConfidentiality, options.LegacyDisplay, token)
+                : body;
+            var plaintext = MimeCanonicalizer.ToCanonicalBytes(payload, token);
             token.ThrowIfCancellationRequested();
 
             var encryptOptions = new EncryptOptions
@@ -75,7 +84,9 @@ internal static class PgpMimeEngine
             {
                 Array.Clear(plaintext);
             }
-            return PgpMimeParts.WithBody(message, PgpMimeParts.Encrypted(ciphertext.ToArray()));
+            var sealedMessage = PgpMimeParts.WithBody(message, PgpMimeParts.Encrypted(ciphertext.ToArray()));
+            if (protect) HeaderProtection.ObscureOuter(sealedMessage, options.HeaderConfidentiality);
+            return sealedMessage;
         }, "Encrypting the message", callerData: true);
     }
 
@@ -84,6 +95,7 @@ internal static class PgpMimeEngine
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
         if (options.MaxMimeDepth < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxMimeDepth, "MimeOpenOptions.MaxMimeDepth must be at least 1.");
+        if (options.MaxMimeParts < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxMimeParts, "MimeOpenOptions.MaxMimeParts must be at least 1.");
         if (options.Limits is null) throw new ArgumentException("MimeOpenOptions.Limits is null.", nameof(options));
 
         return Run(() =>

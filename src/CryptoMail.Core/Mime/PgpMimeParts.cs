@@ -77,16 +77,22 @@ internal static class PgpMimeParts
         && multipart.ContentType.IsMimeType("multipart", "encrypted")
         && ProtocolIs(multipart, EncryptionProtocol, 0);
 
-    /// <summary>The exactly two parts RFC 1847 requires, the second (signed) or both (encrypted) being leaves.</summary>
+    /// <summary>The signed first part, after checking that the multipart/signed holds exactly the two parts RFC 1847
+    /// requires (a third part would be content outside the signature).</summary>
     /// <exception cref="MalformedDataException">The structure differs.</exception>
-    public static (MimeEntity Content, MimePart Signature) SignedParts(Multipart signed)
+    public static MimeEntity SignedContent(Multipart signed)
     {
         if (signed.Count != 2)
             throw new MalformedDataException($"A PGP/MIME multipart/signed must hold exactly two parts; this one holds {signed.Count}.");
-        if (signed[1] is not MimePart signature || !signature.ContentType.IsMimeType("application", "pgp-signature") || signature.Content is null)
-            throw new MalformedDataException("The second part of a PGP/MIME multipart/signed is not an application/pgp-signature part.");
-        return (signed[0], signature);
+        return signed[0];
     }
+
+    /// <summary>The second part of a multipart/signed when it is an application/pgp-signature leaf; otherwise null
+    /// (a signature that is not there is a bad signature, not an unreadable message).</summary>
+    public static MimePart? SignaturePart(Multipart signed) =>
+        signed.Count > 1 && signed[1] is MimePart { Content: not null } signature && signature.ContentType.IsMimeType("application", "pgp-signature")
+            ? signature
+            : null;
 
     /// <summary>The encrypted-data part of a multipart/encrypted, after checking the two-part structure.</summary>
     /// <exception cref="MalformedDataException">The structure differs.</exception>

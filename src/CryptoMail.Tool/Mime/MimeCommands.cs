@@ -70,8 +70,8 @@ internal sealed class MimeCommands
         {
             var from = message.From.Mailboxes.FirstOrDefault()?.Address
                 ?? throw new ToolException(SopExit.MissingArg, "The message has no From address to pick a signing key by; give --key.");
-            key = store.SecretKeys().FirstOrDefault(k => k.Certificate.EmailAddresses.Contains(from, StringComparer.OrdinalIgnoreCase))
-                ?? throw new ToolException(SopExit.MissingInput, $"No stored secret key for {from}.");
+            var matches = UserId.EmailOf(from) is null ? [] : store.SecretKeyStore.FindSecretKeysByEmail(from);
+            key = matches.Count > 0 ? matches[0] : throw new ToolException(SopExit.MissingInput, $"No stored secret key for {from}.");
         }
         else
         {
@@ -92,11 +92,12 @@ internal sealed class MimeCommands
         var key = Opt.Value("--key", "The signing key file.", "KEYFILE");
         var keyPassword = Opt.Repeated("--key-password", "A file (or @ENV:NAME) holding the key's passphrase.", "PASSWORD");
         var store = StoreOption("the signing key is chosen by the From address");
+        var protectHeaders = Opt.Flag("--protect-headers", "Also sign Subject, From, To, Cc, Date... inside the signed part (RFC 9788 hp=\"clear\").");
         var output = OutputOption("the signed message");
         var input = InputArgument();
         var command = new Command("sign", "Signs a message as multipart/signed and writes it to stdout.")
         {
-            Options = { key, keyPassword, store, output },
+            Options = { key, keyPassword, store, protectHeaders, output },
             Arguments = { input },
         };
         SetAction(command, parse =>
@@ -106,7 +107,7 @@ internal sealed class MimeCommands
             var message = LoadMessage(parse.GetValue(input));
             var storeDir = parse.GetValue(store);
             var signer = LoadSigner(parse.GetValue(key), storeDir is null ? null : KeyStore.Open(context, storeDir), message, Passwords(parse.All(keyPassword)));
-            WriteMessage(pgp.Mime.Sign(message, signer), outFile);
+            WriteMessage(pgp.Mime.Sign(message, signer, new MimeSignOptions { ProtectHeaders = parse.GetValue(protectHeaders) }), outFile);
             return SopExit.Ok;
         });
         return command;
@@ -119,18 +120,27 @@ internal sealed class MimeCommands
         var keyPassword = Opt.Repeated("--key-password", "A file (or @ENV:NAME) holding the signing key's passphrase.", "PASSWORD");
         var noSelf = Opt.Flag("--no-encrypt-to-self", "Do not also encrypt to the signer.");
         var store = StoreOption("recipients are looked up by the To, Cc and Bcc addresses");
-        var protectHeaders = Opt.Flag("--protect-headers", "Protect Subject, From, To... (RFC 9788): not supported yet (exit 37).");
+        var protectHeaders = Opt.Flag("--protect-headers", "Protect Subject, From, To, Cc, Date... inside the encryption (RFC 9788 hp=\"cipher\"); the default.");
+        var noProtectHeaders = Opt.Flag("--no-protect-headers", "Leave the header outside the encryption only (no RFC 9788 header protection).");
+        var confidentiality = Opt.Value("--header-confidentiality", "What the outer header still shows: 'baseline' (Subject becomes [...], the default) or 'none'.", "POLICY");
+        var noLegacyDisplay = Opt.Flag("--no-legacy-display", "Do not repeat hidden headers at the top of the text for readers without header protection.");
         var output = OutputOption("the encrypted message");
         var input = InputArgument();
         var command = new Command("encrypt", "Encrypts (and optionally signs) a message as multipart/encrypted and writes it to stdout.")
         {
-            Options = { to, signWith, keyPassword, noSelf, store, protectHeaders, output },
+            Options = { to, signWith, keyPassword, noSelf, store, protectHeaders, noProtectHeaders, confidentiality, noLegacyDisplay, output },
             Arguments = { input },
         };
         SetAction(command, parse =>
         {
-            if (parse.GetValue(protectHeaders))
-                throw new ToolException(SopExit.UnsupportedOption, "--protect-headers (RFC 9788 header protection) is not supported yet.");
+            if (parse.GetValue(protectHeaders) && parse.GetValue(noProtectHeaders))
+                throw new ToolException(SopExit.IncompatibleOptions, "--protect-headers and --no-protect-headers contradict each other.");
+            var policy = parse.GetValue(confidentiality)?.Trim().ToLowerInvariant() switch
+            {
+                null or "baseline" => HeaderConfidentiality.Baseline,
+                "none" => HeaderConfidentiality.None,
+                var other => throw new ToolException(SopExit.UnsupportedOption, $"Unknown --header-confidentiality '{other}' (baseline or none)."),
+            };
             var outFile = parse.GetValue(output);
             context.CheckOutput(outFile);
             var message = LoadMessage(parse.GetValue(input));
@@ -148,7 +158,13 @@ internal sealed class MimeCommands
                 }
             }
             if (recipients.Count == 0) throw new ToolException(SopExit.MissingArg, "No recipients: give --to CERTFILE or --store DIR.");
-            var options = new MimeEncryptOptions { EncryptToSelf = !parse.GetValue(noSelf) };
+            var options = new MimeEncryptOptions
+            {
+                EncryptToSelf = !parse.GetValue(noSelf),
+                ProtectHeaders = !parse.GetValue(noProtectHeaders),
+                HeaderConfidentiality = policy,
+                LegacyDisplay = !parse.GetValue(noLegacyDisplay),
+            };
             var signerFile = parse.GetValue(signWith);
             var result = signerFile is null
                 ? pgp.Mime.Encrypt(message, recipients, options)

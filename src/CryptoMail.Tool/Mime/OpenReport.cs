@@ -10,7 +10,9 @@ namespace CryptoMail.Tool;
 ///  "signatures": [{"status": "good|bad|unknown-key|weak|expired|revoked", "signerFingerprint": "...",
 ///                  "signingKeyFingerprint": "...", "coverage": "full|partial", "signerUserIds": [...],
 ///                  "matchesFrom": bool, "reason": "..."}],
-///  "protectedHeaders": {"subject", "from", "to"} or null,
+///  "protectedHeaders": {"form": "cipher|clear|v1", "verdict": "consistent|obscured|mismatch",
+///                       "subject", "from", "to", "cc", "date",
+///                       "fields": [{"name", "protected", "outer", "state": "unchanged|obscured|mismatch"}]} or null,
 ///  "error": {"code": "no-key|integrity|malformed|policy|limit|bad-passphrase", "message": "..."} or null}
 /// </code>
 /// Fingerprints are null when the signer's certificate was not supplied. The JSON is for programs and terminals,
@@ -46,9 +48,29 @@ internal static class OpenReport
         if (opened?.ProtectedHeaders is { } headers)
         {
             json.WriteStartObject("protectedHeaders");
+            json.WriteString("form", headers.Form switch
+            {
+                HeaderProtectionForm.Encrypted => "cipher",
+                HeaderProtectionForm.SignedOnly => "clear",
+                _ => "v1",
+            });
+            json.WriteString("verdict", headers.Verdict.ToString().ToLowerInvariant());
             json.WriteString("subject", headers.Subject);
             json.WriteString("from", headers.From);
             json.WriteString("to", headers.To);
+            json.WriteString("cc", headers.Cc);
+            json.WriteString("date", headers.Date);
+            json.WriteStartArray("fields");
+            foreach (var field in headers.Fields)
+            {
+                json.WriteStartObject();
+                json.WriteString("name", field.Name);
+                json.WriteString("protected", field.ProtectedValue);
+                json.WriteString("outer", field.OuterValue);
+                json.WriteString("state", field.State.ToString().ToLowerInvariant());
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
             json.WriteEndObject();
         }
         else

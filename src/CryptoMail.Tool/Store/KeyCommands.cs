@@ -3,7 +3,8 @@ using CryptoMail.Core;
 
 namespace CryptoMail.Tool;
 
-/// <summary><c>cryptomail key generate|list|import|export</c> over the tool's simple directory store.</summary>
+/// <summary><c>cryptomail key generate|list|import|export|revoke|lookup</c> over the tool's <see cref="KeyStore"/>
+/// (certificates in a cert-d, secret keys protected in a directory beside it), and read-only over a GnuPG home.</summary>
 internal sealed class KeyCommands
 {
     private readonly ToolContext context;
@@ -12,12 +13,18 @@ internal sealed class KeyCommands
     public KeyCommands(ToolContext context) => this.context = context;
 
     private static Option<string> StoreOption() => Opt.Value("--store",
-        $"Key directory (default: ${KeyStore.EnvironmentVariable}). A simple store of this tool: one armored file per key, "
-        + "named by fingerprint (FPR.asc certificate, FPR.key.asc secret key).", "DIR");
+        $"Key directory: certificates in DIR/pgp.cert.d (a shared cert-d), secret keys in DIR/secret-keys (default: ${KeyStore.EnvironmentVariable}; "
+        + $"without either, the cert-d at ${CertificateDirectory.EnvironmentVariable} or ~/.local/share/pgp.cert.d and secret keys in ~/.local/share/cryptomail/secret-keys).", "DIR");
+
+    private static Option<bool> AllowUnprotectedOption() =>
+        Opt.Flag("--allow-unprotected", "Store secret keys that have no passphrase (in the clear, file mode 0600); by default they are refused.");
+
+    private static Option<string> GnuPGHomeOption() =>
+        Opt.Value("--gnupg-home", "Read certificates from this GnuPG home (pubring.kbx or pubring.gpg, read-only) instead of the store.", "DIR");
 
     public Command Build()
     {
-        var key = new Command("key", "Manage keys in a simple directory store (one armored file per fingerprint; a stop-gap until the library's stores).");
+        var key = new Command("key", "Manage keys: certificates in a shared cert-d directory store (draft-nwjw-openpgp-cert-d), secret keys passphrase-protected beside it.");
         key.Subcommands.Add(Generate());
         key.Subcommands.Add(List());
         key.Subcommands.Add(Import());
@@ -44,10 +51,11 @@ internal sealed class KeyCommands
         var profile = Opt.Value("--profile", "default (Ed25519/Curve25519) or rfc4880 (RSA 3072).", "PROFILE");
         var passphrase = Opt.Value("--passphrase-file", "Protect the key with the passphrase in this file (or @ENV:NAME).", "FILE");
         var signingOnly = Opt.Flag("--signing-only", "No encryption subkey.");
+        var allowUnprotected = AllowUnprotectedOption();
         var userIds = Opt.Rest("USERID", "User IDs; the first is primary.");
         var command = new Command("generate", "Generates a key, stores it and prints its fingerprint.")
         {
-            Options = { store, profile, passphrase, signingOnly },
+            Options = { store, profile, passphrase, signingOnly, allowUnprotected },
             Arguments = { userIds },
         };
         SetAction(command, parse =>
@@ -61,6 +69,8 @@ internal sealed class KeyCommands
                 var other => throw new ToolException(SopExit.UnsupportedProfile, $"Unknown profile '{other}'."),
             };
             var passFile = parse.GetValue(passphrase);
+            if (passFile is null && !parse.GetValue(allowUnprotected))
+                throw new ToolException(SopExit.MissingArg, "Secret keys are stored passphrase-protected: give --passphrase-file FILE, or --allow-unprotected.");
             var options = new KeyGenerationOptions
             {
                 Profile = keyProfile,
@@ -68,7 +78,7 @@ internal sealed class KeyCommands
                 Passphrase = passFile is null ? null : context.ReadPassword(passFile).TrimEnd(),
             };
             foreach (var extra in ids.Skip(1)) options.AdditionalUserIds.Add(extra);
-            var target = KeyStore.Open(context, parse.GetValue(store));
+            var target = KeyStore.Open(context, parse.GetValue(store), parse.GetValue(allowUnprotected));
             var generated = pgp.GenerateKey(ids[0], options);
             target.Add(generated);
             context.Out.WriteLine(generated.Fingerprint);
@@ -80,13 +90,21 @@ internal sealed class KeyCommands
     private Command List()
     {
         var store = StoreOption();
-        var command = new Command("list", "Lists the stored keys: sec|pub, fingerprint, user IDs.") { Options = { store } };
+        var gnupgHome = GnuPGHomeOption();
+        var command = new Command("list", "Lists the stored keys: sec|pub, fingerprint, user IDs.") { Options = { store, gnupgHome } };
         SetAction(command, parse =>
         {
+            if (parse.GetValue(gnupgHome) is { } home)
+            {
+                foreach (var cert in new GnuPGHome(home).GetAllCertificates())
+                    context.Out.WriteLine($"pub {cert.Fingerprint} {string.Join(", ", cert.UserIds)}");
+                return SopExit.Ok;
+            }
             var source = KeyStore.Open(context, parse.GetValue(store));
+            var secrets = source.SecretKeys().Select(k => k.Fingerprint).ToHashSet(StringComparer.Ordinal);
             foreach (var cert in source.Certificates())
             {
-                var kind = source.HasSecretKey(cert.Fingerprint) ? "sec" : "pub";
+                var kind = secrets.Contains(cert.Fingerprint) ? "sec" : "pub";
                 context.Out.WriteLine($"{kind} {cert.Fingerprint} {string.Join(", ", cert.UserIds)}");
             }
             return SopExit.Ok;
@@ -97,11 +115,16 @@ internal sealed class KeyCommands
     private Command Import()
     {
         var store = StoreOption();
+        var allowUnprotected = AllowUnprotectedOption();
         var files = Opt.Rest("FILES", "Armored or binary keys/certificates; stdin when none.");
-        var command = new Command("import", "Imports certificates and secret keys into the store.") { Options = { store }, Arguments = { files } };
+        var command = new Command("import", "Imports certificates and secret keys into the store (certificates are merged with stored copies).")
+        {
+            Options = { store, allowUnprotected },
+            Arguments = { files },
+        };
         SetAction(command, parse =>
         {
-            var target = KeyStore.Open(context, parse.GetValue(store));
+            var target = KeyStore.Open(context, parse.GetValue(store), parse.GetValue(allowUnprotected));
             var names = parse.All(files);
             var blobs = names.Length == 0 ? [ReadAll(context.Stdin)] : names.Select(context.ReadInput).ToList();
             foreach (var blob in blobs)
@@ -153,8 +176,7 @@ internal sealed class KeyCommands
             {
                 if (parse.GetValue(secret))
                 {
-                    if (!source.HasSecretKey(cert.Fingerprint)) throw new ToolException(SopExit.MissingInput, $"No secret key stored for {cert.Fingerprint}.");
-                    var key = SecretKey.Parse(File.ReadAllText(source.SecretKeyPath(cert.Fingerprint)));
+                    var key = source.SecretKey(cert.Fingerprint) ?? throw new ToolException(SopExit.MissingInput, $"No secret key stored for {cert.Fingerprint}.");
                     if (armor) context.Out.Write(key.ExportArmored());
                     else WriteBinary(key.Export());
                 }
@@ -197,10 +219,10 @@ internal sealed class KeyCommands
                 var other => throw new ToolException(SopExit.UnsupportedOption, $"Unknown revocation reason '{other}'."),
             };
             var passphrases = parse.GetValue(passphraseFile) is { } f ? new[] { context.ReadPassword(f) } : Array.Empty<string>();
-            var found = target.Find(q).Where(c => target.HasSecretKey(c.Fingerprint)).ToList();
+            var found = target.Find(q).Select(c => target.SecretKey(c.Fingerprint)).OfType<SecretKey>().ToList();
             if (found.Count != 1)
                 throw new ToolException(SopExit.MissingInput, found.Count == 0 ? $"No stored secret key matches '{q}'." : $"'{q}' matches {found.Count} keys; give a fingerprint.");
-            var key = SecretKey.Parse(File.ReadAllText(target.SecretKeyPath(found[0].Fingerprint)));
+            var key = found[0];
             Certificate revoked;
             try
             {
@@ -220,18 +242,21 @@ internal sealed class KeyCommands
     private Command Lookup()
     {
         var store = StoreOption();
+        var gnupgHome = GnuPGHomeOption();
         var address = new Argument<string>("ADDRESS") { Description = "An e-mail address." };
-        var command = new Command("lookup", "Finds certificates for an e-mail address in the store (WKD discovery comes with the key-management work).")
+        var command = new Command("lookup", "Finds usable certificates for an e-mail address in the store or a GnuPG home (WKD discovery comes with the key-management work).")
         {
-            Options = { store },
+            Options = { store, gnupgHome },
             Arguments = { address },
         };
         SetAction(command, parse =>
         {
-            var source = KeyStore.Open(context, parse.GetValue(store));
             var a = parse.GetValue(address) ?? throw new ToolException(SopExit.MissingArg, "Give an e-mail address.");
             if (UserId.EmailOf(a) is null) throw new ToolException(SopExit.BadData, $"'{a}' is not an e-mail address.");
-            var found = source.Find(a).Where(c => !c.IsRevoked && c.CanEncrypt).ToList();
+            ICertificateLookup source = parse.GetValue(gnupgHome) is { } home
+                ? new GnuPGHome(home)
+                : KeyStore.Open(context, parse.GetValue(store)).CertificateStore;
+            var found = source.FindCertificatesByEmail(a).Where(c => !c.IsRevoked && c.CanEncrypt).ToList();
             if (found.Count == 0) throw new ToolException(SopExit.MissingInput, $"No usable certificate for {a}.");
             foreach (var c in found) context.Out.Write(c.ExportArmored());
             return SopExit.Ok;

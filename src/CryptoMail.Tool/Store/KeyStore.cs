@@ -2,76 +2,83 @@ using CryptoMail.Core;
 
 namespace CryptoMail.Tool;
 
-/// <summary>A deliberately simple key directory for the tool: one armored file per key, named by the primary
-/// fingerprint (<c>FPR.asc</c> for the certificate, <c>FPR.key.asc</c> for the secret key). Not a cert-d
-/// (draft-nwjw-openpgp-cert-d) store and not shared with other programs; it will be replaced by the library's
-/// stores.</summary>
+/// <summary>The tool's keys: certificates in a shared OpenPGP certificate directory (cert-d, so <c>sq</c> and other
+/// cert-d programs see them too) and secret keys in a <see cref="SecretKeyDirectory"/> beside it.</summary>
+/// <remarks>
+/// Where: with <c>--store DIR</c> (or <c>$CRYPTOMAIL_STORE</c>), certificates in <c>DIR/pgp.cert.d</c> and secret
+/// keys in <c>DIR/secret-keys</c>. Otherwise the cert-d's default location (<c>$PGP_CERT_D</c>, else
+/// <c>$XDG_DATA_HOME/pgp.cert.d</c>, i.e. <c>~/.local/share/pgp.cert.d</c>), and secret keys in
+/// <c>cryptomail/secret-keys</c> in the same data directory.
+/// </remarks>
 internal sealed class KeyStore
 {
     public const string EnvironmentVariable = "CRYPTOMAIL_STORE";
 
-    public KeyStore(string directory)
+    public KeyStore(CertificateDirectory certificates, SecretKeyDirectory secretKeys)
     {
-        Directory = directory;
+        CertificateStore = certificates;
+        SecretKeyStore = secretKeys;
     }
 
-    public string Directory { get; }
+    public CertificateDirectory CertificateStore { get; }
 
-    public static KeyStore Open(ToolContext context, string? directory)
+    public SecretKeyDirectory SecretKeyStore { get; }
+
+    public static KeyStore Open(ToolContext context, string? directory, bool allowUnprotected = false)
     {
-        directory ??= context.Env.TryGetValue(EnvironmentVariable, out var fromEnv) && fromEnv.Length > 0 ? fromEnv : null;
-        if (directory is null)
+        string? Env(string name) => context.Env.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+        directory ??= Env(EnvironmentVariable);
+        if (directory is not null)
         {
-            throw new ToolException(SopExit.MissingArg, $"No key store: give --store DIR or set {EnvironmentVariable}.");
+            return new KeyStore(
+                new CertificateDirectory(Path.Combine(directory, "pgp.cert.d")),
+                new SecretKeyDirectory(Path.Combine(directory, "secret-keys"), allowUnprotected));
         }
-        System.IO.Directory.CreateDirectory(directory);
-        return new KeyStore(directory);
+        // The data directory is where the cert-d would be by default, PGP_CERT_D aside.
+        var dataDirectory = Path.GetDirectoryName(CertificateDirectory.DefaultDirectory(name => name == CertificateDirectory.EnvironmentVariable ? null : Env(name)))!;
+        return new KeyStore(
+            new CertificateDirectory(CertificateDirectory.DefaultDirectory(Env)),
+            new SecretKeyDirectory(Path.Combine(dataDirectory, "cryptomail", "secret-keys"), allowUnprotected));
     }
-
-    public string CertificatePath(string fingerprint) => Path.Combine(Directory, fingerprint + ".asc");
-
-    public string SecretKeyPath(string fingerprint) => Path.Combine(Directory, fingerprint + ".key.asc");
 
     /// <summary>Stores a certificate, merged with the stored copy (new signatures, subkeys, revocations) when there is one.</summary>
-    public void Add(Certificate certificate)
-    {
-        var path = CertificatePath(certificate.Fingerprint);
-        var merged = File.Exists(path) ? Certificate.Parse(File.ReadAllText(path)).Merge(certificate) : certificate;
-        WriteAtomically(path, merged.ExportArmored());
-    }
+    public void Add(Certificate certificate) => CertificateStore.InsertCertificate(certificate);
 
+    /// <summary>Stores a secret key and its certificate.</summary>
+    /// <exception cref="ToolException">The key has no passphrase and unprotected keys were not allowed.</exception>
     public void Add(SecretKey key)
     {
-        WriteAtomically(SecretKeyPath(key.Fingerprint), key.ExportArmored());
+        try
+        {
+            SecretKeyStore.InsertSecretKey(key);
+        }
+        catch (PolicyViolationException e)
+        {
+            throw new ToolException(SopExit.KeyIsProtected,
+                $"Key {key.Fingerprint} has no passphrase and the store keeps secret keys protected: protect it "
+                + "(sop change-key-password) or pass --allow-unprotected to store it in the clear.", e);
+        }
         Add(key.Certificate);
     }
 
-    public IReadOnlyList<Certificate> Certificates() =>
-        Files("*.asc").Where(f => !f.EndsWith(".key.asc", StringComparison.Ordinal))
-            .Select(f => Certificate.Parse(File.ReadAllText(f))).ToList();
+    public IReadOnlyList<Certificate> Certificates() => CertificateStore.GetAllCertificates();
 
-    public IReadOnlyList<SecretKey> SecretKeys() =>
-        Files("*.key.asc").Select(f => SecretKey.Parse(File.ReadAllText(f))).ToList();
+    public IReadOnlyList<SecretKey> SecretKeys() => SecretKeyStore.GetAllSecretKeys();
 
-    public bool HasSecretKey(string fingerprint) => File.Exists(SecretKeyPath(fingerprint));
+    public SecretKey? SecretKey(string fingerprint) => SecretKeyStore.GetSecretKey(fingerprint);
 
-    /// <summary>Certificates matching a fingerprint, key ID or e-mail address.</summary>
+    /// <summary>Certificates matching a fingerprint, key ID or e-mail address; nothing for a query that is none of these.</summary>
     public IReadOnlyList<Certificate> Find(string query)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var email = UserId.EmailOf(query);
-        return Certificates().Where(c => email is not null
-            ? c.EmailAddresses.Contains(email, StringComparer.OrdinalIgnoreCase)
-            : c.HasKey(query)).ToList();
-    }
-
-    private IEnumerable<string> Files(string pattern) =>
-        System.IO.Directory.EnumerateFiles(Directory, pattern).Order(StringComparer.Ordinal);
-
-    private static void WriteAtomically(string path, string content)
-    {
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, content);
-        File.Move(temp, path, overwrite: true);
+        if (UserId.EmailOf(query) is not null) return CertificateStore.FindCertificatesByEmail(query);
+        try
+        {
+            return CertificateStore.FindCertificatesByKey(query);
+        }
+        catch (ArgumentException)
+        {
+            return [];
+        }
     }
 }

@@ -75,7 +75,7 @@ public class SeipdV2StreamTests
                 await writer.WriteAsync(plaintext.AsMemory(i, Math.Min(999, plaintext.Length - i)));
         }
         body.Position = 0;
-        await using var reader = SeipdV2DecryptStream.Open(body, key);
+        await using var reader = ChunkedAeadDecryptStream.Open(body, key);
         var output = new MemoryStream();
         await reader.CopyToAsync(output);
         Assert.Equal(plaintext, output.ToArray());
@@ -211,7 +211,7 @@ public class SeipdV2StreamTests
     {
         var key = Key(7, 7);
         byte[] body = Encrypt(SeipdV2Header.CreateRandom(7, AeadAlgorithm.Gcm, SmallChunkOctet), key, TestData(300));
-        using var reader = SeipdV2DecryptStream.Open(new MemoryStream(AeadCipherTests.Flip(body, body.Length - 1)), key);
+        using var reader = ChunkedAeadDecryptStream.Open(new MemoryStream(AeadCipherTests.Flip(body, body.Length - 1)), key);
         var buffer = new byte[1000];
         int total = 0;
         var first = Assert.Throws<IntegrityException>((Action)(() => { while (true) total += reader.Read(buffer); }));
@@ -282,7 +282,7 @@ public class SeipdV2StreamTests
         writer.Dispose();
 
         body.Position = 0;
-        using var reader = SeipdV2DecryptStream.Open(body, key);
+        using var reader = ChunkedAeadDecryptStream.Open(body, key);
         var buffer = new byte[4096];
         reader.ReadExactly(buffer);
         before = GC.GetAllocatedBytesForCurrentThread();
@@ -296,7 +296,7 @@ public class SeipdV2StreamTests
         var output = new MemoryStream();
         try
         {
-            using var reader = SeipdV2DecryptStream.Open(new MemoryStream(body), sessionKey);
+            using var reader = ChunkedAeadDecryptStream.Open(new MemoryStream(body), sessionKey);
             var buffer = new byte[readSize];
             int n;
             while ((n = reader.Read(buffer)) > 0) output.Write(buffer, 0, n);

@@ -157,45 +157,11 @@ internal sealed class GnuPG : IDisposable
         }
     }
 
-    private (int Code, byte[] Stdout, string Stderr) Exec(string executable, byte[]? stdin, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(executable)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["GNUPGHOME"] = Home;
-        // Stable, untranslated messages.
-        start.Environment["LC_ALL"] = "C";
-        start.Environment["LANGUAGE"] = "C";
+    private (int Code, byte[] Stdout, string Stderr) Exec(string executable, byte[]? stdin, IEnumerable<string> args) =>
+        PeerProcess.Exec(executable, stdin, args, new Dictionary<string, string> { ["GNUPGHOME"] = Home }, Timeout);
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {executable}.");
-        using var stdout = new MemoryStream();
-        var readOut = process.StandardOutput.BaseStream.CopyToAsync(stdout);
-        var readErr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            if (stdin is not null) process.StandardInput.BaseStream.Write(stdin);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // gpg may exit before reading all its input; its exit code tells what happened.
-        }
-        if (!process.WaitForExit(Timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new InvalidOperationException($"{Path.GetFileName(executable)} {string.Join(' ', start.ArgumentList)} did not finish within {Timeout}.");
-        }
-        process.WaitForExit();
-        readOut.GetAwaiter().GetResult();
-        return (process.ExitCode, stdout.ToArray(), readErr.GetAwaiter().GetResult());
-    }
-
-    private static string? FindOnPath(string name)
+    /// <summary>The full path of an executable on PATH, or null.</summary>
+    internal static string? FindOnPath(string name)
     {
         var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
         foreach (var dir in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))

@@ -1,3 +1,4 @@
+using System.Text;
 using MimeKit;
 
 namespace CryptoMail.Core.Tests.Mime;
@@ -42,12 +43,17 @@ internal static class MimeFixtures
     }
 
     /// <summary>The message as CRLF bytes.</summary>
-    public static byte[] Bytes(MimeMessage message)
+    public static byte[] Bytes(MimeMessage message) => CrlfBytes((options, stream) => message.WriteTo(options, stream));
+
+    /// <summary>An entity as CRLF bytes (what PGP/MIME encrypts or signs).</summary>
+    public static byte[] Bytes(MimeEntity entity) => CrlfBytes((options, stream) => entity.WriteTo(options, stream));
+
+    private static byte[] CrlfBytes(Action<FormatOptions, Stream> write)
     {
         using var memory = new MemoryStream();
         var options = FormatOptions.Default.Clone();
         options.NewLineFormat = NewLineFormat.Dos;
-        message.WriteTo(options, memory);
+        write(options, memory);
         return memory.ToArray();
     }
 
@@ -76,4 +82,38 @@ internal static class MimeFixtures
         MessagePart { Message: { } m } => FirstText(m.Body),
         _ => null,
     };
+
+    /// <summary>A transported copy of <see cref="TextMessage"/> with <paramref name="body"/> as its body.</summary>
+    public static MimeMessage WithBody(MimeEntity body)
+    {
+        var message = TextMessage();
+        message.Body = body;
+        return Transport(message);
+    }
+
+    /// <summary>A hand-made PGP/MIME multipart/signed holding exactly <paramref name="parts"/>.</summary>
+    public static Multipart SignedMultipart(params MimeEntity[] parts)
+    {
+        var signed = new Multipart("signed");
+        signed.ContentType.Parameters["protocol"] = "application/pgp-signature";
+        foreach (var part in parts) signed.Add(part);
+        return signed;
+    }
+
+    /// <summary>A hand-made PGP/MIME multipart/encrypted holding exactly <paramref name="parts"/>.</summary>
+    public static Multipart EncryptedMultipart(params MimeEntity[] parts)
+    {
+        var encrypted = new Multipart("encrypted");
+        encrypted.ContentType.Parameters["protocol"] = "application/pgp-encrypted";
+        foreach (var part in parts) encrypted.Add(part);
+        return encrypted;
+    }
+
+    /// <summary>A multipart/encrypted around an armored OpenPGP message made by the caller.</summary>
+    public static Multipart EncryptedMultipart(string armoredMessage) =>
+        EncryptedMultipart(AsciiPart("application", "pgp-encrypted", "Version: 1\n"), AsciiPart("application", "octet-stream", armoredMessage));
+
+    /// <summary>A leaf part holding ASCII text as it is.</summary>
+    public static MimePart AsciiPart(string type, string subtype, string content) =>
+        new(type, subtype) { Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes(content))) };
 }

@@ -14,7 +14,7 @@ namespace CryptoMail.Core.Internal.Aead;
 /// destination failed: a caller that stops on an error must call <see cref="Abort"/> first, or the output would
 /// be a validly authenticated, truncated message.
 /// </remarks>
-internal sealed class SeipdV2EncryptStream : SeipdV2Stream
+internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
 {
     private byte[]? plain;
     private byte[]? sealedBuffer;
@@ -24,12 +24,15 @@ internal sealed class SeipdV2EncryptStream : SeipdV2Stream
     private bool aborted;
 
     public SeipdV2EncryptStream(Stream destination, SeipdV2Header header, ReadOnlySpan<byte> sessionKey, bool leaveOpen = false)
-        : base(destination, header, sessionKey, leaveOpen)
+        : base(destination, header.CreateSchedule(sessionKey), leaveOpen)
     {
+        Header = header;
         plain = ArrayPool<byte>.Shared.Rent(ChunkSize);
         // Room for the prefix, a full sealed chunk and the final tag, so the last write is one call.
         sealedBuffer = ArrayPool<byte>.Shared.Rent(SeipdV2Header.Size + ChunkSize + 2 * TagSize);
     }
+
+    public SeipdV2Header Header { get; }
 
     public override bool CanRead => false;
     public override bool CanWrite => !IsDisposed && !completed && !aborted;

@@ -136,6 +136,17 @@ internal sealed class SeipdV2Header
         }
     }
 
+    /// <summary>The nonces and associated data of this packet's chunks, keyed with the message key derived from
+    /// <paramref name="sessionKey"/>.</summary>
+    public AeadChunkSchedule CreateSchedule(ReadOnlySpan<byte> sessionKey)
+    {
+        var iv = new byte[AeadSuite.NonceSize(Aead) - 8];
+        var cipher = DeriveCipher(sessionKey, iv);
+        Span<byte> header = stackalloc byte[AssociatedDataSize];
+        WriteAssociatedData(header);
+        return AeadChunkSchedule.SeipdV2(cipher, iv, ChunkSizeOctet, header);
+    }
+
     /// <summary>The nonce of chunk <paramref name="index"/>: the IV followed by the index as 8 big-endian octets.</summary>
     public static void WriteNonce(ReadOnlySpan<byte> iv, long index, Span<byte> nonce)
     {

@@ -61,3 +61,32 @@ internal abstract class BlockDecryptor : IDisposable
         public override void Dispose() { }
     }
 }
+
+/// <summary>OpenPGP CFB without resynchronisation over a short buffer (RFC 9580 section 13.9 without the random
+/// prefix): session keys in SKESK v4 and secret key material under S2K usage 254/255.</summary>
+internal static class OpenPgpCfb
+{
+    /// <summary>Encrypts or decrypts <paramref name="data"/> with <paramref name="key"/> under cipher
+    /// <paramref name="algorithm"/>; the IV is zero unless given.</summary>
+    public static byte[] Transform(int algorithm, ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, bool encrypt, ReadOnlySpan<byte> iv = default)
+    {
+        using var material = new SessionKeyMaterial(algorithm, key.ToArray());
+        using var cipher = BlockDecryptor.Create(material);
+        int bs = cipher.BlockSize;
+        var output = new byte[data.Length];
+        var register = new byte[bs];
+        if (!iv.IsEmpty) iv[..bs].CopyTo(register);
+        var keystream = new byte[bs];
+        for (int off = 0; off < data.Length; off += bs)
+        {
+            cipher.EncryptBlocks(register, keystream);
+            int n = Math.Min(bs, data.Length - off);
+            for (int i = 0; i < n; i++) output[off + i] = (byte)(data[off + i] ^ keystream[i]);
+            // The register takes the ciphertext block: the output when encrypting, the input when decrypting.
+            if (n == bs) (encrypt ? output.AsSpan(off, bs) : data.Slice(off, bs)).CopyTo(register);
+        }
+        CryptographicOperations.ZeroMemory(keystream);
+        CryptographicOperations.ZeroMemory(register);
+        return output;
+    }
+}

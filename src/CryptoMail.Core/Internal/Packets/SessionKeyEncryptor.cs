@@ -10,7 +10,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 
 namespace CryptoMail.Core.Internal.Packets;
 
-/// <summary>Writes the session key packets of a message: PKESK v3 for RSA and ECDH recipients, SKESK v4 for passwords.</summary>
+/// <summary>Writes PKESK packets (v3 for SEIPD v1, v6 for SEIPD v2) for RSA and ECDH recipients; SKESK: <see cref="Skesk.Write"/>.</summary>
 internal static class SessionKeyEncryptor
 {
     /// <summary>The body of a PKESK packet for <paramref name="recipient"/>: version 3 (for SEIPD v1) or version 6
@@ -56,64 +56,6 @@ internal static class SessionKeyEncryptor
         {
             CryptographicOperations.ZeroMemory(m);
         }
-        return body.ToArray();
-    }
-
-    /// <summary>The body of a SKESK v4 packet: iterated and salted S2K over SHA-256, the session key encrypted under it.</summary>
-    public static byte[] Skesk(string password, SessionKeyMaterial sessionKey)
-    {
-        var salt = new byte[8];
-        Randomness.Secure.NextBytes(salt);
-        const byte countOctet = 0xE0;
-        var s2k = new S2kSpec { Type = 3, Hash = (int)HashAlgorithmTag.Sha256, Salt = salt, Count = SecretKeyProtection.DecodeCount(countOctet) };
-        var kek = s2k.Derive(password, SessionKeyDecryptor.KeyLength(sessionKey.Algorithm));
-        var plain = new byte[1 + sessionKey.Key.Length];
-        plain[0] = (byte)sessionKey.Algorithm;
-        sessionKey.Key.CopyTo(plain, 1);
-        var encrypted = CfbEncrypt(sessionKey.Algorithm, kek, plain);
-        CryptographicOperations.ZeroMemory(kek);
-        CryptographicOperations.ZeroMemory(plain);
-        using var body = new MemoryStream();
-        body.Write(new byte[] { 4, (byte)sessionKey.Algorithm, 3, (byte)HashAlgorithmTag.Sha256 });
-        body.Write(salt);
-        body.WriteByte(countOctet);
-        body.Write(encrypted);
-        return body.ToArray();
-    }
-
-    /// <summary>The body of a SKESK v6 packet (RFC 9580 section 5.3.2): iterated and salted S2K over SHA-256, HKDF,
-    /// and the session key encrypted with the AEAD mode of the message.</summary>
-    public static byte[] SkeskV6(string password, SessionKeyMaterial sessionKey, Aead.AeadAlgorithm aead)
-    {
-        var salt = new byte[8];
-        Randomness.Secure.NextBytes(salt);
-        const byte countOctet = 0xE0;
-        var s2k = new S2kSpec { Type = 3, Hash = (int)HashAlgorithmTag.Sha256, Salt = salt, Count = SecretKeyProtection.DecodeCount(countOctet) };
-        int keySize = sessionKey.Key.Length;
-        var ikm = s2k.Derive(password, keySize);
-        byte[] info = { 0xC3, 6, (byte)sessionKey.Algorithm, (byte)aead };
-        var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, keySize, Array.Empty<byte>(), info);
-        CryptographicOperations.ZeroMemory(ikm);
-        var nonce = new byte[Aead.AeadSuite.NonceSize(aead)];
-        Randomness.Secure.NextBytes(nonce);
-        var encrypted = new byte[keySize];
-        var tag = new byte[Aead.AeadSuite.TagSize];
-        using (var cipher = Aead.AeadCiphers.Create((byte)sessionKey.Algorithm, aead, kek))
-        {
-            cipher.Encrypt(nonce, sessionKey.Key, info, encrypted, tag);
-        }
-        CryptographicOperations.ZeroMemory(kek);
-        using var body = new MemoryStream();
-        byte[] s2kBytes = { 3, (byte)HashAlgorithmTag.Sha256, salt[0], salt[1], salt[2], salt[3], salt[4], salt[5], salt[6], salt[7], countOctet };
-        body.WriteByte(6);
-        body.WriteByte((byte)(3 + s2kBytes.Length + nonce.Length));
-        body.WriteByte((byte)sessionKey.Algorithm);
-        body.WriteByte((byte)aead);
-        body.WriteByte((byte)s2kBytes.Length);
-        body.Write(s2kBytes);
-        body.Write(nonce);
-        body.Write(encrypted);
-        body.Write(tag);
         return body.ToArray();
     }
 
@@ -179,23 +121,5 @@ internal static class SessionKeyEncryptor
         Mpi.Write(body, ephemeralEncoded);
         body.WriteByte((byte)wrapped.Length);
         body.Write(wrapped);
-    }
-
-    private static byte[] CfbEncrypt(int algorithm, byte[] key, byte[] data)
-    {
-        using var material = new SessionKeyMaterial(algorithm, (byte[])key.Clone());
-        using var cipher = BlockDecryptor.Create(material);
-        int bs = cipher.BlockSize;
-        var output = new byte[data.Length];
-        var register = new byte[bs];
-        var ks = new byte[bs];
-        for (int off = 0; off < data.Length; off += bs)
-        {
-            cipher.EncryptBlocks(register, ks);
-            int n = Math.Min(bs, data.Length - off);
-            for (int i = 0; i < n; i++) output[off + i] = (byte)(data[off + i] ^ ks[i]);
-            if (n == bs) Array.Copy(output, off, register, 0, bs);
-        }
-        return output;
     }
 }

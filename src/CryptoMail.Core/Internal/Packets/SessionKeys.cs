@@ -48,95 +48,7 @@ internal sealed class UnsupportedPacketException : Exception
     public UnsupportedPacketException(string message) : base(message) { }
 }
 
-/// <summary>A symmetric-key encrypted session key packet (tag 3), version 4.</summary>
-internal sealed class Skesk
-{
-    public required int Version { get; init; }
-    public required int Cipher { get; init; }
-    public required S2kSpec S2k { get; init; }
-    public byte[]? EncryptedKey { get; init; }
-
-    public static Skesk Parse(byte[] body)
-    {
-        if (body.Length < 4) throw new MalformedDataException("The symmetric-key encrypted session key packet is too short.");
-        if (body[0] != 4) throw new UnsupportedPacketException($"SKESK version {body[0]} is not supported yet.");
-        int pos = 2;
-        var s2k = S2kSpec.Parse(body, ref pos);
-        return new Skesk { Version = 4, Cipher = body[1], S2k = s2k, EncryptedKey = pos < body.Length ? body[pos..] : null };
-    }
-}
-
-/// <summary>String-to-key specifiers 0, 1 and 3 (RFC 9580 section 3.7).</summary>
-internal sealed class S2kSpec
-{
-    public required int Type { get; init; }
-    public required int Hash { get; init; }
-    public byte[] Salt { get; init; } = Array.Empty<byte>();
-    public int Count { get; init; }
-
-    public static S2kSpec Parse(byte[] b, ref int pos)
-    {
-        int type = b[pos++];
-        switch (type)
-        {
-            case 0:
-                return new S2kSpec { Type = 0, Hash = b[pos++] };
-            case 1:
-            {
-                var s = new S2kSpec { Type = 1, Hash = b[pos], Salt = b[(pos + 1)..(pos + 9)] };
-                pos += 9;
-                return s;
-            }
-            case 3:
-            {
-                byte c = b[pos + 9];
-                var s = new S2kSpec { Type = 3, Hash = b[pos], Salt = b[(pos + 1)..(pos + 9)], Count = (16 + (c & 15)) << ((c >> 4) + 6) };
-                pos += 10;
-                return s;
-            }
-            default:
-                throw new UnsupportedPacketException($"S2K type {type} is not supported yet.");
-        }
-    }
-
-    /// <summary>Derives <paramref name="keyLength"/> octets from a passphrase (UTF-8).</summary>
-    public byte[] Derive(string passphrase, int keyLength)
-    {
-        byte[] pass = System.Text.Encoding.UTF8.GetBytes(passphrase);
-        byte[] data = new byte[Salt.Length + pass.Length];
-        Salt.CopyTo(data, 0);
-        pass.CopyTo(data, Salt.Length);
-        CryptographicOperations.ZeroMemory(pass);
-        var output = new byte[keyLength];
-        int produced = 0;
-        for (int round = 0; produced < keyLength; round++)
-        {
-            var digest = Org.BouncyCastle.Security.DigestUtilities.GetDigest(((HashAlgorithmTag)Hash).ToString().ToUpperInvariant() switch
-            {
-                "SHA1" => "SHA-1", "SHA224" => "SHA-224", "SHA256" => "SHA-256", "SHA384" => "SHA-384", "SHA512" => "SHA-512",
-                var other => throw new UnsupportedPacketException($"S2K hash {other} is not supported."),
-            });
-            for (int i = 0; i < round; i++) digest.Update(0);
-            long total = Type == 3 ? Math.Max(Count, data.Length) : data.Length;
-            while (total > 0)
-            {
-                int n = (int)Math.Min(total, data.Length);
-                digest.BlockUpdate(data, 0, n);
-                total -= n;
-            }
-            var h = new byte[digest.GetDigestSize()];
-            digest.DoFinal(h, 0);
-            int take = Math.Min(h.Length, keyLength - produced);
-            Array.Copy(h, 0, output, produced, take);
-            produced += take;
-            CryptographicOperations.ZeroMemory(h);
-        }
-        CryptographicOperations.ZeroMemory(data);
-        return output;
-    }
-}
-
-/// <summary>Recovers session keys from PKESK and SKESK packets with BouncyCastle's primitives.</summary>
+/// <summary>Recovers session keys from PKESK packets with BouncyCastle's primitives (SKESK: <see cref="Skesk"/>).</summary>
 internal static class SessionKeyDecryptor
 {
     public static int KeyLength(int algorithm) => algorithm switch
@@ -170,25 +82,6 @@ internal static class SessionKeyDecryptor
             return pkesk.Algorithm == PublicKeyAlgorithmTag.X25519 ? new SessionKeyMaterial(pkesk.Fields[33], m) : CheckedKey(m);
         }
         catch (Exception e) when (e is not OperationCanceledException and not CallerStreamException)
-        {
-            return null;
-        }
-    }
-
-    /// <summary>Session key from a SKESK v4 and a password; null when the password cannot be right.</summary>
-    public static SessionKeyMaterial? TryDecrypt(Skesk skesk, string password)
-    {
-        try
-        {
-            var kek = skesk.S2k.Derive(password, KeyLength(skesk.Cipher));
-            if (skesk.EncryptedKey is null) return new SessionKeyMaterial(skesk.Cipher, kek);
-            var decrypted = CfbDecrypt(skesk.Cipher, kek, new byte[16], skesk.EncryptedKey);
-            CryptographicOperations.ZeroMemory(kek);
-            int alg = decrypted[0];
-            if (decrypted.Length - 1 != KeyLength(alg)) return null;
-            return new SessionKeyMaterial(alg, decrypted[1..]);
-        }
-        catch (Exception e) when (e is UnsupportedPacketException or ArgumentException or IndexOutOfRangeException)
         {
             return null;
         }
@@ -253,9 +146,11 @@ internal static class SessionKeyDecryptor
         CryptographicOperations.ZeroMemory(shared);
 
         var unwrapped = Unwrap(kek, wrapped);
-        // PKCS#5 padding.
+        // PKCS#5 padding: usually up to the next multiple of 8, but some writers pad further (e.g. to 40 octets,
+        // as RFC 6637 suggested for hiding the cipher); every padding octet must hold the padding length, and the
+        // key's checksum is checked afterwards.
         int pad = unwrapped[^1];
-        if (pad < 1 || pad > 8 || pad > unwrapped.Length) return null;
+        if (pad < 1 || pad >= unwrapped.Length) return null;
         for (int i = unwrapped.Length - pad; i < unwrapped.Length; i++) if (unwrapped[i] != pad) return null;
         return unwrapped[..^pad];
     }
@@ -321,24 +216,5 @@ internal static class SessionKeyDecryptor
         {
             CryptographicOperations.ZeroMemory(kek);
         }
-    }
-
-    /// <summary>OpenPGP CFB decryption without resynchronisation (used for SKESK v4 session keys).</summary>
-    public static byte[] CfbDecrypt(int algorithm, byte[] key, byte[] iv, byte[] data)
-    {
-        using var material = new SessionKeyMaterial(algorithm, (byte[])key.Clone());
-        using var cipher = BlockDecryptor.Create(material);
-        int bs = cipher.BlockSize;
-        var output = new byte[data.Length];
-        var register = iv[..bs];
-        var ks = new byte[bs];
-        for (int off = 0; off < data.Length; off += bs)
-        {
-            cipher.EncryptBlocks(register, ks);
-            int n = Math.Min(bs, data.Length - off);
-            for (int i = 0; i < n; i++) output[off + i] = (byte)(data[off + i] ^ ks[i]);
-            if (n == bs) Array.Copy(data, off, register, 0, bs);
-        }
-        return output;
     }
 }

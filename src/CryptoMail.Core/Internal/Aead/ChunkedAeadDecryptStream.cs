@@ -3,8 +3,9 @@ using System.Security.Cryptography;
 
 namespace CryptoMail.Core.Internal.Aead;
 
-/// <summary>Reads the plaintext of a v2 SEIPD packet body (RFC 9580 section 5.13.2). <c>source</c> is the body
-/// after its 36-octet prefix (see <see cref="SeipdV2Header.Read"/>), ending exactly where the packet ends.</summary>
+/// <summary>Reads the plaintext of a chunked AEAD packet body: SEIPD v2 (RFC 9580 section 5.13.2) or the LibrePGP
+/// OCB Encrypted Data packet (tag 20). <c>source</c> is the body after its prefix (see <see cref="SeipdV2Header.Read"/>
+/// and <see cref="AeadEncryptedDataHeader.Read"/>), ending exactly where the packet ends.</summary>
 /// <remarks>
 /// Invariants: a chunk's plaintext is released only after its tag verified; the last chunk is released only
 /// after the final tag (chunk count and total length) verified too, so end of data is reported only for a whole,
@@ -12,7 +13,7 @@ namespace CryptoMail.Core.Internal.Aead;
 /// <see cref="IntegrityException"/>, zeroes the failing chunk's plaintext, and every later call throws again.
 /// Memory: one sealed chunk plus 17 octets of look-ahead, and one chunk of plaintext, both pooled.
 /// </remarks>
-internal sealed class SeipdV2DecryptStream : SeipdV2Stream
+internal sealed class ChunkedAeadDecryptStream : ChunkedAeadStream
 {
     // Sealed data read ahead: one sealed chunk plus 17 octets. The last chunk is followed by exactly the 16-octet
     // final tag, so a chunk with at least 17 octets after it is not the last and can be released once its own
@@ -26,20 +27,28 @@ internal sealed class SeipdV2DecryptStream : SeipdV2Stream
     private bool finished;
     private IntegrityException? failure;
 
-    public SeipdV2DecryptStream(Stream source, SeipdV2Header header, ReadOnlySpan<byte> sessionKey, bool leaveOpen = false)
-        : base(source, header, sessionKey, leaveOpen)
+    public ChunkedAeadDecryptStream(Stream source, SeipdV2Header header, ReadOnlySpan<byte> sessionKey, bool leaveOpen = false)
+        : this(source, header.CreateSchedule(sessionKey), leaveOpen)
+    {
+    }
+
+    /// <param name="source">The sealed chunks and final tag.</param>
+    /// <param name="schedule">Nonces and associated data; owned by the stream from now on.</param>
+    /// <param name="leaveOpen">Whether disposing leaves <paramref name="source"/> open.</param>
+    public ChunkedAeadDecryptStream(Stream source, AeadChunkSchedule schedule, bool leaveOpen = false)
+        : base(source, schedule, leaveOpen)
     {
         sealedBuffer = ArrayPool<byte>.Shared.Rent(SealedCapacity);
         plain = ArrayPool<byte>.Shared.Rent(ChunkSize);
     }
 
     /// <summary>Reads the prefix from <paramref name="body"/>, then decrypts the rest of it.</summary>
-    public static SeipdV2DecryptStream Open(Stream body, ReadOnlySpan<byte> sessionKey, bool leaveOpen = false)
+    public static ChunkedAeadDecryptStream Open(Stream body, ReadOnlySpan<byte> sessionKey, bool leaveOpen = false)
     {
         var header = SeipdV2Header.Read(body);
         if (sessionKey.Length != header.KeySize)
             throw new MalformedDataException($"v2 SEIPD: the session key has {sessionKey.Length} octets, cipher {header.SymmetricAlgorithm} needs {header.KeySize}.");
-        return new SeipdV2DecryptStream(body, header, sessionKey, leaveOpen);
+        return new ChunkedAeadDecryptStream(body, header, sessionKey, leaveOpen);
     }
 
     public override bool CanRead => !IsDisposed;
@@ -151,7 +160,7 @@ internal sealed class SeipdV2DecryptStream : SeipdV2Stream
             // at the least (an empty chunk); between 1 and 15 octets cannot be a chunk.
             int lastChunk = sealedLength - TagSize;
             if (lastChunk < 0 || (lastChunk > 0 && lastChunk < TagSize))
-                throw new IntegrityException("v2 SEIPD: the data is truncated (no room for the final authentication tag).");
+                throw new IntegrityException($"{PacketName}: the data is truncated (no room for the final authentication tag).");
             if (lastChunk > 0) OpenChunk(sealedData[..lastChunk], plain);
             OpenFinal(sealedData[lastChunk..]);
             // Only now, with the final tag verified, is the last chunk released.

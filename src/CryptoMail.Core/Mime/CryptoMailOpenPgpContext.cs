@@ -1,0 +1,350 @@
+using MimeKit;
+using MimeKit.Cryptography;
+using Org.BouncyCastle.Bcpg.OpenPgp;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>MimeKit's <see cref="OpenPgpContext"/> run on our engine. Internal: the members MimeKit makes abstract
+/// take and return BouncyCastle types, which stay out of our public API; callers get it as an
+/// <see cref="OpenPgpContext"/> from <see cref="CryptoMailContext.Create"/>.</summary>
+/// <remarks>
+/// MimeKit 4.18.2 routes only some operations through overridable members: <c>Sign</c>, <c>Verify</c>,
+/// <c>Encrypt(recipients, content)</c>, <c>Decrypt(stream)</c> and the key questions (<c>CanSign</c>,
+/// <c>CanEncrypt</c>, <c>Export</c>). Those run here on <see cref="OpenPgp"/>. Its <c>SignAndEncrypt</c>,
+/// <c>Encrypt</c> with an <see cref="EncryptionAlgorithm"/>, <c>Decrypt(stream, out signatures)</c>/<c>DecryptTo</c>
+/// (what <c>MultipartEncrypted.SignAndEncrypt</c>, <c>MultipartEncrypted.Encrypt(ctx, algorithm, ...)</c> and
+/// <c>MultipartEncrypted.Decrypt</c> call) are not virtual: they run MimeKit's own BouncyCastle code, which never
+/// checks integrity, and reach us only through the BouncyCastle key hooks. Those hooks refuse, so these paths
+/// fail before any plaintext or ciphertext exists; <see cref="CryptoMailContext"/> has the replacements.
+/// </remarks>
+internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
+{
+    private readonly CryptoMailContextOptions options;
+
+    public CryptoMailOpenPgpContext(CryptoMailContextOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Limits is null) throw new ArgumentException("CryptoMailContextOptions.Limits is null.", nameof(options));
+        this.options = options;
+        Pgp = options.Pgp ?? new OpenPgp();
+        DefaultEncryptionAlgorithm = EncryptionAlgorithm.Aes256;
+    }
+
+    public OpenPgp Pgp { get; }
+
+    private IMimeKeyLookup Keys => options.Keys;
+
+    // ---- the operations MimeKit lets us replace ----------------------------------------------------------------
+
+    public override MimePart Sign(MailboxAddress signer, DigestAlgorithm digestAlgo, Stream content, CancellationToken cancellationToken = default) =>
+        SignCore(signer, digestAlgo, content, false, cancellationToken).GetAwaiter().GetResult();
+
+    public override Task<MimePart> SignAsync(MailboxAddress signer, DigestAlgorithm digestAlgo, Stream content, CancellationToken cancellationToken = default) =>
+        SignCore(signer, digestAlgo, content, true, cancellationToken);
+
+    public override DigitalSignatureCollection Verify(Stream content, Stream signatureData, CancellationToken cancellationToken = default) =>
+        VerifyCore(content, signatureData, false, cancellationToken).GetAwaiter().GetResult();
+
+    public override Task<DigitalSignatureCollection> VerifyAsync(Stream content, Stream signatureData, CancellationToken cancellationToken = default) =>
+        VerifyCore(content, signatureData, true, cancellationToken);
+
+    public override MimePart Encrypt(IEnumerable<MailboxAddress> recipients, Stream content, CancellationToken cancellationToken = default) =>
+        EncryptCore(null, DigestAlgorithm.Sha256, recipients, content, false, cancellationToken).GetAwaiter().GetResult();
+
+    public override Task<MimePart> EncryptAsync(IEnumerable<MailboxAddress> recipients, Stream content, CancellationToken cancellationToken = default) =>
+        EncryptCore(null, DigestAlgorithm.Sha256, recipients, content, true, cancellationToken);
+
+    public override MimeEntity Decrypt(Stream encryptedData, CancellationToken cancellationToken = default) =>
+        DecryptCore(encryptedData, false, cancellationToken).GetAwaiter().GetResult().Entity;
+
+    public override async Task<MimeEntity> DecryptAsync(Stream encryptedData, CancellationToken cancellationToken = default) =>
+        (await DecryptCore(encryptedData, true, cancellationToken).ConfigureAwait(false)).Entity;
+
+    /// <summary>Says "not supported" for application/pgp-encrypted: <c>MultipartEncrypted.Decrypt</c> asks this before
+    /// it runs MimeKit's own unchecked decryption, and is refused there for every message format (MimeKit's parser
+    /// would otherwise fail on SEIPD v2 messages with a raw BouncyCastle IOException before reaching our hooks). Only
+    /// that method asks for this protocol; <see cref="CryptoMailContext.Decrypt"/> does not.</summary>
+    public override bool Supports(string protocol) =>
+        protocol is not null
+        && !string.Equals(protocol.Trim(), "application/pgp-encrypted", StringComparison.OrdinalIgnoreCase)
+        && !string.Equals(protocol.Trim(), "application/x-pgp-encrypted", StringComparison.OrdinalIgnoreCase)
+        && base.Supports(protocol);
+
+    public override bool CanSign(MailboxAddress signer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        return Keys.FindSecretKeys(signer.Address).Any(k => k.Certificate.CanSign);
+    }
+
+    public override bool CanEncrypt(MailboxAddress mailbox, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return Keys.FindCertificates(mailbox.Address).Any(c => c.CanEncrypt);
+    }
+
+    public override MimePart Export(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default)
+    {
+        var part = new MimePart("application", "pgp-keys")
+        {
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentTransferEncoding = ContentEncoding.SevenBit,
+        };
+        part.Content = new MimeContent(new MemoryStream(ExportCertificates(mailboxes, armor: true), writable: false));
+        return part;
+    }
+
+    public override Task<MimePart> ExportAsync(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Export(mailboxes, cancellationToken));
+
+    public override void Export(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Write(ExportCertificates(mailboxes, armor));
+    }
+
+    public override async Task ExportAsync(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        await stream.WriteAsync(ExportCertificates(mailboxes, armor), cancellationToken).ConfigureAwait(false);
+    }
+
+    public override void Import(Stream stream, CancellationToken cancellationToken = default) => ImportCore(stream);
+
+    public override Task ImportAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        ImportCore(stream);
+        return Task.CompletedTask;
+    }
+
+    // ---- MimeKit's BouncyCastle hooks: reached only from its non-virtual code paths, which we refuse -------------
+
+    internal const string Refusal =
+        "This MimeKit entry point runs MimeKit's own OpenPGP code (it is not virtual in MimeKit 4.18.2), which does not check integrity or our policy, "
+        + "so the CryptoMail context refuses it. Use CryptoMailContext.SignAndEncrypt instead of MultipartEncrypted.SignAndEncrypt, "
+        + "CryptoMailContext.Decrypt instead of MultipartEncrypted.Decrypt, and MultipartEncrypted.Encrypt without an EncryptionAlgorithm.";
+
+    protected override string GetPasswordForKey(PgpSecretKey key) => throw new NotSupportedException(Refusal);
+
+    protected override PgpPublicKeyRing GetPublicKeyRing(long keyId, CancellationToken cancellationToken) => throw new NotSupportedException(Refusal);
+
+    protected override Task<PgpPublicKeyRing?> GetPublicKeyRingAsync(long keyId, CancellationToken cancellationToken) => throw new NotSupportedException(Refusal);
+
+    protected override PgpSecretKey GetSecretKey(long keyId, CancellationToken cancellationToken) => throw new NotSupportedException(Refusal);
+
+    public override IList<PgpPublicKey> GetPublicKeys(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default) => throw new NotSupportedException(Refusal);
+
+    public override PgpSecretKey GetSigningKey(MailboxAddress mailbox, CancellationToken cancellationToken = default) => throw new NotSupportedException(Refusal);
+
+    public override void Import(PgpPublicKeyRing keyring, CancellationToken cancellationToken = default) => throw new NotSupportedException(ImportRefusal);
+
+    public override void Import(PgpPublicKeyRingBundle bundle, CancellationToken cancellationToken = default) => throw new NotSupportedException(ImportRefusal);
+
+    public override void Import(PgpSecretKeyRing keyring, CancellationToken cancellationToken = default) => throw new NotSupportedException(ImportRefusal);
+
+    public override void Import(PgpSecretKeyRingBundle bundle, CancellationToken cancellationToken = default) => throw new NotSupportedException(ImportRefusal);
+
+    private const string ImportRefusal = "Import BouncyCastle key rings into your key lookup as CryptoMail Certificate or SecretKey objects (Certificate.Load, SecretKey.Load).";
+
+    // ---- the shared implementations (sync and async) -------------------------------------------------------------
+
+    internal async Task<MimePart> SignCore(MailboxAddress signer, DigestAlgorithm digestAlgo, Stream content, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        ArgumentNullException.ThrowIfNull(content);
+        var key = SigningKey(signer);
+        var signOptions = new SignOptions { Hash = Hash(digestAlgo, nameof(digestAlgo)), Mode = SignatureMode.Binary, Armor = true };
+        signOptions.Signers.Add(key);
+        foreach (var passphrase in options.KeyPassphrases) signOptions.SignerPassphrases.Add(passphrase);
+
+        var signature = new MemoryStream();
+        if (async) await Pgp.SignDetachedAsync(content, signature, signOptions, token).ConfigureAwait(false);
+        else Pgp.SignDetached(content, signature, signOptions);
+        signature.Position = 0;
+        return new ApplicationPgpSignature(signature);
+    }
+
+    internal async Task<DigitalSignatureCollection> VerifyCore(Stream content, Stream signatureData, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(signatureData);
+        var data = await ReadAll(content, async, token).ConfigureAwait(false);
+        var signature = await ReadAll(signatureData, async, token).ConfigureAwait(false);
+
+        // Which certificates to check against is known only from the signatures: look at them first, then fetch.
+        var result = await VerifyWith(data, signature, Array.Empty<Certificate>(), async, token).ConfigureAwait(false);
+        var signers = Signers(result.Signatures);
+        if (signers.Count > 0) result = await VerifyWith(data, signature, signers, async, token).ConfigureAwait(false);
+        return Collection(result.Signatures);
+    }
+
+    private async Task<VerificationResult> VerifyWith(byte[] data, byte[] signature, IReadOnlyList<Certificate> verifiers, bool async, CancellationToken token)
+    {
+        var verifyOptions = new VerifyOptions { Limits = options.Limits };
+        foreach (var certificate in verifiers) verifyOptions.Verifiers.Add(certificate);
+        using var dataStream = new MemoryStream(data, writable: false);
+        using var signatureStream = new MemoryStream(signature, writable: false);
+        return async
+            ? await Pgp.VerifyDetachedAsync(dataStream, signatureStream, verifyOptions, token).ConfigureAwait(false)
+            : Pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+    }
+
+    /// <summary>Encrypts (and with <paramref name="signer"/> signs) <paramref name="content"/> for the mailboxes'
+    /// certificates; returns the application/octet-stream part of a multipart/encrypted.</summary>
+    internal async Task<MimePart> EncryptCore(MailboxAddress? signer, DigestAlgorithm digestAlgo, IEnumerable<MailboxAddress> recipients, Stream content, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(recipients);
+        ArgumentNullException.ThrowIfNull(content);
+        var encryptOptions = new EncryptOptions
+        {
+            Armor = true,
+            Cipher = options.Cipher,
+            EncryptionFormat = options.EncryptionFormat,
+            SignatureHash = Hash(digestAlgo, nameof(digestAlgo)),
+            SignatureMode = SignatureMode.Binary,
+            Format = LiteralFormat.Binary,
+        };
+        foreach (var recipient in recipients)
+        {
+            if (recipient is null) throw new ArgumentException("The recipients include null.", nameof(recipients));
+            var certificate = Keys.FindCertificates(recipient.Address).FirstOrDefault(c => c.CanEncrypt)
+                ?? throw new PublicKeyNotFoundException(recipient, $"No certificate that can encrypt is known for {recipient.Address}.");
+            if (!encryptOptions.Recipients.Any(c => c.Fingerprint == certificate.Fingerprint)) encryptOptions.Recipients.Add(certificate);
+        }
+        if (encryptOptions.Recipients.Count == 0) throw new ArgumentException("At least one recipient is required.", nameof(recipients));
+        if (signer is not null)
+        {
+            var key = SigningKey(signer);
+            encryptOptions.Signers.Add(key);
+            foreach (var passphrase in options.KeyPassphrases) encryptOptions.SignerPassphrases.Add(passphrase);
+            if (options.EncryptToSelf && key.Certificate.CanEncrypt && !encryptOptions.Recipients.Any(c => c.Fingerprint == key.Fingerprint))
+                encryptOptions.Recipients.Add(key.Certificate);
+        }
+
+        using var ciphertext = new MemoryStream();
+        if (async) await Pgp.EncryptAsync(content, ciphertext, encryptOptions, token).ConfigureAwait(false);
+        else Pgp.Encrypt(content, ciphertext, encryptOptions);
+        return (MimePart)PgpMimeParts.Encrypted(ciphertext.ToArray())[1];
+    }
+
+    /// <summary>Decrypts with the secret keys the lookup has for the message's recipients, checks the signatures
+    /// inside against the certificates it has for their issuers, and parses the plaintext as a MIME entity.</summary>
+    internal async Task<DecryptedEntity> DecryptCore(Stream encryptedData, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(encryptedData);
+        var ciphertext = await ReadAll(encryptedData, async, token).ConfigureAwait(false);
+
+        // The recipients' key IDs come from the message: ask with no key (nothing is decrypted), then look them up.
+        IReadOnlyList<string> recipientIds;
+        try
+        {
+            await DecryptWith(ciphertext, Array.Empty<SecretKey>(), Array.Empty<Certificate>(), async, token).ConfigureAwait(false);
+            throw new MalformedDataException("The message decrypted without a key.");
+        }
+        catch (NoDecryptionKeyException e)
+        {
+            recipientIds = e.RecipientKeyIds;
+        }
+        var keys = recipientIds.Select(Keys.FindSecretKey).OfType<SecretKey>().DistinctBy(k => k.Fingerprint).ToList();
+        if (keys.Count == 0)
+            throw new NoDecryptionKeyException(
+                $"No secret key is known for the recipients of this message ({string.Join(", ", recipientIds)}).", recipientIds);
+
+        var (plaintext, result) = await DecryptWith(ciphertext, keys, Array.Empty<Certificate>(), async, token).ConfigureAwait(false);
+        var signers = Signers(result.Signatures);
+        if (signers.Count > 0)
+        {
+            Array.Clear(plaintext);
+            (plaintext, result) = await DecryptWith(ciphertext, keys, signers, async, token).ConfigureAwait(false);
+        }
+        try
+        {
+            var entity = MimeCanonicalizer.LoadEntity(plaintext, token);
+            return new DecryptedEntity(entity, Collection(result.Signatures), result);
+        }
+        catch (Exception e) when (e is not (CryptoMailException or OperationCanceledException or OutOfMemoryException))
+        {
+            throw new MalformedDataException($"The decrypted data is not a MIME entity ({e.GetType().Name}: {e.Message}).", e);
+        }
+        finally
+        {
+            Array.Clear(plaintext);
+        }
+    }
+
+    private async Task<(byte[] Plaintext, DecryptionResult Result)> DecryptWith(byte[] ciphertext, IReadOnlyList<SecretKey> keys, IReadOnlyList<Certificate> verifiers, bool async, CancellationToken token)
+    {
+        var decryptOptions = new DecryptOptions { Limits = options.Limits };
+        foreach (var key in keys) decryptOptions.Keys.Add(key);
+        foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
+        foreach (var certificate in verifiers) decryptOptions.Verifiers.Add(certificate);
+        using var input = new MemoryStream(ciphertext, writable: false);
+        var output = new MemoryStream();
+        try
+        {
+            var result = async
+                ? await Pgp.DecryptAsync(input, output, decryptOptions, token).ConfigureAwait(false)
+                : Pgp.Decrypt(input, output, decryptOptions);
+            return (output.ToArray(), result);
+        }
+        finally
+        {
+            Array.Clear(output.GetBuffer());
+        }
+    }
+
+    private SecretKey SigningKey(MailboxAddress signer) =>
+        Keys.FindSecretKeys(signer.Address).FirstOrDefault(k => k.Certificate.CanSign)
+        ?? throw new PrivateKeyNotFoundException(signer, $"No secret key that can sign is known for {signer.Address}.");
+
+    /// <summary>The certificates the lookup knows for signatures whose issuer was unknown.</summary>
+    private List<Certificate> Signers(IReadOnlyList<SignatureVerification> signatures) =>
+        signatures.Where(s => s.Status == SignatureStatus.UnknownKey)
+            .Select(s => Keys.FindCertificate(s.IssuerKeyId))
+            .OfType<Certificate>()
+            .DistinctBy(c => c.Fingerprint)
+            .ToList();
+
+    private static DigitalSignatureCollection Collection(IReadOnlyList<SignatureVerification> signatures) =>
+        new(signatures.Select(s => (IDigitalSignature)new CryptoMailDigitalSignature(s)).ToList());
+
+    internal static HashAlgorithm Hash(DigestAlgorithm digestAlgo, string parameterName) => digestAlgo switch
+    {
+        DigestAlgorithm.Sha256 => HashAlgorithm.Sha256,
+        DigestAlgorithm.Sha384 => HashAlgorithm.Sha384,
+        DigestAlgorithm.Sha512 => HashAlgorithm.Sha512,
+        _ => throw new NotSupportedException($"{parameterName} {digestAlgo} is not accepted for new signatures: use Sha256, Sha384 or Sha512."),
+    };
+
+    private byte[] ExportCertificates(IEnumerable<MailboxAddress> mailboxes, bool armor)
+    {
+        ArgumentNullException.ThrowIfNull(mailboxes);
+        var all = new List<byte>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var mailbox in mailboxes)
+        {
+            if (mailbox is null) throw new ArgumentException("The mailboxes include null.", nameof(mailboxes));
+            foreach (var certificate in Keys.FindCertificates(mailbox.Address))
+            {
+                if (seen.Add(certificate.Fingerprint)) all.AddRange(certificate.Export());
+            }
+        }
+        var binary = all.ToArray();
+        return armor ? System.Text.Encoding.ASCII.GetBytes(ArmorWriter.ToArmoredString(binary, ArmorKind.PublicKey)) : binary;
+    }
+
+    private void ImportCore(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        if (Keys is not MimeKeyRing ring)
+            throw new NotSupportedException("This context's key lookup is not a MimeKeyRing: import certificates into your own key lookup.");
+        foreach (var certificate in Certificate.LoadAll(stream)) ring.Add(certificate);
+    }
+
+    private static async Task<byte[]> ReadAll(Stream stream, bool async, CancellationToken token)
+    {
+        using var memory = new MemoryStream();
+        if (async) await stream.CopyToAsync(memory, token).ConfigureAwait(false);
+        else stream.CopyTo(memory);
+        return memory.ToArray();
+    }
+}

@@ -1,0 +1,203 @@
+using System.Text;
+using MimeKit;
+
+namespace CryptoMail.Core.Internal;
+
+/// <summary>Inline PGP: armored messages and cleartext signatures inside text/plain parts, and OpenPGP messages sent
+/// as attachments (<c>.pgp</c>, <c>.gpg</c>, <c>.asc</c>, <c>application/pgp-encrypted</c>).</summary>
+/// <remarks>
+/// An inline block covers the whole message only when it is all there is: the payload is one text part holding one
+/// block and nothing but white space around it. Text around a block, a second block, or a block in one part among
+/// others makes it an errant cryptographic layer (RFC 9787): <see cref="ProtectionCoverage.Partial"/>. Each block's
+/// result becomes its own part (text before, the block's plaintext, text after, as a multipart/mixed), so decrypted
+/// text is never joined with text an attacker may have put beside it. Encrypted blocks that are not the whole message
+/// are decrypted only with <see cref="MimeOpenOptions.DecryptNestedParts"/> (as nested PGP/MIME parts), except
+/// attachments, which a client saves rather than renders. Signatures are checked over the part's bytes in its own
+/// charset, so a cleartext signature made over ISO-8859-1 text verifies.
+/// </remarks>
+internal sealed partial class EnvelopeAnalysis
+{
+    private static readonly byte[] BeginMessage = "-----BEGIN PGP MESSAGE-----"u8.ToArray();
+    private static readonly byte[] EndMessage = "-----END PGP MESSAGE-----"u8.ToArray();
+    private static readonly byte[] BeginSigned = "-----BEGIN PGP SIGNED MESSAGE-----"u8.ToArray();
+    private static readonly byte[] EndSignature = "-----END PGP SIGNATURE-----"u8.ToArray();
+    private static readonly string[] OpenPgpExtensions = [".pgp", ".gpg", ".asc"];
+
+    private enum BlockKind { Message, Cleartext }
+
+    /// <summary>One armored block in a part's decoded bytes: [Start, End) including its last line's line break.</summary>
+    private readonly record struct Block(int Start, int End, BlockKind Kind);
+
+    /// <summary>Replaces a leaf holding inline PGP by its decrypted or verified content; other leaves stay.</summary>
+    private MimeEntity VisitInline(MimePart leaf, ProtectionCoverage coverage, InternetAddressList from)
+    {
+        bool text = leaf is TextPart { IsPlain: true };
+        bool attachmentCandidate = IsOpenPgpAttachment(leaf);
+        if ((!text && !attachmentCandidate) || leaf.Content is null) return leaf;
+
+        var data = PgpMimeParts.Decode(leaf, token);
+        var blocks = FindBlocks(data);
+        if (blocks.Count == 0)
+        {
+            // A binary OpenPGP message sent as a file.
+            if (!attachmentCandidate || !LooksLikeBinaryMessage(data)) return leaf;
+            blocks.Add(new Block(0, data.Length, BlockKind.Message));
+        }
+
+        bool wholeBody = coverage == ProtectionCoverage.Full && blocks.Count == 1
+            && IsBlank(data.AsSpan(0, blocks[0].Start)) && IsBlank(data.AsSpan(blocks[0].End));
+        var blockCoverage = wholeBody ? ProtectionCoverage.Full : ProtectionCoverage.Partial;
+        bool isAttachment = leaf.IsAttachment || (attachmentCandidate && !text);
+
+        var pieces = new List<MimeEntity>();
+        int position = 0;
+        foreach (var block in blocks)
+        {
+            CountProtectedPart();
+            if (!IsBlank(data.AsSpan(position, block.Start - position))) pieces.Add(TextPiece(leaf, data[position..block.Start]));
+            position = block.End;
+            var armored = data[block.Start..block.End];
+            if (block.Kind == BlockKind.Cleartext)
+            {
+                byte[] signedText = armored;
+                VerifySignatures(blockCoverage, from, "The cleartext signature is not readable: ", verifyOptions =>
+                {
+                    using var output = new MemoryStream();
+                    var result = pgp.VerifyInline(new MemoryStream(armored, writable: false), output, verifyOptions);
+                    signedText = output.ToArray();
+                    return result;
+                });
+                pieces.Add(TextPiece(leaf, signedText));
+                continue;
+            }
+
+            if (blockCoverage == ProtectionCoverage.Full) envelopeEncrypted = true;
+            else nestedEncrypted = true;
+            var plaintext = blockCoverage == ProtectionCoverage.Full || options.DecryptNestedParts || isAttachment
+                ? DecryptData(armored, blockCoverage, from, allowUnencrypted: true)
+                : null;
+            pieces.Add(plaintext is null ? TextPiece(leaf, armored) : isAttachment ? FilePiece(leaf, plaintext) : DecryptedTextPiece(leaf, plaintext));
+        }
+        if (!IsBlank(data.AsSpan(position))) pieces.Add(TextPiece(leaf, data[position..]));
+
+        if (pieces.Count == 1) return pieces[0];
+        var mixed = new Multipart("mixed");
+        foreach (var piece in pieces) mixed.Add(piece);
+        return mixed;
+    }
+
+    private static bool IsOpenPgpAttachment(MimePart part)
+    {
+        var type = part.ContentType;
+        if (type.IsMimeType("application", "pgp-encrypted")) return true;
+        var name = part.FileName ?? type.Name;
+        return name is not null
+            && (type.IsMimeType("application", "octet-stream") || type.IsMimeType("application", "pgp") || type.IsMimeType("text", "plain"))
+            && OpenPgpExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>Whether binary data starts like an OpenPGP message: a PKESK, SKESK, one-pass signature or compressed
+    /// data packet.</summary>
+    private static bool LooksLikeBinaryMessage(byte[] data)
+    {
+        if (data.Length < 2 || (data[0] & 0x80) == 0) return false;
+        int tag = (data[0] & 0x40) != 0 ? data[0] & 0x3F : (data[0] >> 2) & 0x0F;
+        return tag is 1 or 3 or 4 or 8;
+    }
+
+    /// <summary>Every armored message or cleartext-signed block whose BEGIN line starts a line (quoted blocks, as in
+    /// "&gt; -----BEGIN", are text).</summary>
+    private static List<Block> FindBlocks(byte[] data)
+    {
+        var blocks = new List<Block>();
+        int position = 0;
+        while (position < data.Length)
+        {
+            int lineEnd = Array.IndexOf(data, (byte)'\n', position);
+            int next = lineEnd < 0 ? data.Length : lineEnd + 1;
+            var line = data.AsSpan(position, next - position);
+            BlockKind? kind = line.StartsWith(BeginMessage) ? BlockKind.Message : line.StartsWith(BeginSigned) ? BlockKind.Cleartext : null;
+            if (kind is null)
+            {
+                position = next;
+                continue;
+            }
+            var end = kind == BlockKind.Message ? EndMessage : EndSignature;
+            int endLine = FindLineStarting(data, end, next);
+            int blockEnd = data.Length;
+            if (endLine >= 0)
+            {
+                int endBreak = Array.IndexOf(data, (byte)'\n', endLine);
+                blockEnd = endBreak < 0 ? data.Length : endBreak + 1;
+            }
+            blocks.Add(new Block(position, blockEnd, kind.Value));
+            position = blockEnd;
+        }
+        return blocks;
+    }
+
+    private static int FindLineStarting(byte[] data, byte[] prefix, int from)
+    {
+        for (int i = from; i < data.Length; i++)
+        {
+            if ((i == 0 || data[i - 1] == (byte)'\n') && data.AsSpan(i).StartsWith(prefix)) return i;
+        }
+        return -1;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> data)
+    {
+        foreach (var b in data)
+        {
+            if (b is not ((byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')) return false;
+        }
+        return true;
+    }
+
+    /// <summary>A text/plain part holding <paramref name="bytes"/> in <paramref name="original"/>'s charset.</summary>
+    private static TextPart TextPiece(MimePart original, byte[] bytes) => TextWithCharset(bytes, original.ContentType.Charset);
+
+    /// <summary>Decrypted inline text: UTF-8 when it is valid UTF-8 (OpenPGP's text default), else the charset of the
+    /// part it came in.</summary>
+    private static TextPart DecryptedTextPiece(MimePart original, byte[] plaintext) =>
+        TextWithCharset(plaintext, IsUtf8(plaintext) ? "utf-8" : original.ContentType.Charset);
+
+    private static TextPart TextWithCharset(byte[] bytes, string? charset)
+    {
+        var part = new TextPart("plain")
+        {
+            Content = new MimeContent(new MemoryStream(bytes, writable: false)),
+            ContentTransferEncoding = bytes.Any(b => b >= 0x80) ? ContentEncoding.EightBit : ContentEncoding.SevenBit,
+        };
+        if (charset is not null) part.ContentType.Charset = charset;
+        return part;
+    }
+
+    /// <summary>A decrypted attachment, named as the encrypted one without its .pgp/.gpg/.asc extension.</summary>
+    private static MimePart FilePiece(MimePart original, byte[] plaintext)
+    {
+        var name = original.FileName ?? original.ContentType.Name ?? "decrypted";
+        var extension = OpenPgpExtensions.FirstOrDefault(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
+        if (extension is not null && name.Length > extension.Length) name = name[..^extension.Length];
+        var type = ContentType.Parse(MimeTypes.GetMimeType(name));
+        return new MimePart(type)
+        {
+            Content = new MimeContent(new MemoryStream(plaintext, writable: false)),
+            ContentTransferEncoding = ContentEncoding.Base64,
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = name },
+        };
+    }
+
+    private static bool IsUtf8(byte[] bytes)
+    {
+        try
+        {
+            _ = new UTF8Encoding(false, throwOnInvalidBytes: true).GetCharCount(bytes);
+            return true;
+        }
+        catch (DecoderFallbackException)
+        {
+            return false;
+        }
+    }
+}

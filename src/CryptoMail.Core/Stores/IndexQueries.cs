@@ -1,0 +1,69 @@
+using CryptoMail.Core.Internal;
+
+namespace CryptoMail.Core;
+
+/// <summary>The lookups every store answers, written once: the query is normalized first (<see cref="KeyQuery"/>,
+/// so a caller mistake throws before any work starts) and then run against the store's <see cref="KeyIndex{T}"/>.
+/// Stores on disk run the asynchronous forms on the thread pool (they scan files); in-memory stores answer at once.</summary>
+internal sealed class IndexQueries<T>
+    where T : class
+{
+    private readonly Func<Func<KeyIndex<T>, object?>, CancellationToken, object?> withIndex;
+    private readonly bool blocking;
+
+    /// <param name="withIndex">Runs a query against the current index (under the store's lock, or on a fresh
+    /// scan) and returns its result.</param>
+    /// <param name="blocking">Whether a query does I/O, so its async form belongs on the thread pool.</param>
+    public IndexQueries(Func<Func<KeyIndex<T>, object?>, CancellationToken, object?> withIndex, bool blocking)
+    {
+        this.withIndex = withIndex;
+        this.blocking = blocking;
+    }
+
+    public T? Get(string fingerprint, string parameterName) => Run(ForFingerprint(fingerprint, parameterName), CancellationToken.None);
+
+    public Task<T?> GetAsync(string fingerprint, string parameterName, CancellationToken cancellationToken) =>
+        RunAsync(ForFingerprint(fingerprint, parameterName), cancellationToken);
+
+    public IReadOnlyList<T> ByKey(string keyIdOrFingerprint, string parameterName) => Run(ForKey(keyIdOrFingerprint, parameterName), CancellationToken.None);
+
+    public Task<IReadOnlyList<T>> ByKeyAsync(string keyIdOrFingerprint, string parameterName, CancellationToken cancellationToken) =>
+        RunAsync(ForKey(keyIdOrFingerprint, parameterName), cancellationToken);
+
+    public IReadOnlyList<T> ByEmail(string address, string parameterName) => Run(ForEmail(address, parameterName), CancellationToken.None);
+
+    public Task<IReadOnlyList<T>> ByEmailAsync(string address, string parameterName, CancellationToken cancellationToken) =>
+        RunAsync(ForEmail(address, parameterName), cancellationToken);
+
+    public IReadOnlyList<T> All() => Run(AllQuery, CancellationToken.None);
+
+    public Task<IReadOnlyList<T>> AllAsync(CancellationToken cancellationToken) => RunAsync(AllQuery, cancellationToken);
+
+    private static IReadOnlyList<T> AllQuery(KeyIndex<T> index) => index.All();
+
+    private static Func<KeyIndex<T>, T?> ForFingerprint(string fingerprint, string parameterName)
+    {
+        var normalized = KeyQuery.Fingerprint(fingerprint, parameterName);
+        return index => index.Get(normalized);
+    }
+
+    private static Func<KeyIndex<T>, IReadOnlyList<T>> ForKey(string keyIdOrFingerprint, string parameterName)
+    {
+        var normalized = KeyQuery.KeyIdOrFingerprint(keyIdOrFingerprint, parameterName);
+        return index => index.ByKey(normalized);
+    }
+
+    private static Func<KeyIndex<T>, IReadOnlyList<T>> ForEmail(string address, string parameterName)
+    {
+        var normalized = KeyQuery.Email(address, parameterName);
+        return index => index.ByEmail(normalized);
+    }
+
+    private TResult Run<TResult>(Func<KeyIndex<T>, TResult> query, CancellationToken cancellationToken) =>
+        (TResult)withIndex(index => query(index), cancellationToken)!;
+
+    private Task<TResult> RunAsync<TResult>(Func<KeyIndex<T>, TResult> query, CancellationToken cancellationToken) =>
+        blocking
+            ? Async.Run(() => Run(query, cancellationToken), cancellationToken)
+            : Completed.Run(() => Run(query, cancellationToken), cancellationToken);
+}
