@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using MimeKit;
 
@@ -18,7 +17,7 @@ internal static class MailClientPeers
     private static readonly (string Command, string Package)[] Needed =
         { ("mutt", "mutt"), ("neomutt", "neomutt"), ("tmux", "tmux"), ("gpg", "gnupg"), ("bash", "bash") };
 
-    private static readonly Lazy<string[]> LazyMissing = new(() => Needed.Where(n => FindOnPath(n.Command) is null).Select(n => n.Package).ToArray());
+    private static readonly Lazy<string[]> LazyMissing = new(() => Needed.Where(n => GnuPG.FindOnPath(n.Command) is null).Select(n => n.Package).ToArray());
 
     /// <summary>Debian packages that are missing here.</summary>
     public static IReadOnlyList<string> Missing => LazyMissing.Value;
@@ -31,7 +30,8 @@ internal static class MailClientPeers
     /// <summary>The driver script, copied beside the test assembly.</summary>
     public static string Script => Path.Combine(AppContext.BaseDirectory, "Interop", "MailClients", "mail-clients.sh");
 
-    /// <summary>Runs the driver script; throws with its output when it fails or outlives <paramref name="timeout"/>.</summary>
+    /// <summary>Runs the driver script; throws with its output when it fails or outlives <paramref name="timeout"/>.
+    /// Its tmux servers (daemons, outside its process tree) are ended afterwards in any case.</summary>
     public static string Run(TimeSpan timeout, params string[] args)
     {
         if (Missing.Count > 0)
@@ -39,56 +39,19 @@ internal static class MailClientPeers
             throw new InvalidOperationException($"Mail-client interop needs {string.Join(", ", Missing)}"
                 + (GnuPG.IsCi ? " and CI=true: these tests must run in CI; install them in .ci/run." : "."));
         }
-        var start = new ProcessStartInfo("bash")
+        var tmuxSockets = "cm-mc-" + Guid.NewGuid().ToString("N")[..12];
+        var environment = new Dictionary<string, string> { ["MAIL_CLIENTS_TMUX"] = tmuxSockets, ["TZ"] = "UTC" };
+        try
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Script);
-        foreach (var a in args) start.ArgumentList.Add(a);
-        start.Environment["LANG"] = "C.UTF-8";
-        start.Environment["LC_ALL"] = "C.UTF-8";
-        start.Environment["LANGUAGE"] = "C";
-        start.Environment["TZ"] = "UTC";
-        start.Environment.Remove("TMUX");
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start bash.");
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(timeout))
-        {
-            process.Kill(entireProcessTree: true);
-            KillTmuxServers(process.Id);
-            throw new InvalidOperationException($"mail-clients.sh {string.Join(' ', args)} did not finish within {timeout}.");
+            var (code, stdout, stderr) = PeerProcess.Exec("bash", null, new[] { Script }.Concat(args), environment, timeout);
+            var output = Encoding.UTF8.GetString(stdout) + stderr;
+            return code == 0
+                ? output
+                : throw new InvalidOperationException($"mail-clients.sh {string.Join(' ', args)} failed with exit code {code}:\n{output}");
         }
-        process.WaitForExit();
-        var output = stdout.GetAwaiter().GetResult() + stderr.GetAwaiter().GetResult();
-        return process.ExitCode == 0
-            ? output
-            : throw new InvalidOperationException($"mail-clients.sh {string.Join(' ', args)} failed with exit code {process.ExitCode}:\n{output}");
-    }
-
-    /// <summary>Ends the tmux servers of a killed script run (they are daemons, outside its process tree, and the
-    /// script names their sockets after its process id).</summary>
-    private static void KillTmuxServers(int scriptPid)
-    {
-        foreach (var socket in new[] { $"cm-mail-clients-{scriptPid}" }.Concat(Clients.Select(c => $"cm-mail-clients-{scriptPid}-{c}")))
+        finally
         {
-            try
-            {
-                using var kill = Process.Start(new ProcessStartInfo("tmux", new[] { "-L", socket, "kill-server" })
-                {
-                    UseShellExecute = false,
-                    RedirectStandardError = true,
-                });
-                kill?.WaitForExit(5_000);
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                // No tmux: nothing to end.
-            }
+            foreach (var client in Clients) PeerProcess.Exec("tmux", null, new[] { "-L", $"{tmuxSockets}-{client}", "kill-server" }, environment, TimeSpan.FromSeconds(10));
         }
     }
 
@@ -100,10 +63,6 @@ internal static class MailClientPeers
         part.Content.DecodeTo(content);
         return content.ToArray();
     }
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 }
 
 /// <summary>A fact that needs mutt, neomutt, tmux and gpg: skipped when one is missing on a developer machine,
@@ -138,11 +97,16 @@ public sealed class MailClientCorpus : IDisposable
     /// <summary>Composing runs the clients twelve times (two at once); generous for a busy CI machine.</summary>
     private static readonly TimeSpan ComposeTimeout = TimeSpan.FromMinutes(4);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromMinutes(3);
-    private readonly Lazy<string> directory = new(Compose);
+    private readonly Lazy<string> directory;
+    private string? created;
     private readonly Lazy<Dictionary<string, string>> shown;
 
     /// <summary>Prepares the corpus; nothing runs until a test asks for it.</summary>
-    public MailClientCorpus() => shown = new(ReadOurMessages);
+    public MailClientCorpus()
+    {
+        directory = new(Compose);
+        shown = new(ReadOurMessages);
+    }
 
     /// <summary>The folder holding the corpus, made on first use.</summary>
     internal string Folder => directory.Value;
@@ -183,10 +147,10 @@ public sealed class MailClientCorpus : IDisposable
 
     private string PathOf(string name) => Path.Combine(Folder, name);
 
-    private static string Compose()
+    private string Compose()
     {
         // A short path: gpg-agent's socket lives in the GnuPG home, and socket paths are limited to ~107 bytes.
-        var dir = Directory.CreateTempSubdirectory("cmmc-").FullName;
+        var dir = created = Directory.CreateTempSubdirectory("cmmc-").FullName;
         MailClientPeers.Run(ComposeTimeout, "compose", dir);
         return dir;
     }
@@ -194,19 +158,14 @@ public sealed class MailClientCorpus : IDisposable
     /// <summary>Stops the GnuPG agents of the corpus and deletes it.</summary>
     public void Dispose()
     {
-        if (!directory.IsValueCreated) return;
-        var dir = directory.Value;
+        // Also after a failed compose, which leaves its folder and agent behind.
+        if (created is not { } dir) return;
         try
         {
-            using var kill = Process.Start(new ProcessStartInfo("gpgconf", new[] { "--homedir", Path.Combine(dir, "gnupg"), "--kill", "all" })
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-            });
-            kill?.WaitForExit(10_000);
+            PeerProcess.Exec("gpgconf", null, new[] { "--homedir", Path.Combine(dir, "gnupg"), "--kill", "all" }, new Dictionary<string, string>(), TimeSpan.FromSeconds(10));
             Directory.Delete(dir, recursive: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or System.ComponentModel.Win32Exception)
         {
             // Best effort: a leftover temporary folder is harmless.
         }

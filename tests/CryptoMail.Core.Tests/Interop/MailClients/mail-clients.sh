@@ -46,8 +46,13 @@ case "${1:-}" in
     exec "${args[@]}" "$file" ;;
 esac
 
+# Our own text and gpg's user IDs are UTF-8, whatever locale we were started in.
+export LANG=C.UTF-8 LC_ALL=C.UTF-8
+
 # ---------------------------------------------------------------- tmux
-TMUX_SOCKET="cm-mail-clients-$$"
+# Each client's tmux server is named TMUX_PREFIX-CLIENT (MAIL_CLIENTS_TMUX lets a caller end them after a kill).
+TMUX_PREFIX="${MAIL_CLIENTS_TMUX:-cm-mail-clients-$$}"
+TMUX_SOCKET="$TMUX_PREFIX"
 tmx() { tmux -L "$TMUX_SOCKET" -f /dev/null "$@"; }
 cleanup() { tmx kill-server >/dev/null 2>&1 || true; }
 trap cleanup EXIT
@@ -92,7 +97,7 @@ gpg_home() {
   mkdir -p "$GNUPGHOME"; chmod 700 "$GNUPGHOME"
   # Keys made here are trusted ultimately, so both clients take them without asking.
   printf 'no-auto-key-retrieve\n' > "$GNUPGHOME/gpg.conf"
-  local g=(gpg --batch --no-tty --quiet --passphrase '')
+  local g=(gpg --batch --no-tty --quiet --utf8-strings --passphrase '')
   local name email fpr
   for who in "Alice Müller <alice@example.org>" "Bob <bob@example.org>"; do
     email="${who#*<}"; email="${email%>}"; name="${email%@*}"
@@ -209,7 +214,7 @@ each_client() {
   for c in "${CLIENTS[@]}"; do need "$c"; done
   local pids=() failed=0
   for c in "${CLIENTS[@]}"; do
-    ( TMUX_SOCKET="cm-mail-clients-$$-$c"; trap cleanup EXIT; "$fn" "$c" "$@" ) &
+    ( TMUX_SOCKET="$TMUX_PREFIX-$c"; trap cleanup EXIT; "$fn" "$c" "$@" ) &
     pids+=("$!")
   done
   for p in "${pids[@]}"; do wait "$p" || failed=1; done
