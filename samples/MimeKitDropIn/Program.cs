@@ -23,9 +23,11 @@ try
     Console.WriteLine($"Alice {aliceKey.Fingerprint}, Bob {bobKey.Fingerprint}");
 
     // ---- Application start-up ------------------------------------------------------------------------------------------
-    // CHANGED: was CryptographyContext.Register(typeof(MyGnuPGContext)); keys now come from a key lookup, not ~/.gnupg
-    var keys = new MimeKeyRing().Add(aliceKey).Add(bobKey.Certificate);
-    CryptoMailContext.Register(new CryptoMailContextOptions(keys));   // CHANGED: was CryptographyContext.Register(typeof(MyGnuPGContext))
+    // CHANGED: keys now come from CryptoMail's stores (in memory here; a cert-d CertificateDirectory or a GnuPGHome and a
+    // SecretKeyDirectory work the same way), not from MimeKit's GnuPG key ring handling
+    var certificates = new InMemoryCertificateStore([aliceKey.Certificate, bobKey.Certificate]);
+    var secretKeys = new InMemorySecretKeyStore([aliceKey]);
+    CryptoMailContext.Register(new CryptoMailContextOptions(certificates, secretKeys));   // CHANGED: was CryptographyContext.Register(typeof(MyGnuPGContext))
 
     var alice = new MailboxAddress("Alice", "alice@example.org");
     var bob = new MailboxAddress("Bob", "bob@example.org");
@@ -57,8 +59,9 @@ try
 
     // ---- Receiving (Bob's side: his key and passphrase, Alice's certificate) --------------------------------------------
     Console.WriteLine("Bob receives:");
-    var bobsKeys = new MimeKeyRing().Add(bobKey).Add(aliceKey.Certificate);   // CHANGED: was Bob's GnuPG key ring
-    using (var ctx = CryptoMailContext.Create(new CryptoMailContextOptions(bobsKeys) { KeyPassphrases = { "bob's passphrase" } }))   // CHANGED: was new MyGnuPGContext()
+    var bobsCertificates = new InMemoryCertificateStore([bobKey.Certificate, aliceKey.Certificate]);   // CHANGED: was Bob's GnuPG key ring
+    var bobsSecretKeys = new InMemorySecretKeyStore([bobKey]);                                           // CHANGED: was Bob's GnuPG key ring
+    using (var ctx = CryptoMailContext.Create(new CryptoMailContextOptions(bobsCertificates, bobsSecretKeys) { KeyPassphrases = { "bob's passphrase" } }))   // CHANGED: was new MyGnuPGContext()
     {
         var signed = (MultipartSigned)Load(signedWire).Body!;
         var verdict = signed.Verify(ctx).Single();

@@ -104,7 +104,7 @@ public sealed class ReadmeTourTests : IDisposable
 
         // README: MimeKit and MailKit code
         // Alice's program, once at start-up: MimeKit now makes CryptoMail contexts for PGP/MIME.
-        CryptoMailContext.Register(new CryptoMailContextOptions(new MimeKeyRing().Add(alice).Add(bobCertificate)));
+        CryptoMailContext.Register(new CryptoMailContextOptions(new InMemoryCertificateStore([bobCertificate]), new InMemorySecretKeyStore([alice])));
 
         var alicesAddress = new MailboxAddress("Alice", "alice@example.org");
         var bobsAddress = new MailboxAddress("Bob", "bob@example.org");
@@ -114,7 +114,7 @@ public sealed class ReadmeTourTests : IDisposable
         MultipartEncrypted encrypted = CryptoMailContext.SignAndEncrypt(ctx, alicesAddress, DigestAlgorithm.Sha256, new[] { bobsAddress }, body);
 
         // Bob's program: his key and passphrase, Alice's certificate.
-        using var bobs = CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(bob).Add(aliceCertificate))
+        using var bobs = CryptoMailContext.Create(new CryptoMailContextOptions(new InMemoryCertificateStore([aliceCertificate]), new InMemorySecretKeyStore([bob]))
         {
             KeyPassphrases = { "correct horse battery staple" },
         });

@@ -11,7 +11,8 @@ namespace CryptoMail.Core;
 /// <para>What runs on CryptoMail, unchanged in the caller's code: <c>MultipartSigned.Create</c>,
 /// <c>MultipartSigned.Verify</c>, <c>MultipartEncrypted.Encrypt(ctx, recipients, entity)</c>, the context's
 /// <c>Sign</c>, <c>Verify</c>, <c>Encrypt(recipients, content)</c>, <c>Decrypt(stream)</c>, <c>CanSign</c>,
-/// <c>CanEncrypt</c>, <c>Export</c>, and <c>Import(stream)</c> when the lookup is a <see cref="MimeKeyRing"/>.</para>
+/// <c>CanEncrypt</c>, <c>Export</c>, and <c>Import(stream)</c> when the certificate lookup is an
+/// <see cref="ICertificateStore"/> (it inserts there; with a read-only lookup it throws <see cref="NotSupportedException"/>).</para>
 /// <para>What MimeKit 4.18.2 does not let a context replace: <c>MultipartEncrypted.SignAndEncrypt</c>,
 /// <c>MultipartEncrypted.Encrypt</c> with an <see cref="EncryptionAlgorithm"/>, and
 /// <c>MultipartEncrypted.Decrypt</c> call non-virtual methods of <see cref="OpenPgpContext"/> that run MimeKit's own
@@ -27,7 +28,8 @@ namespace CryptoMail.Core;
 /// signatures carry the issuer fingerprint; each returned signature is a <see cref="CryptoMailDigitalSignature"/>
 /// whose verdict already covers key validity, expiry, revocation and policy; recipients' keys are the ones their
 /// certificates mark for encryption; the signer is also a recipient (<see cref="CryptoMailContextOptions.EncryptToSelf"/>);
-/// keys come from an <see cref="IMimeKeyLookup"/>, not from GnuPG key ring files; a missing key for an address is
+/// keys come from the library's stores (<see cref="ICertificateLookup"/>, <see cref="ISecretKeyLookup"/>, addresses
+/// compared as those describe), never from MimeKit's own key ring handling; a missing key for an address is
 /// MimeKit's <see cref="PublicKeyNotFoundException"/> or <see cref="PrivateKeyNotFoundException"/>, as MimeKit
 /// callers expect; everything else is a <see cref="CryptoMailException"/>.</para>
 /// </remarks>
@@ -54,9 +56,9 @@ public static class CryptoMailContext
     /// <summary>Signs and encrypts <paramref name="entity"/> as one OpenPGP message (RFC 3156 section 6.2) inside a
     /// new multipart/encrypted; use it where MimeKit code calls <c>MultipartEncrypted.SignAndEncrypt</c>.</summary>
     /// <param name="ctx">A context from <see cref="Create"/> or the registered one.</param>
-    /// <param name="signer">The signer's address; its secret key comes from the lookup.</param>
+    /// <param name="signer">The signer's address; its secret key comes from the options' secret key lookup.</param>
     /// <param name="digestAlgo">SHA-256, SHA-384 or SHA-512.</param>
-    /// <param name="recipients">The recipients' addresses; their certificates come from the lookup.</param>
+    /// <param name="recipients">The recipients' addresses; their certificates come from the options' certificate lookup.</param>
     /// <param name="entity">The entity to protect; not changed.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The multipart/encrypted.</returns>
@@ -87,7 +89,7 @@ public static class CryptoMailContext
     /// <returns>The decrypted entity.</returns>
     /// <exception cref="ArgumentException"><paramref name="ctx"/> is not a CryptoMail context.</exception>
     /// <exception cref="IntegrityException">The ciphertext was modified or truncated, or has no integrity protection.</exception>
-    /// <exception cref="NoDecryptionKeyException">The lookup has no secret key for any recipient.</exception>
+    /// <exception cref="NoDecryptionKeyException">The secret key lookup has no key for any recipient.</exception>
     /// <exception cref="MalformedDataException">The PGP/MIME structure or the OpenPGP data is malformed.</exception>
     public static MimeEntity Decrypt(MultipartEncrypted encrypted, OpenPgpContext ctx, out DigitalSignatureCollection signatures, CancellationToken cancellationToken = default)
     {

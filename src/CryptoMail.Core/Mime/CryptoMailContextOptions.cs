@@ -4,17 +4,29 @@ namespace CryptoMail.Core;
 /// from, how it writes, and how it reads.</summary>
 public sealed class CryptoMailContextOptions
 {
-    /// <summary>Creates options over a key lookup.</summary>
-    /// <param name="keys">Where certificates and secret keys come from, e.g. a <see cref="MimeKeyRing"/>.</param>
-    /// <exception cref="ArgumentNullException"><paramref name="keys"/> is null.</exception>
-    public CryptoMailContextOptions(IMimeKeyLookup keys)
+    /// <summary>Creates options over the library's certificate and secret key stores.</summary>
+    /// <param name="certificates">Where every certificate comes from: recipients' certificates by address, signers'
+    /// certificates by key ID, and those <c>Export</c> writes; e.g. an <see cref="InMemoryCertificateStore"/>, a
+    /// <see cref="CertificateDirectory"/> or a <see cref="GnuPGHome"/>. Hold your own certificate here too (as
+    /// GnuPG's and cert-d key rings do) to verify your own signatures and export your key. When it is an
+    /// <see cref="ICertificateStore"/>, the context's <c>Import</c> inserts into it.</param>
+    /// <param name="secretKeys">Where the keys to sign and decrypt with come from, e.g. an
+    /// <see cref="InMemorySecretKeyStore"/> or a <see cref="SecretKeyDirectory"/>; null for a context that only
+    /// encrypts and verifies.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="certificates"/> is null.</exception>
+    public CryptoMailContextOptions(ICertificateLookup certificates, ISecretKeyLookup? secretKeys = null)
     {
-        ArgumentNullException.ThrowIfNull(keys);
-        Keys = keys;
+        ArgumentNullException.ThrowIfNull(certificates);
+        Certificates = certificates;
+        SecretKeys = secretKeys;
     }
 
-    /// <summary>Where certificates and secret keys come from.</summary>
-    public IMimeKeyLookup Keys { get; }
+    /// <summary>Where certificates come from (recipients, signers, <c>Export</c>, and <c>Import</c> when it is an
+    /// <see cref="ICertificateStore"/>).</summary>
+    public ICertificateLookup Certificates { get; }
+
+    /// <summary>Where the secret keys to sign and decrypt with come from; null when the context has none.</summary>
+    public ISecretKeyLookup? SecretKeys { get; }
 
     /// <summary>Passphrases tried on protected secret keys (signing and decryption).</summary>
     public IList<string> KeyPassphrases { get; } = new List<string>();

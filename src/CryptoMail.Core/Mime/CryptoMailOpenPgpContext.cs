@@ -32,7 +32,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
 
     public OpenPgp Pgp { get; }
 
-    private IMimeKeyLookup Keys => options.Keys;
+    private ICertificateLookup Certificates => options.Certificates;
 
     // ---- the operations MimeKit lets us replace ----------------------------------------------------------------
 
@@ -70,51 +70,37 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         && !string.Equals(protocol.Trim(), "application/x-pgp-encrypted", StringComparison.OrdinalIgnoreCase)
         && base.Supports(protocol);
 
-    public override bool CanSign(MailboxAddress signer, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(signer);
-        return Keys.FindSecretKeys(signer.Address).Any(k => k.Certificate.CanSign);
-    }
+    public override bool CanSign(MailboxAddress signer, CancellationToken cancellationToken = default) =>
+        CanSignCore(signer, false, cancellationToken).GetAwaiter().GetResult();
 
-    public override bool CanEncrypt(MailboxAddress mailbox, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(mailbox);
-        return Keys.FindCertificates(mailbox.Address).Any(c => c.CanEncrypt);
-    }
+    public override Task<bool> CanSignAsync(MailboxAddress signer, CancellationToken cancellationToken = default) =>
+        CanSignCore(signer, true, cancellationToken);
 
-    public override MimePart Export(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default)
-    {
-        var part = new MimePart("application", "pgp-keys")
-        {
-            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
-            ContentTransferEncoding = ContentEncoding.SevenBit,
-        };
-        part.Content = new MimeContent(new MemoryStream(ExportCertificates(mailboxes, armor: true), writable: false));
-        return part;
-    }
+    public override bool CanEncrypt(MailboxAddress mailbox, CancellationToken cancellationToken = default) =>
+        CanEncryptCore(mailbox, false, cancellationToken).GetAwaiter().GetResult();
+
+    public override Task<bool> CanEncryptAsync(MailboxAddress mailbox, CancellationToken cancellationToken = default) =>
+        CanEncryptCore(mailbox, true, cancellationToken);
+
+    public override MimePart Export(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default) =>
+        ExportPart(mailboxes, false, cancellationToken).GetAwaiter().GetResult();
 
     public override Task<MimePart> ExportAsync(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Export(mailboxes, cancellationToken));
+        ExportPart(mailboxes, true, cancellationToken);
 
-    public override void Export(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        stream.Write(ExportCertificates(mailboxes, armor));
-    }
+    public override void Export(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default) =>
+        ExportTo(mailboxes, stream, armor, false, cancellationToken).GetAwaiter().GetResult();
 
-    public override async Task ExportAsync(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(stream);
-        await stream.WriteAsync(ExportCertificates(mailboxes, armor), cancellationToken).ConfigureAwait(false);
-    }
+    public override Task ExportAsync(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default) =>
+        ExportTo(mailboxes, stream, armor, true, cancellationToken);
 
-    public override void Import(Stream stream, CancellationToken cancellationToken = default) => ImportCore(stream);
+    /// <summary>Inserts the certificates in <paramref name="stream"/> into the options' certificate lookup when it
+    /// is an <see cref="ICertificateStore"/>; refuses otherwise (a lookup such as <see cref="GnuPGHome"/> is read-only).</summary>
+    public override void Import(Stream stream, CancellationToken cancellationToken = default) =>
+        ImportCore(stream, false, cancellationToken).GetAwaiter().GetResult();
 
-    public override Task ImportAsync(Stream stream, CancellationToken cancellationToken = default)
-    {
-        ImportCore(stream);
-        return Task.CompletedTask;
-    }
+    public override Task ImportAsync(Stream stream, CancellationToken cancellationToken = default) =>
+        ImportCore(stream, true, cancellationToken);
 
     // ---- MimeKit's BouncyCastle hooks: reached only from its non-virtual code paths, which we refuse -------------
 
@@ -143,7 +129,8 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
 
     public override void Import(PgpSecretKeyRingBundle bundle, CancellationToken cancellationToken = default) => throw new NotSupportedException(ImportRefusal);
 
-    private const string ImportRefusal = "Import BouncyCastle key rings into your key lookup as CryptoMail Certificate or SecretKey objects (Certificate.Load, SecretKey.Load).";
+    private const string ImportRefusal =
+        "Import BouncyCastle key rings into your stores as CryptoMail Certificate or SecretKey objects (Certificate.Load, SecretKey.Load; ICertificateStore.InsertCertificate, ISecretKeyStore.InsertSecretKey).";
 
     // ---- the shared implementations (sync and async) -------------------------------------------------------------
 
@@ -151,7 +138,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     {
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(content);
-        var key = SigningKey(signer);
+        var key = await SigningKey(signer, async, token).ConfigureAwait(false);
         var signOptions = new SignOptions { Hash = Hash(digestAlgo, nameof(digestAlgo)), Mode = SignatureMode.Binary, Armor = true };
         signOptions.Signers.Add(key);
         foreach (var passphrase in options.KeyPassphrases) signOptions.SignerPassphrases.Add(passphrase);
@@ -172,7 +159,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
 
         // Which certificates to check against is known only from the signatures: look at them first, then fetch.
         var result = await VerifyWith(data, signature, Array.Empty<Certificate>(), async, token).ConfigureAwait(false);
-        var signers = Signers(result.Signatures);
+        var signers = await Signers(result.Signatures, async, token).ConfigureAwait(false);
         if (signers.Count > 0) result = await VerifyWith(data, signature, signers, async, token).ConfigureAwait(false);
         return Collection(result.Signatures);
     }
@@ -206,14 +193,14 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         foreach (var recipient in recipients)
         {
             if (recipient is null) throw new ArgumentException("The recipients include null.", nameof(recipients));
-            var certificate = Keys.FindCertificates(recipient.Address).FirstOrDefault(c => c.CanEncrypt)
+            var certificate = (await CertificatesFor(recipient, async, token).ConfigureAwait(false)).FirstOrDefault(c => c.CanEncrypt)
                 ?? throw new PublicKeyNotFoundException(recipient, $"No certificate that can encrypt is known for {recipient.Address}.");
             if (!encryptOptions.Recipients.Any(c => c.Fingerprint == certificate.Fingerprint)) encryptOptions.Recipients.Add(certificate);
         }
         if (encryptOptions.Recipients.Count == 0) throw new ArgumentException("At least one recipient is required.", nameof(recipients));
         if (signer is not null)
         {
-            var key = SigningKey(signer);
+            var key = await SigningKey(signer, async, token).ConfigureAwait(false);
             encryptOptions.Signers.Add(key);
             foreach (var passphrase in options.KeyPassphrases) encryptOptions.SignerPassphrases.Add(passphrase);
             if (options.EncryptToSelf && key.Certificate.CanEncrypt && !encryptOptions.Recipients.Any(c => c.Fingerprint == key.Fingerprint))
@@ -226,7 +213,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         return (MimePart)PgpMimeParts.Encrypted(ciphertext.ToArray())[1];
     }
 
-    /// <summary>Decrypts with the secret keys the lookup has for the message's recipients, checks the signatures
+    /// <summary>Decrypts with the secret keys the options' lookup has for the message's recipients, checks the signatures
     /// inside against the certificates it has for their issuers, and parses the plaintext as a MIME entity.</summary>
     internal async Task<DecryptedEntity> DecryptCore(Stream encryptedData, bool async, CancellationToken token)
     {
@@ -244,13 +231,16 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         {
             recipientIds = e.RecipientKeyIds;
         }
-        var keys = recipientIds.Select(Keys.FindSecretKey).OfType<SecretKey>().DistinctBy(k => k.Fingerprint).ToList();
+        var keys = options.SecretKeys is { } secretKeys
+            ? (await Find(recipientIds, secretKeys.FindSecretKeysByKey, secretKeys.FindSecretKeysByKeyAsync, async, token).ConfigureAwait(false))
+                .DistinctBy(k => k.Fingerprint).ToList()
+            : new List<SecretKey>();
         if (keys.Count == 0)
             throw new NoDecryptionKeyException(
                 $"No secret key is known for the recipients of this message ({string.Join(", ", recipientIds)}).", recipientIds);
 
         var (plaintext, result) = await DecryptWith(ciphertext, keys, Array.Empty<Certificate>(), async, token).ConfigureAwait(false);
-        var signers = Signers(result.Signatures);
+        var signers = await Signers(result.Signatures, async, token).ConfigureAwait(false);
         if (signers.Count > 0)
         {
             Array.Clear(plaintext);
@@ -292,17 +282,60 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         }
     }
 
-    private SecretKey SigningKey(MailboxAddress signer) =>
-        Keys.FindSecretKeys(signer.Address).FirstOrDefault(k => k.Certificate.CanSign)
+    // ---- key lookups: every one goes through the stores, addresses with their normalization -------------------------
+
+    private async Task<SecretKey> SigningKey(MailboxAddress signer, bool async, CancellationToken token) =>
+        (await SecretKeysFor(signer, async, token).ConfigureAwait(false)).FirstOrDefault(k => k.Certificate.CanSign)
         ?? throw new PrivateKeyNotFoundException(signer, $"No secret key that can sign is known for {signer.Address}.");
 
-    /// <summary>The certificates the lookup knows for signatures whose issuer was unknown.</summary>
-    private List<Certificate> Signers(IReadOnlyList<SignatureVerification> signatures) =>
-        signatures.Where(s => s.Status == SignatureStatus.UnknownKey)
-            .Select(s => Keys.FindCertificate(s.IssuerKeyId))
-            .OfType<Certificate>()
-            .DistinctBy(c => c.Fingerprint)
-            .ToList();
+    private async Task<bool> CanSignCore(MailboxAddress signer, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(signer);
+        return (await SecretKeysFor(signer, async, token).ConfigureAwait(false)).Any(k => k.Certificate.CanSign);
+    }
+
+    private async Task<bool> CanEncryptCore(MailboxAddress mailbox, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(mailbox);
+        return (await CertificatesFor(mailbox, async, token).ConfigureAwait(false)).Any(c => c.CanEncrypt);
+    }
+
+    /// <summary>The certificates for a mailbox (<see cref="ICertificateLookup.FindCertificatesByEmail"/>).</summary>
+    private Task<List<Certificate>> CertificatesFor(MailboxAddress mailbox, bool async, CancellationToken token) =>
+        Find(AddressOf(mailbox), Certificates.FindCertificatesByEmail, Certificates.FindCertificatesByEmailAsync, async, token);
+
+    /// <summary>The secret keys for a mailbox (<see cref="ISecretKeyLookup.FindSecretKeysByEmail"/>); none without a secret key lookup.</summary>
+    private Task<List<SecretKey>> SecretKeysFor(MailboxAddress mailbox, bool async, CancellationToken token) =>
+        options.SecretKeys is { } secretKeys
+            ? Find(AddressOf(mailbox), secretKeys.FindSecretKeysByEmail, secretKeys.FindSecretKeysByEmailAsync, async, token)
+            : Task.FromResult(new List<SecretKey>());
+
+    /// <summary>The mailbox's address as a query, or nothing when it holds no addr-spec (a group name, an empty
+    /// address): such a mailbox has no keys, which MimeKit callers see as a key not found, not as an
+    /// <see cref="ArgumentException"/> about a parameter they never passed.</summary>
+    private static string[] AddressOf(MailboxAddress mailbox) =>
+        UserId.EmailOf(mailbox.Address) is null ? Array.Empty<string>() : new[] { mailbox.Address };
+
+    /// <summary>Runs one lookup per query, synchronously or with the store's asynchronous form, and concatenates the results.</summary>
+    private static async Task<List<T>> Find<T>(IEnumerable<string> queries, Func<string, IReadOnlyList<T>> find,
+        Func<string, CancellationToken, Task<IReadOnlyList<T>>> findAsync, bool async, CancellationToken token)
+    {
+        var found = new List<T>();
+        foreach (var query in queries)
+        {
+            token.ThrowIfCancellationRequested();
+            found.AddRange(async ? await findAsync(query, token).ConfigureAwait(false) : find(query));
+        }
+        return found;
+    }
+
+    /// <summary>The certificates the lookup holds for signatures whose issuer was unknown.</summary>
+    private async Task<List<Certificate>> Signers(IReadOnlyList<SignatureVerification> signatures, bool async, CancellationToken token)
+    {
+        var issuers = signatures.Where(s => s.Status == SignatureStatus.UnknownKey).Select(s => s.IssuerKeyId).Distinct(StringComparer.Ordinal);
+        var found = await Find(issuers, Certificates.FindCertificatesByKey, Certificates.FindCertificatesByKeyAsync, async, token).ConfigureAwait(false);
+        return found.DistinctBy(c => c.Fingerprint).ToList();
+    }
 
     private static DigitalSignatureCollection Collection(IReadOnlyList<SignatureVerification> signatures) =>
         new(signatures.Select(s => (IDigitalSignature)new CryptoMailDigitalSignature(s)).ToList());
@@ -315,7 +348,27 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         _ => throw new NotSupportedException($"{parameterName} {digestAlgo} is not accepted for new signatures: use Sha256, Sha384 or Sha512."),
     };
 
-    private byte[] ExportCertificates(IEnumerable<MailboxAddress> mailboxes, bool armor)
+    private async Task<MimePart> ExportPart(IEnumerable<MailboxAddress> mailboxes, bool async, CancellationToken token)
+    {
+        var part = new MimePart("application", "pgp-keys")
+        {
+            ContentDisposition = new ContentDisposition(ContentDisposition.Attachment),
+            ContentTransferEncoding = ContentEncoding.SevenBit,
+        };
+        var keys = await ExportCertificates(mailboxes, armor: true, async, token).ConfigureAwait(false);
+        part.Content = new MimeContent(new MemoryStream(keys, writable: false));
+        return part;
+    }
+
+    private async Task ExportTo(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, bool async, CancellationToken token)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var keys = await ExportCertificates(mailboxes, armor, async, token).ConfigureAwait(false);
+        if (async) await stream.WriteAsync(keys, token).ConfigureAwait(false);
+        else stream.Write(keys);
+    }
+
+    private async Task<byte[]> ExportCertificates(IEnumerable<MailboxAddress> mailboxes, bool armor, bool async, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(mailboxes);
         var all = new List<byte>();
@@ -323,7 +376,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         foreach (var mailbox in mailboxes)
         {
             if (mailbox is null) throw new ArgumentException("The mailboxes include null.", nameof(mailboxes));
-            foreach (var certificate in Keys.FindCertificates(mailbox.Address))
+            foreach (var certificate in await CertificatesFor(mailbox, async, token).ConfigureAwait(false))
             {
                 if (seen.Add(certificate.Fingerprint)) all.AddRange(certificate.Export());
             }
@@ -332,12 +385,21 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         return armor ? System.Text.Encoding.ASCII.GetBytes(ArmorWriter.ToArmoredString(binary, ArmorKind.PublicKey)) : binary;
     }
 
-    private void ImportCore(Stream stream)
+    /// <summary>Reads every certificate first (malformed data stores nothing), then inserts each, merged with the stored copy.</summary>
+    private async Task ImportCore(Stream stream, bool async, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(stream);
-        if (Keys is not MimeKeyRing ring)
-            throw new NotSupportedException("This context's key lookup is not a MimeKeyRing: import certificates into your own key lookup.");
-        foreach (var certificate in Certificate.LoadAll(stream)) ring.Add(certificate);
+        if (Certificates is not ICertificateStore store)
+            throw new NotSupportedException(
+                $"This context's certificate lookup ({Certificates.GetType().Name}) only finds certificates and cannot store them. "
+                + "Give CryptoMailContextOptions an ICertificateStore (such as InMemoryCertificateStore or CertificateDirectory) to import through the context, "
+                + "or insert the certificates where your lookup reads them.");
+        using var data = new MemoryStream(await ReadAll(stream, async, token).ConfigureAwait(false), writable: false);
+        foreach (var certificate in Certificate.LoadAll(data))
+        {
+            if (async) await store.InsertCertificateAsync(certificate, token).ConfigureAwait(false);
+            else store.InsertCertificate(certificate);
+        }
     }
 
     private static async Task<byte[]> ReadAll(Stream stream, bool async, CancellationToken token)

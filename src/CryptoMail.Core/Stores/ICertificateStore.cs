@@ -78,9 +78,10 @@ public interface ICertificateStore : ICertificateLookup
     Task<Certificate> InsertCertificateAsync(Certificate certificate, CancellationToken cancellationToken = default);
 }
 
-/// <summary>Keeps secret keys and finds them by primary fingerprint, by the key ID or fingerprint of any of their
-/// keys, and by e-mail address (compared as <see cref="ICertificateLookup"/> describes). Thread-safe.</summary>
-public interface ISecretKeyStore
+/// <summary>Finds secret keys by primary fingerprint, by the key ID or fingerprint of any of their keys, and by e-mail
+/// address (compared as <see cref="ICertificateLookup"/> describes). Thread-safe. What a reader of keys needs, such as
+/// the MimeKit context (<see cref="CryptoMailContextOptions"/>); <see cref="ISecretKeyStore"/> also keeps them.</summary>
+public interface ISecretKeyLookup
 {
     /// <summary>The secret key whose primary key has this fingerprint.</summary>
     /// <param name="fingerprint">The primary key's fingerprint, hex in any case.</param>
@@ -127,7 +128,12 @@ public interface ISecretKeyStore
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The keys, ordered by fingerprint.</returns>
     Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default);
+}
 
+/// <summary>A secret key lookup that also keeps secret keys: insert (replacing a stored key with the same primary
+/// fingerprint) and remove. Thread-safe.</summary>
+public interface ISecretKeyStore : ISecretKeyLookup
+{
     /// <summary>Stores a secret key, replacing a stored key with the same primary fingerprint (for example after a
     /// passphrase change).</summary>
     /// <param name="key">The key.</param>

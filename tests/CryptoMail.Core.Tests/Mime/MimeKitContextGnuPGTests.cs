@@ -11,7 +11,7 @@ public class MimeKitContextGnuPGTests
 {
     // GnuPG reads SEIPD v1 only; keys made here announce v2, so a context used with GnuPG peers asks for v1.
     private static OpenPgpContext AliceContext() =>
-        CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(Alice).Add(Bob.Certificate)) { EncryptionFormat = EncryptionFormat.SeipdV1 });
+        CryptoMailContext.Create(StoreOptions([Alice], [Bob.Certificate], EncryptionFormat.SeipdV1));
 
     private static byte[] Wire(MimeEntity body)
     {

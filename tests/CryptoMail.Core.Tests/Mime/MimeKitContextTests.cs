@@ -13,18 +13,25 @@ public class MimeKitContextTests
     internal static readonly MailboxAddress AliceAddress = new("Alice", "alice@example.org");
     internal static readonly MailboxAddress BobAddress = new("Bob", "bob@example.org");
 
+    /// <summary>Options over the in-memory stores: these secret keys, and the certificates of the same keys plus
+    /// <paramref name="others"/> (a key ring holds your own certificate too).</summary>
+    internal static CryptoMailContextOptions StoreOptions(SecretKey[] secretKeys, Certificate[]? others = null, EncryptionFormat format = EncryptionFormat.Auto) =>
+        new(new InMemoryCertificateStore(secretKeys.Select(k => k.Certificate).Concat(others ?? [])), new InMemorySecretKeyStore(secretKeys))
+        {
+            EncryptionFormat = format,
+        };
+
     /// <summary>Alice's side: her secret key, Bob's certificate.</summary>
     private static OpenPgpContext AliceContext(EncryptionFormat format = EncryptionFormat.Auto) =>
-        CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(Alice).Add(Bob.Certificate)) { EncryptionFormat = format });
+        CryptoMailContext.Create(StoreOptions([Alice], [Bob.Certificate], format));
 
     /// <summary>Bob's side: his secret key, Alice's certificate.</summary>
-    private static OpenPgpContext BobContext() =>
-        CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(Bob).Add(Alice.Certificate)));
+    private static OpenPgpContext BobContext() => CryptoMailContext.Create(StoreOptions([Bob], [Alice.Certificate]));
 
     private static TextPart Body(string text = "Pay Bob $100 on Friday.\n") => new("plain") { Text = text };
 
     /// <summary>Writes an entity as it travels (CRLF) and parses it back, so the receiver works on wire bytes.</summary>
-    private static T Wire<T>(MimeEntity entity) where T : MimeEntity =>
+    internal static T Wire<T>(MimeEntity entity) where T : MimeEntity =>
         Assert.IsType<T>(MimeEntity.Load(new MemoryStream(WireBytes(entity))));
 
     private static byte[] WireBytes(MimeEntity entity)
@@ -97,7 +104,7 @@ public class MimeKitContextTests
     {
         using var alice = AliceContext();
         var signed = MultipartSigned.Create(alice, AliceAddress, DigestAlgorithm.Sha256, Body());
-        using var stranger = CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(Bob)));
+        using var stranger = CryptoMailContext.Create(StoreOptions([Bob]));
 
         var signature = Assert.Single(Wire<MultipartSigned>(signed).Verify(stranger));
 
@@ -159,7 +166,7 @@ public class MimeKitContextTests
     [Fact]
     public void The_registered_context_serves_MimeKits_context_free_overloads()
     {
-        CryptoMailContext.Register(new CryptoMailContextOptions(new MimeKeyRing().Add(Alice).Add(Bob)));
+        CryptoMailContext.Register(StoreOptions([Alice, Bob]));
 
         var encrypted = MultipartEncrypted.Encrypt(new[] { BobAddress }, Body());
         using var signing = CryptographyContext.Create("application/pgp-signature");
@@ -242,7 +249,7 @@ public class MimeKitContextTests
     {
         using var alice = AliceContext();
         var encrypted = Wire<MultipartEncrypted>(MultipartEncrypted.Encrypt(alice, new[] { BobAddress }, Body()));
-        using var mallory = CryptoMailContext.Create(new CryptoMailContextOptions(new MimeKeyRing().Add(Mallory)));
+        using var mallory = CryptoMailContext.Create(StoreOptions([Mallory]));
 
         Assert.Throws<NoDecryptionKeyException>(() => CryptoMailContext.Decrypt(encrypted, mallory, out _));
         Assert.Throws<ArgumentNullException>("ctx", () => CryptoMailContext.Decrypt(encrypted, null!, out _));
