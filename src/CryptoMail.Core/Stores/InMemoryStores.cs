@@ -26,7 +26,7 @@ public sealed class InMemoryCertificateStore : ICertificateStore
     public int Count => items.Write(i => i.Count);
 
     /// <inheritdoc />
-public Certificate? GetCertificate(string fingerprint) => queries.Get(fingerprint, nameof(fingerprint));
+    public Certificate? GetCertificate(string fingerprint) => queries.Get(fingerprint, nameof(fingerprint));
 
     /// <inheritdoc />
     public Task<Certificate?> GetCertificateAsync(string fingerprint, CancellationToken cancellationToken = default) =>
