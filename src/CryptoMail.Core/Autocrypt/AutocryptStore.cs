@@ -140,23 +140,8 @@ public sealed class AutocryptStore
         var next = change(current ?? new AutocryptPeer(canonical));
         if (next is null || next.Address != canonical) throw new InvalidOperationException("The change must return a state for the same address.");
         if (next == current) return next;
-        string path = PathOf(canonical, ".json");
-        string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            byte[] data = Serialize(next);
-            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, useAsync: !sync))
-            {
-                if (sync) file.Write(data);
-                else await file.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        // The shared store primitive: temporary file, flush to disk, rename over the old state.
+        StoreFiles.WriteAtomically(PathOf(canonical, ".json"), Serialize(next), null, cancellationToken);
         return next;
     }
 

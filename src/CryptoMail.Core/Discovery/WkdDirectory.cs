@@ -27,7 +27,7 @@ public static class WkdDirectory
     /// <returns>The paths of the files written.</returns>
     /// <exception cref="ArgumentException">No certificate has an address in the domain.</exception>
     public static IReadOnlyList<string> Write(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts = WkdLayouts.Both, WkdPolicy? policy = null) =>
-        SyncPath.Result(WriteCore(webRoot, domain, certificates, layouts, policy, sync: true, CancellationToken.None));
+        WriteCore(webRoot, domain, certificates, layouts, policy, CancellationToken.None);
 
     /// <summary>Writes the directory tree; the asynchronous form of <see cref="Write"/>.</summary>
     /// <param name="webRoot">The web root; created if missing.</param>
@@ -38,9 +38,9 @@ public static class WkdDirectory
     /// <param name="cancellationToken">Cancels the operation (files already written stay).</param>
     /// <returns>The paths of the files written.</returns>
     public static Task<IReadOnlyList<string>> WriteAsync(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts = WkdLayouts.Both, WkdPolicy? policy = null, CancellationToken cancellationToken = default) =>
-        WriteCore(webRoot, domain, certificates, layouts, policy, sync: false, cancellationToken).AsTask();
+        Internal.Async.Run<IReadOnlyList<string>>(() => WriteCore(webRoot, domain, certificates, layouts, policy, cancellationToken), cancellationToken);
 
-    private static async ValueTask<IReadOnlyList<string>> WriteCore(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts, WkdPolicy? policy, bool sync, CancellationToken cancellationToken)
+    private static List<string> WriteCore(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts, WkdPolicy? policy, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(webRoot);
         ArgumentNullException.ThrowIfNull(certificates);
@@ -74,29 +74,19 @@ public static class WkdDirectory
             {
                 using var content = new MemoryStream();
                 foreach (var cert in list) content.Write(cert.Export());
-                written.Add(await WriteFile(Path.Combine(dir, "hu", hash), content.ToArray(), sync, cancellationToken).ConfigureAwait(false));
+                written.Add(WriteFile(Path.Combine(dir, "hu", hash), content.ToArray(), cancellationToken));
             }
             byte[] policyText = System.Text.Encoding.UTF8.GetBytes((policy ?? new WkdPolicy()).ToFileText());
-            written.Add(await WriteFile(Path.Combine(dir, "policy"), policyText, sync, cancellationToken).ConfigureAwait(false));
+            written.Add(WriteFile(Path.Combine(dir, "policy"), policyText, cancellationToken));
         }
         return written;
     }
 
-    /// <summary>Writes through a temporary file and a rename, so a web server never serves half a file.</summary>
-    private static async ValueTask<string> WriteFile(string path, byte[] content, bool sync, CancellationToken cancellationToken)
+    /// <summary>Writes through a temporary file and a rename (<see cref="StoreFiles.WriteAtomically"/>), so a web
+    /// server never serves half a file.</summary>
+    private static string WriteFile(string path, byte[] content, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        string temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        try
-        {
-            if (sync) File.WriteAllBytes(temp, content);
-            else await File.WriteAllBytesAsync(temp, content, cancellationToken).ConfigureAwait(false);
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+        StoreFiles.WriteAtomically(path, content, null, cancellationToken);
         return path;
     }
 }

@@ -180,7 +180,7 @@ EOF
 # ---------------------------------------------------------------- compose
 compose_one() {
   local dir="$1" client="$2" kind="$3"
-  local work="$dir/work/$client-$kind"
+  local work="$dir/runs/$client-$kind"
   mkdir -p "$work"
   local rc="$work/rc" out="$dir/$client-$kind.eml" session="$work/s"
   # shellcheck disable=SC1091
@@ -259,7 +259,7 @@ read_one() {
   gpg_home "$dir"
   # shellcheck disable=SC1091
   . "$dir/keys.env"
-  local work; work="$(mktemp -d "$dir/work/read-$client-XXXXXX")"
+  local work; work="$(mktemp -d "$dir/runs/read-$client-XXXXXX")"
   local rc="$work/rc" mbox="$work/in.mbox" session="$work/s"
   write_rc "$rc" "Bob" bob@example.org "$BOB_FPR"
   # A one-message mbox: the file as given if it already starts with a From_ line, else with one added.
