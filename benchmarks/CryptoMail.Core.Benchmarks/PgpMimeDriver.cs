@@ -34,7 +34,9 @@ internal static class PgpMimeDriver
             }
             case "open" when args.Length == 4:
             {
-                var message = MimeMessage.Load(args[2]);
+                // Persistent: the parsed message keeps its parts as ranges of the file, not copies in memory.
+                using var input = File.OpenRead(args[2]);
+                var message = MimeMessage.Load(input, persistent: true);
                 using var output = File.Create(args[3]);
                 SaveAttachment(Open(pgp, key, message), output);
                 return 0;

@@ -207,10 +207,19 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
                 encryptOptions.Recipients.Add(key.Certificate);
         }
 
-        using var ciphertext = new MemoryStream();
-        if (async) await Pgp.EncryptAsync(content, ciphertext, encryptOptions, token).ConfigureAwait(false);
-        else Pgp.Encrypt(content, ciphertext, encryptOptions);
-        return (MimePart)PgpMimeParts.Encrypted(ciphertext.ToArray())[1];
+        // The armored ciphertext goes to a spool the part keeps: in memory when small, in a temporary file when large.
+        var ciphertext = new MimeSpool(secret: false);
+        try
+        {
+            if (async) await Pgp.EncryptAsync(content, ciphertext, encryptOptions, token).ConfigureAwait(false);
+            else Pgp.Encrypt(content, ciphertext, encryptOptions);
+        }
+        catch
+        {
+            ciphertext.Dispose();
+            throw;
+        }
+        return (MimePart)PgpMimeParts.Encrypted(ciphertext.Rewound())[1];
     }
 
     /// <summary>Decrypts with the secret keys the options' lookup has for the message's recipients, checks the signatures

@@ -146,14 +146,13 @@ internal sealed partial class EnvelopeAnalysis
         // writing it with CRLF line endings gives back those bytes. Known gap: a part whose unencoded content mixes
         // LF and CRLF is written with all CRLF, so a sender that signed the mixed bytes as sent verifies as Bad
         // (MimeKit handles that case through an internal format option that is not public).
-        var data = MimeCanonicalizer.ToCanonicalBytes(content, token);
+        using var data = MimeCanonicalizer.ToCanonicalSpool(content, token);
         var signature = PgpMimeParts.Decode(signaturePart, token);
 
         VerifySignatures(coverage, from, "The signature part is not a readable OpenPGP signature: ", verifyOptions =>
         {
-            using var dataStream = new MemoryStream(data, writable: false);
             using var signatureStream = new MemoryStream(signature, writable: false);
-            return pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+            return pgp.VerifyDetached(data, signatureStream, verifyOptions);
         });
     }
 
@@ -181,25 +180,43 @@ internal sealed partial class EnvelopeAnalysis
         new(SignatureStatus.Bad, string.Empty, null, null, null, DateTimeOffset.UnixEpoch, string.Empty, SignatureMode.Binary, reason);
 
     /// <summary>Decrypts a multipart/encrypted and parses its plaintext; null when a nested part has no key.</summary>
+    /// <remarks>The armored body streams from the (spooled) message into the decryptor; the plaintext, released only
+    /// once authenticated, goes to a secret spool that the parsed entity then reads its contents from.</remarks>
     private MimeEntity? Decrypt(Multipart encrypted, ProtectionCoverage coverage, InternetAddressList from)
     {
         var dataPart = PgpMimeParts.EncryptedData(encrypted);
-        var plaintext = DecryptData(PgpMimeParts.Decode(dataPart, token), coverage, from, allowUnencrypted: false);
-        if (plaintext is null) return null;
+        // Not disposed: for an identity transfer encoding MimeKit hands out the part's own content stream.
+        var ciphertext = dataPart.Content!.Open();
+        var plaintext = new MimeSpool(secret: true);
         try
         {
-            return MimeCanonicalizer.LoadEntity(plaintext, token);
+            if (!DecryptData(ciphertext, plaintext, coverage, from, allowUnencrypted: false))
+            {
+                plaintext.Dispose();
+                return null;
+            }
+            return MimeCanonicalizer.LoadEntity(plaintext.Rewound(), token);
         }
-        finally
+        catch
         {
-            Array.Clear(plaintext);
+            plaintext.Dispose();
+            throw;
         }
     }
 
-    /// <summary>Decrypts (and verifies) one OpenPGP message; its signatures cover what <paramref name="coverage"/>
-    /// says (RFC 3156 section 6.2: signatures inside the encryption cover its whole plaintext). Null when a part below
-    /// the envelope is not for us (e.g. a forwarded encrypted message): it stays as it is.</summary>
+    /// <summary>Decrypts an armored block held in memory; null as for the stream form.</summary>
     private byte[]? DecryptData(byte[] ciphertext, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
+    {
+        using var input = new MemoryStream(ciphertext, writable: false);
+        using var output = new MemoryStream();
+        return DecryptData(input, output, coverage, from, allowUnencrypted) ? output.ToArray() : null;
+    }
+
+    /// <summary>Decrypts (and verifies) one OpenPGP message into <paramref name="output"/>; its signatures cover what
+    /// <paramref name="coverage"/> says (RFC 3156 section 6.2: signatures inside the encryption cover its whole
+    /// plaintext). False when a part below the envelope is not for us (e.g. a forwarded encrypted message): it stays
+    /// as it is.</summary>
+    private bool DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
         var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
@@ -207,17 +224,13 @@ internal sealed partial class EnvelopeAnalysis
         foreach (var certificate in options.Verifiers) decryptOptions.Verifiers.Add(certificate);
 
         DecryptionResult result;
-        byte[] plaintext;
         try
         {
-            using var input = new MemoryStream(ciphertext, writable: false);
-            using var output = new MemoryStream();
             result = pgp.Decrypt(input, output, decryptOptions);
-            plaintext = output.ToArray();
         }
         catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
         {
-            return null;
+            return false;
         }
 
         if (result.WasEncrypted)
@@ -226,7 +239,7 @@ internal sealed partial class EnvelopeAnalysis
             allIntegrityProtected &= result.IntegrityProtected;
         }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
-        return plaintext;
+        return true;
     }
 
     private MimeSignature ToMimeSignature(FoundSignature f)

@@ -44,10 +44,12 @@ internal static class HeaderProtection
     // ---- sealing ----
 
     /// <summary>A copy of <paramref name="body"/> carrying <paramref name="message"/>'s protected fields, ready to be
-    /// signed or encrypted. The caller's entities are not changed.</summary>
-    public static MimeEntity Protect(MimeMessage message, MimeEntity body, bool encrypted, HeaderConfidentiality policy, bool legacyDisplay, CancellationToken token)
+    /// signed or encrypted. The caller's entities are not changed. The copy's content lives in
+    /// <paramref name="scratch"/> (an empty spool the caller owns and keeps until it is done with the copy).</summary>
+    public static MimeEntity Protect(MimeMessage message, MimeEntity body, bool encrypted, HeaderConfidentiality policy, bool legacyDisplay, MimeSpool scratch, CancellationToken token)
     {
-        var payload = MimeCanonicalizer.LoadEntity(MimeCanonicalizer.ToCanonicalBytes(body, token), token);
+        body.WriteTo(MimeCanonicalizer.CanonicalFormat(), scratch, token);
+        var payload = MimeCanonicalizer.LoadEntity(scratch.Rewound(), token);
         // A body part's own copies of these fields (or of HP-Outer) would be mistaken for protected ones.
         foreach (var name in Fields.Append(HpOuter).Append("MIME-Version")) RemoveAll(payload.Headers, name);
         payload.ContentType.Parameters.Remove(LegacyParameter);

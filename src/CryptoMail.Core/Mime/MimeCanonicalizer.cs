@@ -38,6 +38,23 @@ internal static class MimeCanonicalizer
         return memory.ToArray();
     }
 
+    /// <summary>The entity in canonical form in a spool (rewound), held in memory when small and encrypted on disk
+    /// when large: the bounded-memory form of <see cref="ToCanonicalBytes"/>. The caller owns the spool.</summary>
+    public static MimeSpool ToCanonicalSpool(MimeEntity entity, CancellationToken token)
+    {
+        var spool = new MimeSpool(secret: true);
+        try
+        {
+            entity.WriteTo(CanonicalFormat(), spool, token);
+            return spool.Rewound();
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Parses one MIME entity from bytes.</summary>
     public static MimeEntity LoadEntity(byte[] bytes, CancellationToken token)
     {
@@ -45,13 +62,26 @@ internal static class MimeCanonicalizer
         return MimeEntity.Load(memory, token);
     }
 
-    /// <summary>A deep, independent copy of a message (the original is not touched by later changes).</summary>
+    /// <summary>Parses one MIME entity from <paramref name="spool"/>'s position, keeping every part's content as a range
+    /// of the spool (MimeKit's persistent mode) rather than a copy: the spool must outlive the entity.</summary>
+    public static MimeEntity LoadEntity(MimeSpool spool, CancellationToken token) =>
+        new MimeParser(spool, MimeFormat.Entity, persistent: true).ParseEntity(token);
+
+    /// <summary>A deep, independent copy of a message (the original is not touched by later changes), its content
+    /// held in a spool of its own rather than in memory.</summary>
     public static MimeMessage CopyMessage(MimeMessage message, CancellationToken token)
     {
-        using var memory = new MemoryStream();
-        message.WriteTo(CanonicalFormat(), memory, token);
-        memory.Position = 0;
-        return MimeMessage.Load(memory, token);
+        var spool = new MimeSpool(secret: true);
+        try
+        {
+            message.WriteTo(CanonicalFormat(), spool, token);
+            return new MimeParser(spool.Rewound(), MimeFormat.Entity, persistent: true).ParseMessage(token);
+        }
+        catch
+        {
+            spool.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Prepares a copy of <paramref name="entity"/> for signing and returns the canonical bytes to sign

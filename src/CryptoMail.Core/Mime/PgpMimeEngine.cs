@@ -16,8 +16,9 @@ internal static class PgpMimeEngine
         return Run(() =>
         {
             // Sign a prepared copy, and embed the entity parsed back from exactly the signed bytes.
+            using var scratch = new MimeSpool(secret: true);
             var content = options.ProtectHeaders
-                ? HeaderProtection.Protect(message, body, encrypted: false, HeaderConfidentiality.None, legacyDisplay: false, token)
+                ? HeaderProtection.Protect(message, body, encrypted: false, HeaderConfidentiality.None, legacyDisplay: false, scratch, token)
                 : body;
             var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(content, token);
             token.ThrowIfCancellationRequested();
@@ -56,10 +57,13 @@ internal static class PgpMimeEngine
             // RFC 9788: the header travels inside; a body that is already a signed layer (RFC 3156 section 6.1) keeps
             // its bytes, so its protection is the signer's choice.
             bool protect = options.ProtectHeaders && !PgpMimeParts.IsPgpSigned(body);
+            // Bounded memory: the payload copy, its canonical form and the ciphertext each live in a spool (memory
+            // when small; past MimeSpool.MemoryLimit a temporary file, encrypted at rest when it holds plaintext).
+            using var scratch = new MimeSpool(secret: true);
             var payload = protect
-                ? HeaderProtection.Protect(message, body, encrypted: true, options.HeaderConfidentiality, options.LegacyDisplay, token)
+                ? HeaderProtection.Protect(message, body, encrypted: true, options.HeaderConfidentiality, options.LegacyDisplay, scratch, token)
                 : body;
-            var plaintext = MimeCanonicalizer.ToCanonicalBytes(payload, token);
+            using var plaintext = MimeCanonicalizer.ToCanonicalSpool(payload, token);
             token.ThrowIfCancellationRequested();
 
             var encryptOptions = new EncryptOptions
@@ -74,17 +78,18 @@ internal static class PgpMimeEngine
             if (signer is not null) encryptOptions.Signers.Add(signer);
             foreach (var passphrase in options.SignerPassphrases) encryptOptions.SignerPassphrases.Add(passphrase);
 
-            using var ciphertext = new MemoryStream();
+            // The sealed message's encrypted part reads the armored ciphertext from this spool when it is written.
+            var ciphertext = new MimeSpool(secret: false);
             try
             {
-                using var input = new MemoryStream(plaintext, writable: false);
-                pgp.Encrypt(input, ciphertext, encryptOptions);
+                pgp.Encrypt(plaintext, ciphertext, encryptOptions);
             }
-            finally
+            catch
             {
-                Array.Clear(plaintext);
+                ciphertext.Dispose();
+                throw;
             }
-            var sealedMessage = PgpMimeParts.WithBody(message, PgpMimeParts.Encrypted(ciphertext.ToArray()));
+            var sealedMessage = PgpMimeParts.WithBody(message, PgpMimeParts.Encrypted(ciphertext.Rewound()));
             if (protect) HeaderProtection.ObscureOuter(sealedMessage, options.HeaderConfidentiality);
             return sealedMessage;
         }, "Encrypting the message", callerData: true);

@@ -8,6 +8,8 @@ internal static class PgpMimeParts
     public const string SignatureProtocol = "application/pgp-signature";
     public const string EncryptionProtocol = "application/pgp-encrypted";
 
+    private static readonly byte[] VersionOne = "Version: 1\r\n"u8.ToArray();
+
     /// <summary>multipart/signed (RFC 3156 section 5) around <paramref name="content"/>.</summary>
     public static Multipart Signed(MimeEntity content, byte[] armoredSignature, string micalg)
     {
@@ -16,29 +18,30 @@ internal static class PgpMimeParts
         signed.ContentType.Parameters["micalg"] = micalg;
         signed.Add(content);
 
-        var signature = AsciiPart("application", "pgp-signature", armoredSignature, "OpenPGP digital signature", ContentDisposition.Attachment, "signature.asc");
+        var signature = AsciiPart("application", "pgp-signature", new MemoryStream(armoredSignature, writable: false), "OpenPGP digital signature", ContentDisposition.Attachment, "signature.asc");
         signed.Add(signature);
         return signed;
     }
 
-    /// <summary>multipart/encrypted (RFC 3156 section 4) holding an armored OpenPGP message.</summary>
-    public static Multipart Encrypted(byte[] armoredMessage)
+    /// <summary>multipart/encrypted (RFC 3156 section 4) holding an armored OpenPGP message, read from
+    /// <paramref name="armoredMessage"/> whenever the part is written (a seekable stream the part then owns).</summary>
+    public static Multipart Encrypted(Stream armoredMessage)
     {
         var encrypted = new Multipart("encrypted");
         encrypted.ContentType.Parameters["protocol"] = EncryptionProtocol;
 
-        encrypted.Add(AsciiPart("application", "pgp-encrypted", "Version: 1\r\n"u8.ToArray(), "PGP/MIME version identification", null, null));
+        encrypted.Add(AsciiPart("application", "pgp-encrypted", new MemoryStream(VersionOne, writable: false), "PGP/MIME version identification", null, null));
         // Inline, as common clients write it, so that readers without PGP/MIME show the armor.
         encrypted.Add(AsciiPart("application", "octet-stream", armoredMessage, "OpenPGP encrypted message", ContentDisposition.Inline, "encrypted.asc"));
         return encrypted;
     }
 
     /// <summary>A 7-bit leaf part holding ASCII <paramref name="content"/>, named <paramref name="fileName"/> when given.</summary>
-    private static MimePart AsciiPart(string type, string subtype, byte[] content, string description, string? disposition, string? fileName)
+    private static MimePart AsciiPart(string type, string subtype, Stream content, string description, string? disposition, string? fileName)
     {
         var part = new MimePart(type, subtype)
         {
-            Content = new MimeContent(new MemoryStream(content, writable: false)),
+            Content = new MimeContent(content),
             ContentTransferEncoding = ContentEncoding.SevenBit,
             ContentDescription = description,
         };
