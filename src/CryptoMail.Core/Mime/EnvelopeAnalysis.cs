@@ -185,8 +185,9 @@ internal sealed partial class EnvelopeAnalysis
     private MimeEntity? Decrypt(Multipart encrypted, ProtectionCoverage coverage, InternetAddressList from)
     {
         var dataPart = PgpMimeParts.EncryptedData(encrypted);
-        // Not disposed: for an identity transfer encoding MimeKit hands out the part's own content stream.
-        var ciphertext = dataPart.Content!.Open();
+        // The content stream is not disposed: for an identity transfer encoding MimeKit hands out the part's own.
+        var content = dataPart.Content!.Open();
+        using var ciphertext = ArmoredOrBinary(content);
         var plaintext = new MimeSpool(secret: true);
         try
         {
@@ -202,6 +203,14 @@ internal sealed partial class EnvelopeAnalysis
             plaintext.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The OpenPGP data of an encrypted part: its armor decoded in bulk, or the part itself when it is binary
+    /// (which some writers send; the decryptor then reads it as it is).</summary>
+    private static Stream ArmoredOrBinary(Stream content)
+    {
+        var peek = new PeekStream(content);
+        return PgpInput.LooksBinary(peek.Head) ? peek : new DearmorStream(peek);
     }
 
     /// <summary>Decrypts an armored block held in memory; null as for the stream form.</summary>

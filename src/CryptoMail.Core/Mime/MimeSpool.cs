@@ -35,7 +35,13 @@ internal sealed class MimeSpool : Stream
     private int pendingCount;
     private long fileLength;
     private Aes? cipher;
+    private ICryptoTransform? ecb;
     private byte[]? nonce;
+    // Read cache: the file bytes [windowStart, windowStart + windowLength), decrypted. MimeKit reads a few KiB at a
+    // time; one system call and one batch of keystream per 64 KiB instead.
+    private byte[]? window;
+    private long windowStart;
+    private int windowLength;
     private byte[]? counters;
     private byte[]? keystream;
 
@@ -117,16 +123,9 @@ internal sealed class MimeSpool : Stream
         }
         else
         {
-            n = (int)Math.Min(n, fileLength - position);
-            buffer = buffer[..n];
-            int got = 0;
-            while (got < n)
-            {
-                int r = RandomAccess.Read(handle!, buffer[got..], position + got);
-                if (r <= 0) throw new IOException("The temporary spool file is shorter than what was written to it.");
-                got += r;
-            }
-            if (secret) Ctr(buffer, position);
+            if (position < windowStart || position >= windowStart + windowLength) LoadWindow(position);
+            n = (int)Math.Min(n, windowStart + windowLength - position);
+            window.AsSpan((int)(position - windowStart), n).CopyTo(buffer);
         }
         position += n;
         return n;
@@ -203,6 +202,8 @@ internal sealed class MimeSpool : Stream
             CryptographicOperations.ZeroMemory(memory);
             if (pending is not null) CryptographicOperations.ZeroMemory(pending);
             if (keystream is not null) CryptographicOperations.ZeroMemory(keystream);
+            if (window is not null) CryptographicOperations.ZeroMemory(window);
+            ecb?.Dispose();
             cipher?.Dispose();
             file?.Dispose();
             memory = null!;
@@ -239,10 +240,15 @@ internal sealed class MimeSpool : Stream
             cipher = Aes.Create();
             cipher.Key = RandomNumberGenerator.GetBytes(32);
             nonce = RandomNumberGenerator.GetBytes(8);
+            cipher.Mode = CipherMode.ECB;
+            cipher.Padding = PaddingMode.None;
+            // One native context for the spool's life (Aes.EncryptEcb sets one up per call).
+            ecb = cipher.CreateEncryptor();
             counters = new byte[FileBufferSize];
             keystream = new byte[FileBufferSize];
         }
         pending = new byte[FileBufferSize];
+        window = new byte[FileBufferSize];
         // What was in memory goes first, through the same path as every later write.
         var held = memory.AsSpan(0, (int)length);
         while (held.Length > 0)
@@ -267,6 +273,22 @@ internal sealed class MimeSpool : Stream
         pendingCount = 0;
     }
 
+    /// <summary>Reads (and decrypts) the aligned 64 KiB of the file around <paramref name="offset"/> into the window.</summary>
+    private void LoadWindow(long offset)
+    {
+        windowStart = offset - offset % FileBufferSize;
+        int want = (int)Math.Min(FileBufferSize, fileLength - windowStart);
+        int got = 0;
+        while (got < want)
+        {
+            int r = RandomAccess.Read(handle!, window.AsSpan(got, want - got), windowStart + got);
+            if (r <= 0) throw new IOException("The temporary spool file is shorter than what was written to it.");
+            got += r;
+        }
+        if (secret) Ctr(window.AsSpan(0, want), windowStart);
+        windowLength = want;
+    }
+
     /// <summary>XORs the AES-CTR keystream for file offset <paramref name="offset"/> onwards into <paramref name="data"/>.
     /// Counter block i is the 8-byte nonce followed by i, big-endian.</summary>
     private void Ctr(Span<byte> data, long offset)
@@ -282,7 +304,7 @@ internal sealed class MimeSpool : Stream
                 nonce.CopyTo(counter);
                 BinaryPrimitives.WriteInt64BigEndian(counter[8..], firstBlock + i);
             }
-            cipher!.EncryptEcb(counters.AsSpan(0, blocks * 16), keystream.AsSpan(0, blocks * 16), PaddingMode.None);
+            ecb!.TransformBlock(counters!, 0, blocks * 16, keystream!, 0);
             int n = Math.Min(data.Length, blocks * 16 - skip);
             Bytes.Xor(data[..n], keystream.AsSpan(skip, n));
             data = data[n..];

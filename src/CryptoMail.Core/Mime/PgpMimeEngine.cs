@@ -106,8 +106,12 @@ internal static class PgpMimeEngine
         return Run(() =>
         {
             // Work on a private copy: the caller's message is not changed, and the copy's parts hold the message's
-            // bytes as transmitted (CRLF), which is what signatures are checked against.
-            var copy = MimeCanonicalizer.CopyMessage(message, token);
+            // bytes as transmitted (CRLF), which is what signatures are checked against. A multipart/encrypted root
+            // is only read (its armored data streams into the decryptor) and then replaced by the plaintext as a
+            // whole, so there the copy needs the header alone, not the (possibly huge) ciphertext.
+            var copy = message.Body is { } body && PgpMimeParts.IsPgpEncrypted(body)
+                ? PgpMimeParts.WithHeaders(message, body)
+                : MimeCanonicalizer.CopyMessage(message, token);
             return new EnvelopeAnalysis(pgp, options, token).Open(copy);
         }, "Opening the message", callerData: false);
     }

@@ -54,6 +54,15 @@ internal static class PgpMimeParts
     /// <paramref name="body"/>. The original is not changed.</summary>
     public static MimeMessage WithBody(MimeMessage original, MimeEntity body)
     {
+        var result = WithHeaders(original, body);
+        if (!result.Headers.Contains(HeaderId.MimeVersion)) result.Headers.Add(HeaderId.MimeVersion, "1.0");
+        return result;
+    }
+
+    /// <summary>A new message with copies of <paramref name="original"/>'s header fields (except its body's Content-*
+    /// fields) around <paramref name="body"/>, which is shared, not copied.</summary>
+    public static MimeMessage WithHeaders(MimeMessage original, MimeEntity body)
+    {
         var result = new MimeMessage();
         result.Headers.Clear();
         foreach (var header in original.Headers)
@@ -61,7 +70,6 @@ internal static class PgpMimeParts
             if (header.Field.StartsWith("Content-", StringComparison.OrdinalIgnoreCase)) continue;
             result.Headers.Add(header.Clone());
         }
-        if (!result.Headers.Contains(HeaderId.MimeVersion)) result.Headers.Add(HeaderId.MimeVersion, "1.0");
         result.Body = body;
         return result;
     }
