@@ -126,6 +126,8 @@ internal static class PgpMimeDriver
                 count++;
             }
             var s = clock.Elapsed.TotalSeconds;
+            if (Environment.GetEnvironmentVariable("PGPMIME_GC_COUNTS") is not null)
+                Console.Error.WriteLine($"{name}: gen0 {GC.CollectionCount(0)} gen1 {GC.CollectionCount(1)} gen2 {GC.CollectionCount(2)}, allocated {GC.GetTotalAllocatedBytes() >> 20} MiB");
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name}\tAes256\t{sizeKib}\t{count / s:F1}\t{1000 * s / count:F3}\t{count}\t{s:F2}\t{sample.Length}"));
         }
