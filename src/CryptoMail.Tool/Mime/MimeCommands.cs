@@ -33,10 +33,13 @@ internal sealed class MimeCommands
 
     private MimeMessage LoadMessage(string? file)
     {
-        using var input = file is null ? null : context.OpenInput(file);
+        var input = file is null ? null : context.OpenInput(file);
         try
         {
-            return MimeMessage.Load(input ?? context.Stdin);
+            // A seekable file is parsed persistently: the message's parts stay ranges of the file (read again when
+            // written), not copies in memory, so the file stays open for the rest of the command.
+            if (input is { CanSeek: true }) return MimeMessage.Load(input, persistent: true);
+            using (input) return MimeMessage.Load(input ?? context.Stdin);
         }
         catch (FormatException e)
         {
