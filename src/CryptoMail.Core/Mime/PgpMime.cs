@@ -4,7 +4,11 @@ namespace CryptoMail.Core;
 
 /// <summary>PGP/MIME (RFC 3156): sign, encrypt, and open MimeKit messages.</summary>
 /// <remarks>Sealing returns a new message; the input is not changed. Opening never throws for bad signatures
-/// (they are reported); it throws typed exceptions when the message cannot be decrypted or parsed.</remarks>
+/// (they are reported); it throws typed exceptions when the message cannot be decrypted or parsed.
+/// Memory stays bounded for messages of any size: beyond a few MiB, the ciphertext of a sealed message and the
+/// plaintext of an opened one live in temporary files (already unlinked on Unix; plaintext encrypted under a key that
+/// exists only in memory), which the returned message reads when it is written or its parts are decoded. Load large
+/// input messages with <c>MimeMessage.Load(stream, persistent: true)</c> to keep them out of memory as well.</remarks>
 public sealed partial class PgpMime
 {
     private readonly OpenPgp pgp;
