@@ -53,6 +53,10 @@ public sealed record SignatureVerification(
 {
     /// <summary>Whether <see cref="Status"/> is <see cref="SignatureStatus.Good"/>.</summary>
     public bool IsGood => Status == SignatureStatus.Good;
+
+    /// <summary>The machine-readable reason when the signature is not good (e.g. <see cref="ValidationReason.WeakHash"/>,
+    /// <see cref="ValidationReason.SoftRevoked"/>, <see cref="ValidationReason.MissingBackSignature"/>); null when it is.</summary>
+    public ValidationReason? RejectionReason { get; init; }
 }
 
 /// <summary>The outcome of verifying signed data.</summary>
