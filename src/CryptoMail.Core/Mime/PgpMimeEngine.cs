@@ -22,7 +22,7 @@ internal static class PgpMimeEngine
             var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(content, token);
             token.ThrowIfCancellationRequested();
 
-            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true };
+            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy };
             signOptions.Signers.Add(signer);
             foreach (var passphrase in options.SignerPassphrases) signOptions.SignerPassphrases.Add(passphrase);
 
@@ -66,6 +66,7 @@ internal static class PgpMimeEngine
             {
                 Armor = true,
                 Cipher = options.Cipher,
+                Policy = options.Policy,
                 SignatureHash = options.Hash,
                 SignatureMode = SignatureMode.Binary,
                 Format = LiteralFormat.Binary,
