@@ -127,7 +127,10 @@ public sealed class ReadLimits
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>
 public sealed class EncryptOptions
 {
-    /// <summary>Recipients' certificates. Every alive encryption subkey of each is used.</summary>
+    /// <summary>Recipients' certificates. Every key of each that is valid under <see cref="Policy"/> at <see cref="Time"/>
+    /// and flagged for encrypting communications or storage is used (as GnuPG and Sequoia do for mail); a recipient
+    /// with none makes the operation fail with a <see cref="KeyNotUsableException"/> that lists every such recipient
+    /// and its reasons.</summary>
     public IList<Certificate> Recipients { get; } = new List<Certificate>();
 
     /// <summary>Passwords that may also decrypt the message (SKESK).</summary>

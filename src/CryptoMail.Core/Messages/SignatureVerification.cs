@@ -9,7 +9,8 @@ public enum SignatureStatus
     Bad,
     /// <summary>No supplied certificate holds the signing key.</summary>
     UnknownKey,
-    /// <summary>Valid, but made with an algorithm policy rejects (e.g. SHA-1, MD5).</summary>
+    /// <summary>Valid, but made with a hash the policy rejects (e.g. SHA-1, MD5), or by a key it rejects (e.g.
+    /// RSA-1024 under the default policy); <see cref="SignatureVerification.RejectionReason"/> says which.</summary>
     WeakAlgorithm,
     /// <summary>The signing key had expired when the signature was made, or the signature itself has expired.</summary>
     Expired,

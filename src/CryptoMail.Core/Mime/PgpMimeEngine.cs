@@ -108,13 +108,7 @@ internal static class PgpMimeEngine
         }, "Opening the message", callerData: false);
     }
 
-    internal static string Micalg(HashAlgorithm hash) => hash switch
-    {
-        HashAlgorithm.Sha256 => "pgp-sha256",
-        HashAlgorithm.Sha384 => "pgp-sha384",
-        HashAlgorithm.Sha512 => "pgp-sha512",
-        _ => "pgp-" + hash.ToString().ToLowerInvariant(),
-    };
+    internal static string Micalg(HashAlgorithm hash) => Internal.MessageWriter.Micalg(hash);
 
     /// <summary>The public boundary of the MIME layer: our exceptions and cancellation pass; everything MimeKit or
     /// the runtime raises on bad MIME becomes a <see cref="MalformedDataException"/>.</summary>

@@ -24,12 +24,15 @@ internal static class PolicyChecks
             throw new PolicyViolationException($"The policy does not allow writing messages with {cipher}.") { Reason = ValidationReason.RejectedAlgorithm };
     }
 
-    /// <summary>Refuses to make a data signature with a hash the policy would not accept from others.</summary>
+    /// <summary>Refuses to make a data signature with a hash the policy would not accept from others, or that this
+    /// platform cannot compute.</summary>
     public static void SignatureHash(Policy? policy, HashAlgorithm hash, DateTimeOffset time)
     {
         policy ??= Policy.Default;
         if (!policy.AcceptsDataSignatureHash(hash, time))
             throw new PolicyViolationException($"The policy does not accept {hash} for data signatures made on {time:u}.") { Reason = ValidationReason.WeakHash };
+        if (!Hashes.IsSupported((Org.BouncyCastle.Bcpg.HashAlgorithmTag)(int)hash))
+            throw new ArgumentException($"Signatures cannot be made with {hash} here.", nameof(hash));
     }
 
     /// <summary>Every alive encryption key of every recipient under the policy (see

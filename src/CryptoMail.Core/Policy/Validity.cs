@@ -63,9 +63,9 @@ public sealed record BindingSignature(int Type, DateTimeOffset CreationTime, str
 /// <param name="Binding">The binding signature used, or null when none was accepted.</param>
 public sealed record KeyValidity(KeyInfo Key, bool IsValid, IReadOnlyList<ValidationIssue> Reasons, BindingSignature? Binding)
 {
-    /// <summary>Whether the key is valid and its flags allow every usage in <paramref name="usage"/>... or, for several
-    /// encryption flags, any of them.</summary>
-    /// <param name="usage">One usage (or <see cref="KeyUsage.EncryptCommunications"/> | <see cref="KeyUsage.EncryptStorage"/> for either).</param>
+    /// <summary>Whether the key is valid and its flags allow any of the usages in <paramref name="usage"/>.</summary>
+    /// <param name="usage">A usage, or several (e.g. <see cref="KeyUsage.EncryptCommunications"/> |
+    /// <see cref="KeyUsage.EncryptStorage"/> for either).</param>
     /// <returns>True when usable so.</returns>
     public bool IsUsableFor(KeyUsage usage) => IsValid && (Key.Usage & usage) != 0;
 }

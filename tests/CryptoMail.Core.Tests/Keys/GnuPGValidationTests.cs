@@ -76,14 +76,17 @@ public class GnuPGValidationTests
         using var gpg = new GnuPG();
         const string uid = "Rita <rita@example.org>";
         const string old = "Rita <rita@old.example>";
-        gpg.Run(null, "--passphrase", NoPassphrase, "--quick-gen-key", uid, "ed25519", "cert,sign", "never").EnsureSuccess("generate");
+        // A faked clock dates each step a day apart, so the revocation is plainly newer than the certification.
+        gpg.Run(null, "--passphrase", NoPassphrase, "--faked-system-time", "20220101T000000!", "--quick-gen-key", uid, "ed25519", "cert,sign", "never")
+            .EnsureSuccess("generate");
         var fpr = gpg.Fingerprints("--list-keys", "=" + uid)[0];
-        gpg.Run(null, "--passphrase", NoPassphrase, "--quick-add-uid", fpr, old).EnsureSuccess("add uid");
-        gpg.Run(null, "--passphrase", NoPassphrase, "--quick-revuid", fpr, old).EnsureSuccess("revoke uid");
+        gpg.Run(null, "--passphrase", NoPassphrase, "--faked-system-time", "20220102T000000!", "--quick-add-uid", fpr, old).EnsureSuccess("add uid");
+        gpg.Run(null, "--passphrase", NoPassphrase, "--faked-system-time", "20220103T000000!", "--quick-revuid", fpr, old).EnsureSuccess("revoke uid");
         var cert = Certificate.Parse(gpg.ExportCertificate(fpr));
 
         var v = cert.Validate();
         var revoked = Assert.Single(v.UserIds, u => u.UserId == old);
+        Assert.True(cert.Validate(null, new DateTimeOffset(2022, 1, 2, 12, 0, 0, TimeSpan.Zero)).UserIds.Single(u => u.UserId == old).IsValid);
         Assert.Equal(ValidationReason.Revoked, revoked.Reasons[0].Reason);
         Assert.Equal(new[] { uid }, cert.UserIds);
     }
