@@ -143,4 +143,17 @@ public sealed class KeyStoreCommandTests : IDisposable
         Assert.Equal(fpr, found.Fingerprint);
         Assert.Equal(61, tool.Run("key", "lookup", $"--gnupg-home={gpg.Home}", "nobody@example.org").ExitCode);
     }
+
+    [GnuPGFact]
+    public void List_with_a_policy_marks_the_certificates_it_rejects_with_the_reasons()
+    {
+        using var gpg = new GnuPG();
+        gpg.Run(null, "--passphrase", "", "--quick-gen-key", "Old <old@example.org>", "rsa1024", "cert,sign", "never").EnsureSuccess("generate");
+        var fpr = gpg.Fingerprints("--list-keys", "=Old <old@example.org>")[0];
+        var plain = tool.Run("key", "list", $"--gnupg-home={gpg.Home}").Text.Trim();
+        Assert.Equal($"pub {fpr} Old <old@example.org>", plain);
+        Assert.Equal($"pub {fpr} Old <old@example.org> invalid: WeakKey", tool.Run("key", "list", $"--gnupg-home={gpg.Home}", "--policy=default").Text.Trim());
+        Assert.Equal(plain, tool.Run("key", "list", $"--gnupg-home={gpg.Home}", "--policy", "legacy").Text.Trim());
+        Assert.NotEqual(0, tool.Run("key", "list", $"--gnupg-home={gpg.Home}", "--policy", "lax").ExitCode);
+    }
 }

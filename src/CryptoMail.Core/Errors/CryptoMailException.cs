@@ -105,6 +105,10 @@ public sealed class PolicyViolationException : CryptoMailException
     /// <param name="innerException">The cause, if any.</param>
     public PolicyViolationException(string message, Exception? innerException = null) : base(message, innerException) { }
 
+    /// <summary>What the policy objected to, when known (e.g. <see cref="ValidationReason.RejectedAlgorithm"/> for a
+    /// cipher, <see cref="ValidationReason.WeakHash"/> for a signature hash).</summary>
+    public ValidationReason? Reason { get; init; }
+
     /// <inheritdoc />
     public override CryptoMailErrorKind Kind => CryptoMailErrorKind.Policy;
 }
@@ -117,9 +121,18 @@ public sealed class KeyNotUsableException : CryptoMailException
     /// <param name="innerException">The cause, if any.</param>
     public KeyNotUsableException(string message, Exception? innerException = null) : base(message, innerException) { }
 
+    /// <summary>Every certificate that has no key for the operation (all of them, not only the first), each with the
+    /// machine-readable reasons; empty when the failure is not about a certificate (e.g. a locked key).</summary>
+    public IReadOnlyList<UnusableCertificate> UnusableCertificates { get; init; } = Array.Empty<UnusableCertificate>();
+
     /// <inheritdoc />
     public override CryptoMailErrorKind Kind => CryptoMailErrorKind.KeyNotUsable;
 }
+
+/// <summary>A certificate that cannot serve an operation, and why.</summary>
+/// <param name="Certificate">The certificate.</param>
+/// <param name="Reasons">Why none of its keys can be used (expired, revoked, weak key, no encryption subkey...).</param>
+public sealed record UnusableCertificate(Certificate Certificate, IReadOnlyList<ValidationIssue> Reasons);
 
 /// <summary>Input exceeded a configured limit (decompressed size, nesting depth, packet count, memory).</summary>
 public sealed class LimitExceededException : CryptoMailException

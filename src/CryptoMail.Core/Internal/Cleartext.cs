@@ -35,7 +35,7 @@ internal static class Cleartext
 
     /// <summary>Verifies a cleartext-signed message read from <paramref name="raw"/> and writes its text (LF line endings).</summary>
     public static Verified Verify(Stream raw, Stream sink, IEnumerable<Certificate> verifiers, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
-        bool requireGood, long holdBack, CancellationToken token)
+        Policy? policy, bool requireGood, long holdBack, CancellationToken token)
     {
         using var held = new HoldBackBuffer(holdBack);
         var (binary, length) = ReadFramework(raw, held, token);
@@ -48,7 +48,7 @@ internal static class Cleartext
         {
             held.CopyTo(splitter, token);
         }
-        var verdicts = pending.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter)).ToList();
+        var verdicts = pending.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter, policy)).ToList();
         MessageReader.RequireGood(requireGood, verdicts);
         held.CopyTo(sink, token);
         sink.Flush();

@@ -31,8 +31,8 @@ internal sealed class ContentReader
     public DateTimeOffset? ModificationTime { get; private set; }
     public long Length { get; private set; }
 
-    public IReadOnlyList<SignatureVerification> Verdicts(DateTimeOffset? notBefore, DateTimeOffset? notAfter) =>
-        signatures.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter)).ToList();
+    public IReadOnlyList<SignatureVerification> Verdicts(DateTimeOffset? notBefore, DateTimeOffset? notAfter, Policy? policy) =>
+        signatures.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter, policy)).ToList();
 
     /// <summary>Reads one message's content (a packet sequence) from <paramref name="input"/>.</summary>
     public void Read(Stream input, Action<ReadOnlySpan<byte>> sink, int depth, CountingStream? source)

@@ -2,7 +2,34 @@ using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
-/// <summary>The result of checking every binding signature of a certificate once.</summary>
+/// <summary>Every self-signature of a certificate that verifies cryptographically, per component. Checking the
+/// signatures is the expensive part and does not depend on the policy or the time, so it is done once per
+/// certificate; <see cref="KeyValidation.Evaluate"/> then picks among them for any policy and reference time.</summary>
+internal sealed class VerifiedRing
+{
+    public required KeyPacket Primary { get; init; }
+    /// <summary>Direct-key signatures (0x1F) by the primary key.</summary>
+    public required IReadOnlyList<SignaturePacket> DirectKey { get; init; }
+    /// <summary>Key revocations (0x20) by the primary key.</summary>
+    public required IReadOnlyList<SignaturePacket> Revocations { get; init; }
+    public required IReadOnlyList<VerifiedUserId> UserIds { get; init; }
+    public required IReadOnlyList<VerifiedSubkey> Subkeys { get; init; }
+    /// <summary>Key packet by key ID, for every key of the certificate.</summary>
+    public required IReadOnlyDictionary<long, KeyPacket> ByKeyId { get; init; }
+}
+
+/// <summary>A user ID with its verified self-certifications and revocations; <see cref="Unverified"/> counts the
+/// self-signatures that did not verify.</summary>
+internal sealed record VerifiedUserId(string Text, IReadOnlyList<SignaturePacket> Certifications, IReadOnlyList<SignaturePacket> Revocations, int Unverified);
+
+/// <summary>A verified subkey binding, with the verified primary-key back-signatures embedded in it.</summary>
+internal sealed record VerifiedBinding(SignaturePacket Signature, IReadOnlyList<SignaturePacket> BackSignatures);
+
+/// <summary>A subkey with its verified bindings and revocations.</summary>
+internal sealed record VerifiedSubkey(KeyPacket Key, IReadOnlyList<VerifiedBinding> Bindings, IReadOnlyList<SignaturePacket> Revocations, int Unverified);
+
+/// <summary>The default view of a certificate (<see cref="Policy.Default"/>, the newest binding of each component)
+/// that the <see cref="Certificate"/> properties and the message layer use.</summary>
 internal sealed class ValidatedKeys
 {
     public required KeyInfo Primary { get; init; }
@@ -11,15 +38,16 @@ internal sealed class ValidatedKeys
     /// <summary>Key packet by key ID, for every key of the certificate.</summary>
     public required IReadOnlyDictionary<long, KeyPacket> ByKeyId { get; init; }
     public required IReadOnlyDictionary<long, KeyInfo> InfoByKeyId { get; init; }
-    /// <summary>Newest valid self-signature (for preferences and features): the primary user ID's certification,
+    /// <summary>Newest accepted self-signature (for preferences and features): the primary user ID's certification,
     /// else the direct-key signature.</summary>
     public SignaturePacket? PrimarySelfSignature { get; init; }
-    /// <summary>Newest valid direct-key signature (where v6 keys keep their preferences).</summary>
+    /// <summary>Newest accepted direct-key signature (where v6 keys keep their preferences).</summary>
     public SignaturePacket? DirectKeySignature { get; init; }
 }
 
-/// <summary>Checks self-signatures, subkey bindings (with back-signatures for signing subkeys) and revocations on our
-/// own key model, for v4 and v6 keys alike.</summary>
+/// <summary>The one validator of certificates, for v4 and v6 keys alike: self-signatures, subkey bindings (with
+/// back-signatures for signing subkeys), expiry and revocations, judged under a <see cref="Policy"/> at a reference
+/// time.</summary>
 internal static class KeyValidation
 {
     private const int PositiveCertification = 0x13;
@@ -30,105 +58,248 @@ internal static class KeyValidation
     private const int PrimaryKeyBinding = 0x19;
     private const int SubkeyRevocation = 0x28;
 
-    public static ValidatedKeys Validate(KeyRing ring)
+    /// <summary>Checks every self-signature of the ring once.</summary>
+    public static VerifiedRing Verify(KeyRing ring)
     {
         var primary = ring.Primary;
         var byId = new Dictionary<long, KeyPacket>();
         foreach (var k in ring.AllKeys) byId.TryAdd(k.KeyId, k);
+        var strict = new System.Text.UTF8Encoding(false, true);
 
-        // User IDs: bound by a valid self-certification, not revoked after it.
-        var userIds = new List<string>();
-        SignaturePacket? best = null;
-        bool bestIsPrimaryUid = false;
+        var userIds = new List<VerifiedUserId>();
         foreach (var u in ring.UserIds)
         {
             if (u.IsAttribute) continue;
-            string uid;
-            try { uid = new System.Text.UTF8Encoding(false, true).GetString(u.Data); }
+            string text;
+            try { text = strict.GetString(u.Data); }
             catch (ArgumentException) { continue; }
-            SignaturePacket? newest = null;
-            DateTimeOffset? revokedAt = null;
+            var certs = new List<SignaturePacket>();
+            var revocations = new List<SignaturePacket>();
+            int unverified = 0;
             foreach (var sig in u.Signatures)
             {
-                if (!IssuedBy(sig, primary)) continue;
                 bool isCert = sig.Type is >= 0x10 and <= PositiveCertification;
-                bool isRevoke = sig.Type == CertificationRevocation;
-                if (!isCert && !isRevoke) continue;
-                if (!sig.VerifyCertification(primary, primary, u.Data, false, null)) continue;
-                if (isRevoke) { if (revokedAt is null || sig.Created > revokedAt) revokedAt = sig.Created; continue; }
-                if (newest is null || sig.Created > newest.Created) newest = sig;
+                if ((!isCert && sig.Type != CertificationRevocation) || !IssuedBy(sig, primary)) continue;
+                if (!sig.VerifyCertification(primary, primary, u.Data, false, null)) { unverified++; continue; }
+                (isCert ? certs : revocations).Add(sig);
             }
-            // Unbound when there is no valid self-certification, or a revocation is at least as new as it.
-            if (newest is null || (revokedAt is { } r && r >= newest.Created)) continue;
-            if (userIds.Contains(uid)) continue;
-            userIds.Add(uid);
-            bool isPrimaryUid = newest.IsPrimaryUserId;
-            if (best is null || (isPrimaryUid && !bestIsPrimaryUid) || (isPrimaryUid == bestIsPrimaryUid && newest.Created > best.Created))
-            {
-                best = newest;
-                bestIsPrimaryUid = isPrimaryUid;
-            }
+            userIds.Add(new VerifiedUserId(text, certs, revocations, unverified));
         }
-        // A direct-key signature may carry flags, expiry and (for v6) the preferences.
-        SignaturePacket? direct = null;
-        var revocations = new List<SignaturePacket>();
+
+        var direct = new List<SignaturePacket>();
+        var keyRevocations = new List<SignaturePacket>();
         foreach (var sig in ring.Direct)
         {
             if (sig.Type is not (DirectKey or KeyRevocation)) continue;
             if (!sig.VerifyCertification(primary, primary, null, false, null)) continue;
-            if (sig.Type == KeyRevocation) { revocations.Add(sig); continue; }
-            if (direct is null || sig.Created > direct.Created) direct = sig;
+            (sig.Type == KeyRevocation ? keyRevocations : direct).Add(sig);
         }
-        var primaryRevocation = Revocation(revocations);
 
-        // v6 keys are bound by their direct-key signature alone; v4 keys need a user ID (or a direct-key signature).
-        var selfSig = best ?? direct;
-        var primaryUsage = Usage(selfSig, direct, primary, isPrimary: true);
-        var primaryInfo = Info(primary, selfSig, direct, primaryUsage, primaryRevocation.Revoked, bound: selfSig is not null)
-            with { IsHardRevoked = primaryRevocation.Hard, RevokedSince = primaryRevocation.Since };
-
-        var subkeys = new List<KeyInfo>();
-        var infoById = new Dictionary<long, KeyInfo> { [primary.KeyId] = primaryInfo };
+        var subkeys = new List<VerifiedSubkey>();
         foreach (var sub in ring.Subkeys)
         {
-            SignaturePacket? binding = null;
-            var subRevocations = new List<SignaturePacket>();
+            var bindings = new List<VerifiedBinding>();
+            var revocations = new List<SignaturePacket>();
+            int unverified = 0;
             foreach (var sig in sub.Signatures)
             {
                 if (sig.Type is not (SubkeyBinding or SubkeyRevocation)) continue;
-                if (!sig.VerifyCertification(primary, primary, null, false, sub.Key)) continue;
-                if (sig.Type == SubkeyRevocation) { subRevocations.Add(sig); continue; }
-                if (binding is null || sig.Created > binding.Created) binding = sig;
+                if (!sig.VerifyCertification(primary, primary, null, false, sub.Key)) { unverified++; continue; }
+                if (sig.Type == SubkeyRevocation) { revocations.Add(sig); continue; }
+                var backs = sig.EmbeddedSignatures()
+                    .Where(b => b.Type == PrimaryKeyBinding && b.VerifyCertification(sub.Key, primary, null, false, sub.Key))
+                    .ToList();
+                bindings.Add(new VerifiedBinding(sig, backs));
             }
-            var subRevocation = Revocation(subRevocations);
-            var usage = Usage(binding, null, sub.Key, isPrimary: false);
-            if ((usage & KeyUsage.Sign) != 0 && binding is not null && !HasValidBackSignature(binding, primary, sub.Key))
+            subkeys.Add(new VerifiedSubkey(sub.Key, bindings, revocations, unverified));
+        }
+
+        return new VerifiedRing
+        {
+            Primary = primary,
+            DirectKey = direct,
+            Revocations = keyRevocations,
+            UserIds = userIds,
+            Subkeys = subkeys,
+            ByKeyId = byId,
+        };
+    }
+
+    /// <summary>The default view: <see cref="Policy.Default"/>, with the newest binding of each component.</summary>
+    public static ValidatedKeys Latest(Certificate certificate, VerifiedRing ring)
+    {
+        var view = EvaluateCore(certificate, ring, Policy.Default, DateTimeOffset.MaxValue, out var primarySelf, out var directSelf);
+        var infoById = new Dictionary<long, KeyInfo>();
+        foreach (var k in view.Subkeys.Prepend(view.PrimaryKey))
+            infoById.TryAdd(Certificate.KeyIdOf(k.Key), k.Key);
+        return new ValidatedKeys
+        {
+            Primary = view.PrimaryKey.Key,
+            Subkeys = view.Subkeys.Select(k => k.Key).ToList(),
+            UserIds = view.UserIds.Where(u => u.IsValid).Select(u => u.UserId).Distinct(StringComparer.Ordinal).ToList(),
+            ByKeyId = ring.ByKeyId,
+            InfoByKeyId = infoById,
+            PrimarySelfSignature = primarySelf,
+            DirectKeySignature = directSelf,
+        };
+    }
+
+    /// <summary>The certificate at <paramref name="time"/> under <paramref name="policy"/>: for each component the
+    /// newest verified binding made at or before the time that the policy accepts.</summary>
+    public static CertificateValidity Evaluate(Certificate certificate, VerifiedRing ring, Policy policy, DateTimeOffset time) =>
+        EvaluateCore(certificate, ring, policy, time, out _, out _);
+
+    private static CertificateValidity EvaluateCore(Certificate certificate, VerifiedRing ring, Policy policy, DateTimeOffset time,
+        out SignaturePacket? primarySelf, out SignaturePacket? directSelf)
+    {
+        var primary = ring.Primary;
+        string primaryFpr = Hex.Of(primary.Fingerprint);
+        bool Accepted(SignaturePacket s) => policy.AcceptsCertificationHash((HashAlgorithm)(int)s.Hash, s.Created);
+
+        // User IDs: bound by the newest accepted self-certification, unless a revocation at least as new withdraws it.
+        var userIds = new List<UserIdValidity>();
+        SignaturePacket? best = null;
+        foreach (var u in ring.UserIds)
+        {
+            var (cert, why) = Pick(u.Certifications, time, Accepted, null, u.Unverified);
+            var reasons = new List<ValidationIssue>();
+            if (cert is null)
             {
-                usage &= ~KeyUsage.Sign;
+                reasons.Add(Issue(why, $"User ID \"{u.Text}\"", primaryFpr, u.Text));
             }
+            else if (u.Revocations.Any(r => Accepted(r) && r.Created <= time && r.Created >= cert.Created))
+            {
+                reasons.Add(new ValidationIssue(ValidationReason.Revoked, $"User ID \"{u.Text}\" is revoked.", primaryFpr, u.Text));
+            }
+            bool valid = reasons.Count == 0;
+            userIds.Add(new UserIdValidity(u.Text, valid, cert?.IsPrimaryUserId == true, reasons, Binding(cert)));
+            if (valid && cert is not null && (best is null || (cert.IsPrimaryUserId && !best.IsPrimaryUserId)
+                || (cert.IsPrimaryUserId == best.IsPrimaryUserId && cert.Created > best.Created)))
+                best = cert;
+        }
+        var (direct, directWhy) = Pick(ring.DirectKey, time, Accepted, null, 0);
+        var primaryRevocation = Revocation(ring.Revocations, Accepted, time);
+
+        // v6 keys are bound by their direct-key signature; v4 keys by the primary user ID's (or a direct-key signature).
+        SignaturePacket? binding = primary.Version == 6 ? direct : best ?? direct;
+        SignaturePacket? fallback = primary.Version == 6 ? best : direct;
+        var primaryReasons = new List<ValidationIssue>();
+        if (binding is null)
+        {
+            var why = primary.Version == 6 ? directWhy
+                : userIds.Count > 0 && userIds.All(u => u.Reasons.Count > 0) ? userIds[0].Reasons[0].Reason : directWhy;
+            primaryReasons.Add(Issue(why, $"Primary key {primaryFpr}", primaryFpr, null));
+        }
+        var usage = Usage(binding, fallback, primary, isPrimary: true);
+        var primaryInfo = Info(primary, binding, fallback, usage, primaryRevocation, bound: binding is not null);
+        CheckKey(policy, primary, primaryFpr, "Primary key", primaryReasons);
+        CheckState(primaryInfo, time, "Primary key", primaryReasons);
+        var primaryValidity = new KeyValidity(primaryInfo, primaryReasons.Count == 0, primaryReasons, Binding(binding));
+
+        var subkeys = new List<KeyValidity>();
+        foreach (var sub in ring.Subkeys)
+        {
+            string fpr = Hex.Of(sub.Key.Fingerprint);
+            // A binding that lets the subkey sign counts only with an accepted back-signature by the subkey.
+            bool BackSigned(VerifiedBinding b) =>
+                (Usage(b.Signature, null, sub.Key, isPrimary: false) & KeyUsage.Sign) == 0 || b.BackSignatures.Any(Accepted);
+            var (chosen, why) = Pick(sub.Bindings, time, b => Accepted(b.Signature), BackSigned, sub.Unverified);
+            var sig = chosen?.Signature;
+            var reasons = new List<ValidationIssue>();
+            if (sig is null) reasons.Add(Issue(why, $"Subkey {fpr}", fpr, null));
+            var own = Revocation(sub.Revocations, Accepted, time);
             // The subkey is revoked by its own revocation or its primary's; a hard one wins, else the earlier soft one.
-            bool hard = subRevocation.Hard || primaryRevocation.Hard;
-            DateTimeOffset? since = hard ? null : Earlier(subRevocation.Since, primaryRevocation.Since);
-            var info = Info(sub.Key, binding, null, usage, subRevocation.Revoked || primaryRevocation.Revoked, bound: binding is not null && selfSig is not null)
-                with { IsHardRevoked = hard, RevokedSince = since };
+            var revocation = own.Hard || primaryRevocation.Hard ? (true, true, (DateTimeOffset?)null)
+                : (own.Revoked || primaryRevocation.Revoked, false, Earlier(own.Since, primaryRevocation.Since));
+            var info = Info(sub.Key, sig, null, Usage(sig, null, sub.Key, isPrimary: false), revocation, bound: sig is not null && binding is not null);
             // A subkey cannot outlive its primary.
             if (primaryInfo.ExpirationTime is { } pe && (info.ExpirationTime is null || info.ExpirationTime > pe))
                 info = info with { ExpirationTime = pe };
-            subkeys.Add(info);
-            infoById.TryAdd(sub.Key.KeyId, info);
+            CheckKey(policy, sub.Key, fpr, "Subkey", reasons);
+            CheckState(info, time, "Subkey", reasons);
+            // The primary key's own failures (weak key, no binding...) make every subkey unusable too.
+            foreach (var r in primaryReasons)
+                if (r.Reason is not (ValidationReason.Expired or ValidationReason.HardRevoked or ValidationReason.SoftRevoked or ValidationReason.NotYetValid))
+                    reasons.Add(r);
+            subkeys.Add(new KeyValidity(info, reasons.Count == 0, reasons, Binding(sig)));
         }
 
-        return new ValidatedKeys
-        {
-            Primary = primaryInfo,
-            Subkeys = subkeys,
-            UserIds = userIds,
-            ByKeyId = byId,
-            InfoByKeyId = infoById,
-            PrimarySelfSignature = selfSig,
-            DirectKeySignature = direct,
-        };
+        primarySelf = binding ?? fallback;
+        directSelf = direct;
+        return new CertificateValidity(certificate, policy, time, primaryValidity, userIds, subkeys);
     }
+
+    /// <summary>The newest candidate made at or before <paramref name="time"/> that the policy accepts and that
+    /// passes <paramref name="extra"/>; when there is none, the reason that best explains it.</summary>
+    private static (T? Chosen, ValidationReason Why) Pick<T>(IReadOnlyList<T> candidates, DateTimeOffset time, Func<T, bool> accepted,
+        Func<T, bool>? extra, int unverified) where T : class
+    {
+        T? chosen = null;
+        DateTimeOffset chosenAt = DateTimeOffset.MinValue;
+        bool weak = false, future = false, noBack = false;
+        foreach (var c in candidates)
+        {
+            var created = SignatureOf(c).Created;
+            if (created > time) { future = true; continue; }
+            if (!accepted(c)) { weak = true; continue; }
+            if (extra is not null && !extra(c)) { noBack = true; continue; }
+            if (chosen is null || created > chosenAt) { chosen = c; chosenAt = created; }
+        }
+        if (chosen is not null) return (chosen, default);
+        var why = noBack ? ValidationReason.MissingBackSignature
+            : weak ? ValidationReason.WeakHash
+            : future ? ValidationReason.NotYetValid
+            : unverified > 0 ? ValidationReason.BadSignature
+            : ValidationReason.NoBindingSignature;
+        return (null, why);
+    }
+
+    private static SignaturePacket SignatureOf<T>(T c) => c switch
+    {
+        SignaturePacket s => s,
+        VerifiedBinding b => b.Signature,
+        _ => throw new InvalidOperationException("Not a signature."),
+    };
+
+    private static ValidationIssue Issue(ValidationReason why, string what, string? fingerprint, string? userId) => new(why, why switch
+    {
+        ValidationReason.MissingBackSignature => $"{what} may sign, but its binding lacks a valid back-signature by the subkey.",
+        ValidationReason.WeakHash => $"{what} is bound only by signatures whose hash algorithm the policy refuses.",
+        ValidationReason.NotYetValid => $"{what} is bound only by signatures made after the reference time.",
+        ValidationReason.BadSignature => $"{what} has binding signatures, but none of them verifies.",
+        _ => $"{what} has no valid binding signature.",
+    }, fingerprint, userId);
+
+    private static void CheckKey(Policy policy, KeyPacket key, string fpr, string what, List<ValidationIssue> reasons)
+    {
+        switch (policy.CheckKey(key.AlgorithmName, key.BitStrength))
+        {
+            case ValidationReason.WeakKey:
+                reasons.Add(new ValidationIssue(ValidationReason.WeakKey,
+                    $"{what} {fpr} is {key.AlgorithmName}-{key.BitStrength}, smaller than the policy accepts.", fpr));
+                break;
+            case ValidationReason.RejectedAlgorithm:
+                reasons.Add(new ValidationIssue(ValidationReason.RejectedAlgorithm, $"{what} {fpr} uses {key.AlgorithmName}, which the policy refuses.", fpr));
+                break;
+        }
+    }
+
+    /// <summary>Revocation first (a hard one is the strongest statement), then creation and expiry.</summary>
+    private static void CheckState(KeyInfo info, DateTimeOffset time, string what, List<ValidationIssue> reasons)
+    {
+        string fpr = info.Fingerprint;
+        if (info.IsHardRevoked)
+            reasons.Insert(0, new ValidationIssue(ValidationReason.HardRevoked, $"{what} {fpr} is revoked (compromised, or no reason given): it is not valid at any time.", fpr));
+        else if (info.IsRevokedAt(time))
+            reasons.Insert(0, new ValidationIssue(ValidationReason.SoftRevoked, $"{what} {fpr} was retired or superseded on {info.RevokedSince:u}.", fpr));
+        if (info.CreationTime.AddMinutes(-5) > time)
+            reasons.Add(new ValidationIssue(ValidationReason.NotYetValid, $"{what} {fpr} was created on {info.CreationTime:u}, after the reference time.", fpr));
+        if (info.ExpirationTime is { } exp && exp <= time)
+            reasons.Add(new ValidationIssue(ValidationReason.Expired, $"{what} {fpr} expired on {exp:u}.", fpr));
+    }
+
+    private static BindingSignature? Binding(SignaturePacket? sig) =>
+        sig is null ? null : new BindingSignature(sig.Type, sig.Created, SignatureChecker.HashName(sig.Hash));
 
     /// <summary>Whether the signature names <paramref name="key"/> as issuer (or names no issuer at all).</summary>
     public static bool IssuedBy(SignaturePacket sig, KeyPacket key)
@@ -139,35 +310,26 @@ internal static class KeyValidation
         return id == 0 || id == key.KeyId;
     }
 
-    /// <summary>Folds valid revocation signatures: hard when any has no reason, "unspecified", "compromised" or an
-    /// unknown reason (RFC 9580 section 5.2.3.31); otherwise soft, effective from the earliest.</summary>
-    private static (bool Revoked, bool Hard, DateTimeOffset? Since) Revocation(IEnumerable<SignaturePacket> valid)
+    /// <summary>Folds verified revocation signatures the policy accepts: hard when any has no reason,
+    /// "unspecified", "compromised" or an unknown reason (RFC 9580 section 5.2.3.31), whenever it was made; otherwise
+    /// soft, effective from the earliest one made at or before <paramref name="time"/>.</summary>
+    private static (bool Revoked, bool Hard, DateTimeOffset? Since) Revocation(IEnumerable<SignaturePacket> verified,
+        Func<SignaturePacket, bool> accepted, DateTimeOffset time)
     {
-        bool any = false;
         bool hard = false;
         DateTimeOffset? since = null;
-        foreach (var sig in valid)
+        foreach (var sig in verified)
         {
-            any = true;
+            if (!accepted(sig)) continue;
             // 1 = superseded, 3 = retired: soft.
             if (sig.RevocationCode is not (1 or 3)) hard = true;
-            since = Earlier(since, sig.Created);
+            else if (sig.Created <= time) since = Earlier(since, sig.Created);
         }
-        return (any, hard, hard ? null : since);
+        return (hard || since is not null, hard, hard ? null : since);
     }
 
     private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) =>
         a is null ? b : b is null ? a : (a < b ? a : b);
-
-    private static bool HasValidBackSignature(SignaturePacket binding, KeyPacket primary, KeyPacket sub)
-    {
-        foreach (var back in binding.EmbeddedSignatures())
-        {
-            if (back.Type != PrimaryKeyBinding) continue;
-            if (back.VerifyCertification(sub, primary, null, false, sub)) return true;
-        }
-        return false;
-    }
 
     private static KeyUsage Usage(SignaturePacket? sig, SignaturePacket? fallback, KeyPacket key, bool isPrimary)
     {
@@ -181,7 +343,8 @@ internal static class KeyValidation
         return key.CanEncryptAlgorithm ? encrypt : (key.CanSignAlgorithm ? KeyUsage.Sign : KeyUsage.None);
     }
 
-    private static KeyInfo Info(KeyPacket key, SignaturePacket? sig, SignaturePacket? fallback, KeyUsage usage, bool revoked, bool bound)
+    private static KeyInfo Info(KeyPacket key, SignaturePacket? sig, SignaturePacket? fallback, KeyUsage usage,
+        (bool Revoked, bool Hard, DateTimeOffset? Since) revocation, bool bound)
     {
         var created = key.Created;
         DateTimeOffset? expires = null;
@@ -202,7 +365,11 @@ internal static class KeyValidation
             CreationTime: created,
             ExpirationTime: expires,
             Usage: usage,
-            IsRevoked: revoked,
-            IsBound: bound);
+            IsRevoked: revocation.Revoked,
+            IsBound: bound)
+        {
+            IsHardRevoked = revocation.Hard,
+            RevokedSince = revocation.Since,
+        };
     }
 }

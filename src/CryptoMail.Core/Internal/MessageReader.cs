@@ -28,7 +28,7 @@ internal static class MessageReader
             {
                 if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted (it is cleartext-signed).");
                 var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter,
-                    options.RequireValidSignature, options.HoldBackMemoryBytes, token);
+                    options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, token);
                 return Unencrypted(v.Signatures, v.Length, LiteralFormat.Utf8, Compression.None, string.Empty, null);
             }
             var head = new PeekStream(packets, 1);
@@ -42,7 +42,7 @@ internal static class MessageReader
             var plain = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(options.HoldBackMemoryBytes);
             plain.Read(counted, held.Write, 0, counted);
-            var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
+            var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             Require(options.RequireValidSignature, verdicts);
             held.CopyTo(sink, token);
             sink.Flush();
@@ -240,6 +240,7 @@ internal static class MessageReader
     private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, string protection, SymmetricCipher? cipher,
         string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token)
     {
+        PolicyChecks.ReadCipher(options.Policy, cipher, protection);
         var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
         HoldBackBuffer? held = holdBack ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
         try
@@ -258,7 +259,7 @@ internal static class MessageReader
             }
             if (!authenticated()) throw new IntegrityException("The integrity check did not complete.");
 
-            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter);
+            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             Require(options.RequireValidSignature, verdicts);
             held?.CopyTo(sink, token);
             sink.Flush();
@@ -321,13 +322,7 @@ internal static class MessageReader
         }
     }
 
-    private static SymmetricCipher? ToCipher(int alg) => alg switch
-    {
-        7 => SymmetricCipher.Aes128,
-        8 => SymmetricCipher.Aes192,
-        9 => SymmetricCipher.Aes256,
-        _ => null,
-    };
+    private static SymmetricCipher? ToCipher(int alg) => Enum.IsDefined((SymmetricCipher)alg) ? (SymmetricCipher)alg : null;
 
     private static void Drain(Stream s)
     {
@@ -381,7 +376,7 @@ internal static class MessageReader
             {
                 ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
             }
-            var verdicts = pending.Select(p => SignatureChecker.Verdict(p, options.NotBefore, options.NotAfter)).ToList();
+            var verdicts = pending.Select(p => SignatureChecker.Verdict(p, options.NotBefore, options.NotAfter, options.Policy)).ToList();
             Require(options.RequireValidSignature, verdicts);
             return new VerificationResult(verdicts);
         }, "Verifying");
@@ -400,7 +395,7 @@ internal static class MessageReader
             var (packets, kind, raw) = MessageInput.Open(source, "Verifying");
             if (kind == MessageInput.Kind.Cleartext)
             {
-                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.NotBefore, options.NotAfter, options.RequireValidSignature, 32L << 20, token);
+                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.NotBefore, options.NotAfter, options.Policy, options.RequireValidSignature, 32L << 20, token);
                 return new VerificationResult(v.Signatures);
             }
             var head = new PeekStream(packets, 1);
@@ -412,7 +407,7 @@ internal static class MessageReader
             var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(32L << 20);
             reader.Read(counted, held.Write, 0, counted);
-            var verdicts = reader.Verdicts(options.NotBefore, options.NotAfter);
+            var verdicts = reader.Verdicts(options.NotBefore, options.NotAfter, options.Policy);
             Require(options.RequireValidSignature, verdicts);
             held.CopyTo(sink, token);
             sink.Flush();

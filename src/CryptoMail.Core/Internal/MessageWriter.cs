@@ -55,17 +55,9 @@ internal static class MessageWriter
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;
-            var recipients = new List<(KeyPacket Key, RecipientKey Info)>();
-            foreach (var cert in options.Recipients)
-            {
-                var keys = cert.EncryptionKeys(time);
-                if (keys.Count == 0)
-                    throw new KeyNotUsableException($"Certificate {cert} has no key that can encrypt at {time:u} (expired, revoked, or no encryption subkey).");
-                foreach (var k in keys)
-                    if (!recipients.Any(r => r.Info.KeyFingerprint == k.Fingerprint))
-                        recipients.Add((cert.Validated.ByKeyId[Certificate.KeyIdOf(k)], new RecipientKey(k.Fingerprint, cert.Fingerprint)));
-            }
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.SignatureHash, options.SignatureMode, time);
+            PolicyChecks.WriteCipher(options.Policy, options.Cipher);
+            var recipients = PolicyChecks.Recipients(options.Recipients, options.Policy, time);
+            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.SignatureHash, options.SignatureMode, time, options.Policy);
 
             var source = new IoBridge(input, async, token);
             var sink = new IoBridge(output, async, token);
@@ -161,7 +153,7 @@ internal static class MessageWriter
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, mode, time);
+            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, mode, time, options.Policy);
             var sink = new IoBridge(output, async, token);
             body(new IoBridge(input, async, token), sink, signers, time);
             sink.Flush();
@@ -283,15 +275,14 @@ internal static class MessageWriter
     }
 
     /// <summary>Picks each key's signing (sub)key alive at <paramref name="time"/> and readies a generator.</summary>
-    public static List<ActiveSigner> PrepareSigners(IEnumerable<SecretKey> keys, IEnumerable<string> passphrases, HashAlgorithm hash, SignatureMode mode, DateTimeOffset time)
+    public static List<ActiveSigner> PrepareSigners(IEnumerable<SecretKey> keys, IEnumerable<string> passphrases, HashAlgorithm hash, SignatureMode mode, DateTimeOffset time,
+        Policy? policy)
     {
         var result = new List<ActiveSigner>();
         foreach (var key in keys)
         {
             ArgumentNullException.ThrowIfNull(key);
-            var candidates = key.Certificate.SigningKeys(time);
-            if (candidates.Count == 0)
-                throw new KeyNotUsableException($"Key {key} has no key that can sign at {time:u} (expired, revoked, or not allowed to sign).");
+            var candidates = PolicyChecks.SigningKeys(key.Certificate, policy, time);
             Org.BouncyCastle.Crypto.AsymmetricKeyParameter? priv = null;
             KeyInfo? chosen = null;
             foreach (var c in candidates)
@@ -305,6 +296,7 @@ internal static class MessageWriter
             var hashTag = (HashAlgorithmTag)(int)hash;
             // Ed448 needs a hash of at least 512 bits (RFC 9580 section 5.2.3.4).
             if (pub.Algorithm == PublicKeyAlgorithmTag.Ed448 && hashTag != HashAlgorithmTag.Sha512) hashTag = HashAlgorithmTag.Sha512;
+            PolicyChecks.SignatureHash(policy, (HashAlgorithm)(int)hashTag, time);
             int type = mode == SignatureMode.Text ? 0x01 : 0x00;
             var when = DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
             var hashed = new[] { Subpacket.Time(SubpacketType.CreationTime, when), Subpacket.Issuer(pub) };

@@ -135,37 +135,42 @@ internal static class SignatureChecker
         if (sig.IsOpaque) match.Problem = $"The signature cannot be read ({sig.OpaqueReason}).";
     }
 
-    /// <summary>The verdict, once all data was hashed (and, for one-pass signatures, the trailing signature was read).</summary>
-    public static SignatureVerification Verdict(PendingSignature p, DateTimeOffset? notBefore, DateTimeOffset? notAfter)
+    /// <summary>The verdict, once all data was hashed (and, for one-pass signatures, the trailing signature was read):
+    /// the signature is checked against the certificate as it was when the signature was made, under
+    /// <paramref name="policy"/> (null for <see cref="Policy.Default"/>).</summary>
+    public static SignatureVerification Verdict(PendingSignature p, DateTimeOffset? notBefore, DateTimeOffset? notAfter, Policy? policy)
     {
+        policy ??= Policy.Default;
         var sig = p.Signature;
         string keyId = Hex.KeyId(p.KeyId);
         var mode = p.SignatureType == 0x01 ? SignatureMode.Text : SignatureMode.Binary;
         if (sig is null)
         {
             return new SignatureVerification(SignatureStatus.Bad, keyId, null, p.Signer?.Fingerprint, p.Signer, DateTimeOffset.MinValue, "unknown", mode,
-                p.Problem ?? "The one-pass signature has no matching signature packet.");
+                p.Problem ?? "The one-pass signature has no matching signature packet.") { RejectionReason = ValidationReason.BadSignature };
         }
         var created = sig.IsOpaque ? DateTimeOffset.MinValue : sig.Created;
         string hash = HashName(sig.Hash);
         if (p.Problem is not null && (sig.IsOpaque || p.Key is null))
-            return new SignatureVerification(SignatureStatus.Bad, keyId, null, p.Signer?.Fingerprint, p.Signer, created, hash, mode, p.Problem);
+            return new SignatureVerification(SignatureStatus.Bad, keyId, null, p.Signer?.Fingerprint, p.Signer, created, hash, mode, p.Problem)
+                { RejectionReason = ValidationReason.BadSignature };
         if (p.Key is null || p.Signer is null)
         {
             return new SignatureVerification(SignatureStatus.UnknownKey, keyId, null, null, null, created, hash, mode,
-                $"No supplied certificate holds key {keyId}.");
+                $"No supplied certificate holds key {keyId}.") { RejectionReason = ValidationReason.UnknownKey };
         }
         string signingFpr = Hex.Of(p.Key.Fingerprint);
-        SignatureVerification V(SignatureStatus s, string reason) =>
-            new(s, keyId, signingFpr, p.Signer.Fingerprint, p.Signer, created, hash, mode, reason);
+        SignatureVerification V(SignatureStatus s, ValidationReason? why, string reason) =>
+            new(s, keyId, signingFpr, p.Signer.Fingerprint, p.Signer, created, hash, mode, reason) { RejectionReason = why };
+        SignatureVerification Bad(string reason) => V(SignatureStatus.Bad, ValidationReason.BadSignature, reason);
 
-        if (p.Problem is not null) return V(SignatureStatus.Bad, p.Problem);
+        if (p.Problem is not null) return Bad(p.Problem);
         if (sig.Type is not (0x00 or 0x01))
-            return V(SignatureStatus.Bad, $"Signature type 0x{sig.Type:X2} is not a data signature.");
+            return Bad($"Signature type 0x{sig.Type:X2} is not a data signature.");
         if (p.OnePass is { } ops && (ops.Type != sig.Type || ops.Hash != sig.Hash || (ops.Version == 6 && !ops.Salt.AsSpan().SequenceEqual(sig.Salt))))
-            return V(SignatureStatus.Bad, "The signature does not match its one-pass signature packet.");
+            return Bad("The signature does not match its one-pass signature packet.");
         if (!sig.HasCreationTime)
-            return V(SignatureStatus.Bad, "The signature has no creation time.");
+            return Bad("The signature has no creation time.");
 
         bool valid;
         try
@@ -174,39 +179,49 @@ internal static class SignatureChecker
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return V(SignatureStatus.Bad, $"The signature could not be checked ({e.Message}).");
+            return Bad($"The signature could not be checked ({e.Message}).");
         }
-        if (!valid) return V(SignatureStatus.Bad, "The signature does not match the data.");
+        if (!valid) return Bad("The signature does not match the data.");
 
-        if (IsWeak(sig.Hash))
-            return V(SignatureStatus.WeakAlgorithm, $"The signature uses {hash}, which is not accepted for data signatures.");
+        if (!policy.AcceptsDataSignatureHash((HashAlgorithm)(int)sig.Hash, created))
+            return V(SignatureStatus.WeakAlgorithm, ValidationReason.WeakHash, $"The signature uses {hash}, which the policy does not accept for data signatures made on {created:u}.");
 
-        var info = p.Signer.Validated.InfoByKeyId.TryGetValue(p.Key.KeyId, out var i) ? i : null;
-        if (info is null || !info.IsBound)
-            return V(SignatureStatus.KeyNotUsable, "The signing key is not bound to the certificate by a valid signature.");
         // Checked as the certificate was when the signature was made: a soft revocation (superseded, retired) leaves
         // earlier signatures valid; a hard one (compromised, or no reason) invalidates every signature.
-        if (info.IsRevokedAt(created) || p.Signer.PrimaryKey.IsRevokedAt(created))
-            return V(SignatureStatus.Revoked, info.IsHardRevoked || p.Signer.PrimaryKey.IsHardRevoked
-                ? "The signing key is revoked (compromised or without a reason): none of its signatures can be trusted."
-                : "The signature was made after the signing key was revoked.");
-        if ((info.Usage & KeyUsage.Sign) == 0)
-            return V(SignatureStatus.KeyNotUsable, "The signing key is not allowed to sign data.");
-        if (info.CreationTime > created.AddMinutes(5))
-            return V(SignatureStatus.KeyNotUsable, "The signature is older than the signing key.");
-        if (info.ExpirationTime is { } exp && exp <= created)
-            return V(SignatureStatus.Expired, $"The signing key expired on {exp:u}, before the signature was made.");
+        var then = p.Signer.Validate(policy, created);
+        var key = then.Subkeys.Append(then.PrimaryKey).FirstOrDefault(k => k.Key.Fingerprint == signingFpr);
+        if (key is null)
+            return V(SignatureStatus.KeyNotUsable, ValidationReason.NoBindingSignature, "The signing key is not bound to the certificate by a valid signature.");
+        if (!key.IsValid)
+        {
+            var first = key.Reasons[0];
+            var status = first.Reason switch
+            {
+                ValidationReason.HardRevoked or ValidationReason.SoftRevoked => SignatureStatus.Revoked,
+                ValidationReason.Expired => SignatureStatus.Expired,
+                ValidationReason.WeakKey or ValidationReason.RejectedAlgorithm => SignatureStatus.WeakAlgorithm,
+                _ => SignatureStatus.KeyNotUsable,
+            };
+            string message = first.Reason switch
+            {
+                ValidationReason.HardRevoked => "The signing key is revoked (compromised or without a reason): none of its signatures can be trusted.",
+                ValidationReason.SoftRevoked => "The signature was made after the signing key was revoked.",
+                ValidationReason.Expired => $"The signing key had expired when the signature was made ({first.Message})",
+                ValidationReason.NotYetValid => $"The signature is older than the signing key or its binding ({first.Message})",
+                _ => $"The signing key was not valid when the signature was made: {first.Message}",
+            };
+            return V(status, first.Reason, message);
+        }
+        if ((key.Key.Usage & KeyUsage.Sign) == 0)
+            return V(SignatureStatus.KeyNotUsable, ValidationReason.UsageNotAllowed, "The signing key is not allowed to sign data.");
         if (sig.HashedSeconds(SubpacketType.SignatureExpiration) is { } secs && secs > 0 && created.AddSeconds(secs) <= DateTimeOffset.UtcNow)
-            return V(SignatureStatus.Expired, "The signature has expired.");
+            return V(SignatureStatus.Expired, ValidationReason.Expired, "The signature has expired.");
         if (notBefore is { } nb && created < nb)
-            return V(SignatureStatus.OutOfWindow, $"The signature was made before {nb:u}.");
+            return V(SignatureStatus.OutOfWindow, ValidationReason.OutOfWindow, $"The signature was made before {nb:u}.");
         if (notAfter is { } na && created > na)
-            return V(SignatureStatus.OutOfWindow, $"The signature was made after {na:u}.");
-        return V(SignatureStatus.Good, $"Good signature by {p.Signer}.");
+            return V(SignatureStatus.OutOfWindow, ValidationReason.OutOfWindow, $"The signature was made after {na:u}.");
+        return V(SignatureStatus.Good, null, $"Good signature by {p.Signer}.");
     }
-
-    public static bool IsWeak(HashAlgorithmTag h) => h is HashAlgorithmTag.MD5 or HashAlgorithmTag.Sha1 or HashAlgorithmTag.RipeMD160
-        or HashAlgorithmTag.MD2 or HashAlgorithmTag.Tiger192 or HashAlgorithmTag.Haval5pass160;
 
     public static string HashName(HashAlgorithmTag h) => h switch
     {

@@ -11,12 +11,14 @@ namespace CryptoMail.Core;
 /// confirm.</remarks>
 public sealed class Certificate
 {
+    private readonly Lazy<VerifiedRing> verified;
     private readonly Lazy<ValidatedKeys> validated;
 
     internal Certificate(KeyRing ring)
     {
         Ring = ring.HasSecret ? ring.PublicOnly() : ring;
-        validated = new Lazy<ValidatedKeys>(() => Guard.Run(() => KeyValidation.Validate(Ring), "Validating a certificate"), LazyThreadSafetyMode.ExecutionAndPublication);
+        verified = new Lazy<VerifiedRing>(() => Guard.Run(() => KeyValidation.Verify(Ring), "Validating a certificate"), LazyThreadSafetyMode.ExecutionAndPublication);
+        validated = new Lazy<ValidatedKeys>(() => Guard.Run(() => KeyValidation.Latest(this, verified.Value), "Validating a certificate"), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
     /// <summary>Our own model of the transferable public key.</summary>
@@ -64,26 +66,40 @@ public sealed class Certificate
     /// <summary>The e-mail addresses of <see cref="UserIds"/>, lowercased.</summary>
     public IReadOnlyList<string> EmailAddresses => UserIds.Select(UserId.EmailOf).OfType<string>().Distinct().ToList();
 
-    /// <summary>Every key of the certificate that is alive at <paramref name="time"/> and may encrypt.</summary>
+    /// <summary>Every key of the certificate that is valid at <paramref name="time"/> under <see cref="Policy.Default"/>
+    /// and may encrypt (communications or storage).</summary>
     /// <param name="time">The reference time.</param>
     /// <returns>The keys, subkeys before the primary key.</returns>
-    public IReadOnlyList<KeyInfo> EncryptionKeys(DateTimeOffset time)
-    {
-        if (!PrimaryKey.IsAliveAt(time)) return Array.Empty<KeyInfo>();
-        return Subkeys.Append(PrimaryKey)
-            .Where(k => k.IsAliveAt(time) && (k.Usage & (KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage)) != 0)
-            .Where(k => Validated.ByKeyId.TryGetValue(KeyIdOf(k), out var pk) && pk.CanEncryptAlgorithm)
-            .ToList();
-    }
+    public IReadOnlyList<KeyInfo> EncryptionKeys(DateTimeOffset time) => EncryptionKeysOf(Validate(Policy.Default, time));
 
-    /// <summary>Every key of the certificate that is alive at <paramref name="time"/> and may sign data.</summary>
+    /// <summary>Every key of the certificate that is valid at <paramref name="time"/> under <see cref="Policy.Default"/>
+    /// and may sign data.</summary>
     /// <param name="time">The reference time.</param>
     /// <returns>The keys, subkeys before the primary key.</returns>
-    public IReadOnlyList<KeyInfo> SigningKeys(DateTimeOffset time)
-    {
-        if (!PrimaryKey.IsAliveAt(time)) return Array.Empty<KeyInfo>();
-        return Subkeys.Append(PrimaryKey).Where(k => k.IsAliveAt(time) && (k.Usage & KeyUsage.Sign) != 0).ToList();
-    }
+    public IReadOnlyList<KeyInfo> SigningKeys(DateTimeOffset time) => Validate(Policy.Default, time).KeysFor(KeyUsage.Sign).Select(k => k.Key).ToList();
+
+    // ---- Validation under a policy ----
+
+    /// <summary>The certificate as <paramref name="policy"/> sees it at <paramref name="time"/>: every user ID and key,
+    /// whether it is valid, why not, the binding signature used, usage, expiry and revocation.</summary>
+    /// <param name="policy">The policy; null for <see cref="Policy.Default"/>.</param>
+    /// <param name="time">The reference time; null for now. A past time shows the certificate as it was then (as far as
+    /// the signatures it carries tell).</param>
+    /// <returns>The validated view.</returns>
+    /// <remarks>The signatures are verified once per certificate; each call then only selects among them.</remarks>
+    public CertificateValidity Validate(Policy? policy = null, DateTimeOffset? time = null) =>
+        Guard.Run(() => KeyValidation.Evaluate(this, verified.Value, policy ?? Policy.Default, time ?? DateTimeOffset.UtcNow), "Validating a certificate");
+
+    /// <summary>The keys a message to this certificate is encrypted to: every valid key that may encrypt
+    /// communications or storage and whose algorithm can encrypt. Like GnuPG and Sequoia's default for mail, both
+    /// flags count: a recipient who marks a subkey for storage only still reads mail sent to it.</summary>
+    internal static IReadOnlyList<KeyInfo> EncryptionKeysOf(CertificateValidity validity) =>
+        validity.KeysFor(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage)
+            .Where(k => validity.Certificate.verified.Value.ByKeyId.TryGetValue(KeyIdOf(k.Key), out var pk) && pk.CanEncryptAlgorithm)
+            .Select(k => k.Key)
+            .ToList();
+
+    // ---- end of validation ----
 
     /// <summary>Whether <paramref name="keyIdOrFingerprint"/> names the primary key or a subkey of this certificate.</summary>
     /// <param name="keyIdOrFingerprint">A key ID (16 hex digits) or fingerprint, any case, optional spaces.</param>

@@ -9,6 +9,22 @@ public enum SymmetricCipher
     Aes192 = 8,
     /// <summary>AES with a 256-bit key (the default).</summary>
     Aes256 = 9,
+    /// <summary>IDEA: read only, and only under a policy that allows it (<see cref="Policy.Legacy"/>).</summary>
+    Idea = 1,
+    /// <summary>Triple DES: read only, and only under a policy that allows it (<see cref="Policy.Legacy"/>).</summary>
+    TripleDes = 2,
+    /// <summary>CAST5: read only, and only under a policy that allows it (<see cref="Policy.Legacy"/>).</summary>
+    Cast5 = 3,
+    /// <summary>Blowfish: read only, and only under a policy that allows it (<see cref="Policy.Legacy"/>).</summary>
+    Blowfish = 4,
+    /// <summary>Twofish with a 256-bit key: read only.</summary>
+    Twofish = 10,
+    /// <summary>Camellia with a 128-bit key: read only.</summary>
+    Camellia128 = 11,
+    /// <summary>Camellia with a 192-bit key: read only.</summary>
+    Camellia192 = 12,
+    /// <summary>Camellia with a 256-bit key: read only.</summary>
+    Camellia256 = 13,
 }
 
 /// <summary>A hash algorithm for signatures.</summary>
@@ -20,6 +36,20 @@ public enum HashAlgorithm
     Sha384 = 9,
     /// <summary>SHA-512.</summary>
     Sha512 = 10,
+    /// <summary>SHA-224.</summary>
+    Sha224 = 11,
+    /// <summary>SHA3-256.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707", Justification = "The algorithm's name, as HashAlgorithmName.SHA3_256 spells it.")]
+    Sha3_256 = 12,
+    /// <summary>SHA3-512.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1707", Justification = "The algorithm's name, as HashAlgorithmName.SHA3_512 spells it.")]
+    Sha3_512 = 14,
+    /// <summary>MD5: never accepted by the presets; named so a policy and a verdict can speak of it.</summary>
+    Md5 = 1,
+    /// <summary>SHA-1: refused for data signatures, accepted for old certifications (see <see cref="Policy"/>).</summary>
+    Sha1 = 2,
+    /// <summary>RIPEMD-160: treated as SHA-1 by the presets.</summary>
+    RipeMd160 = 3,
 }
 
 /// <summary>The encrypted-data packet a message is written with.</summary>
@@ -97,7 +127,10 @@ public sealed class ReadLimits
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>
 public sealed class EncryptOptions
 {
-    /// <summary>Recipients' certificates. Every alive encryption subkey of each is used.</summary>
+    /// <summary>Recipients' certificates. Every key of each that is valid under <see cref="Policy"/> at <see cref="Time"/>
+    /// and flagged for encrypting communications or storage is used (as GnuPG and Sequoia do for mail); a recipient
+    /// with none makes the operation fail with a <see cref="KeyNotUsableException"/> that lists every such recipient
+    /// and its reasons.</summary>
     public IList<Certificate> Recipients { get; } = new List<Certificate>();
 
     /// <summary>Passwords that may also decrypt the message (SKESK).</summary>
@@ -149,6 +182,9 @@ public sealed class EncryptOptions
     /// <summary>The time at which recipient keys must be alive and signatures are dated; default now.</summary>
     public DateTimeOffset? Time { get; init; }
 
+    /// <summary>The policy for the cipher, the signature hash and which recipient keys are valid; null for <see cref="Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
+
     /// <summary>Receives the number of plaintext bytes processed so far.</summary>
     public IProgress<long>? Progress { get; init; }
 }
@@ -198,6 +234,9 @@ public sealed class DecryptOptions
     /// <summary>Limits for untrusted input.</summary>
     public ReadLimits Limits { get; init; } = ReadLimits.Default;
 
+    /// <summary>The policy for the ciphers accepted and the signatures checked; null for <see cref="Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
+
     /// <summary>Receives the number of plaintext bytes produced so far.</summary>
     public IProgress<long>? Progress { get; init; }
 }
@@ -223,6 +262,9 @@ public sealed class SignOptions
     /// <summary>The signature time; default now.</summary>
     public DateTimeOffset? Time { get; init; }
 
+    /// <summary>The policy for the signature hash and which signing keys are valid; null for <see cref="Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
+
     /// <summary>Receives the number of bytes signed so far.</summary>
     public IProgress<long>? Progress { get; init; }
 }
@@ -244,6 +286,9 @@ public sealed class VerifyOptions
 
     /// <summary>Limits for untrusted input.</summary>
     public ReadLimits Limits { get; init; } = ReadLimits.Default;
+
+    /// <summary>The policy for the signatures checked (hashes, keys, bindings); null for <see cref="Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
 
     /// <summary>Receives the number of bytes processed so far.</summary>
     public IProgress<long>? Progress { get; init; }

@@ -9,7 +9,8 @@ public enum SignatureStatus
     Bad,
     /// <summary>No supplied certificate holds the signing key.</summary>
     UnknownKey,
-    /// <summary>Valid, but made with an algorithm policy rejects (e.g. SHA-1, MD5).</summary>
+    /// <summary>Valid, but made with a hash the policy rejects (e.g. SHA-1, MD5), or by a key it rejects (e.g.
+    /// RSA-1024 under the default policy); <see cref="SignatureVerification.RejectionReason"/> says which.</summary>
     WeakAlgorithm,
     /// <summary>The signing key had expired when the signature was made, or the signature itself has expired.</summary>
     Expired,
@@ -53,6 +54,10 @@ public sealed record SignatureVerification(
 {
     /// <summary>Whether <see cref="Status"/> is <see cref="SignatureStatus.Good"/>.</summary>
     public bool IsGood => Status == SignatureStatus.Good;
+
+    /// <summary>The machine-readable reason when the signature is not good (e.g. <see cref="ValidationReason.WeakHash"/>,
+    /// <see cref="ValidationReason.SoftRevoked"/>, <see cref="ValidationReason.MissingBackSignature"/>); null when it is.</summary>
+    public ValidationReason? RejectionReason { get; init; }
 }
 
 /// <summary>The outcome of verifying signed data.</summary>

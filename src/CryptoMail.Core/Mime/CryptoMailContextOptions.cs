@@ -38,6 +38,9 @@ public sealed class CryptoMailContextOptions
     /// used: the overloads that take one run MimeKit's own code and are refused (see <see cref="CryptoMailContext"/>).</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
 
+    /// <summary>The policy for everything the context writes and reads: ciphers, signature hashes, and which keys are valid; null for <see cref="Core.Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
+
     /// <summary>SEIPD v1 or v2; <see cref="EncryptionFormat.Auto"/> (the default) uses v2 when every recipient
     /// announces it. Choose <see cref="EncryptionFormat.SeipdV1"/> when recipients read mail with GnuPG.</summary>
     public EncryptionFormat EncryptionFormat { get; init; } = EncryptionFormat.Auto;

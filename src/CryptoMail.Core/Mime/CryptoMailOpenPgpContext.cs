@@ -139,7 +139,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         ArgumentNullException.ThrowIfNull(signer);
         ArgumentNullException.ThrowIfNull(content);
         var key = await SigningKey(signer, async, token).ConfigureAwait(false);
-        var signOptions = new SignOptions { Hash = Hash(digestAlgo, nameof(digestAlgo)), Mode = SignatureMode.Binary, Armor = true };
+        var signOptions = new SignOptions { Hash = Hash(digestAlgo, nameof(digestAlgo)), Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy };
         signOptions.Signers.Add(key);
         foreach (var passphrase in options.KeyPassphrases) signOptions.SignerPassphrases.Add(passphrase);
 
@@ -166,7 +166,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
 
     private async Task<VerificationResult> VerifyWith(byte[] data, byte[] signature, IReadOnlyList<Certificate> verifiers, bool async, CancellationToken token)
     {
-        var verifyOptions = new VerifyOptions { Limits = options.Limits };
+        var verifyOptions = new VerifyOptions { Limits = options.Limits, Policy = options.Policy };
         foreach (var certificate in verifiers) verifyOptions.Verifiers.Add(certificate);
         using var dataStream = new MemoryStream(data, writable: false);
         using var signatureStream = new MemoryStream(signature, writable: false);
@@ -185,6 +185,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         {
             Armor = true,
             Cipher = options.Cipher,
+            Policy = options.Policy,
             EncryptionFormat = options.EncryptionFormat,
             SignatureHash = Hash(digestAlgo, nameof(digestAlgo)),
             SignatureMode = SignatureMode.Binary,
@@ -193,7 +194,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         foreach (var recipient in recipients)
         {
             if (recipient is null) throw new ArgumentException("The recipients include null.", nameof(recipients));
-            var certificate = (await CertificatesFor(recipient, async, token).ConfigureAwait(false)).FirstOrDefault(c => c.CanEncrypt)
+            var certificate = (await CertificatesFor(recipient, async, token).ConfigureAwait(false)).FirstOrDefault(CanEncryptNow)
                 ?? throw new PublicKeyNotFoundException(recipient, $"No certificate that can encrypt is known for {recipient.Address}.");
             if (!encryptOptions.Recipients.Any(c => c.Fingerprint == certificate.Fingerprint)) encryptOptions.Recipients.Add(certificate);
         }
@@ -203,7 +204,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
             var key = await SigningKey(signer, async, token).ConfigureAwait(false);
             encryptOptions.Signers.Add(key);
             foreach (var passphrase in options.KeyPassphrases) encryptOptions.SignerPassphrases.Add(passphrase);
-            if (options.EncryptToSelf && key.Certificate.CanEncrypt && !encryptOptions.Recipients.Any(c => c.Fingerprint == key.Fingerprint))
+            if (options.EncryptToSelf && CanEncryptNow(key.Certificate) && !encryptOptions.Recipients.Any(c => c.Fingerprint == key.Fingerprint))
                 encryptOptions.Recipients.Add(key.Certificate);
         }
 
@@ -272,7 +273,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
 
     private async Task<(byte[] Plaintext, DecryptionResult Result)> DecryptWith(byte[] ciphertext, IReadOnlyList<SecretKey> keys, IReadOnlyList<Certificate> verifiers, bool async, CancellationToken token)
     {
-        var decryptOptions = new DecryptOptions { Limits = options.Limits };
+        var decryptOptions = new DecryptOptions { Limits = options.Limits, Policy = options.Policy };
         foreach (var key in keys) decryptOptions.Keys.Add(key);
         foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
         foreach (var certificate in verifiers) decryptOptions.Verifiers.Add(certificate);
@@ -303,10 +304,13 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         return (await SecretKeysFor(signer, async, token).ConfigureAwait(false)).Any(k => k.Certificate.CanSign);
     }
 
+    /// <summary>Whether the certificate has a key that may encrypt now under the context's policy.</summary>
+    private bool CanEncryptNow(Certificate certificate) => Certificate.EncryptionKeysOf(certificate.Validate(options.Policy)).Count > 0;
+
     private async Task<bool> CanEncryptCore(MailboxAddress mailbox, bool async, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(mailbox);
-        return (await CertificatesFor(mailbox, async, token).ConfigureAwait(false)).Any(c => c.CanEncrypt);
+        return (await CertificatesFor(mailbox, async, token).ConfigureAwait(false)).Any(CanEncryptNow);
     }
 
     /// <summary>The certificates for a mailbox (<see cref="ICertificateLookup.FindCertificatesByEmail"/>).</summary>

@@ -23,6 +23,9 @@ public sealed class MimeSignOptions
     /// <summary>The hash. Default SHA-256 (<c>micalg=pgp-sha256</c>).</summary>
     public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
 
+    /// <summary>The policy for the signature hash and which signing keys are valid; null for <see cref="Core.Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
+
     /// <summary>Also sign the header (RFC 9788 <c>hp="clear"</c>): Subject, From, To, Cc, Date, Message-ID, the
     /// threading headers, Reply-To and Followup-To are copied into the signed part, so a reader detects a changed
     /// outer header. Default false: a signed-only message gains no confidentiality from it, and readers without
@@ -41,6 +44,9 @@ public sealed class MimeEncryptOptions
 
     /// <summary>The cipher. Default AES-256.</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
+
+    /// <summary>The policy for the cipher, the signature hash and which recipient and signing keys are valid; null for <see cref="Core.Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
 
     /// <summary>Also encrypt to the signer's own certificate, so the sender can read the sent copy. Default true.</summary>
     public bool EncryptToSelf { get; init; } = true;
@@ -77,6 +83,9 @@ public sealed class MimeOpenOptions
 
     /// <summary>Limits for untrusted input.</summary>
     public ReadLimits Limits { get; init; } = ReadLimits.Default;
+
+    /// <summary>The policy for the ciphers accepted and the signatures checked; null for <see cref="Core.Policy.Default"/>.</summary>
+    public Policy? Policy { get; init; }
 
     /// <summary>The deepest MIME nesting examined. Default 32.</summary>
     public int MaxMimeDepth { get; init; } = 32;

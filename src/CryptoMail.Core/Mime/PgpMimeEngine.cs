@@ -23,7 +23,7 @@ internal static class PgpMimeEngine
             var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(content, token);
             token.ThrowIfCancellationRequested();
 
-            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true };
+            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy };
             signOptions.Signers.Add(signer);
             foreach (var passphrase in options.SignerPassphrases) signOptions.SignerPassphrases.Add(passphrase);
 
@@ -70,6 +70,7 @@ internal static class PgpMimeEngine
             {
                 Armor = true,
                 Cipher = options.Cipher,
+                Policy = options.Policy,
                 SignatureHash = options.Hash,
                 SignatureMode = SignatureMode.Binary,
                 Format = LiteralFormat.Binary,
@@ -116,13 +117,7 @@ internal static class PgpMimeEngine
         }, "Opening the message", callerData: false);
     }
 
-    internal static string Micalg(HashAlgorithm hash) => hash switch
-    {
-        HashAlgorithm.Sha256 => "pgp-sha256",
-        HashAlgorithm.Sha384 => "pgp-sha384",
-        HashAlgorithm.Sha512 => "pgp-sha512",
-        _ => "pgp-" + hash.ToString().ToLowerInvariant(),
-    };
+    internal static string Micalg(HashAlgorithm hash) => Internal.MessageWriter.Micalg(hash);
 
     /// <summary>The public boundary of the MIME layer: our exceptions and cancellation pass; everything MimeKit or
     /// the runtime raises on bad MIME becomes a <see cref="MalformedDataException"/>.</summary>

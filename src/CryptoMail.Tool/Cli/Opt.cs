@@ -21,6 +21,22 @@ internal static class Opt
     public static Argument<string[]> Rest(string name, string description) =>
         new(name) { Description = description, Arity = ArgumentArity.ZeroOrMore };
 
+    /// <summary><c>--policy default|strict|legacy</c>: which algorithms, sizes and ages are accepted.</summary>
+    public static Option<string> Policy()
+    {
+        var option = Value("--policy", "The policy keys and messages are judged by: default, strict or legacy.", "default|strict|legacy");
+        option.AcceptOnlyFromAmong("default", "strict", "legacy");
+        return option;
+    }
+
+    /// <summary>The preset a <see cref="Policy"/> option names; the default policy when it was not given.</summary>
+    public static CryptoMail.Core.Policy PolicyOf(this ParseResult parse, Option<string> option) => parse.GetValue(option) switch
+    {
+        "strict" => CryptoMail.Core.Policy.Strict,
+        "legacy" => CryptoMail.Core.Policy.Legacy,
+        _ => CryptoMail.Core.Policy.Default,
+    };
+
     public static string[] All(this ParseResult parse, Option<string[]> option) => parse.GetValue(option) ?? [];
 
     public static string[] All(this ParseResult parse, Argument<string[]> argument) => parse.GetValue(argument) ?? [];

@@ -188,19 +188,20 @@ internal sealed class MimeCommands
         var messageOut = Opt.Value("--output", "Write the opened (decrypted) message to this new file (to stdout when --report is given).", "FILE");
         messageOut.Aliases.Add("--message-out");
         var report = Opt.Value("--report", "Write the JSON report to this new file instead of stdout.", "FILE");
+        var policy = Opt.Policy();
         var input = InputArgument();
         var command = new Command("open", "Decrypts and verifies a message; writes a JSON report to stdout. Exit 0 when the message "
             + "could be processed (bad signatures are reported, not fatal); otherwise non-zero with \"error\" filled.")
         {
-            Options = { key, keyPassword, verifyWith, store, messageOut, report },
+            Options = { key, keyPassword, verifyWith, store, messageOut, report, policy },
             Arguments = { input },
         };
-        command.SetAction(parse => CommandRunner.Execute(context, () => RunOpen(parse, key, keyPassword, verifyWith, store, messageOut, report, input), KeyCommands.MapError));
+        command.SetAction(parse => CommandRunner.Execute(context, () => RunOpen(parse, key, keyPassword, verifyWith, store, messageOut, report, policy, input), KeyCommands.MapError));
         return command;
     }
 
     private int RunOpen(ParseResult parse, Option<string[]> key, Option<string[]> keyPassword, Option<string[]> verifyWith,
-        Option<string> store, Option<string> messageOut, Option<string> report, Argument<string> input)
+        Option<string> store, Option<string> messageOut, Option<string> report, Option<string> policy, Argument<string> input)
     {
         var outFile = parse.GetValue(messageOut);
         context.CheckOutput(outFile);
@@ -217,7 +218,7 @@ internal sealed class MimeCommands
             using var file = context.CreateOutput(reportFile);
             OpenReport.Write(file, opened, failure, encryption);
         }
-        var options = new MimeOpenOptions();
+        var options = new MimeOpenOptions { Policy = parse.PolicyOf(policy) };
         foreach (var p in Passwords(parse.All(keyPassword))) options.KeyPassphrases.Add(p);
         foreach (var k in context.LoadSecretKeys(parse.All(key))) options.Keys.Add(k);
         foreach (var c in context.LoadCertificates(parse.All(verifyWith))) options.Verifiers.Add(c);

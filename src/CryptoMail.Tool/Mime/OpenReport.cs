@@ -42,6 +42,7 @@ internal static class OpenReport
             json.WriteEndArray();
             json.WriteBoolean("matchesFrom", s.MatchesFrom);
             json.WriteString("reason", v.Reason);
+            if (v.RejectionReason is { } rejection) json.WriteString("rejection", rejection.ToString());
             json.WriteEndObject();
         }
         json.WriteEndArray();

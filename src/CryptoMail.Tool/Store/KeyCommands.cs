@@ -92,21 +92,32 @@ internal sealed class KeyCommands
     {
         var store = StoreOption();
         var gnupgHome = GnuPGHomeOption();
-        var command = new Command("list", "Lists the stored keys: sec|pub, fingerprint, user IDs.") { Options = { store, gnupgHome } };
+        var policy = Opt.Policy();
+        var command = new Command("list", "Lists the stored keys: sec|pub, fingerprint, user IDs. With --policy: only the user IDs that "
+            + "policy accepts now, and \"invalid: REASONS\" after a certificate it rejects.") { Options = { store, gnupgHome, policy } };
         SetAction(command, parse =>
         {
+            bool judged = parse.GetValue(policy) is not null;
+            var rules = parse.PolicyOf(policy);
+            string Describe(string kind, Certificate cert)
+            {
+                if (!judged) return $"{kind} {cert.Fingerprint} {string.Join(", ", cert.UserIds)}";
+                var v = cert.Validate(rules);
+                var uids = v.UserIds.Where(u => u.IsValid).Select(u => u.UserId);
+                var verdict = v.IsValid ? "" : " invalid: " + string.Join(",", v.PrimaryKey.Reasons.Select(r => r.Reason).Distinct());
+                return $"{kind} {cert.Fingerprint} {string.Join(", ", uids)}{verdict}";
+            }
             if (parse.GetValue(gnupgHome) is { } home)
             {
                 foreach (var cert in new GnuPGHome(home).GetAllCertificates())
-                    context.Out.WriteLine($"pub {cert.Fingerprint} {string.Join(", ", cert.UserIds)}");
+                    context.Out.WriteLine(Describe("pub", cert));
                 return SopExit.Ok;
             }
             var source = KeyStore.Open(context, parse.GetValue(store));
             var secrets = source.SecretKeys().Select(k => k.Fingerprint).ToHashSet(StringComparer.Ordinal);
             foreach (var cert in source.Certificates())
             {
-                var kind = secrets.Contains(cert.Fingerprint) ? "sec" : "pub";
-                context.Out.WriteLine($"{kind} {cert.Fingerprint} {string.Join(", ", cert.UserIds)}");
+                context.Out.WriteLine(Describe(secrets.Contains(cert.Fingerprint) ? "sec" : "pub", cert));
             }
             return SopExit.Ok;
         });
