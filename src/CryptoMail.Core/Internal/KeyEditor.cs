@@ -120,8 +120,10 @@ internal static class KeyEditor
         var hashed = Reissue(template, key, time, new[] { SubpacketType.PrimaryUserId, SubpacketType.RevocationReason, SubpacketType.SignatureExpiration },
             primary ? new Subpacket(SubpacketType.PrimaryUserId, false, new byte[] { 1 }) : null);
         var sig = SignaturePacket.Certify(key, primaryKey, PositiveCertification, Hash, hashed, key, data, null, Unhashed(key));
-        if (existing is null) return ring.WithUserId(new UserIdComponent(data, false, new[] { sig }));
-        return ReplaceUserId(ring, existing, existing with { Signatures = existing.Signatures.Append(sig).ToList() });
+        var updated = existing is null ? new UserIdComponent(data, false, new[] { sig }) : existing with { Signatures = existing.Signatures.Append(sig).ToList() };
+        if (!primary) return existing is null ? ring.WithUserId(updated) : ReplaceUserId(ring, existing, updated);
+        // The primary user ID goes first: readers that list user IDs in packet order then show it first too.
+        return new KeyRing(key, ring.PrimarySecret, ring.Direct, ring.UserIds.Where(u => !ReferenceEquals(u, existing)).Prepend(updated).ToList(), ring.Subkeys);
     }
 
     public static KeyRing RevokeUserId(KeyRing ring, AsymmetricKeyParameter primaryKey, UserIdComponent uid, RevocationReason reason, string description)
