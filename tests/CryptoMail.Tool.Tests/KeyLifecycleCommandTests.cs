@@ -103,4 +103,26 @@ public sealed class KeyLifecycleCommandTests : IDisposable
         Assert.True(revoked.IsRevoked);
         Assert.False(Stored(alice).IsRevoked);
     }
+
+    [Fact]
+    public void Sop_certify_userid_and_validate_userid_agree()
+    {
+        var authority = tool.Ok([], "sop", "generate-key", "CA <ca@example.org>");
+        var authorityCert = tool.Write("ca.cert", tool.Ok(authority, "sop", "extract-cert"));
+        var authorityKey = tool.Write("ca.key", authority);
+        var stranger = tool.Write("stranger.cert", tool.Ok(tool.Ok([], "sop", "generate-key", "X <x@example.org>"), "sop", "extract-cert"));
+        var bob = tool.Ok(tool.Ok([], "sop", "generate-key", "Bob <bob@example.org>"), "sop", "extract-cert");
+
+        // Not certified yet: CERT_USERID_NO_MATCH.
+        Assert.Equal(107, tool.RunWithInput(bob, "sop", "validate-userid", "Bob <bob@example.org>", authorityCert).ExitCode);
+        var certified = tool.Ok(bob, "sop", "certify-userid", "--userid=Bob <bob@example.org>", authorityKey);
+        Assert.Single(Certificate.Parse(certified).Certifications);
+
+        Assert.Equal(0, tool.RunWithInput(certified, "sop", "validate-userid", "Bob <bob@example.org>", authorityCert).ExitCode);
+        Assert.Equal(0, tool.RunWithInput(certified, "sop", "validate-userid", "--addr-spec-only", "bob@example.org", authorityCert).ExitCode);
+        Assert.Equal(107, tool.RunWithInput(certified, "sop", "validate-userid", "Bob <bob@example.org>", stranger).ExitCode);
+        Assert.Equal(107, tool.RunWithInput(certified, "sop", "validate-userid", "Eve <bob@example.org>", authorityCert).ExitCode);
+        // A user ID the certificate does not have cannot be certified.
+        Assert.Equal(107, tool.RunWithInput(bob, "sop", "certify-userid", "--userid=Eve <eve@example.org>", authorityKey).ExitCode);
+    }
 }
