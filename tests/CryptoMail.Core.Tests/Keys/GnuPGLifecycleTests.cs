@@ -140,4 +140,26 @@ public class GnuPGLifecycleTests
         var secrets = Colons(gpg, "--list-secret-keys", key.Fingerprint);
         Assert.Contains(secrets, r => r[0] == "fpr" && r[9] == fresh.Fingerprint);
     }
+
+    [GnuPGFact]
+    public void Export_leaves_out_the_trust_packets_and_local_signatures_of_a_gpg_backup_export()
+    {
+        using var gpg = new GnuPG();
+        var signer = gpg.GenerateKey("Signer <signer@example.org>", "ed25519", "pw");
+        var target = gpg.GenerateKey("Target <target@example.org>", "ed25519", "pw");
+        gpg.Run(null, "--passphrase", "pw", "--local-user", signer, "--quick-lsign-key", target).EnsureSuccess("lsign");
+        // A backup export carries GnuPG's trust packets (tag 12) and the non-exportable local signature.
+        var backup = gpg.Run(null, "--export-options", "backup", "--export", target).EnsureSuccess().StdoutBytes;
+        var before = gpg.Run(null, "--list-packets", gpg.WriteFile("backup.pgp", backup)).Stdout;
+        Assert.Contains(":trust packet:", before, StringComparison.Ordinal);
+        Assert.Contains("(not exportable)", before, StringComparison.Ordinal);
+
+        var cert = Certificate.Parse(backup);
+        Assert.Equal(new[] { "Target <target@example.org>" }, cert.UserIds);
+        var after = gpg.Run(null, "--list-packets", gpg.WriteFile("ours.pgp", cert.Export())).Stdout;
+        Assert.DoesNotContain(":trust packet:", after, StringComparison.Ordinal);
+        Assert.DoesNotContain("(not exportable)", after, StringComparison.Ordinal);
+        Assert.Contains(":user ID packet:", after, StringComparison.Ordinal);
+        Assert.Equal(cert.Subkeys.Count, Certificate.Parse(cert.Export()).Subkeys.Count);
+    }
 }
