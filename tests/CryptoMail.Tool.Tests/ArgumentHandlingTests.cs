@@ -20,8 +20,6 @@ public sealed class ArgumentHandlingTests : IDisposable
 
     [Theory]
     [InlineData("update-key")]
-    [InlineData("certify-userid")]
-    [InlineData("validate-userid")]
     public void Subcommands_the_library_cannot_serve_yet_exit_69_whatever_their_arguments(string subcommand)
     {
         var run = tool.Run("sop", subcommand, "--some-option=x", "file");

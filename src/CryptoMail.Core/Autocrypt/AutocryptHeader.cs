@@ -60,12 +60,24 @@ public sealed class AutocryptHeader
     {
         ArgumentNullException.ThrowIfNull(certificate);
         string canonical = CanonicalAddress(address) ?? throw new ArgumentException($"'{address}' is not an e-mail address.", nameof(address));
-        byte[] minimal = MinimalCertificate.Build(certificate, canonical, time ?? DateTimeOffset.UtcNow);
+        byte[] minimal = MinimalKeyData(certificate, canonical, time ?? DateTimeOffset.UtcNow);
         var header = new AutocryptHeader(canonical, preferEncrypt, minimal, Certificate.Parse(minimal));
         // Level 1: a MUA MUST NOT send a header above 10 KiB (name and folding included).
         if ("Autocrypt: ".Length + header.ToHeaderValue().Length > MaxHeaderBytes)
             throw new KeyNotUsableException($"The Autocrypt header for certificate {certificate.Fingerprint} would exceed 10 KiB.");
         return header;
+    }
+
+    /// <summary>Level 1 key data: the primary key, the user ID with the address and its newest self-signature, and the
+    /// newest encryption key alive at <paramref name="time"/> with its newest binding signature.</summary>
+    private static byte[] MinimalKeyData(Certificate certificate, string address, DateTimeOffset time)
+    {
+        if (certificate.PrimaryKey.IsRevokedAt(time)) throw new KeyNotUsableException($"Certificate {certificate.Fingerprint} is revoked.");
+        string userId = certificate.UserIds.FirstOrDefault(u => UserId.EmailOf(u) == address)
+            ?? throw new KeyNotUsableException($"Certificate {certificate.Fingerprint} has no valid user ID with the address {address}.");
+        KeyInfo encryption = certificate.EncryptionKeys(time).OrderByDescending(k => k.CreationTime).FirstOrDefault()
+            ?? throw new KeyNotUsableException($"Certificate {certificate.Fingerprint} has no encryption key usable now.");
+        return certificate.Minimize(userId, k => k.Fingerprint == encryption.Fingerprint).Export();
     }
 
     /// <summary>Parses a header value (the text after <c>Autocrypt:</c>, folded or not).</summary>

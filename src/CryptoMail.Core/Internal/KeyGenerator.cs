@@ -26,7 +26,28 @@ internal static class KeyGenerator
 
     /// <summary>A fresh key pair: the key packet, its secret material encoded as the packet holds it, and the
     /// BouncyCastle private key for making the self-signatures.</summary>
-    private sealed record Pair(KeyPacket Public, byte[] Material, AsymmetricKeyParameter Private);
+    internal sealed record Pair(KeyPacket Public, byte[] Material, AsymmetricKeyParameter Private);
+
+    /// <summary>A fresh key pair for a new subkey of <paramref name="primary"/>, in the family its profile uses: v6
+    /// Ed448 keys get X448/Ed448, other v6 keys X25519/Ed25519; v4 RSA keys RSA of the primary's size (at least 3072
+    /// bits); other v4 keys legacy Cv25519/Ed25519, as GnuPG makes them.</summary>
+    public static Pair NewSubkeyPair(KeyPacket primary, bool signing, DateTimeOffset created)
+    {
+        if (primary.Version == 6)
+        {
+            bool x448 = primary.Algorithm is PublicKeyAlgorithmTag.Ed448 or PublicKeyAlgorithmTag.X448;
+            return Native(created, (x448, signing) switch
+            {
+                (true, true) => PublicKeyAlgorithmTag.Ed448,
+                (true, false) => PublicKeyAlgorithmTag.X448,
+                (false, true) => PublicKeyAlgorithmTag.Ed25519,
+                _ => PublicKeyAlgorithmTag.X25519,
+            });
+        }
+        if (primary.Algorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign or PublicKeyAlgorithmTag.RsaEncrypt)
+            return Rsa(created, Math.Max(3072, primary.BitStrength));
+        return signing ? Ed25519Legacy(created) : Cv25519Legacy(created);
+    }
 
     public static SecretKey Generate(string userId, KeyGenerationOptions options)
     {

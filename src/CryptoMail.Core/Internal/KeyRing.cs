@@ -57,20 +57,25 @@ internal sealed class KeyRing
         using var ms = new MemoryStream();
         if (withSecret && PrimarySecret is not null) ms.Write(PrimarySecret.Encoded());
         else KeyRings.WritePacket(ms, 6, Primary.Body);
-        foreach (var s in Direct) ms.Write(s.Encoded());
+        foreach (var s in Exportable(Direct)) ms.Write(s.Encoded());
         foreach (var u in UserIds)
         {
             KeyRings.WritePacket(ms, u.IsAttribute ? 17 : 13, u.Data);
-            foreach (var s in u.Signatures) ms.Write(s.Encoded());
+            foreach (var s in Exportable(u.Signatures)) ms.Write(s.Encoded());
         }
         foreach (var sub in Subkeys)
         {
             if (withSecret && sub.Secret is not null) ms.Write(sub.Secret.Encoded());
             else KeyRings.WritePacket(ms, 14, sub.Key.Body);
-            foreach (var s in sub.Signatures) ms.Write(s.Encoded());
+            foreach (var s in Exportable(sub.Signatures)) ms.Write(s.Encoded());
         }
         return ms.ToArray();
     }
+
+    /// <summary>Leaves out signatures marked non-exportable (GnuPG's local signatures, RFC 9580 section 5.2.3.19),
+    /// which a keybox or <c>--export-options export-local-sigs</c> may hand us.</summary>
+    private static IEnumerable<SignaturePacket> Exportable(IEnumerable<SignaturePacket> signatures) =>
+        signatures.Where(s => s.HashedData(SubpacketType.ExportableCertification) is not [0]);
 
     /// <summary>Combines two copies of the same key: every user ID, subkey and signature of both, without duplicates;
     /// secret material from whichever copy has it.</summary>
@@ -89,10 +94,13 @@ internal sealed class KeyRing
         {
             int i = subs.FindIndex(x => x.Key.Fingerprint.AsSpan().SequenceEqual(s.Key.Fingerprint));
             if (i < 0) subs.Add(s);
-            else subs[i] = subs[i] with { Secret = subs[i].Secret ?? s.Secret, Signatures = Union(subs[i].Signatures, s.Signatures) };
+            else subs[i] = subs[i] with { Secret = Better(subs[i].Secret, s.Secret), Signatures = Union(subs[i].Signatures, s.Signatures) };
         }
-        return new KeyRing(Primary, PrimarySecret ?? other.PrimarySecret, direct, uids, subs);
+        return new KeyRing(Primary, Better(PrimarySecret, other.PrimarySecret), direct, uids, subs);
     }
+
+    /// <summary>Secret material over a stub (GnuPG's "secret key not available" placeholder), else the first.</summary>
+    private static SecretKeyPacket? Better(SecretKeyPacket? a, SecretKeyPacket? b) => a is null || (a.IsStub && b is { IsStub: false }) ? b : a;
 
     private static List<SignaturePacket> Union(IReadOnlyList<SignaturePacket> a, IReadOnlyList<SignaturePacket> b)
     {

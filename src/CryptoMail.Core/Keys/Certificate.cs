@@ -9,7 +9,7 @@ namespace CryptoMail.Core;
 /// <remarks>Immutable and safe to share between threads. Binding signatures are checked once, when first needed;
 /// <see cref="UserIds"/>, <see cref="PrimaryKey"/> and <see cref="Subkeys"/> report only what those checks
 /// confirm.</remarks>
-public sealed class Certificate
+public sealed partial class Certificate
 {
     private readonly Lazy<VerifiedRing> verified;
     private readonly Lazy<ValidatedKeys> validated;

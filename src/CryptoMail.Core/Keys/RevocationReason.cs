@@ -13,4 +13,7 @@ public enum RevocationReason
     Compromised = 2,
     /// <summary>The key is no longer used.</summary>
     Retired = 3,
+    /// <summary>For a user ID revocation only (<see cref="SecretKey.RevokeUserId"/>): the user ID is no longer valid
+    /// (e.g. the address was given up).</summary>
+    UserIdNoLongerValid = 32,
 }

@@ -9,7 +9,7 @@ namespace CryptoMail.Core;
 /// possibly protected by a passphrase.</summary>
 /// <remarks>Immutable. A protected key is used by unlocking it (<see cref="Unlock(string)"/>, which returns an
 /// unlocked copy) or by handing its passphrase to an operation's options.</remarks>
-public sealed class SecretKey
+public sealed partial class SecretKey
 {
     private readonly IReadOnlyDictionary<long, AsymmetricKeyParameter>? unlocked;
     // Kept only so that ChangePassphrase can re-encode the packets; never exposed or logged.
@@ -116,21 +116,8 @@ public sealed class SecretKey
         var primary = Ring.Primary;
         var priv = GetPrivateKey(primary.KeyId, passphrases)
             ?? throw new KeyNotUsableException($"Key {Fingerprint} has no secret primary key to revoke with.");
-        return Guard.Run(() =>
-        {
-            var reasonText = Encoding.UTF8.GetBytes(description);
-            var reasonData = new byte[1 + reasonText.Length];
-            reasonData[0] = (byte)reason;
-            reasonText.CopyTo(reasonData, 1);
-            var hashed = new List<Subpacket>
-            {
-                Subpacket.Time(SubpacketType.CreationTime, DateTimeOffset.UtcNow),
-                Subpacket.Issuer(primary),
-                new(SubpacketType.RevocationReason, false, reasonData),
-            };
-            var sig = SignaturePacket.Certify(primary, priv, 0x20, Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha512, hashed, primary, null, null);
-            return new Certificate(Certificate.Ring.WithDirect(sig));
-        }, "Revoking a key");
+        CheckKeyRevocationReason(reason);
+        return Guard.Run(() => new Certificate(Certificate.Ring.WithDirect(KeyEditor.KeyRevocationSignature(primary, priv, reason, description))), "Revoking a key");
     }
 
     /// <summary>Parses exactly one secret key from armored text.</summary>

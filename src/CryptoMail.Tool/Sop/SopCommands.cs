@@ -47,6 +47,8 @@ internal sealed partial class SopCommands
         sop.Subcommands.Add(InlineDetachCommand());
         sop.Subcommands.Add(RevokeKeyCommand());
         sop.Subcommands.Add(MergeCertsCommand());
+        sop.Subcommands.Add(CertifyUserIdCommand());
+        sop.Subcommands.Add(ValidateUserIdCommand());
         foreach (var (name, needs) in Unsupported)
         {
             sop.Subcommands.Add(UnsupportedCommand(name, needs));
@@ -58,8 +60,6 @@ internal sealed partial class SopCommands
     internal static readonly (string Name, string Needs)[] Unsupported =
     [
         ("update-key", "refreshing self-signatures and merging updates"),
-        ("certify-userid", "third-party certifications"),
-        ("validate-userid", "certification (web of trust) validation"),
     ];
 
     private Command UnsupportedCommand(string name, string needs)

@@ -24,6 +24,7 @@ internal static class SopExit
     public const int KeyCannotSign = 79;
     public const int IncompatibleOptions = 83;
     public const int UnsupportedProfile = 89;
+    public const int CertUserIdNoMatch = 107;
 }
 
 /// <summary>A failure that ends the command with a specific exit code and a message for stderr.</summary>

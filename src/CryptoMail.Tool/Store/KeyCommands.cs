@@ -5,7 +5,7 @@ namespace CryptoMail.Tool;
 
 /// <summary><c>cryptomail key generate|list|import|export|revoke|lookup</c> over the tool's <see cref="KeyStore"/>
 /// (certificates in a cert-d, secret keys protected in a directory beside it), and read-only over a GnuPG home.</summary>
-internal sealed class KeyCommands
+internal sealed partial class KeyCommands
 {
     private readonly ToolContext context;
     private readonly OpenPgp pgp = new();
@@ -31,6 +31,7 @@ internal sealed class KeyCommands
         key.Subcommands.Add(Export());
         key.Subcommands.Add(Revoke());
         key.Subcommands.Add(Lookup());
+        foreach (var edit in LifecycleCommands()) key.Subcommands.Add(edit);
         return key;
     }
 
@@ -53,7 +54,8 @@ internal sealed class KeyCommands
         var signingOnly = Opt.Flag("--signing-only", "No encryption subkey.");
         var allowUnprotected = AllowUnprotectedOption();
         var userIds = Opt.Rest("USERID", "User IDs; the first is primary.");
-        var command = new Command("generate", "Generates a key, stores it and prints its fingerprint.")
+        var command = new Command("generate", "Generates a key, stores it and prints its fingerprint. Like GnuPG, it also writes a revocation "
+            + "certificate for the key to DIR/revocations/FINGERPRINT.rev (see --store): keep it, and publish it only if the key is lost or compromised.")
         {
             Options = { store, profile, passphrase, signingOnly, allowUnprotected },
             Arguments = { userIds },
@@ -82,6 +84,8 @@ internal sealed class KeyCommands
             var target = KeyStore.Open(context, parse.GetValue(store), parse.GetValue(allowUnprotected));
             var generated = pgp.GenerateKey(ids[0], options);
             target.Add(generated);
+            var unlocked = options.Passphrase is { Length: > 0 } p ? generated.Unlock(p) : generated;
+            target.AddRevocation(generated.Fingerprint, unlocked.CreateRevocationCertificate(RevocationReason.Unspecified, "revocation certificate made at key creation"));
             context.Out.WriteLine(generated.Fingerprint);
             return SopExit.Ok;
         });
@@ -221,20 +225,9 @@ internal sealed class KeyCommands
         SetAction(command, parse =>
         {
             var target = KeyStore.Open(context, parse.GetValue(store));
-            var q = parse.GetValue(query) ?? throw new ToolException(SopExit.MissingArg, "Give a fingerprint, key ID or e-mail address.");
-            var why = (parse.GetValue(reason) ?? "unspecified").ToLowerInvariant() switch
-            {
-                "unspecified" => RevocationReason.Unspecified,
-                "superseded" => RevocationReason.Superseded,
-                "compromised" => RevocationReason.Compromised,
-                "retired" => RevocationReason.Retired,
-                var other => throw new ToolException(SopExit.UnsupportedOption, $"Unknown revocation reason '{other}'."),
-            };
+            var why = ParseReason(parse.GetValue(reason));
             var passphrases = parse.GetValue(passphraseFile) is { } f ? new[] { context.ReadPassword(f) } : Array.Empty<string>();
-            var found = target.Find(q).Select(c => target.SecretKey(c.Fingerprint)).OfType<SecretKey>().ToList();
-            if (found.Count != 1)
-                throw new ToolException(SopExit.MissingInput, found.Count == 0 ? $"No stored secret key matches '{q}'." : $"'{q}' matches {found.Count} keys; give a fingerprint.");
-            var key = found[0];
+            var key = FindSecret(target, parse.GetValue(query));
             Certificate revoked;
             try
             {

@@ -14,10 +14,32 @@ internal sealed class KeyStore
 {
     public const string EnvironmentVariable = "CRYPTOMAIL_STORE";
 
-    public KeyStore(CertificateDirectory certificates, SecretKeyDirectory secretKeys)
+    public KeyStore(CertificateDirectory certificates, SecretKeyDirectory secretKeys, string revocations)
     {
         CertificateStore = certificates;
         SecretKeyStore = secretKeys;
+        RevocationDirectory = revocations;
+    }
+
+    /// <summary>Where <c>key generate</c> keeps each key's revocation certificate, <c>FINGERPRINT.rev</c> (as GnuPG
+    /// keeps them in <c>openpgp-revocs.d</c>): <c>DIR/revocations</c>, or <c>cryptomail/revocations</c> in the data directory.</summary>
+    public string RevocationDirectory { get; }
+
+    /// <summary>Writes a key's revocation certificate (owner-only file mode) and returns its path.</summary>
+    public string AddRevocation(string fingerprint, string armored)
+    {
+        Directory.CreateDirectory(RevocationDirectory);
+        var path = Path.Combine(RevocationDirectory, fingerprint + ".rev");
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var file = new FileStream(path, options))
+        using (var writer = new StreamWriter(file))
+        {
+            writer.Write("This is a revocation certificate for the OpenPGP key " + fingerprint + ".\n"
+                + "Publish it (e.g. gpg --import FILE, then send the key) only when the key is lost or compromised.\n\n");
+            writer.Write(armored);
+        }
+        return path;
     }
 
     public CertificateDirectory CertificateStore { get; }
@@ -32,13 +54,15 @@ internal sealed class KeyStore
         {
             return new KeyStore(
                 new CertificateDirectory(Path.Combine(directory, "pgp.cert.d")),
-                new SecretKeyDirectory(Path.Combine(directory, "secret-keys"), allowUnprotected));
+                new SecretKeyDirectory(Path.Combine(directory, "secret-keys"), allowUnprotected),
+                Path.Combine(directory, "revocations"));
         }
         // The data directory is where the cert-d would be by default, PGP_CERT_D aside.
         var dataDirectory = Path.GetDirectoryName(CertificateDirectory.DefaultDirectory(name => name == CertificateDirectory.EnvironmentVariable ? null : Env(name)))!;
         return new KeyStore(
             new CertificateDirectory(CertificateDirectory.DefaultDirectory(Env)),
-            new SecretKeyDirectory(Path.Combine(dataDirectory, "cryptomail", "secret-keys"), allowUnprotected));
+            new SecretKeyDirectory(Path.Combine(dataDirectory, "cryptomail", "secret-keys"), allowUnprotected),
+            Path.Combine(dataDirectory, "cryptomail", "revocations"));
     }
 
     /// <summary>Stores a certificate, merged with the stored copy (new signatures, subkeys, revocations) when there is one.</summary>
