@@ -159,6 +159,7 @@ internal static class KeyValidation
         // User IDs: bound by the newest accepted self-certification, unless a revocation at least as new withdraws it.
         var userIds = new List<UserIdValidity>();
         SignaturePacket? best = null;
+        int bestIndex = -1;
         foreach (var u in ring.UserIds)
         {
             var (cert, why) = Pick(u.Certifications, time, Accepted, null, u.Unverified);
@@ -175,7 +176,17 @@ internal static class KeyValidation
             userIds.Add(new UserIdValidity(u.Text, valid, cert?.IsPrimaryUserId == true, reasons, Binding(cert)));
             if (valid && cert is not null && (best is null || (cert.IsPrimaryUserId && !best.IsPrimaryUserId)
                 || (cert.IsPrimaryUserId == best.IsPrimaryUserId && cert.Created > best.Created)))
+            {
                 best = cert;
+                bestIndex = userIds.Count - 1;
+            }
+        }
+        // The primary user ID goes first, whatever the packet order (a merge keeps the older copy's order).
+        if (bestIndex > 0)
+        {
+            var primaryUserId = userIds[bestIndex];
+            userIds.RemoveAt(bestIndex);
+            userIds.Insert(0, primaryUserId);
         }
         var (direct, directWhy) = Pick(ring.DirectKey, time, Accepted, null, 0);
         var primaryRevocation = Revocation(ring.Revocations, Accepted, time);

@@ -39,6 +39,8 @@ public class LifecycleTests
 
         var primary = added.AddUserId("Third <third@example.org>", primary: true);
         Assert.Equal("Third <third@example.org>", Reparsed(primary).UserIds[0]);
+        // Merged into the older copy (whose packet order the merge keeps), the new primary user ID still comes first.
+        Assert.Equal("Third <third@example.org>", cert.Merge(primary.Certificate).UserIds[0]);
         Assert.Throws<ArgumentException>(() => primary.AddUserId("Third <third@example.org>"));
         // The secret survives the edit and round trip.
         Assert.Equal("hi", DecryptWith(ReparsedSecret(primary), EncryptTo(cert, "hi")));
