@@ -145,6 +145,61 @@ public sealed class ReadmeTourTests : IDisposable
     }
 
     [Fact]
+    public void Keep_a_key_healthy_and_vouch_for_others()
+    {
+        var (pgp, _, _, _, bobCertificate) = Tour.Keys;
+        // README: Keep a key healthy, vouch for others
+        SecretKey carol = pgp.GenerateKey("Carol <carol@example.org>");
+        SecretKey renewed = carol
+            .WithExpiration(DateTimeOffset.UtcNow.AddYears(2))         // the whole key, new self-signatures
+            .AddUserId("Carol <carol@work.example>")
+            .RotateEncryptionSubkey();                                  // new subkey; the old one superseded, still decrypts
+        string revocationCertificate = renewed.CreateRevocationCertificate(RevocationReason.Compromised, "key lost");
+        Certificate vouched = renewed.Certify(bobCertificate, "Bob <bob@example.org>");
+        Console.WriteLine($"{renewed.UserIds.Count} user IDs, {vouched.CertificationsBy(renewed.Certificate).Count} certification by Carol");
+        // end
+
+        Assert.Equal(2, renewed.UserIds.Count);
+        Assert.NotNull(renewed.Certificate.ExpirationTime);
+        Assert.Null(carol.Certificate.ExpirationTime);
+        var encryptionKeys = renewed.Certificate.EncryptionKeys(DateTimeOffset.UtcNow);
+        Assert.Single(encryptionKeys);
+        Assert.DoesNotContain(carol.Certificate.EncryptionKeys(DateTimeOffset.UtcNow)[0].Fingerprint, encryptionKeys.Select(k => k.Fingerprint));
+        Assert.Single(vouched.CertificationsBy(renewed.Certificate));
+        Assert.True(renewed.Certificate.TryApplyRevocation(System.Text.Encoding.ASCII.GetBytes(revocationCertificate), out var revokedCarol));
+        Assert.True(revokedCarol.PrimaryKey.IsHardRevoked);
+    }
+
+    [Fact]
+    public void Why_a_key_is_not_usable()
+    {
+        var pgp = new OpenPgp();
+        // README: Why a key is not usable: validation under a policy
+        SecretKey dave = pgp.GenerateKey("Dave <dave@example.org>", new KeyGenerationOptions { Expiration = TimeSpan.FromDays(30) });
+        CertificateValidity nextMonth = dave.Certificate.Validate(Policy.Strict, DateTimeOffset.UtcNow.AddDays(31));
+        foreach (ValidationIssue issue in nextMonth.WhyNotUsableFor(KeyUsage.EncryptCommunications))
+            Console.WriteLine($"{issue.Reason}: {issue.Message}");       // Expired: ...
+        try
+        {
+            pgp.Encrypt(new MemoryStream("hi"u8.ToArray()), Stream.Null, new EncryptOptions { Recipients = { dave.Revoke() } });
+        }
+        catch (KeyNotUsableException e)
+        {
+            foreach (UnusableCertificate recipient in e.UnusableCertificates)
+                Console.WriteLine($"{recipient.Certificate.Fingerprint}: {string.Join("; ", recipient.Reasons.Select(r => r.Reason))}");
+        }
+        // end
+
+        Assert.Contains(nextMonth.WhyNotUsableFor(KeyUsage.EncryptCommunications), i => i.Reason == ValidationReason.Expired);
+        Assert.Empty(dave.Certificate.Validate(Policy.Strict).WhyNotUsableFor(KeyUsage.EncryptCommunications));
+        var error = Assert.Throws<KeyNotUsableException>(() =>
+            pgp.Encrypt(new MemoryStream("hi"u8.ToArray()), Stream.Null, new EncryptOptions { Recipients = { dave.Revoke() } }));
+        var unusable = Assert.Single(error.UnusableCertificates);
+        Assert.Equal(dave.Fingerprint, unusable.Certificate.Fingerprint);
+        Assert.Contains(unusable.Reasons, r => r.Reason is ValidationReason.HardRevoked or ValidationReason.Revoked);
+    }
+
+    [Fact]
     public void Key_stores()
     {
         var (_, _, bob, _, bobCertificate) = Tour.Keys;
