@@ -28,18 +28,20 @@ public sealed partial class Certificate
     }
 
     /// <summary>Checks a certification of this certificate against its issuer: made by the issuer's primary key over
-    /// this certificate's primary key and the user ID, and not expired at <paramref name="time"/>. Whether the
-    /// issuer is trusted is the caller's decision.</summary>
+    /// this certificate's primary key and the user ID, with a hash the policy accepts for certifications made then,
+    /// and not expired at <paramref name="time"/>. Whether the issuer is trusted is the caller's decision.</summary>
     /// <param name="certification">One of <see cref="Certifications"/>.</param>
     /// <param name="issuer">The issuer's certificate.</param>
     /// <param name="time">The reference time; null for now.</param>
+    /// <param name="policy">The policy; null for <see cref="Policy.Default"/>.</param>
     /// <returns>True when the certification is good.</returns>
-    public bool VerifyCertification(Certification certification, Certificate issuer, DateTimeOffset? time = null)
+    public bool VerifyCertification(Certification certification, Certificate issuer, DateTimeOffset? time = null, Policy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(certification);
         ArgumentNullException.ThrowIfNull(issuer);
         var t = time ?? DateTimeOffset.UtcNow;
         if (certification.ExpirationTime is { } e && e <= t) return false;
+        if (!(policy ?? Policy.Default).AcceptsCertificationHash((HashAlgorithm)(int)certification.Signature.Hash, certification.CreationTime)) return false;
         if (!issuer.PrimaryKey.IsBound || issuer.PrimaryKey.IsRevokedAt(certification.CreationTime)) return false;
         return KeyEditor.VerifyThirdParty(certification.Signature, issuer.Ring, Ring, certification.UserIdData);
     }
@@ -48,11 +50,12 @@ public sealed partial class Certificate
     /// (<see cref="VerifyCertification"/>).</summary>
     /// <param name="issuer">The issuer's certificate.</param>
     /// <param name="time">The reference time; null for now.</param>
+    /// <param name="policy">The policy; null for <see cref="Policy.Default"/>.</param>
     /// <returns>The good certifications.</returns>
-    public IReadOnlyList<Certification> CertificationsBy(Certificate issuer, DateTimeOffset? time = null)
+    public IReadOnlyList<Certification> CertificationsBy(Certificate issuer, DateTimeOffset? time = null, Policy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(issuer);
-        return Certifications.Where(c => VerifyCertification(c, issuer, time)).ToList();
+        return Certifications.Where(c => VerifyCertification(c, issuer, time, policy)).ToList();
     }
 
     /// <summary>The smallest useful copy of this certificate, for mail headers (Autocrypt) and WKD: the primary key

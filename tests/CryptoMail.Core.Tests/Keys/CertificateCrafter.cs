@@ -73,6 +73,16 @@ internal sealed class CertificateCrafter
         return this;
     }
 
+    /// <summary>Adds a third-party generic certification (0x10) of <paramref name="uid"/> by <paramref name="issuer"/>.</summary>
+    public CertificateCrafter CertifiedBy(CraftKey issuer, string uid, DateTimeOffset created, HashAlgorithmTag hash)
+    {
+        var data = Encoding.UTF8.GetBytes(uid);
+        var sigs = userIds.First(u => u.Uid.AsSpan().SequenceEqual(data)).Sigs;
+        var hashed = new[] { Subpacket.Time(SubpacketType.CreationTime, Second(created)), Subpacket.Issuer(issuer.Public) };
+        sigs.Add(SignaturePacket.Certify(issuer.Public, issuer.Private, 0x10, hash, hashed, Primary.Public, data, null));
+        return this;
+    }
+
     /// <summary>Revokes a user ID (certification revocation, 0x30).</summary>
     public CertificateCrafter RevokeUserId(string uid, DateTimeOffset created)
     {

@@ -289,4 +289,23 @@ public class ValidationTests
         Assert.Equal(cert.SigningKeys(v.Time).Select(k => k.Fingerprint), v.KeysFor(KeyUsage.Sign).Select(k => k.Key.Fingerprint));
         Assert.Equal(cert.PrimaryKey, v.PrimaryKey.Key);
     }
+
+    [Fact]
+    public void A_SHA1_certification_by_a_third_party_counts_only_where_the_policy_accepts_its_date()
+    {
+        var issuerKey = Ed25519(T0);
+        var issuer = new CertificateCrafter(issuerKey).UserId("Carol <carol@example.org>", T0).Build();
+        var after = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        Certificate Certified(HashAlgorithmTag hash, DateTimeOffset when) => new CertificateCrafter(Ed25519(T0))
+            .UserId("Alice <alice@example.org>", T0).CertifiedBy(issuerKey, "Alice <alice@example.org>", when, hash).Build();
+
+        var sha1Late = Certified(HashAlgorithmTag.Sha1, after);
+        Assert.Single(sha1Late.Certifications);
+        Assert.Empty(sha1Late.CertificationsBy(issuer));
+        Assert.Single(sha1Late.CertificationsBy(issuer, policy: Policy.Legacy));
+        // Before the default cut-off (2023-02-01) a SHA-1 certification still counts; SHA-256 always does.
+        Assert.Single(Certified(HashAlgorithmTag.Sha1, T0.AddDays(1)).CertificationsBy(issuer));
+        Assert.Empty(Certified(HashAlgorithmTag.Sha1, T0.AddDays(1)).CertificationsBy(issuer, policy: Policy.Strict));
+        Assert.Single(Certified(HashAlgorithmTag.Sha256, after).CertificationsBy(issuer, policy: Policy.Strict));
+    }
 }
