@@ -8,7 +8,8 @@ namespace CryptoMail.Core.Internal.Packets;
 /// <summary>Decrypts the body of a SEIPD v1 packet (RFC 9580 section 5.13.1): OpenPGP CFB without
 /// resynchronisation, a random prefix with a quick check, and the modification detection code (SHA-1 over
 /// prefix, plaintext and the MDC header) in the last 22 octets. CFB decryption is parallel: the keystream
-/// for a whole chunk comes from one bulk ECB call over the ciphertext shifted by one block.
+/// for a whole chunk comes from one bulk ECB call over the ciphertext shifted by one block. The MDC's SHA-1 of a
+/// decrypted chunk runs on the second core while the reader consumes that chunk.
 /// The stream reports its end only after the MDC matched; otherwise it throws <see cref="IntegrityException"/>.
 /// It never releases the 22 MDC octets, and releases nothing before the prefix passed its check.</summary>
 internal sealed class SeipdV1DecryptStream : ReadOnlyStage
@@ -19,6 +20,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     private readonly BlockDecryptor cipher;
     private readonly int bs;
     private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly ParallelStage hashing;
     private readonly byte[] register;
     private readonly byte[] cbuf;
     private readonly byte[] shifted;
@@ -38,6 +40,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         cipher = BlockDecryptor.Create(key);
         bs = cipher.BlockSize;
         register = new byte[bs];
+        hashing = new ParallelStage(sha1.AppendData);
         int chunk = ChunkBlocks * 16;
         cbuf = ArrayPool<byte>.Shared.Rent(chunk + bs);
         shifted = ArrayPool<byte>.Shared.Rent(chunk + bs);
@@ -116,7 +119,8 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     /// <summary>Decrypts the next chunk into <see cref="plain"/>, keeping the last 22 octets back until the end.</summary>
     private void Fill()
     {
-        // The unreleased (and not yet hashed) tail moves to the front.
+        // The unreleased (and not yet hashed) tail moves to the front, once the last chunk's hash is done with it.
+        hashing.Wait();
         int keep = plainEnd - plainStart;
         if (keep > 0) Array.Copy(plain, plainStart, plain, 0, keep);
         plainStart = 0;
@@ -159,7 +163,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         }
         else
         {
-            sha1.AppendData(plain, plainStart, plainEnd - MdcLength - plainStart);
+            hashing.Start(plain, plainStart, plainEnd - MdcLength - plainStart);
         }
         carry = MdcLength;
     }
@@ -195,6 +199,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     {
         if (disposing)
         {
+            hashing.Dispose();
             CryptographicOperations.ZeroMemory(plain);
             CryptographicOperations.ZeroMemory(keystream);
             ArrayPool<byte>.Shared.Return(cbuf);
