@@ -20,6 +20,7 @@ internal sealed class HoldBackBuffer : IDisposable
     private FileStream? spool;
     private string? spoolPath;
     private Aes? spoolCipher;
+    private ICryptoTransform? spoolEcb;
     private byte[]? counterBlocks; // nonce || block index, the nonce halves filled once
     private byte[]? keystream;
     private byte[]? spoolBuffer;
@@ -98,6 +99,8 @@ internal sealed class HoldBackBuffer : IDisposable
         }
         chunks.Clear();
         memoryBytes = 0;
+        spoolEcb?.Dispose();
+        spoolEcb = null;
         spoolCipher?.Dispose();
         spoolCipher = null;
         foreach (var buffer in new[] { keystream, spoolBuffer, counterBlocks })
@@ -133,6 +136,7 @@ internal sealed class HoldBackBuffer : IDisposable
         }
         spoolCipher = Aes.Create();
         spoolCipher.Key = RandomNumberGenerator.GetBytes(32);
+        spoolEcb = Packets.BlockDecryptor.Ecb(spoolCipher);
         // Buffers for the whole life of the spool: a spool chunk may start inside a block, so one block more.
         int ctrBytes = ChunkSize + 16;
         counterBlocks = ArrayPool<byte>.Shared.Rent(ctrBytes);
@@ -175,8 +179,8 @@ internal sealed class HoldBackBuffer : IDisposable
         var counters = counterBlocks!.AsSpan(0, bytes);
         for (int i = 0; i < bytes; i += 16)
             System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(counters[(i + 8)..], block + i / 16);
-        var stream = keystream!.AsSpan(0, bytes);
-        spoolCipher!.EncryptEcb(counters, stream, PaddingMode.None);
+        spoolEcb!.TransformBlock(counterBlocks!, 0, bytes, keystream!, 0);
+        var stream = keystream.AsSpan(0, bytes);
         Bytes.Xor(data, stream.Slice(skip, data.Length));
         CryptographicOperations.ZeroMemory(stream);
     }

@@ -175,7 +175,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
             // straight into the output, and the plaintext one XOR with the ciphertext over it.
             register.CopyTo(cbuf, 0);
             var dst = plain.AsSpan(plainEnd, full);
-            cipher.EncryptBlocks(cbuf.AsSpan(0, full), dst);
+            cipher.EncryptBlocks(cbuf, 0, full, plain, plainEnd);
             Bytes.Xor(dst, cbuf.AsSpan(bs, full));
             Array.Copy(cbuf, full, register, 0, bs);
             plainEnd += full;

@@ -12,6 +12,7 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
     private const int ChunkSize = 1 << 18;
     private readonly PartialPacketStream packet;
     private readonly Aes aes;
+    private readonly ICryptoTransform cfb; // one native context for the whole message: no allocation per chunk
     private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly ParallelStage hashing;
     private readonly byte[] iv = new byte[16];
@@ -26,6 +27,10 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         if (key.Algorithm is < 7 or > 9) throw new ArgumentException("Only AES session keys are written.", nameof(key));
         aes = Aes.Create();
         aes.Key = key.Key;
+        aes.Mode = CipherMode.CFB;
+        aes.FeedbackSize = 128;
+        aes.Padding = PaddingMode.None;
+        cfb = aes.CreateEncryptor(aes.Key, new byte[16]);
         hashing = new ParallelStage(sha1.AppendData);
         packet = new PartialPacketStream(output, 18);
         packet.WriteByte(1);
@@ -62,7 +67,8 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         if (!final) hashing.Start(pending, hashedCount, pendingCount - hashedCount);
         if (whole > 0)
         {
-            aes.EncryptCfb(pending.AsSpan(0, whole), iv, cipherBuf.AsSpan(0, whole), PaddingMode.None, 128);
+            // The transform carries the CFB register from chunk to chunk; iv tracks it for the partial last block.
+            cfb.TransformBlock(pending, 0, whole, cipherBuf, 0);
             cipherBuf.AsSpan(whole - 16, 16).CopyTo(iv);
         }
         int rest = full - whole;
@@ -104,6 +110,7 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         {
             Finish();
             hashing.Dispose();
+            cfb.Dispose();
             aes.Dispose();
             sha1.Dispose();
             CryptographicOperations.ZeroMemory(pending);
