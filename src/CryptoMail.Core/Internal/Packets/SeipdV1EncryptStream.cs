@@ -5,7 +5,7 @@ namespace CryptoMail.Core.Internal.Packets;
 
 /// <summary>Encrypts into a SEIPD v1 packet (RFC 9580 section 5.13.1): version octet, CFB over a random prefix
 /// (with its quick-check repeat), the data and the MDC packet, the SHA-1 of all of it. CFB encryption is serial by
-/// nature; the platform's one-shot CFB over whole chunks keeps it in native hardware AES, and the MDC's SHA-1 of each
+/// nature; the platform's CFB over whole chunks keeps it in native hardware AES, and the MDC's SHA-1 of each
 /// chunk runs on the second core while this one encrypts the same chunk (both only read it).</summary>
 internal sealed class SeipdV1EncryptStream : WriteOnlyStage
 {
