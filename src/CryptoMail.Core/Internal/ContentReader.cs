@@ -144,27 +144,19 @@ internal sealed class ContentReader
         _ => throw new MalformedDataException($"Unknown compression algorithm {algorithm}."),
     };
 
+    /// <summary>Streams the literal data to the sink; the signatures' hashes run on the second core meanwhile.</summary>
     private void Pump(Stream data, List<PendingSignature> hashers, Action<ReadOnlySpan<byte>> sink)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-        try
+        ParallelStage.Pump(data, BufferSize, hashers.Count == 0 ? null : (buffer, offset, count) =>
         {
-            int n;
-            while ((n = data.Read(buffer, 0, BufferSize)) > 0)
-            {
-                token.ThrowIfCancellationRequested();
-                var chunk = buffer.AsSpan(0, n);
-                foreach (var h in hashers) h.Update(chunk);
-                Length += n;
-                if (compressedSource is not null) CheckDecompression();
-                sink(chunk);
-                progress?.Report(Length);
-            }
-        }
-        finally
+            foreach (var h in hashers) h.Update(buffer.AsSpan(offset, count));
+        }, chunk =>
         {
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-        }
+            Length += chunk.Length;
+            if (compressedSource is not null) CheckDecompression();
+            sink(chunk);
+            progress?.Report(Length);
+        }, token);
     }
 
     private void CheckDecompression()

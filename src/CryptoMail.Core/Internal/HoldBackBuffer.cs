@@ -20,7 +20,10 @@ internal sealed class HoldBackBuffer : IDisposable
     private FileStream? spool;
     private string? spoolPath;
     private Aes? spoolCipher;
-    private byte[]? spoolNonce;
+    private ICryptoTransform? spoolEcb;
+    private byte[]? counterBlocks; // nonce || block index, the nonce halves filled once
+    private byte[]? keystream;
+    private byte[]? spoolBuffer;
     private long spoolBytes;
 
     public HoldBackBuffer(long memoryLimit) => this.memoryLimit = Math.Max(0, memoryLimit);
@@ -68,7 +71,7 @@ internal sealed class HoldBackBuffer : IDisposable
         if (spool is null || spoolLeft == 0) return;
         spool.Flush();
         spool.Position = 0;
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var buffer = spoolBuffer!;
         try
         {
             long offset = 0;
@@ -84,7 +87,6 @@ internal sealed class HoldBackBuffer : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(buffer);
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -97,8 +99,17 @@ internal sealed class HoldBackBuffer : IDisposable
         }
         chunks.Clear();
         memoryBytes = 0;
+        spoolEcb?.Dispose();
+        spoolEcb = null;
         spoolCipher?.Dispose();
         spoolCipher = null;
+        foreach (var buffer in new[] { keystream, spoolBuffer, counterBlocks })
+        {
+            if (buffer is null) continue;
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+        keystream = spoolBuffer = counterBlocks = null;
         if (spool is not null)
         {
             spool.Dispose();
@@ -125,12 +136,20 @@ internal sealed class HoldBackBuffer : IDisposable
         }
         spoolCipher = Aes.Create();
         spoolCipher.Key = RandomNumberGenerator.GetBytes(32);
-        spoolNonce = RandomNumberGenerator.GetBytes(8);
+        spoolEcb = Packets.BlockDecryptor.Ecb(spoolCipher);
+        // Buffers for the whole life of the spool: a spool chunk may start inside a block, so one block more.
+        int ctrBytes = ChunkSize + 16;
+        counterBlocks = ArrayPool<byte>.Shared.Rent(ctrBytes);
+        keystream = ArrayPool<byte>.Shared.Rent(ctrBytes);
+        spoolBuffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        Span<byte> nonce = stackalloc byte[8];
+        RandomNumberGenerator.Fill(nonce);
+        for (int i = 0; i + 16 <= ctrBytes; i += 16) nonce.CopyTo(counterBlocks.AsSpan(i));
     }
 
     private void SpoolWrite(ReadOnlySpan<byte> data)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        var buffer = spoolBuffer!;
         try
         {
             while (data.Length > 0)
@@ -146,35 +165,23 @@ internal sealed class HoldBackBuffer : IDisposable
         finally
         {
             CryptographicOperations.ZeroMemory(buffer);
-            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
     /// <summary>XORs AES-CTR keystream into <paramref name="data"/> starting at byte <paramref name="offset"/> of the spool.</summary>
     private void Ctr(Span<byte> data, long offset)
     {
-        // Counter blocks: 8-byte random nonce || 8-byte block index. Keystream made in batches with ECB.
+        // Counter blocks: 8-byte random nonce || 8-byte block index. Keystream made in batches with ECB; only the
+        // index halves change from call to call (data is at most one spool chunk).
         long block = offset / 16;
         int skip = (int)(offset % 16);
-        int blocks = (skip + data.Length + 15) / 16;
-        var counters = ArrayPool<byte>.Shared.Rent(blocks * 16);
-        var stream = ArrayPool<byte>.Shared.Rent(blocks * 16);
-        try
-        {
-            for (int i = 0; i < blocks; i++)
-            {
-                var c = counters.AsSpan(i * 16, 16);
-                spoolNonce.CopyTo(c);
-                System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(c[8..], block + i);
-            }
-            spoolCipher!.EncryptEcb(counters.AsSpan(0, blocks * 16), stream.AsSpan(0, blocks * 16), PaddingMode.None);
-            Bytes.Xor(data, stream.AsSpan(skip, data.Length));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(stream.AsSpan(0, blocks * 16));
-            ArrayPool<byte>.Shared.Return(counters);
-            ArrayPool<byte>.Shared.Return(stream);
-        }
+        int bytes = (skip + data.Length + 15) / 16 * 16;
+        var counters = counterBlocks!.AsSpan(0, bytes);
+        for (int i = 0; i < bytes; i += 16)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64BigEndian(counters[(i + 8)..], block + i / 16);
+        spoolEcb!.TransformBlock(counterBlocks!, 0, bytes, keystream!, 0);
+        var stream = keystream.AsSpan(0, bytes);
+        Bytes.Xor(data, stream.Slice(skip, data.Length));
+        CryptographicOperations.ZeroMemory(stream);
     }
 }

@@ -359,23 +359,16 @@ internal static class MessageReader
             var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures")
                 .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers)).ToList();
             var source = new IoBridge(data, async, token);
-            var buffer = ArrayPool<byte>.Shared.Rent(1 << 16);
             long total = 0;
-            try
+            // The hashes run on the second core while this one reads the next chunk.
+            ParallelStage.Pump(source, 1 << 18, (buffer, offset, count) =>
             {
-                int n;
-                while ((n = source.Read(buffer, 0, 1 << 16)) > 0)
-                {
-                    token.ThrowIfCancellationRequested();
-                    foreach (var p in pending) p.Update(buffer.AsSpan(0, n));
-                    total += n;
-                    options.Progress?.Report(total);
-                }
-            }
-            finally
+                foreach (var p in pending) p.Update(buffer.AsSpan(offset, count));
+            }, chunk =>
             {
-                ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-            }
+                total += chunk.Length;
+                options.Progress?.Report(total);
+            }, token);
             var verdicts = pending.Select(p => SignatureChecker.Verdict(p, options.NotBefore, options.NotAfter, options.Policy)).ToList();
             Require(options.RequireValidSignature, verdicts);
             return new VerificationResult(verdicts);

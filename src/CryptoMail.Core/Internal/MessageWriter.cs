@@ -39,6 +39,7 @@ internal sealed class ActiveSigner
 internal static class MessageWriter
 {
     private const int BufferSize = 1 << 16;
+    private const int PumpChunkSize = 1 << 18;
 
     public static EncryptionResult Encrypt(Stream input, Stream output, EncryptOptions options, bool async, CancellationToken token)
     {
@@ -249,29 +250,20 @@ internal static class MessageWriter
         return total;
     }
 
-    /// <summary>Reads the input to its end, hashing it for every signer and writing it to <paramref name="sink"/>.</summary>
+    /// <summary>Reads the input to its end, hashing it for every signer (on the second core, while this one
+    /// writes the chunk on and reads the next) and writing it to <paramref name="sink"/>.</summary>
     private static long Pump(Stream source, List<ActiveSigner> signers, Stream? sink, IProgress<long>? progress, CancellationToken token)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         long total = 0;
-        try
+        return ParallelStage.Pump(source, PumpChunkSize, signers.Count == 0 ? null : (buffer, offset, count) =>
         {
-            int n;
-            while ((n = source.Read(buffer, 0, BufferSize)) > 0)
-            {
-                token.ThrowIfCancellationRequested();
-                var chunk = buffer.AsSpan(0, n);
-                foreach (var s in signers) s.Update(chunk);
-                sink?.Write(chunk);
-                total += n;
-                progress?.Report(total);
-            }
-        }
-        finally
+            foreach (var s in signers) s.Update(buffer.AsSpan(offset, count));
+        }, chunk =>
         {
-            ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
-        }
-        return total;
+            sink?.Write(chunk);
+            total += chunk.Length;
+            progress?.Report(total);
+        }, token);
     }
 
     /// <summary>Picks each key's signing (sub)key alive at <paramref name="time"/> and readies a generator.</summary>

@@ -36,5 +36,11 @@ internal abstract class WriteOnlyStage : Stream
     public sealed override void SetLength(long value) => throw new NotSupportedException();
     public sealed override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
     public abstract override void Write(ReadOnlySpan<byte> buffer);
-    public override void WriteByte(byte value) => Write(new[] { value });
+    public override void WriteByte(byte value)
+    {
+        // BouncyCastle's packet writers send each partial-length octet this way: no allocation per chunk.
+        Span<byte> one = stackalloc byte[1];
+        one[0] = value;
+        Write(one);
+    }
 }

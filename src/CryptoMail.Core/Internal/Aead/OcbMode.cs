@@ -185,6 +185,9 @@ internal sealed class OcbMode : IAeadCipher
     /// buffer. Only the offset chain is serial; the XORs run as wide vector passes over whole batches. The loops
     /// index through refs: every index is below the batch size or the input's length, and ntz(i) is below 32
     /// for any block number a span can reach.</summary>
+    // The bulk loops are compiled fully optimized from the first call (see Bytes.Xor): a fresh process encrypting
+    // one large message would otherwise run them unoptimized while tiering catches up.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Crypt(bool encrypt, ReadOnlySpan<byte> input, Span<byte> output,
         ref Vector128<byte> offset, ref Vector128<byte> checksum)
     {
@@ -224,6 +227,7 @@ internal sealed class OcbMode : IAeadCipher
     }
 
     /// <summary>destination = a xor b over <paramref name="length"/> octets, a multiple of 16.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Xor(ref byte a, ref byte b, ref byte destination, int length)
     {
         nuint i = 0, end = (nuint)length;
@@ -241,6 +245,7 @@ internal sealed class OcbMode : IAeadCipher
 
     /// <summary>The XOR of all 16-octet blocks in <paramref name="length"/> octets (a multiple of 16), with
     /// independent accumulators so the loop is bound by loads, not by one dependency chain.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Vector128<byte> XorBlocks(ref byte data, int length)
     {
         nuint i = 0, end = (nuint)length;

@@ -14,6 +14,11 @@ internal abstract class BlockDecryptor : IDisposable
     /// <summary>ECB-encrypts whole blocks (the CFB keystream function).</summary>
     public abstract void EncryptBlocks(ReadOnlySpan<byte> input, Span<byte> output);
 
+    /// <summary>ECB-encrypts <paramref name="count"/> octets of whole blocks between arrays: the bulk path, which
+    /// allocates nothing per call (the span form may set up a native context every time).</summary>
+    public virtual void EncryptBlocks(byte[] input, int inputOffset, int count, byte[] output, int outputOffset) =>
+        EncryptBlocks(input.AsSpan(inputOffset, count), output.AsSpan(outputOffset, count));
+
     public abstract void Dispose();
 
     public static BlockDecryptor Create(SessionKeyMaterial key) => key.Algorithm switch
@@ -30,14 +35,36 @@ internal abstract class BlockDecryptor : IDisposable
     private sealed class PlatformAes : BlockDecryptor
     {
         private readonly Aes aes = Aes.Create();
+        private readonly ICryptoTransform ecb;
 
-        public PlatformAes(byte[] key) => aes.Key = key;
+        public PlatformAes(byte[] key)
+        {
+            aes.Key = key;
+            ecb = Ecb(aes);
+        }
 
         public override int BlockSize => 16;
 
         public override void EncryptBlocks(ReadOnlySpan<byte> input, Span<byte> output) => aes.EncryptEcb(input, output, PaddingMode.None);
 
-        public override void Dispose() => aes.Dispose();
+        public override void EncryptBlocks(byte[] input, int inputOffset, int count, byte[] output, int outputOffset) =>
+            ecb.TransformBlock(input, inputOffset, count, output, outputOffset);
+
+        public override void Dispose()
+        {
+            ecb.Dispose();
+            aes.Dispose();
+        }
+    }
+
+    /// <summary>A reusable ECB encryptor (no padding) under <paramref name="aes"/>'s key: one native context for
+    /// every call, where the one-shot <see cref="SymmetricAlgorithm.EncryptEcb(ReadOnlySpan{byte}, PaddingMode)"/>
+    /// sets one up (and allocates) each time.</summary>
+    public static ICryptoTransform Ecb(Aes aes)
+    {
+        aes.Mode = CipherMode.ECB;
+        aes.Padding = PaddingMode.None;
+        return aes.CreateEncryptor();
     }
 
     private sealed class Bc : BlockDecryptor

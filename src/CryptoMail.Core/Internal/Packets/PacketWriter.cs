@@ -3,13 +3,14 @@ using System.Buffers;
 namespace CryptoMail.Core.Internal.Packets;
 
 /// <summary>Writes a packet of unknown length as new-format partial body chunks (RFC 9580 section 4.2.1.4):
-/// full chunks of 2^16 octets while data flows, a definite-length final part on dispose.</summary>
+/// full chunks of 2^16 octets while data flows, a definite-length final part on dispose. Each part leaves in one
+/// write, its length octet in front of the data in the same buffer.</summary>
 internal sealed class PartialPacketStream : WriteOnlyStage
 {
     private const int ChunkPower = 16;
     private const int ChunkSize = 1 << ChunkPower;
     private readonly Stream output;
-    private readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize);
+    private readonly byte[] buffer = ArrayPool<byte>.Shared.Rent(ChunkSize + 1); // [partial length octet][data]
     private int count;
     private bool done;
 
@@ -28,12 +29,12 @@ internal sealed class PartialPacketStream : WriteOnlyStage
             if (count == ChunkSize)
             {
                 // A buffered full chunk is only written once more data follows, so the last part is never empty-partial.
-                output.WriteByte(0xE0 | ChunkPower);
-                output.Write(buffer, 0, ChunkSize);
+                buffer[0] = 0xE0 | ChunkPower;
+                output.Write(buffer, 0, ChunkSize + 1);
                 count = 0;
             }
             int n = Math.Min(ChunkSize - count, data.Length);
-            data[..n].CopyTo(buffer.AsSpan(count));
+            data[..n].CopyTo(buffer.AsSpan(1 + count));
             count += n;
             data = data[n..];
         }
@@ -45,7 +46,7 @@ internal sealed class PartialPacketStream : WriteOnlyStage
         if (done) return;
         done = true;
         KeyRings.WriteLength(output, count);
-        output.Write(buffer, 0, count);
+        output.Write(buffer, 1, count);
         ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
     }
 

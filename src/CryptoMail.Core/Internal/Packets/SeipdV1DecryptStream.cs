@@ -8,7 +8,8 @@ namespace CryptoMail.Core.Internal.Packets;
 /// <summary>Decrypts the body of a SEIPD v1 packet (RFC 9580 section 5.13.1): OpenPGP CFB without
 /// resynchronisation, a random prefix with a quick check, and the modification detection code (SHA-1 over
 /// prefix, plaintext and the MDC header) in the last 22 octets. CFB decryption is parallel: the keystream
-/// for a whole chunk comes from one bulk ECB call over the ciphertext shifted by one block.
+/// for a whole chunk comes from one bulk ECB call over the ciphertext shifted by one block. The MDC's SHA-1 of a
+/// decrypted chunk runs on the second core while the reader consumes that chunk.
 /// The stream reports its end only after the MDC matched; otherwise it throws <see cref="IntegrityException"/>.
 /// It never releases the 22 MDC octets, and releases nothing before the prefix passed its check.</summary>
 internal sealed class SeipdV1DecryptStream : ReadOnlyStage
@@ -19,10 +20,9 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     private readonly BlockDecryptor cipher;
     private readonly int bs;
     private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly ParallelStage hashing;
     private readonly byte[] register;
-    private readonly byte[] cbuf;
-    private readonly byte[] shifted;
-    private readonly byte[] keystream;
+    private readonly byte[] cbuf; // the CFB register (one block), then the chunk's ciphertext
     private readonly byte[] plain;
     private int plainStart;
     private int plainEnd;
@@ -38,10 +38,9 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         cipher = BlockDecryptor.Create(key);
         bs = cipher.BlockSize;
         register = new byte[bs];
+        hashing = new ParallelStage(sha1.AppendData);
         int chunk = ChunkBlocks * 16;
         cbuf = ArrayPool<byte>.Shared.Rent(chunk + bs);
-        shifted = ArrayPool<byte>.Shared.Rent(chunk + bs);
-        keystream = ArrayPool<byte>.Shared.Rent(chunk + bs);
         plain = ArrayPool<byte>.Shared.Rent(chunk + bs + MdcLength + 2 * bs);
 
         if (initial.Length < bs + 2) throw new IntegrityException("The encrypted data is truncated.");
@@ -116,7 +115,8 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     /// <summary>Decrypts the next chunk into <see cref="plain"/>, keeping the last 22 octets back until the end.</summary>
     private void Fill()
     {
-        // The unreleased (and not yet hashed) tail moves to the front.
+        // The unreleased (and not yet hashed) tail moves to the front, once the last chunk's hash is done with it.
+        hashing.Wait();
         int keep = plainEnd - plainStart;
         if (keep > 0) Array.Copy(plain, plainStart, plain, 0, keep);
         plainStart = 0;
@@ -125,10 +125,10 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         // Ciphertext continues block-aligned after the prefix's first block: the two quick-check octets start block 1.
         int chunk = ChunkBlocks * 16;
         int have = pendingCipher.Length;
-        pendingCipher.CopyTo(cbuf, 0);
+        pendingCipher.CopyTo(cbuf, bs);
         while (have < chunk)
         {
-            int r = body.Read(cbuf, have, chunk - have);
+            int r = body.Read(cbuf, bs + have, chunk - have);
             if (r == 0) { eof = true; break; }
             have += r;
         }
@@ -159,34 +159,35 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         }
         else
         {
-            sha1.AppendData(plain, plainStart, plainEnd - MdcLength - plainStart);
+            hashing.Start(plain, plainStart, plainEnd - MdcLength - plainStart);
         }
         carry = MdcLength;
     }
 
-    /// <summary>CFB-decrypts <paramref name="have"/> octets of <see cref="cbuf"/> (block-aligned) into <see cref="plain"/>.</summary>
+    /// <summary>CFB-decrypts the <paramref name="have"/> ciphertext octets after the register in <see cref="cbuf"/>
+    /// (block-aligned) into <see cref="plain"/>.</summary>
     private void Decrypt(int have)
     {
         int full = have / bs * bs;
         if (full > 0)
         {
-            // keystream = E(register || C[0 .. full-bs)), all blocks in one call.
-            register.CopyTo(shifted, 0);
-            Array.Copy(cbuf, 0, shifted, bs, full - bs);
-            cipher.EncryptBlocks(shifted.AsSpan(0, full), keystream.AsSpan(0, full));
+            // Register and ciphertext sit back to back, so the keystream E(register || C[0 .. full-bs)) is one call
+            // straight into the output, and the plaintext one XOR with the ciphertext over it.
+            register.CopyTo(cbuf, 0);
             var dst = plain.AsSpan(plainEnd, full);
-            cbuf.AsSpan(0, full).CopyTo(dst);
-            Bytes.Xor(dst, keystream.AsSpan(0, full));
-            Array.Copy(cbuf, full - bs, register, 0, bs);
+            cipher.EncryptBlocks(cbuf, 0, full, plain, plainEnd);
+            Bytes.Xor(dst, cbuf.AsSpan(bs, full));
+            Array.Copy(cbuf, full, register, 0, bs);
             plainEnd += full;
         }
         int rest = have - full;
         if (rest > 0)
         {
             // Only the very end may be a partial block.
-            var ks = keystream.AsSpan(0, bs);
+            Span<byte> ks = stackalloc byte[bs];
             cipher.EncryptBlocks(register, ks);
-            for (int i = 0; i < rest; i++) plain[plainEnd + i] = (byte)(cbuf[full + i] ^ ks[i]);
+            for (int i = 0; i < rest; i++) plain[plainEnd + i] = (byte)(cbuf[bs + full + i] ^ ks[i]);
+            CryptographicOperations.ZeroMemory(ks);
             plainEnd += rest;
         }
     }
@@ -195,11 +196,9 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     {
         if (disposing)
         {
+            hashing.Dispose();
             CryptographicOperations.ZeroMemory(plain);
-            CryptographicOperations.ZeroMemory(keystream);
             ArrayPool<byte>.Shared.Return(cbuf);
-            ArrayPool<byte>.Shared.Return(shifted);
-            ArrayPool<byte>.Shared.Return(keystream);
             ArrayPool<byte>.Shared.Return(plain);
             sha1.Dispose();
             cipher.Dispose();

@@ -5,17 +5,21 @@ namespace CryptoMail.Core.Internal.Packets;
 
 /// <summary>Encrypts into a SEIPD v1 packet (RFC 9580 section 5.13.1): version octet, CFB over a random prefix
 /// (with its quick-check repeat), the data and the MDC packet, the SHA-1 of all of it. CFB encryption is serial by
-/// nature; the platform's one-shot CFB over whole chunks keeps it in native hardware AES.</summary>
+/// nature; the platform's CFB over whole chunks keeps it in native hardware AES, and the MDC's SHA-1 of each
+/// chunk runs on the second core while this one encrypts the same chunk (both only read it).</summary>
 internal sealed class SeipdV1EncryptStream : WriteOnlyStage
 {
-    private const int ChunkSize = 1 << 16;
+    private const int ChunkSize = 1 << 18;
     private readonly PartialPacketStream packet;
     private readonly Aes aes;
+    private readonly ICryptoTransform cfb; // one native context for the whole message: no allocation per chunk
     private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
+    private readonly ParallelStage hashing;
     private readonly byte[] iv = new byte[16];
     private readonly byte[] pending = ArrayPool<byte>.Shared.Rent(ChunkSize + 64);
     private readonly byte[] cipherBuf = ArrayPool<byte>.Shared.Rent(ChunkSize + 64);
     private int pendingCount;
+    private int hashedCount; // octets at the start of `pending` already hashed
     private bool finished;
 
     public SeipdV1EncryptStream(Stream output, SessionKeyMaterial key)
@@ -23,6 +27,11 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         if (key.Algorithm is < 7 or > 9) throw new ArgumentException("Only AES session keys are written.", nameof(key));
         aes = Aes.Create();
         aes.Key = key.Key;
+        aes.Mode = CipherMode.CFB;
+        aes.FeedbackSize = 128;
+        aes.Padding = PaddingMode.None;
+        cfb = aes.CreateEncryptor(aes.Key, new byte[16]);
+        hashing = new ParallelStage(sha1.AppendData);
         packet = new PartialPacketStream(output, 18);
         packet.WriteByte(1);
         var prefix = new byte[18];
@@ -38,7 +47,6 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
 
     private void Append(ReadOnlySpan<byte> data)
     {
-        sha1.AppendData(data);
         while (data.Length > 0)
         {
             int n = Math.Min(ChunkSize - pendingCount, data.Length);
@@ -54,9 +62,13 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
     {
         int full = final ? pendingCount : pendingCount / 16 * 16;
         int whole = full / 16 * 16;
+        // Plaintext not hashed yet: hashed on the other core while this one encrypts and writes (at the end, Finish
+        // has hashed everything before the MDC itself).
+        if (!final) hashing.Start(pending, hashedCount, pendingCount - hashedCount);
         if (whole > 0)
         {
-            aes.EncryptCfb(pending.AsSpan(0, whole), iv, cipherBuf.AsSpan(0, whole), PaddingMode.None, 128);
+            // The transform carries the CFB register from chunk to chunk; iv tracks it for the partial last block.
+            cfb.TransformBlock(pending, 0, whole, cipherBuf, 0);
             cipherBuf.AsSpan(whole - 16, 16).CopyTo(iv);
         }
         int rest = full - whole;
@@ -67,9 +79,11 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
             for (int i = 0; i < rest; i++) cipherBuf[whole + i] = (byte)(pending[whole + i] ^ ks[i]);
         }
         packet.Write(cipherBuf, 0, full);
+        hashing.Wait();
         int left = pendingCount - full;
         if (left > 0) Array.Copy(pending, full, pending, 0, left);
         pendingCount = left;
+        hashedCount = final ? 0 : left;
     }
 
     /// <summary>Appends the MDC packet, encrypts the rest and closes the packet.</summary>
@@ -78,6 +92,8 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         if (finished) return;
         finished = true;
         Span<byte> header = stackalloc byte[] { 0xD3, 0x14 };
+        hashing.Wait();
+        sha1.AppendData(pending, hashedCount, pendingCount - hashedCount);
         sha1.AppendData(header);
         var mdc = sha1.GetHashAndReset();
         header.CopyTo(pending.AsSpan(pendingCount));
@@ -93,6 +109,8 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         if (disposing)
         {
             Finish();
+            hashing.Dispose();
+            cfb.Dispose();
             aes.Dispose();
             sha1.Dispose();
             CryptographicOperations.ZeroMemory(pending);
