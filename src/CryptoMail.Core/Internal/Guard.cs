@@ -35,7 +35,7 @@ internal static class Guard
         {
             case CryptoMailException:
             case OperationCanceledException:
-            case ArgumentException when e.TargetSite?.DeclaringType?.Namespace?.StartsWith("CryptoMail", StringComparison.Ordinal) == true:
+            case ArgumentException when ThrownByCryptoMail(e):
             case OutOfMemoryException:
                 return null;
             case CallerStreamException:
@@ -56,6 +56,22 @@ internal static class Guard
             IOException => new MalformedDataException($"{what}: {e.Message}", e),
             _ => new MalformedDataException($"{what}: the data could not be processed ({e.GetType().Name}: {e.Message}).", e),
         };
+    }
+
+    /// <summary>
+    /// Whether the innermost frame of <paramref name="e"/>'s stack trace is a CryptoMail method (a caller mistake we
+    /// reported ourselves, not a library's argument check tripped by bad data). Read from the stack trace text, which
+    /// both the JIT runtime and a native AOT build provide ("   at Namespace.Type.Method(...) ..."); Exception.TargetSite
+    /// needs reflection metadata that a trimmed native build does not keep.
+    /// </summary>
+    internal static bool ThrownByCryptoMail(Exception e)
+    {
+        var trace = e.StackTrace.AsSpan().TrimStart();
+        int end = trace.IndexOfAny('\n', '(');
+        if (end < 0) return false;
+        var frame = trace[..end].TrimEnd();
+        var method = frame[(frame.LastIndexOf(' ') + 1)..];
+        return method.StartsWith("CryptoMail.", StringComparison.Ordinal);
     }
 }
 

@@ -154,7 +154,7 @@ internal static class CommandRunner
         }
         catch (NotImplementedException e)
         {
-            context.Error.WriteLine($"cryptomail: not supported by this build of CryptoMail.Core yet ({e.TargetSite?.DeclaringType?.Name}.{e.TargetSite?.Name}).");
+            context.Error.WriteLine($"cryptomail: not supported by this build of CryptoMail.Core yet ({e.Message}).");
             return SopExit.UnsupportedSubcommand;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException)

@@ -134,17 +134,15 @@ internal sealed partial class SopCommands
     private static string BackendLine()
     {
         var core = typeof(OpenPgp).Assembly;
-        var bcName = core.GetReferencedAssemblies().FirstOrDefault(a => a.Name == "BouncyCastle.Cryptography");
+        // Loaded by name rather than found through core's reference list: a native AOT build keeps no such list,
+        // but it resolves the assemblies compiled into it by name like the JIT runtime does.
         string bc = "unknown";
-        if (bcName is not null)
+        try
         {
-            try
-            {
-                bc = VersionOf(Assembly.Load(bcName));
-            }
-            catch (IOException)
-            {
-            }
+            bc = VersionOf(Assembly.Load(new AssemblyName("BouncyCastle.Cryptography")));
+        }
+        catch (IOException)
+        {
         }
         return $"CryptoMail.Core {VersionOf(core)} (BouncyCastle.Cryptography {bc})";
     }
