@@ -2,7 +2,7 @@
 # compare.sh - CryptoMail.Core side by side with GnuPG, sqop, OpenPGP.js and MimeKit (issue #7), in one run.
 #
 # Usage: benchmarks/compare.sh [--quick] [--size MIB] [--rounds N] [--runs N] [--out DIR]
-#                              [--jobs "LIST"] [--install-peers] [--no-build]
+#                              [--jobs "LIST"] [--install-peers] [--no-build] [--aot]
 #
 #   --size MIB        plaintext / attachment size (default 256, like the issue)
 #   --rounds N        interleaved rounds; the job order alternates forward/reversed (default 2)
@@ -13,6 +13,10 @@
 #   --install-peers   run ../shared/interop/install-peers.sh first (apt: sqop gosop pgpainless-cli gnupg;
 #                     npm: openpgp); without it, missing peers stop the script with a message
 #   --no-build        reuse the tool and driver published into DIR by an earlier run
+#   --aot             also publish the tool as a native AOT binary (needs clang and zlib1g-dev; nothing is
+#                     installed for you) and time it beside the ReadyToRun build in the same run: jobs cm-v1-aot
+#                     and cm-v2-aot, cryptomail-*-aot rows in signenc, and its `sop version` start-up. When the
+#                     AOT publish fails, the run goes on with the ReadyToRun build only and says so.
 #   --summarize-only  only recompute medians.tsv, summary.md and targets.md from DIR's runs (with --out)
 #
 # What it does, from a fresh clone: publishes the cryptomail tool (Release, framework-dependent, ReadyToRun) and
@@ -38,7 +42,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 SHARED_DIR=${SHARED_DIR:-$ROOT/../shared}
 
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
-SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1 MEASURE=1
+SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1 MEASURE=1 AOT=0
 JOBS_ALL="gpg sqop openpgpjs cm-v1 cm-v2 mimekit cm-mime signenc"
 JOBS_SEL=$JOBS_ALL
 while [[ $# -gt 0 ]]; do
@@ -51,6 +55,7 @@ while [[ $# -gt 0 ]]; do
     --jobs) JOBS_SEL=${2:?}; shift ;;
     --install-peers) INSTALL=1 ;;
     --no-build) BUILD=0 ;;
+    --aot) AOT=1 ;;
     --summarize-only) MEASURE=0 ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage ;;
@@ -80,7 +85,11 @@ NODE_DIR=$(openpgpjs_dir)
 missing=()
 for c in dotnet gpg gpgconf sqop node openssl awk cmp; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
 [[ -x /usr/bin/time ]] || missing+=("GNU time (apt-get install time)")
-[[ -f $NODE_DIR/node_modules/openpgp/package.json ]] || missing+=("OpenPGP.js (npm)")
+[[ $AOT == 1 && $BUILD == 1 ]] && ! command -v clang >/dev/null 2>&1 &&
+  missing+=("clang for --aot (apt-get install clang zlib1g-dev; or drop --aot to time the ReadyToRun build only)")
+HAVE_OPENPGPJS=0
+[[ -f $NODE_DIR/node_modules/openpgp/package.json ]] && HAVE_OPENPGPJS=1
+[[ $HAVE_OPENPGPJS == 1 || " $JOBS_SEL " != *" openpgpjs "* ]] || missing+=("OpenPGP.js (npm)")
 ((${#missing[@]} == 0)) || die "missing: ${missing[*]}; run ../shared/interop/install-peers.sh (or pass --install-peers)"
 
 # ---------------------------------------------------------------- build
@@ -91,13 +100,32 @@ if [[ $BUILD == 1 ]]; then
   log "publishing the cryptomail tool (Release, framework-dependent${RID:+, ReadyToRun for $RID})"
   r2r=()
   [[ -n $RID ]] && r2r=(-r "$RID" --self-contained false -p:PublishReadyToRun=true)
-  rm -rf "$OUT/tool" "$OUT/driver"
+  rm -rf "$OUT/tool" "$OUT/tool-aot" "$OUT/driver"
   dotnet publish "$ROOT/src/CryptoMail.Tool" -c Release "${r2r[@]}" -o "$OUT/tool" -nologo -v quiet >&2 || die "tool build failed"
+  if [[ $AOT == 1 ]]; then
+    log "publishing the cryptomail tool as native AOT${RID:+ for $RID}"
+    [[ -n $RID ]] && dotnet publish "$ROOT/src/CryptoMail.Tool" -c Release -r "$RID" -p:PublishAot=true -o "$OUT/tool-aot" \
+      -nologo -v quiet >&2 || log "NOTE: the native AOT publish failed (see above); timing the ReadyToRun build only"
+  fi
   log "publishing the PGP/MIME driver (benchmarks/CryptoMail.Core.Benchmarks)"
   dotnet publish "$ROOT/benchmarks/CryptoMail.Core.Benchmarks" -c Release -o "$OUT/driver" -nologo -v quiet >&2 || die "driver build failed"
 fi
 [[ -f $TOOL_DLL && -f $DRIVER_DLL ]] || die "no build in $OUT (drop --no-build)"
 CM="dotnet $TOOL_DLL sop"
+CM_AOT=""
+if [[ $AOT == 1 ]]; then
+  if [[ -x $OUT/tool-aot/CryptoMail.Tool ]]; then
+    CM_AOT="$OUT/tool-aot/CryptoMail.Tool sop"
+    aot_jobs=""
+    for j in $JOBS_SEL; do
+      aot_jobs+=" $j"
+      if [[ $j == cm-v1 || $j == cm-v2 ]]; then aot_jobs+=" $j-aot"; fi
+    done
+    JOBS_SEL=${aot_jobs# }
+  else
+    log "NOTE: no native AOT build in $OUT/tool-aot; timing the ReadyToRun build only"
+  fi
+fi
 DRIVER=(dotnet "$DRIVER_DLL" pgpmime)
 
 # The peers' scripts build mimekit-baseline beside themselves: work on a copy outside this repository (whose
@@ -106,7 +134,7 @@ PEERS=${XDG_CACHE_HOME:-$HOME/.cache}/cryptomail-compare/peers
 mkdir -p "$PEERS"
 cp -r --preserve=timestamps "$SHARED_DIR/peers/." "$PEERS/"
 chmod -R u+w "$PEERS"
-[[ -e $PEERS/node_modules ]] || ln -s "$NODE_DIR/node_modules" "$PEERS/node_modules"
+[[ -e $PEERS/node_modules || -L $PEERS/node_modules ]] || ln -s "$NODE_DIR/node_modules" "$PEERS/node_modules"
 # shellcheck source=/dev/null
 source "$PEERS/lib.sh"
 MK_DLL=$PEERS/mimekit-baseline/bin/Release/net10.0/mimekit-baseline.dll
@@ -132,7 +160,7 @@ printf 'round\timpl\top\tsize_kib\tmsgs_per_s\n' >"$OUT/latency.tsv"
   echo "size_mib: $SIZE, rounds: $ROUNDS, runs per op per round: $RUNS, jobs: $JOBS_SEL"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
   echo "dotnet $(dotnet --version); node $(node --version); $(gpg --version | head -n1); $(sqop version --extended 2>/dev/null | head -n2 | paste -sd ' ')"
-  echo "openpgp (npm) $(node -p 'require(process.argv[1]).version' "$NODE_DIR/node_modules/openpgp/package.json")"
+  [[ $HAVE_OPENPGPJS == 0 ]] || echo "openpgp (npm) $(node -p 'require(process.argv[1]).version' "$NODE_DIR/node_modules/openpgp/package.json")"
 } >"$OUT/machine.txt"
 log "AES/SHA limits (openssl speed)"
 "$PEERS/aes-limit.sh" "$([[ $QUICK == 1 ]] && echo 1 || echo 3)" >"$OUT/aes-limit.tsv"
@@ -187,20 +215,25 @@ job_signenc() { # one-pass sign+encrypt, decrypt+verify; sign and verify with th
   bench_op verify-sha256 "$BENCH_BYTES" "$BENCH_IN" - "${GPG[@]}" --verify "$W/cm.sig" -
   BENCH_IMPL=sqop
   bench_op verify-sha256 "$BENCH_BYTES" "$BENCH_IN" - sqop verify "$W/cm.sig" "$W/cm.cert"
-  local profile label
+  cm_signenc "" "$CM"
+  if [[ -n $CM_AOT ]]; then cm_signenc -aot "$CM_AOT"; fi
+}
+
+cm_signenc() { # cm_signenc LABEL_SUFFIX "SOP COMMAND": job_signenc's cryptomail operations, with its key and files
+  local suffix=$1 cm=$2 profile label
   for profile in rfc4880 rfc9580; do
-    label=cryptomail-v1
-    [[ $profile == rfc9580 ]] && label=cryptomail-v2-ocb
+    label=cryptomail-v1$suffix
+    [[ $profile == rfc9580 ]] && label=cryptomail-v2-ocb$suffix
     BENCH_IMPL=$label
-    bench_op sign+encrypt "$BENCH_BYTES" "$BENCH_IN" "$W/cm.pgp" $CM encrypt --no-armor --profile=$profile --sign-with "$W/cm.key" "$W/cm.cert"
-    bench_op decrypt+verify "$BENCH_BYTES" "$W/cm.pgp" "$W/pt.out" "${fresh[@]}" "$W/verifications" $CM decrypt \
+    bench_op sign+encrypt "$BENCH_BYTES" "$BENCH_IN" "$W/cm.pgp" $cm encrypt --no-armor --profile=$profile --sign-with "$W/cm.key" "$W/cm.cert"
+    bench_op decrypt+verify "$BENCH_BYTES" "$W/cm.pgp" "$W/pt.out" "${fresh[@]}" "$W/verifications" $cm decrypt \
       --verifications-out "$W/verifications" --verify-with "$W/cm.cert" "$W/cm.key"
     bench_check_roundtrip "$W/pt.out" || true
     [[ -s $W/verifications ]] || bench_log "ERROR: $label decrypt+verify reported no verification"
   done
-  BENCH_IMPL=cryptomail-v1
-  bench_op sign-sha256 "$BENCH_BYTES" "$BENCH_IN" "$W/cm2.sig" $CM sign --no-armor "$W/cm.key"
-  bench_op verify-sha256 "$BENCH_BYTES" "$BENCH_IN" - $CM verify "$W/cm.sig" "$W/cm.cert"
+  BENCH_IMPL=cryptomail-v1$suffix
+  bench_op sign-sha256 "$BENCH_BYTES" "$BENCH_IN" "$W/cm2.sig" $cm sign --no-armor "$W/cm.key"
+  bench_op verify-sha256 "$BENCH_BYTES" "$BENCH_IN" - $cm verify "$W/cm.sig" "$W/cm.cert"
 }
 
 run_job() { # run_job JOB ROUND: rows to stdout, runs to BENCH_DETAIL
@@ -212,6 +245,8 @@ run_job() { # run_job JOB ROUND: rows to stdout, runs to BENCH_DETAIL
     openpgpjs) OPENPGPJS_PROFILES="v4 v6" OPENPGPJS_MODES=stream node "$PEERS/bench-openpgpjs.mjs" "$SIZE" ;;
     cm-v1) BENCH_LABEL=cryptomail-v1 SOP_ENCRYPT_ARGS=--profile=rfc4880 "$PEERS/bench-sop.sh" "$CM" "$SIZE" ;;
     cm-v2) BENCH_LABEL=cryptomail-v2-ocb SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM" "$SIZE" ;;
+    cm-v1-aot) BENCH_LABEL=cryptomail-v1-aot SOP_ENCRYPT_ARGS=--profile=rfc4880 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
+    cm-v2-aot) BENCH_LABEL=cryptomail-v2-ocb-aot SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
     mimekit)
       MIMEKIT_CIPHERS=aes256 MIMEKIT_LATENCY_SECONDS=$LATENCY_S BENCH_LATENCY_OUT=$WORK/mk-latency.tsv \
         "$PEERS/bench-mimekit.sh" "$SIZE"
@@ -259,6 +294,7 @@ startup() { # startup LABEL CMD...
 # shellcheck disable=SC2086
 {
   startup "cryptomail sop version" $CM version
+  if [[ -n $CM_AOT ]]; then startup "cryptomail (AOT) sop version" $CM_AOT version; fi
   startup "gpg --version" gpg --version
   startup "sqop version" sqop version
 } >>"$OUT/startup.tsv"
@@ -353,6 +389,10 @@ awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
       printf "| `cryptomail sop version` median | %s ms (CPU %s ms) | gpg --version: %s ms, sqop version: %s ms | - | - | <= 100 ms | %s |\n",
         s == "" ? "-" : sprintf("%.1f", s), SC["cryptomail sop version"] ~ /^[0-9.]+$/ ? sprintf("%.0f", SC["cryptomail sop version"]) : "-", S["gpg --version"] == "" ? "-" : sprintf("%.1f", S["gpg --version"]),
         S["sqop version"] == "" ? "-" : sprintf("%.1f", S["sqop version"]), s == "" ? "not measured" : (s + 0 <= 100 ? "met" : "no")
+      s = S["cryptomail (AOT) sop version"]
+      if (s != "")
+        printf "| `cryptomail sop version` median, native AOT build | %.1f ms (CPU %s ms) | - | - | - | <= 100 ms | %s |\n", s,
+          SC["cryptomail (AOT) sop version"] ~ /^[0-9.]+$/ ? sprintf("%.0f", SC["cryptomail (AOT) sop version"]) : "-", s + 0 <= 100 ? "met" : "no"
     }' "$OUT/medians.tsv"
   echo
   echo "Peak RSS in parentheses (median). Every operation is one fresh process (start-up included). \"met\" judges the wall-clock"
