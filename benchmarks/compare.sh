@@ -363,18 +363,22 @@ awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
       printf "| %s | %s msg/s | MimeKit: %s msg/s | %s | - | >= %sx | %s |\n", name, a == "" ? "-" : a, b == "" ? "-" : b,
         r == "" ? "-" : sprintf("%.2fx", r), goal, r == "" ? "not measured" : (r >= goal ? "met" : "no")
     }
+    function ours(x, t) { # the targets our SOP tool is judged on; x: label suffix of the build, t: its note
+      line("SEIPD v1 encrypt" t, "cryptomail-v1" x, "encrypt", "gpg-aes256", "encrypt", 1.5)
+      line("SEIPD v1 decrypt" t, "cryptomail-v1" x, "decrypt", "gpg-aes256", "decrypt", 1.5)
+      absolute("SEIPD v2 (OCB) encrypt" t, "cryptomail-v2-ocb" x, "encrypt", 1500)
+      absolute("SEIPD v2 (OCB) decrypt" t, "cryptomail-v2-ocb" x, "decrypt", 1500)
+      line("SEIPD v2 encrypt vs OpenPGP.js v6" t, "cryptomail-v2-ocb" x, "encrypt", "openpgpjs-v6-stream", "encrypt", 7)
+      line("SEIPD v2 decrypt vs OpenPGP.js v6" t, "cryptomail-v2-ocb" x, "decrypt", "openpgpjs-v6-stream", "decrypt", 7)
+      line("sign, SHA-256 both" t, "cryptomail-v1" x, "sign-sha256", "gpg-aes256", "sign-sha256", 1.0)
+      line("verify, same SHA-256 signature" t, "cryptomail-v1" x, "verify-sha256", "sqop", "verify-sha256", 1.0)
+      line("sign+encrypt (SEIPD v1)" t, "cryptomail-v1" x, "sign+encrypt", "gpg-aes256", "sign+encrypt", 1.5)
+      line("sign+encrypt (SEIPD v2)" t, "cryptomail-v2-ocb" x, "sign+encrypt", "gpg-aes256", "sign+encrypt", 1.5)
+      line("decrypt+verify (SEIPD v1)" t, "cryptomail-v1" x, "decrypt+verify", "gpg-aes256", "decrypt+verify", 1.0)
+    }
     END {
-      line("SEIPD v1 encrypt", "cryptomail-v1", "encrypt", "gpg-aes256", "encrypt", 1.5)
-      line("SEIPD v1 decrypt", "cryptomail-v1", "decrypt", "gpg-aes256", "decrypt", 1.5)
-      absolute("SEIPD v2 (OCB) encrypt", "cryptomail-v2-ocb", "encrypt", 1500)
-      absolute("SEIPD v2 (OCB) decrypt", "cryptomail-v2-ocb", "decrypt", 1500)
-      line("SEIPD v2 encrypt vs OpenPGP.js v6", "cryptomail-v2-ocb", "encrypt", "openpgpjs-v6-stream", "encrypt", 7)
-      line("SEIPD v2 decrypt vs OpenPGP.js v6", "cryptomail-v2-ocb", "decrypt", "openpgpjs-v6-stream", "decrypt", 7)
-      line("sign, SHA-256 both", "cryptomail-v1", "sign-sha256", "gpg-aes256", "sign-sha256", 1.0)
-      line("verify, same SHA-256 signature", "cryptomail-v1", "verify-sha256", "sqop", "verify-sha256", 1.0)
-      line("sign+encrypt (SEIPD v1)", "cryptomail-v1", "sign+encrypt", "gpg-aes256", "sign+encrypt", 1.5)
-      line("sign+encrypt (SEIPD v2)", "cryptomail-v2-ocb", "sign+encrypt", "gpg-aes256", "sign+encrypt", 1.5)
-      line("decrypt+verify (SEIPD v1)", "cryptomail-v1", "decrypt+verify", "gpg-aes256", "decrypt+verify", 1.0)
+      ours("", "")
+      if (("cryptomail-v1-aot", "encrypt") in M || ("cryptomail-v1-aot", "sign-sha256") in M) ours("-aot", " (native AOT)")
       rate("PGP/MIME 10 KiB sign+encrypt", "sign+encrypt", 5)
       rate("PGP/MIME 10 KiB decrypt+verify", "decrypt+verify", 5)
       line("PGP/MIME attachment sign+encrypt", "cryptomail-pgpmime", "encrypt", "mimekit-pgpmime-aes256", "encrypt", 10)
