@@ -106,7 +106,7 @@ PEERS=${XDG_CACHE_HOME:-$HOME/.cache}/cryptomail-compare/peers
 mkdir -p "$PEERS"
 cp -r --preserve=timestamps "$SHARED_DIR/peers/." "$PEERS/"
 chmod -R u+w "$PEERS"
-[[ -e $PEERS/node_modules ]] || ln -s "$NODE_DIR/node_modules" "$PEERS/node_modules"
+ln -sfn "$NODE_DIR/node_modules" "$PEERS/node_modules"   # replaces a link left dangling by an earlier run
 # shellcheck source=/dev/null
 source "$PEERS/lib.sh"
 MK_DLL=$PEERS/mimekit-baseline/bin/Release/net10.0/mimekit-baseline.dll
