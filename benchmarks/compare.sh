@@ -134,7 +134,8 @@ PEERS=${XDG_CACHE_HOME:-$HOME/.cache}/cryptomail-compare/peers
 mkdir -p "$PEERS"
 cp -r --preserve=timestamps "$SHARED_DIR/peers/." "$PEERS/"
 chmod -R u+w "$PEERS"
-[[ -e $PEERS/node_modules || -L $PEERS/node_modules ]] || ln -s "$NODE_DIR/node_modules" "$PEERS/node_modules"
+# A link of an earlier run may dangle (its npm folder gone): relink unless a real folder is there.
+[[ -L $PEERS/node_modules || ! -e $PEERS/node_modules ]] && ln -sfn "$NODE_DIR/node_modules" "$PEERS/node_modules"
 # shellcheck source=/dev/null
 source "$PEERS/lib.sh"
 MK_DLL=$PEERS/mimekit-baseline/bin/Release/net10.0/mimekit-baseline.dll

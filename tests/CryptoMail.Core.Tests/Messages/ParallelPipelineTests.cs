@@ -96,7 +96,7 @@ public class ParallelPipelineTests
         var generator = new PgpSignatureGenerator(secret.PublicKey.Algorithm, HashAlgorithmTag.Sha256);
         generator.InitSign(PgpSignature.BinaryDocument, secret.ExtractPrivateKeyUtf8(Array.Empty<char>()));
         var hashed = new PgpSignatureSubpacketGenerator();
-        hashed.SetSignatureCreationTime(false, DateTime.UtcNow.AddMinutes(-1));
+        hashed.SetSignatureCreationTime(false, DateTime.UtcNow); // not before the key: signatures are judged by the key as it was then
         hashed.SetIssuerFingerprint(false, secret.PublicKey);
         generator.SetHashedSubpackets(hashed.Generate());
         generator.Update(data);
