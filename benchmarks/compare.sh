@@ -379,7 +379,7 @@ awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
     }
     END {
       ours("", "")
-      if (("cryptomail-v1-aot", "encrypt") in M || ("cryptomail-v1-aot", "sign-sha256") in M) ours("-aot", " (native AOT)")
+      if (("cryptomail-v1-aot", "encrypt") in M || ("cryptomail-v2-ocb-aot", "encrypt") in M || ("cryptomail-v1-aot", "sign-sha256") in M) ours("-aot", " (native AOT)")
       rate("PGP/MIME 10 KiB sign+encrypt", "sign+encrypt", 5)
       rate("PGP/MIME 10 KiB decrypt+verify", "decrypt+verify", 5)
       line("PGP/MIME attachment sign+encrypt", "cryptomail-pgpmime", "encrypt", "mimekit-pgpmime-aes256", "encrypt", 10)
