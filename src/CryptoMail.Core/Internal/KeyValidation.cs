@@ -240,7 +240,13 @@ internal static class KeyValidation
         return new CertificateValidity(certificate, policy, time, primaryValidity, userIds, subkeys);
     }
 
-    /// <summary>The newest candidate made at or before <paramref name="time"/> that the policy accepts and that
+    /// <summary>How far a binding may be dated after the reference time and still count, as for a key's creation time
+    /// (<see cref="KeyInfo.IsAliveAt"/>): clocks differ, and an edit made in the same second as the self-signature it
+    /// replaces is dated a second later. Without it, quick successive edits left a new user ID unbound for a second.</summary>
+    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>The newest candidate made at or before <paramref name="time"/> (within <see cref="ClockSkew"/>) that
+    /// the policy accepts and that
     /// passes <paramref name="extra"/>; when there is none, the reason that best explains it.</summary>
     private static (T? Chosen, ValidationReason Why) Pick<T>(IReadOnlyList<T> candidates, DateTimeOffset time, Func<T, bool> accepted,
         Func<T, bool>? extra, int unverified) where T : class
@@ -248,10 +254,11 @@ internal static class KeyValidation
         T? chosen = null;
         DateTimeOffset chosenAt = DateTimeOffset.MinValue;
         bool weak = false, future = false, noBack = false;
+        var latest = time >= DateTimeOffset.MaxValue - ClockSkew ? DateTimeOffset.MaxValue : time + ClockSkew;
         foreach (var c in candidates)
         {
             var created = SignatureOf(c).Created;
-            if (created > time) { future = true; continue; }
+            if (created > latest) { future = true; continue; }
             if (!accepted(c)) { weak = true; continue; }
             if (extra is not null && !extra(c)) { noBack = true; continue; }
             if (chosen is null || created > chosenAt) { chosen = c; chosenAt = created; }

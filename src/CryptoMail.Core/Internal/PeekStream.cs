@@ -88,7 +88,9 @@ internal static class MessageInput
             var text = System.Text.Encoding.ASCII.GetString(head);
             if (text.TrimStart().StartsWith("-----BEGIN PGP SIGNED MESSAGE-----", StringComparison.Ordinal))
                 return (peek, Kind.Cleartext, peek);
-            return (new Org.BouncyCastle.Bcpg.ArmoredInputStream(peek), Kind.Armored, peek);
+            // BouncyCastle's armor reader takes one byte at a time: buffered here, so an unbuffered input (a process's
+            // stdin, a socket) is not read with one system call per character. Nothing reads the input after the armor.
+            return (new Org.BouncyCastle.Bcpg.ArmoredInputStream(new BufferedStream(peek, 1 << 16)), Kind.Armored, peek);
         }
         throw new MalformedDataException($"{what}: the input is neither binary OpenPGP data nor ASCII armor.");
     }
