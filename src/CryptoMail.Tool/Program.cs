@@ -10,10 +10,31 @@ internal static class Program
         {
             if (e.Key is string k && e.Value is string v) env[k] = v;
         }
-        using var stdin = Console.OpenStandardInput();
+        using var stdin = StandardInput();
         using var stdout = Console.OpenStandardOutput();
         using var stderr = Console.OpenStandardError();
         return Run(args, stdin, stdout, stderr, env, stderrIsTerminal: !Console.IsErrorRedirected);
+    }
+
+    /// <summary>Standard input; a file redirected to it (<c>&lt; file</c>) is opened as a seekable file, so the library
+    /// can read a message twice instead of holding its plaintext back (SEIPD v1 decryption), and a pipe or terminal
+    /// as the console's stream.</summary>
+    private static Stream StandardInput()
+    {
+        if (!OperatingSystem.IsWindows())
+        {
+            try
+            {
+                var file = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(0, ownsHandle: false), FileAccess.Read, 1);
+                if (file.CanSeek) return file;
+                file.Dispose();
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+            {
+                // Not a file: the console's stream below.
+            }
+        }
+        return Console.OpenStandardInput();
     }
 
     /// <summary>Runs one command line against the given streams and environment and returns the exit code.</summary>

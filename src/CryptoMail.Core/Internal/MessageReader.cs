@@ -21,6 +21,7 @@ internal static class MessageReader
         Check.NoNulls(options.Verifiers, nameof(options.Verifiers));
         return Guard.Run(() =>
         {
+            long? start = Start(input);
             var source = new IoBridge(input, async, token);
             var sink = new IoBridge(output, async, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Decrypting");
@@ -35,7 +36,11 @@ internal static class MessageReader
             if (head.Head.Length == 0) throw new MalformedDataException("The input holds no OpenPGP packets.");
             int tag = (head.Head[0] & 0x40) != 0 ? head.Head[0] & 0x3F : (head.Head[0] >> 2) & 0x0F;
             if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
-            if (tag is 1 or 3 or 9 or 10 or 18 or 20 or 21) return DecryptPackets(head, sink, options, token);
+            if (tag is 1 or 3 or 9 or 10 or 18 or 20 or 21)
+            {
+                Func<Stream>? reopen = start is long at ? () => Reopen(input, at, async, token) : null;
+                return DecryptPackets(head, sink, options, reopen, token);
+            }
 
             if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
             var counted = new CountingStream(head);
@@ -50,61 +55,44 @@ internal static class MessageReader
         }, "Decrypting");
     }
 
+    /// <summary>Where a seekable input starts, so the message can be read a second time; null when it cannot.</summary>
+    private static long? Start(Stream input)
+    {
+        try
+        {
+            return input.CanSeek ? input.Position : null;
+        }
+        catch (Exception e) when (e is NotSupportedException or IOException or ObjectDisposedException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The input's packets again, from <paramref name="start"/>: binary, or armor decoded once more.</summary>
+    private static Stream Reopen(Stream input, long start, bool async, CancellationToken token)
+    {
+        try
+        {
+            input.Position = start;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new CallerStreamException(e);
+        }
+        var (packets, kind, _) = MessageInput.Open(new IoBridge(input, async, token), "Decrypting");
+        if (kind == MessageInput.Kind.Cleartext) throw new MalformedDataException("the input is no longer an encrypted message");
+        return packets;
+    }
+
     private static DecryptionResult Unencrypted(IReadOnlyList<SignatureVerification> verdicts, long length, LiteralFormat format,
         Compression compression, string fileName, DateTimeOffset? mtime) =>
         new(false, null, false, Array.Empty<string>(), null, false, "none", compression, fileName, format, mtime, verdicts, length, false);
 
     /// <summary>Reads the session key packets, finds a session key, and decrypts the encrypted data packet that
     /// follows: SEIPD v1, SEIPD v2, or LibrePGP's OCB Encrypted Data (tag 20).</summary>
-    private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptOptions options, CancellationToken token)
+    private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptOptions options, Func<Stream>? reopen, CancellationToken token)
     {
-        var pkesks = new List<Pkesk>();
-        var skesks = new List<Skesk>();
-        int examined = 0;
-        PacketBodyStream? encrypted = null;
-        int dataTag = 0;
-        while (encrypted is null)
-        {
-            var next = PacketReader.Next(packets) ?? throw new MalformedDataException("The message holds no encrypted data.");
-            var (tag, body) = next;
-            switch (tag)
-            {
-                case 1:
-                case 3:
-                    if (++examined > options.Limits.MaxRecipients)
-                        throw new LimitExceededException($"The message names more than {options.Limits.MaxRecipients} recipients.");
-                    var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == 1 ? "public-key encrypted session key" : "symmetric-key encrypted session key");
-                    try
-                    {
-                        if (tag == 1 && bytes.Length > 0 && bytes[0] == 6) pkesks.Add(PkeskV6.Parse(bytes).Packet);
-                        else if (tag == 1) pkesks.Add(Pkesk.Parse(bytes));
-                        else skesks.Add(Skesk.Parse(bytes));
-                    }
-                    catch (UnsupportedPacketException)
-                    {
-                        // A recipient packet of a version or algorithm we do not read: another may still fit.
-                    }
-                    catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException)
-                    {
-                        throw new MalformedDataException("A session key packet is malformed.", e);
-                    }
-                    break;
-                case 10: // marker
-                case 21: // padding
-                    body.Skip();
-                    break;
-                case 9:
-                    throw new IntegrityException("The message is encrypted without integrity protection (SED, no MDC); it is refused because it may have been modified.");
-                case 18:
-                case 20:
-                    encrypted = body;
-                    dataTag = tag;
-                    break;
-                default:
-                    throw new MalformedDataException($"Unexpected packet (tag {tag}) before the encrypted data.");
-            }
-        }
-
+        var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options);
         var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
         if (dataTag == 20)
         {
@@ -154,10 +142,90 @@ internal static class MessageReader
         using (sessionKey)
         {
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
+            bool holdBack = !options.ReleaseUnverifiedPlaintext;
+            using var twice = holdBack && reopen is not null && SecondPass.IsSupported ? new SecondPass() : null;
+            Action? replay = twice is null ? null : () => ReplayV1(reopen!, initial, sessionKey, twice, sink, options, token);
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, initial);
-            return ReadDecrypted(clear, () => clear.Verified, holdBack: !options.ReleaseUnverifiedPlaintext, "SEIPDv1", ToCipher(sessionKey.Algorithm),
-                decryptedWith, withPassword, recipientIds, exported, sink, options, token);
+            return ReadDecrypted(clear, () => clear.Verified, holdBack, "SEIPDv1", ToCipher(sessionKey.Algorithm),
+                decryptedWith, withPassword, recipientIds, exported, sink, options, token, twice, replay);
         }
+    }
+
+    /// <summary>The second pass over a seekable SEIPD v1 message the first pass authenticated (see
+    /// <see cref="SecondPass"/>): decrypts it again, without the MDC's hash, and releases the plaintext segment by
+    /// segment as each matches the first pass.</summary>
+    private static void ReplayV1(Func<Stream> reopen, byte[] initial, SessionKeyMaterial sessionKey, SecondPass twice, IoBridge sink,
+        DecryptOptions options, CancellationToken token)
+    {
+        twice.BeginReplay(data => sink.Write(data));
+        try
+        {
+            var (_, _, encrypted, tag) = ReadToEncryptedData(reopen(), options);
+            var again = new byte[initial.Length];
+            if (tag != 18 || encrypted.ReadByte() != 1 || encrypted.ReadAtLeast(again, again.Length, throwOnEndOfStream: false) < again.Length ||
+                !again.AsSpan().SequenceEqual(initial))
+                throw new MalformedDataException("the encrypted data differs");
+            using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, again, checkMdc: false);
+            var counted = new CountingStream(clear);
+            new ContentReader(options.Limits, Array.Empty<Certificate>(), null, token).Read(counted, twice.Replay, 0, counted);
+        }
+        catch (Exception e) when (e is MalformedDataException or IntegrityException or LimitExceededException)
+        {
+            throw new IntegrityException("The input changed between the pass that authenticated it and the pass that released it: " + e.Message, e);
+        }
+        twice.EndReplay();
+    }
+
+    /// <summary>The session key packets before the encrypted data, and the encrypted data packet's body.</summary>
+    private static (List<Pkesk> Pkesks, List<Skesk> Skesks, PacketBodyStream Encrypted, int Tag) ReadToEncryptedData(Stream packets, DecryptOptions options)
+    {
+        var pkesks = new List<Pkesk>();
+        var skesks = new List<Skesk>();
+        int examined = 0;
+        PacketBodyStream? encrypted = null;
+        int dataTag = 0;
+        while (encrypted is null)
+        {
+            var next = PacketReader.Next(packets) ?? throw new MalformedDataException("The message holds no encrypted data.");
+            var (tag, body) = next;
+            switch (tag)
+            {
+                case 1:
+                case 3:
+                    if (++examined > options.Limits.MaxRecipients)
+                        throw new LimitExceededException($"The message names more than {options.Limits.MaxRecipients} recipients.");
+                    var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == 1 ? "public-key encrypted session key" : "symmetric-key encrypted session key");
+                    try
+                    {
+                        if (tag == 1 && bytes.Length > 0 && bytes[0] == 6) pkesks.Add(PkeskV6.Parse(bytes).Packet);
+                        else if (tag == 1) pkesks.Add(Pkesk.Parse(bytes));
+                        else skesks.Add(Skesk.Parse(bytes));
+                    }
+                    catch (UnsupportedPacketException)
+                    {
+                        // A recipient packet of a version or algorithm we do not read: another may still fit.
+                    }
+                    catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException)
+                    {
+                        throw new MalformedDataException("A session key packet is malformed.", e);
+                    }
+                    break;
+                case 10: // marker
+                case 21: // padding
+                    body.Skip();
+                    break;
+                case 9:
+                    throw new IntegrityException("The message is encrypted without integrity protection (SED, no MDC); it is refused because it may have been modified.");
+                case 18:
+                case 20:
+                    encrypted = body;
+                    dataTag = tag;
+                    break;
+                default:
+                    throw new MalformedDataException($"Unexpected packet (tag {tag}) before the encrypted data.");
+            }
+        }
+        return (pkesks, skesks, encrypted, dataTag);
     }
 
     /// <summary>Reads a chunked AEAD packet (SEIPD v2, or tag 20) whose prefix has been read: session key from a
@@ -237,16 +305,19 @@ internal static class MessageReader
     }
 
     /// <summary>Reads the decrypted packet stream: grammar, limits, signatures; releases the plaintext once authenticated.</summary>
+    /// <remarks>Held-back plaintext waits in a <see cref="HoldBackBuffer"/>, or, given <paramref name="twice"/>, is
+    /// only recorded, and <paramref name="replay"/> releases it from a second pass over the input.</remarks>
     private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, string protection, SymmetricCipher? cipher,
-        string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token)
+        string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token,
+        SecondPass? twice = null, Action? replay = null)
     {
         PolicyChecks.ReadCipher(options.Policy, cipher, protection);
         var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
-        HoldBackBuffer? held = holdBack ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
+        HoldBackBuffer? held = holdBack && twice is null ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
         try
         {
             var counted = new CountingStream(clear);
-            Action<ReadOnlySpan<byte>> write = held is not null ? held.Write : data => sink.Write(data);
+            Action<ReadOnlySpan<byte>> write = twice is not null ? twice.Record : held is not null ? held.Write : data => sink.Write(data);
             try
             {
                 reader.Read(counted, write, 0, counted);
@@ -262,6 +333,7 @@ internal static class MessageReader
             var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             Require(options.RequireValidSignature, verdicts);
             held?.CopyTo(sink, token);
+            replay?.Invoke();
             sink.Flush();
             return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, protection, reader.Compression,
                 reader.FileName, reader.Format, reader.ModificationTime, verdicts, reader.Length, options.ReleaseUnverifiedPlaintext)

@@ -221,7 +221,9 @@ public sealed class DecryptOptions
 
     /// <summary>Plaintext of integrity-protected data is held back until its integrity is checked. Up to this many
     /// bytes are held in memory; beyond it they are spooled to a temporary file encrypted under a one-time key.
-    /// Default 32 MiB.</summary>
+    /// Default 32 MiB. A SEIPD v1 message read from a seekable stream is not held at all: it is read twice, the
+    /// first pass authenticating it and the second releasing only plaintext that matches the first (a stream that
+    /// changes in between fails with <see cref="IntegrityException"/>).</summary>
     public long HoldBackMemoryBytes { get; init; } = 32L << 20;
 
     /// <summary>Write plaintext to the output as it is decrypted, before the integrity check. Unsafe: on failure the

@@ -29,12 +29,16 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     private int carry; // held-back plaintext at the end of `plain` not yet released (the last MDC-sized tail)
     private bool eof;
     private bool verified;
+    private readonly bool checkMdc;
 
     /// <summary>Opens the stream; <paramref name="initial"/> holds the first ciphertext octets the caller already read
-    /// (at least block size + 2, for the quick check); the rest follow in <paramref name="body"/>.</summary>
-    public SeipdV1DecryptStream(Stream body, SessionKeyMaterial key, byte[] initial)
+    /// (at least block size + 2, for the quick check); the rest follow in <paramref name="body"/>. Without
+    /// <paramref name="checkMdc"/> (a second pass over data a first pass authenticated, see <see cref="SecondPass"/>)
+    /// nothing is hashed and the stream never reports <see cref="Verified"/>.</summary>
+    public SeipdV1DecryptStream(Stream body, SessionKeyMaterial key, byte[] initial, bool checkMdc = true)
     {
         this.body = body;
+        this.checkMdc = checkMdc;
         cipher = BlockDecryptor.Create(key);
         bs = cipher.BlockSize;
         register = new byte[bs];
@@ -147,6 +151,11 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
             if (mdc < plainStart) throw new IntegrityException("The encrypted data is truncated: no modification detection code.");
             if (plain[mdc] != 0xD3 || plain[mdc + 1] != 0x14)
                 throw new IntegrityException("The encrypted data has no valid modification detection code packet.");
+            if (!checkMdc)
+            {
+                carry = MdcLength;
+                return;
+            }
             sha1.AppendData(plain, plainStart, mdc + 2 - plainStart);
             var expected = sha1.GetHashAndReset();
             if (!CryptographicOperations.FixedTimeEquals(expected, plain.AsSpan(mdc + 2, 20)))
@@ -157,7 +166,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
             }
             verified = true;
         }
-        else
+        else if (checkMdc)
         {
             hashing.Start(plain, plainStart, plainEnd - MdcLength - plainStart);
         }
