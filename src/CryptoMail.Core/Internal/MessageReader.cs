@@ -55,12 +55,19 @@ internal static class MessageReader
         }, "Decrypting");
     }
 
-    /// <summary>Where a seekable input starts, so the message can be read a second time; null when it cannot.</summary>
+    /// <summary>Messages shorter than this are held back in memory rather than read twice: a short hold costs less
+    /// than a second pass's setup.</summary>
+    private const long SecondPassMinimumBytes = 1 << 20;
+
+    /// <summary>Where a seekable input starts, so the message can be read a second time; null when it cannot, or
+    /// when the message is short enough to hold.</summary>
     private static long? Start(Stream input)
     {
         try
         {
-            return input.CanSeek ? input.Position : null;
+            if (!input.CanSeek) return null;
+            long position = input.Position;
+            return input.Length - position >= SecondPassMinimumBytes ? position : null;
         }
         catch (Exception e) when (e is NotSupportedException or IOException or ObjectDisposedException)
         {

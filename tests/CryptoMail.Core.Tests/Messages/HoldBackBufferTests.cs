@@ -10,9 +10,10 @@ public class HoldBackBufferTests
     [Theory]
     [InlineData(0, 3_000_000)]                 // everything spooled
     [InlineData(1, 70_000)]                    // one byte in memory
-    [InlineData(65_536, 200_000)]              // threshold inside the first memory chunk
-    [InlineData(1 << 20, 1 << 20)]             // exactly one chunk, nothing spooled
-    [InlineData(1 << 20, (1 << 20) + 1)]       // one chunk and one spooled byte
+    [InlineData(65_536, 200_000)]              // threshold at the end of the first memory chunk (64 KiB)
+    [InlineData(458_752, 458_752)]             // exactly the first three chunks (64 + 128 + 256 KiB), nothing spooled
+    [InlineData(458_752, 458_753)]             // three chunks and one spooled byte
+    [InlineData(1 << 20, 1 << 20)]             // chunks growing to 1 MiB, threshold mid-chunk
     [InlineData((3 << 20) + 12_345, 5_000_000)] // several chunks, threshold mid-chunk
     [InlineData(32L << 20, 3_000_000)]         // all in memory, last chunk partly used
     public void Gives_back_every_byte_in_order(long memoryLimit, int total)
