@@ -137,6 +137,27 @@ public class SeipdV2StreamTests
         }
     }
 
+    /// <summary>Chunks of 64 KiB are opened on the other core, one ahead of the reader: a changed chunk still
+    /// releases exactly the chunks before it, wherever in the pipeline the failure surfaces.</summary>
+    [Theory]
+    [MemberData(nameof(Algorithms))]
+    public void With_chunks_opened_on_the_other_core_a_changed_chunk_releases_exactly_the_chunks_before_it(byte aeadId)
+    {
+        const int chunk = 64 * 1024; // chunk size octet 10
+        var key = Key(9, 5);
+        var plaintext = TestData(5 * chunk + 1000, 5);
+        var body = Encrypt(SeipdV2Header.CreateRandom(9, (AeadAlgorithm)aeadId, 10), key, plaintext);
+        Assert.Equal(plaintext, DecryptAll(body, key, readSize: 10_000).Released);
+        foreach (int damaged in new[] { 0, 1, 2, 4, 5 })
+        {
+            int at = SeipdV2Header.Size + damaged * (chunk + 16) + 77;
+            var (released, error) = DecryptAll(AeadCipherTests.Flip(body, at), key, readSize: 10_000);
+            Assert.IsType<IntegrityException>(error);
+            int expected = Math.Min(damaged, 5) * chunk;
+            Assert.True(plaintext.AsSpan(0, expected).SequenceEqual(released), $"chunk {damaged}: released {released.Length}, expected {expected}");
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Algorithms))]
     public void Truncation_at_any_point_gives_an_integrity_error_and_only_whole_verified_chunks(byte aeadId)

@@ -11,7 +11,10 @@ namespace CryptoMail.Core.Internal.Aead;
 /// after the final tag (chunk count and total length) verified too, so end of data is reported only for a whole,
 /// unmodified body. Any failure (bad tag, truncation, reordering, trailing garbage) throws
 /// <see cref="IntegrityException"/>, zeroes the failing chunk's plaintext, and every later call throws again.
-/// Memory: one sealed chunk plus 17 octets of look-ahead, and one chunk of plaintext, both pooled.
+/// Memory: two sealed chunks plus 17 octets of look-ahead, and two chunks of plaintext, all pooled.
+/// Pipelining: while the caller takes chunk i's plaintext (and the next sealed chunk is read), chunk i+1 is opened on
+/// the other core (<see cref="ParallelStage"/>); chunks are still opened strictly in order, one at a time, and a
+/// chunk's plaintext is handed out only after its own tag verified on that core.
 /// </remarks>
 internal sealed class ChunkedAeadDecryptStream : ChunkedAeadStream
 {
@@ -19,7 +22,12 @@ internal sealed class ChunkedAeadDecryptStream : ChunkedAeadStream
     // final tag, so a chunk with at least 17 octets after it is not the last and can be released once its own
     // tag verifies; the last one (even when full) waits for the final tag.
     private byte[]? sealedBuffer;
+    private byte[]? sealedInFlight; // the chunk being opened on the other core
     private byte[]? plain;
+    private byte[]? plainInFlight;  // where that chunk's plaintext goes
+    private readonly ParallelStage opening;
+    private bool inFlight;
+    private IntegrityException? inFlightFailure; // kept until the chunks before it are out
     private int sealedLength;
     private int plainStart;
     private int plainEnd;
@@ -39,7 +47,10 @@ internal sealed class ChunkedAeadDecryptStream : ChunkedAeadStream
         : base(source, schedule, leaveOpen)
     {
         sealedBuffer = ArrayPool<byte>.Shared.Rent(SealedCapacity);
+        sealedInFlight = ArrayPool<byte>.Shared.Rent(SealedCapacity);
         plain = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        plainInFlight = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        opening = new ParallelStage(OpenInFlight);
     }
 
     /// <summary>Reads the prefix from <paramref name="body"/>, then decrypts the rest of it.</summary>
@@ -148,12 +159,22 @@ internal sealed class ChunkedAeadDecryptStream : ChunkedAeadStream
         {
             if (!sourceEnded)
             {
-                // A full chunk with at least 17 octets after it: not the last chunk.
+                // A full chunk with at least 17 octets after it: not the last chunk. The chunk opened before it is
+                // collected (its plaintext goes out next), and this one starts opening on the other core; the
+                // look-ahead moves to the other sealed buffer.
                 int chunk = ChunkSize + TagSize;
-                OpenChunk(sealedData[..chunk], plain);
-                plainEnd = ChunkSize;
+                CollectInFlight();
+                (sealedBuffer, sealedInFlight) = (sealedInFlight, sealedBuffer);
                 sealedData[chunk..].CopyTo(sealedBuffer);
                 sealedLength -= chunk;
+                inFlight = true;
+                opening.Start(sealedInFlight!, 0, chunk);
+                return;
+            }
+            if (inFlight)
+            {
+                // The chunk before the last goes out first; the next call opens the last one.
+                CollectInFlight();
                 return;
             }
             // The source ended: what is left is [last chunk] then the final tag. The last chunk is a tag alone
@@ -170,11 +191,45 @@ internal sealed class ChunkedAeadDecryptStream : ChunkedAeadStream
         }
         catch (IntegrityException e)
         {
+            inFlight = false;
             CryptographicOperations.ZeroMemory(plain);
+            CryptographicOperations.ZeroMemory(plainInFlight);
             plainStart = plainEnd = 0;
             failure = e;
             throw;
         }
+    }
+
+    /// <summary>Opens the chunk in flight (on the other core, or inline when it is small). A failure is kept, not
+    /// thrown, so that it surfaces at the same point either way: when this chunk's turn comes, after the chunks
+    /// before it went out.</summary>
+    private void OpenInFlight(byte[] sealedChunk, int offset, int count)
+    {
+        try
+        {
+            OpenChunk(sealedChunk.AsSpan(offset, count), plainInFlight);
+        }
+        catch (IntegrityException e)
+        {
+            inFlightFailure = e;
+        }
+    }
+
+    /// <summary>Waits for the chunk opening on the other core (rethrowing its failure) and makes its plaintext the
+    /// one handed out next.</summary>
+    private void CollectInFlight()
+    {
+        if (!inFlight) return;
+        opening.Wait();
+        inFlight = false;
+        if (inFlightFailure is { } failed)
+        {
+            inFlightFailure = null;
+            throw failed;
+        }
+        (plain, plainInFlight) = (plainInFlight, plain);
+        plainStart = 0;
+        plainEnd = ChunkSize;
     }
 
     private void ThrowIfUnusable()
@@ -185,16 +240,18 @@ internal sealed class ChunkedAeadDecryptStream : ChunkedAeadStream
 
     private void ReturnBuffers()
     {
-        if (plain is not null)
+        // The other core may still be opening a chunk into these buffers.
+        opening.Dispose();
+        foreach (var buffer in new[] { plain, plainInFlight })
         {
-            CryptographicOperations.ZeroMemory(plain);
-            ArrayPool<byte>.Shared.Return(plain);
-            plain = null;
+            if (buffer is null) continue;
+            CryptographicOperations.ZeroMemory(buffer);
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (sealedBuffer is not null)
+        foreach (var buffer in new[] { sealedBuffer, sealedInFlight })
         {
-            ArrayPool<byte>.Shared.Return(sealedBuffer);
-            sealedBuffer = null;
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
+        plain = plainInFlight = sealedBuffer = sealedInFlight = null;
     }
 }
