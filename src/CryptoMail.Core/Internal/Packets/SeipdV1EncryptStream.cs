@@ -11,8 +11,9 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
 {
     private const int ChunkSize = 1 << 18;
     private readonly PartialPacketStream packet;
-    private readonly Aes aes;
-    private readonly ICryptoTransform cfb; // one native context for the whole message: no allocation per chunk
+    private readonly HardwareAesCfb? engine; // the x86 AES-instruction path, when available
+    private readonly Aes? aes; // the platform fallback
+    private readonly ICryptoTransform? cfb; // one native context for the whole message: no allocation per chunk
     private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly ParallelStage hashing;
     private readonly byte[] iv = new byte[16];
@@ -22,15 +23,26 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
     private int hashedCount; // octets at the start of `pending` already hashed
     private bool finished;
 
-    public SeipdV1EncryptStream(Stream output, SessionKeyMaterial key)
+    /// <param name="output">Receives the packet.</param>
+    /// <param name="key">An AES session key.</param>
+    /// <param name="useHardwareEngine">False forces the platform's CFB even where the AES instructions exist (tests
+    /// keep both paths covered with it).</param>
+    public SeipdV1EncryptStream(Stream output, SessionKeyMaterial key, bool useHardwareEngine = true)
     {
         if (key.Algorithm is < 7 or > 9) throw new ArgumentException("Only AES session keys are written.", nameof(key));
-        aes = Aes.Create();
-        aes.Key = key.Key;
-        aes.Mode = CipherMode.CFB;
-        aes.FeedbackSize = 128;
-        aes.Padding = PaddingMode.None;
-        cfb = aes.CreateEncryptor(aes.Key, new byte[16]);
+        if (useHardwareEngine && HardwareAesCfb.IsSupported)
+        {
+            engine = new HardwareAesCfb(key.Key);
+        }
+        else
+        {
+            aes = Aes.Create();
+            aes.Key = key.Key;
+            aes.Mode = CipherMode.CFB;
+            aes.FeedbackSize = 128;
+            aes.Padding = PaddingMode.None;
+            cfb = aes.CreateEncryptor(aes.Key, new byte[16]);
+        }
         hashing = new ParallelStage(sha1.AppendData);
         packet = new PartialPacketStream(output, 18);
         packet.WriteByte(1);
@@ -65,18 +77,14 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         // Plaintext not hashed yet: hashed on the other core while this one encrypts and writes (at the end, Finish
         // has hashed everything before the MDC itself).
         if (!final) hashing.Start(pending, hashedCount, pendingCount - hashedCount);
-        if (whole > 0)
+        if (engine is not null)
         {
-            // The transform carries the CFB register from chunk to chunk; iv tracks it for the partial last block.
-            cfb.TransformBlock(pending, 0, whole, cipherBuf, 0);
-            cipherBuf.AsSpan(whole - 16, 16).CopyTo(iv);
+            // The engine carries the register itself and ends the stream with the partial last block.
+            engine.Encrypt(pending.AsSpan(0, full), cipherBuf);
         }
-        int rest = full - whole;
-        if (rest > 0)
+        else
         {
-            Span<byte> ks = stackalloc byte[16];
-            aes.EncryptEcb(iv, ks, PaddingMode.None);
-            for (int i = 0; i < rest; i++) cipherBuf[whole + i] = (byte)(pending[whole + i] ^ ks[i]);
+            EncryptWithPlatform(full, whole);
         }
         packet.Write(cipherBuf, 0, full);
         hashing.Wait();
@@ -84,6 +92,23 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         if (left > 0) Array.Copy(pending, full, pending, 0, left);
         pendingCount = left;
         hashedCount = final ? 0 : left;
+    }
+
+    private void EncryptWithPlatform(int full, int whole)
+    {
+        if (whole > 0)
+        {
+            // The transform carries the CFB register from chunk to chunk; iv tracks it for the partial last block.
+            cfb!.TransformBlock(pending, 0, whole, cipherBuf, 0);
+            cipherBuf.AsSpan(whole - 16, 16).CopyTo(iv);
+        }
+        int rest = full - whole;
+        if (rest > 0)
+        {
+            Span<byte> ks = stackalloc byte[16];
+            aes!.EncryptEcb(iv, ks, PaddingMode.None);
+            for (int i = 0; i < rest; i++) cipherBuf[whole + i] = (byte)(pending[whole + i] ^ ks[i]);
+        }
     }
 
     /// <summary>Appends the MDC packet, encrypts the rest and closes the packet.</summary>
@@ -110,8 +135,9 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
         {
             Finish();
             hashing.Dispose();
-            cfb.Dispose();
-            aes.Dispose();
+            engine?.Dispose();
+            cfb?.Dispose();
+            aes?.Dispose();
             sha1.Dispose();
             CryptographicOperations.ZeroMemory(pending);
             ArrayPool<byte>.Shared.Return(pending);
