@@ -10,7 +10,8 @@ namespace CryptoMail.Core.Internal.Packets;
 /// block needs the previous ciphertext), so its speed is the latency of one AES block: the platform's CFB calls a
 /// single-block function per 16 octets through a pointer; here the round keys stay in vector registers across a
 /// tight loop. The CFB register carries over from call to call, so a message may be encrypted in any number of
-/// whole-block pieces and one partial block at the end. Where the instructions are missing
+/// whole-block pieces and one partial block at the end. Decryption, parallel by nature, runs eight blocks at a
+/// time (<see cref="Decrypt"/>; not wired into SEIPD v1 decryption yet). Where the instructions are missing
 /// (<see cref="IsSupported"/> false) callers keep the platform's CFB.</summary>
 /// <remarks>Native AOT: the compiler treats AES as an opportunistic instruction set on x64 (a runtime check of
 /// <see cref="X86Aes.IsSupported"/> with AES-NI code behind it), so the default baseline keeps this path.</remarks>
@@ -57,16 +58,24 @@ internal sealed class HardwareAesCfb : IDisposable
     /// <summary>CFB-encrypts <paramref name="source"/> into <paramref name="destination"/> (the same memory is fine;
     /// otherwise they must not overlap), carrying the register on. A length that is not a whole number of blocks ends
     /// the stream: its last, partial block is the final one and further calls throw.</summary>
-    public void Encrypt(ReadOnlySpan<byte> source, Span<byte> destination)
+    public void Encrypt(ReadOnlySpan<byte> source, Span<byte> destination) => Transform(source, destination, decrypt: false);
+
+    private void Transform(ReadOnlySpan<byte> source, Span<byte> destination, bool decrypt)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (finished && source.Length > 0) throw new InvalidOperationException("The CFB stream already ended with a partial block.");
         if (destination.Length < source.Length) throw new ArgumentException("The destination is shorter than the source.", nameof(destination));
         int whole = source.Length & ~(BlockSize - 1);
-        if (whole > 0) register = EncryptBlocks(roundKeys, rounds, register, source[..whole], destination);
+        if (whole > 0)
+        {
+            register = decrypt
+                ? DecryptBlocks(roundKeys, rounds, register, source[..whole], destination)
+                : EncryptBlocks(roundKeys, rounds, register, source[..whole], destination);
+        }
         int rest = source.Length - whole;
         if (rest > 0)
         {
+            // The last, partial block: keystream XOR in either direction.
             Span<byte> keystream = stackalloc byte[BlockSize];
             Cipher(register).CopyTo(keystream);
             for (int i = 0; i < rest; i++) destination[whole + i] = (byte)(source[whole + i] ^ keystream[i]);
@@ -75,6 +84,12 @@ internal sealed class HardwareAesCfb : IDisposable
             finished = true;
         }
     }
+
+    /// <summary>CFB-decrypts <paramref name="source"/> into <paramref name="destination"/> (the same memory is fine;
+    /// otherwise they must not overlap), carrying the register on, with the same partial-block rule as
+    /// <see cref="Encrypt"/>. Decryption is parallel (plaintext block i is E(C[i-1]) xor C[i]), so eight blocks go
+    /// through the rounds together and the AES units stay busy.</summary>
+    public void Decrypt(ReadOnlySpan<byte> source, Span<byte> destination) => Transform(source, destination, decrypt: true);
 
     /// <summary>Zeroes the round keys and the register.</summary>
     public void Dispose()
@@ -141,6 +156,71 @@ internal sealed class HardwareAesCfb : IDisposable
             }
             feedback = X86Aes.EncryptLast(x, kLast) ^ Vector128.LoadUnsafe(ref src, i);
             feedback.StoreUnsafe(ref dst, i);
+        }
+        return feedback;
+    }
+
+    /// <summary>The parallel CFB decryption loop: eight ciphertext blocks (each one's keystream is the encryption of
+    /// the block before it) through every round together, then the rest one by one. Each group's ciphertext is read
+    /// before its plaintext is written, so in-place works.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Vector128<byte> DecryptBlocks(Vector128<byte>[] keys, int rounds, Vector128<byte> feedback,
+        ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        const int Lanes = 8;
+        ref byte src = ref MemoryMarshal.GetReference(source);
+        ref byte dst = ref MemoryMarshal.GetReference(destination);
+        nuint length = (nuint)source.Length;
+        nuint i = 0;
+        var k0 = keys[0];
+        var kLast = keys[rounds];
+        for (; i + Lanes * BlockSize <= length; i += Lanes * BlockSize)
+        {
+            var c0 = Vector128.LoadUnsafe(ref src, i);
+            var c1 = Vector128.LoadUnsafe(ref src, i + 16);
+            var c2 = Vector128.LoadUnsafe(ref src, i + 32);
+            var c3 = Vector128.LoadUnsafe(ref src, i + 48);
+            var c4 = Vector128.LoadUnsafe(ref src, i + 64);
+            var c5 = Vector128.LoadUnsafe(ref src, i + 80);
+            var c6 = Vector128.LoadUnsafe(ref src, i + 96);
+            var c7 = Vector128.LoadUnsafe(ref src, i + 112);
+            var x0 = feedback ^ k0;
+            var x1 = c0 ^ k0;
+            var x2 = c1 ^ k0;
+            var x3 = c2 ^ k0;
+            var x4 = c3 ^ k0;
+            var x5 = c4 ^ k0;
+            var x6 = c5 ^ k0;
+            var x7 = c6 ^ k0;
+            for (int r = 1; r < rounds; r++)
+            {
+                var k = keys[r];
+                x0 = X86Aes.Encrypt(x0, k);
+                x1 = X86Aes.Encrypt(x1, k);
+                x2 = X86Aes.Encrypt(x2, k);
+                x3 = X86Aes.Encrypt(x3, k);
+                x4 = X86Aes.Encrypt(x4, k);
+                x5 = X86Aes.Encrypt(x5, k);
+                x6 = X86Aes.Encrypt(x6, k);
+                x7 = X86Aes.Encrypt(x7, k);
+            }
+            (X86Aes.EncryptLast(x0, kLast) ^ c0).StoreUnsafe(ref dst, i);
+            (X86Aes.EncryptLast(x1, kLast) ^ c1).StoreUnsafe(ref dst, i + 16);
+            (X86Aes.EncryptLast(x2, kLast) ^ c2).StoreUnsafe(ref dst, i + 32);
+            (X86Aes.EncryptLast(x3, kLast) ^ c3).StoreUnsafe(ref dst, i + 48);
+            (X86Aes.EncryptLast(x4, kLast) ^ c4).StoreUnsafe(ref dst, i + 64);
+            (X86Aes.EncryptLast(x5, kLast) ^ c5).StoreUnsafe(ref dst, i + 80);
+            (X86Aes.EncryptLast(x6, kLast) ^ c6).StoreUnsafe(ref dst, i + 96);
+            (X86Aes.EncryptLast(x7, kLast) ^ c7).StoreUnsafe(ref dst, i + 112);
+            feedback = c7;
+        }
+        for (; i < length; i += BlockSize)
+        {
+            var c = Vector128.LoadUnsafe(ref src, i);
+            var x = feedback ^ k0;
+            for (int r = 1; r < rounds; r++) x = X86Aes.Encrypt(x, keys[r]);
+            (X86Aes.EncryptLast(x, kLast) ^ c).StoreUnsafe(ref dst, i);
+            feedback = c;
         }
         return feedback;
     }
