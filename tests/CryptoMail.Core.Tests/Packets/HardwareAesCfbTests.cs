@@ -80,29 +80,11 @@ public class HardwareAesCfbTests
                 Assert.Equal(expected, whole);
 
                 var pieces = (byte[])plain.Clone();
-                using (var engine = new HardwareAesCfb(key, iv))
-                {
-                    int offset = 0;
-                    while (offset < length)
-                    {
-                        int n = Math.Min(length - offset, random.Next(1, piece + 1) * 16);
-                        engine.Encrypt(pieces.AsSpan(offset, n), pieces.AsSpan(offset, n));
-                        offset += n;
-                    }
-                }
+                InRandomPieces(key, iv, pieces, random, piece, decrypt: false);
                 Assert.Equal(expected, pieces);
 
                 // Decryption (eight blocks at a time plus single ones) in other random pieces, in place.
-                using (var engine = new HardwareAesCfb(key, iv))
-                {
-                    int offset = 0;
-                    while (offset < length)
-                    {
-                        int n = Math.Min(length - offset, random.Next(1, piece + 1) * 16);
-                        engine.Decrypt(pieces.AsSpan(offset, n), pieces.AsSpan(offset, n));
-                        offset += n;
-                    }
-                }
+                InRandomPieces(key, iv, pieces, random, piece, decrypt: true);
                 Assert.Equal(plain, pieces);
             }, iter: 150);
     }
@@ -171,6 +153,21 @@ public class HardwareAesCfbTests
         var result = new MemoryStream();
         decrypt.CopyTo(result);
         Assert.Equal(plain, result.ToArray());
+    }
+
+    /// <summary>Runs one engine over <paramref name="buffer"/> in place, in pieces of 1..maxBlocks whole blocks (the
+    /// last piece takes whatever is left, partial block included).</summary>
+    private static void InRandomPieces(byte[] key, byte[] iv, byte[] buffer, Random random, int maxBlocks, bool decrypt)
+    {
+        using var engine = new HardwareAesCfb(key, iv);
+        for (int offset = 0; offset < buffer.Length;)
+        {
+            int n = Math.Min(buffer.Length - offset, random.Next(1, maxBlocks + 1) * 16);
+            var span = buffer.AsSpan(offset, n);
+            if (decrypt) engine.Decrypt(span, span);
+            else engine.Encrypt(span, span);
+            offset += n;
+        }
     }
 
     private static byte[] PlatformCfb(byte[] key, byte[] iv, byte[] plain)
