@@ -133,12 +133,14 @@ public class HardwareAesCfbTests
         using (var key = new SessionKeyMaterial(algorithm, (byte[])keyBytes.Clone()))
         using (var stage = new SeipdV1EncryptStream(packet, key, useHardwareEngine))
         {
-            // Odd write sizes, so the stage's buffering and the engine's piecewise register both take part.
-            for (int offset = 0; offset < length;)
+            // Odd write sizes, so the stage's buffering and the engine's piecewise register both take part; a flush
+            // after every other write pushes out the ciphertext the second core has not written yet, in order.
+            for (int offset = 0, writes = 0; offset < length; writes++)
             {
                 int n = Math.Min(length - offset, random.Next(1, 70_000));
                 stage.Write(plain, offset, n);
                 offset += n;
+                if (writes % 2 == 1) stage.Flush();
             }
         }
 
