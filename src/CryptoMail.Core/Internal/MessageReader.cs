@@ -22,7 +22,7 @@ internal static class MessageReader
         return Guard.Run(() =>
         {
             long? start = Start(input);
-            var source = new IoBridge(input, async, token);
+            var source = new IoBridge(input, async, token, readAhead: true);
             var sink = new IoBridge(output, async, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Decrypting");
             if (kind == MessageInput.Kind.Cleartext)
@@ -86,7 +86,7 @@ internal static class MessageReader
         {
             throw new CallerStreamException(e);
         }
-        var (packets, kind, _) = MessageInput.Open(new IoBridge(input, async, token), "Decrypting");
+        var (packets, kind, _) = MessageInput.Open(new IoBridge(input, async, token, readAhead: true), "Decrypting");
         if (kind == MessageInput.Kind.Cleartext) throw new MalformedDataException("the input is no longer an encrypted message");
         return packets;
     }

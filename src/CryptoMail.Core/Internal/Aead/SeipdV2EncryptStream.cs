@@ -7,7 +7,9 @@ namespace CryptoMail.Core.Internal.Aead;
 /// prefix, each chunk's ciphertext and tag, and on <see cref="Complete"/> (or Dispose) the last, possibly short,
 /// chunk and the final tag. The packet header and length framing around the body are the caller's.</summary>
 /// <remarks>
-/// Memory: one chunk of plaintext and one sealed chunk, both from the shared pool and zeroed when returned.
+/// Memory: two chunks of plaintext and two sealed chunks, from the shared pool, plaintext zeroed when returned.
+/// Pipelining: a full chunk is sealed on the other core (<see cref="ParallelStage"/>) while the caller fills the next
+/// one; it is written out when the next chunk fills or the body completes, so chunks still go out in order.
 /// A full chunk is sealed as soon as it fills; only the last chunk may be short. Empty plaintext is written as
 /// one empty chunk (a lone tag) plus the final tag, since the RFC says a packet has one or more chunks.
 /// Dispose completes the body, as CryptoStream does, unless <see cref="Abort"/> was called or writing to the
@@ -18,8 +20,15 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
 {
     private byte[]? plain;
     private byte[]? sealedBuffer;
+    private byte[]? plainInFlight;  // the full chunk being sealed on the other core
+    private byte[]? sealedInFlight; // and its sealed form
+    private readonly ParallelStage sealing;
+    private bool inFlight;
+    private bool inFlightHeader;
+    private int inFlightLength;
     private int pending;
-    private bool headerWritten;
+    private long accepted;
+    private bool headerSealed;
     private bool completed;
     private bool aborted;
 
@@ -28,8 +37,11 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     {
         Header = header;
         plain = ArrayPool<byte>.Shared.Rent(ChunkSize);
+        plainInFlight = ArrayPool<byte>.Shared.Rent(ChunkSize);
         // Room for the prefix, a full sealed chunk and the final tag, so the last write is one call.
         sealedBuffer = ArrayPool<byte>.Shared.Rent(SeipdV2Header.Size + ChunkSize + 2 * TagSize);
+        sealedInFlight = ArrayPool<byte>.Shared.Rent(SeipdV2Header.Size + ChunkSize + 2 * TagSize);
+        sealing = new ParallelStage((chunk, _, count) => inFlightLength = Seal(chunk, count, sealedInFlight!, inFlightHeader, final: false));
     }
 
     public SeipdV2Header Header { get; }
@@ -38,7 +50,7 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     public override bool CanWrite => !IsDisposed && !completed && !aborted;
 
     /// <summary>Plaintext octets accepted so far.</summary>
-    public long PlaintextLength => TotalPlaintext + pending;
+    public long PlaintextLength => accepted;
 
     public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
@@ -54,7 +66,11 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
         {
             int n = Absorb(buffer);
             buffer = buffer[n..];
-            if (pending == ChunkSize) Emit(SealPending(final: false));
+            if (pending == ChunkSize)
+            {
+                if (inFlight) SyncPath.Wait(EmitInFlight(sync: true, default));
+                StartSeal();
+            }
         }
     }
 
@@ -70,26 +86,37 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
         {
             int n = Absorb(buffer.Span);
             buffer = buffer[n..];
-            if (pending == ChunkSize) await EmitAsync(SealPending(final: false), cancellationToken).ConfigureAwait(false);
+            if (pending == ChunkSize)
+            {
+                if (inFlight) await EmitInFlight(sync: false, cancellationToken).ConfigureAwait(false);
+                StartSeal();
+            }
         }
     }
 
-    /// <summary>Flushes the Inner. A short chunk cannot be sealed before the end, so up to one chunk of
-    /// plaintext stays buffered.</summary>
+    /// <summary>Writes out the chunk sealing on the other core, and flushes the Inner. A short chunk cannot be
+    /// sealed before the end, so up to one chunk of plaintext stays buffered.</summary>
     public override void Flush()
     {
-        if (!IsDisposed) Inner.Flush();
+        if (IsDisposed) return;
+        if (!aborted) SyncPath.Wait(EmitInFlight(sync: true, default));
+        Inner.Flush();
     }
 
-    public override Task FlushAsync(CancellationToken cancellationToken) =>
-        IsDisposed ? Task.CompletedTask : Inner.FlushAsync(cancellationToken);
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (IsDisposed) return;
+        if (!aborted) await EmitInFlight(sync: false, cancellationToken).ConfigureAwait(false);
+        await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>Seals the last chunk and writes the final tag; afterwards nothing more can be written.</summary>
     public void Complete()
     {
         if (completed) return;
         ThrowIfUnusable();
-        Emit(SealPending(final: true));
+        SyncPath.Wait(EmitInFlight(sync: true, default));
+        SyncPath.Wait(Emit(sealedBuffer!, SealPending(), sync: true, default));
         completed = true;
         Inner.Flush();
     }
@@ -98,7 +125,8 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     {
         if (completed) return;
         ThrowIfUnusable();
-        await EmitAsync(SealPending(final: true), cancellationToken).ConfigureAwait(false);
+        await EmitInFlight(sync: false, cancellationToken).ConfigureAwait(false);
+        await Emit(sealedBuffer!, SealPending(), sync: false, cancellationToken).ConfigureAwait(false);
         completed = true;
         await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
@@ -149,62 +177,79 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
         int n = Math.Min(data.Length, ChunkSize - pending);
         data[..n].CopyTo(plain.AsSpan(pending));
         pending += n;
+        accepted += n;
         return n;
     }
 
-    /// <summary>Seals the buffered plaintext into <see cref="sealedBuffer"/> (after the prefix if it is not yet
-    /// written) and returns the octet count to write. With <paramref name="final"/>, also the final tag.</summary>
-    private int SealPending(bool final)
+    /// <summary>Hands the full chunk to the other core and gives the caller the other plaintext buffer.</summary>
+    private void StartSeal()
     {
-        var output = sealedBuffer.AsSpan();
+        (plain, plainInFlight) = (plainInFlight, plain);
+        inFlightHeader = !headerSealed;
+        headerSealed = true;
+        int count = pending;
+        pending = 0;
+        inFlight = true;
+        sealing.Start(plainInFlight!, 0, count);
+    }
+
+    /// <summary>Waits for the chunk sealing on the other core and writes it out.</summary>
+    private async ValueTask EmitInFlight(bool sync, CancellationToken cancellationToken)
+    {
+        if (!inFlight) return;
+        sealing.Wait();
+        inFlight = false;
+        await Emit(sealedInFlight!, inFlightLength, sync, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Seals the last, possibly short, chunk and the final tag into <see cref="sealedBuffer"/>.</summary>
+    private int SealPending()
+    {
+        bool header = !headerSealed;
+        headerSealed = true;
+        int count = pending;
+        pending = 0;
+        return Seal(plain!, count, sealedBuffer!, header, final: true);
+    }
+
+    /// <summary>Seals <paramref name="count"/> octets of <paramref name="source"/> as the next chunk into
+    /// <paramref name="output"/> (after the prefix when <paramref name="header"/>), zeroes them, and returns the octet
+    /// count to write. With <paramref name="final"/>, also the final tag; an empty chunk only when nothing at all was
+    /// sealed before.</summary>
+    private int Seal(byte[] source, int count, byte[] output, bool header, bool final)
+    {
         int length = 0;
-        if (!headerWritten)
+        if (header)
         {
             Header.WriteTo(output);
             length = SeipdV2Header.Size;
         }
-        // A short chunk only ends the body; an empty one only when nothing at all was sealed.
-        if (pending > 0 || (final && ChunkIndex == 0))
+        if (count > 0 || (final && ChunkIndex == 0))
         {
-            SealChunk(plain.AsSpan(0, pending), output[length..]);
-            length += pending + TagSize;
-            CryptographicOperations.ZeroMemory(plain.AsSpan(0, pending));
-            pending = 0;
+            SealChunk(source.AsSpan(0, count), output.AsSpan(length));
+            length += count + TagSize;
+            CryptographicOperations.ZeroMemory(source.AsSpan(0, count));
         }
         if (final)
         {
-            SealFinal(output.Slice(length, TagSize));
+            SealFinal(output.AsSpan(length, TagSize));
             length += TagSize;
         }
         return length;
     }
 
-    private void Emit(int length)
+    private async ValueTask Emit(byte[] sealedData, int length, bool sync, CancellationToken cancellationToken)
     {
         try
         {
-            Inner.Write(sealedBuffer!, 0, length);
+            if (sync) Inner.Write(sealedData, 0, length);
+            else await Inner.WriteAsync(sealedData.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
             aborted = true;
             throw;
         }
-        headerWritten = true;
-    }
-
-    private async ValueTask EmitAsync(int length, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Inner.WriteAsync(sealedBuffer.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            aborted = true;
-            throw;
-        }
-        headerWritten = true;
     }
 
     private void ThrowIfUnusable()
@@ -216,16 +261,18 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
 
     private void Release()
     {
-        if (plain is not null)
+        // The other core may still be sealing a chunk from these buffers.
+        sealing.Dispose();
+        foreach (var buffer in new[] { plain, plainInFlight })
         {
-            CryptographicOperations.ZeroMemory(plain.AsSpan(0, ChunkSize));
-            ArrayPool<byte>.Shared.Return(plain);
-            plain = null;
+            if (buffer is null) continue;
+            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, ChunkSize));
+            ArrayPool<byte>.Shared.Return(buffer);
         }
-        if (sealedBuffer is not null)
+        foreach (var buffer in new[] { sealedBuffer, sealedInFlight })
         {
-            ArrayPool<byte>.Shared.Return(sealedBuffer);
-            sealedBuffer = null;
+            if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
+        plain = plainInFlight = sealedBuffer = sealedInFlight = null;
     }
 }
