@@ -18,6 +18,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     private const int ChunkBlocks = 4096; // 64 KiB of AES blocks
     private readonly Stream body;
     private readonly BlockDecryptor cipher;
+    private readonly HardwareAesCfb? engine; // AES with the x86 instructions: CFB decryption eight blocks at a time
     private readonly int bs;
     private readonly IncrementalHash sha1 = IncrementalHash.CreateHash(HashAlgorithmName.SHA1);
     private readonly ParallelStage hashing;
@@ -35,7 +36,9 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     /// (at least block size + 2, for the quick check); the rest follow in <paramref name="body"/>. Without
     /// <paramref name="checkMdc"/> (a second pass over data a first pass authenticated, see <see cref="SecondPass"/>)
     /// nothing is hashed and the stream never reports <see cref="Verified"/>.</summary>
-    public SeipdV1DecryptStream(Stream body, SessionKeyMaterial key, byte[] initial, bool checkMdc = true)
+    /// <remarks>With <c>useHardwareEngine</c> false the platform's ECB keystream path is used even where the AES
+    /// instructions exist (tests cover both).</remarks>
+    public SeipdV1DecryptStream(Stream body, SessionKeyMaterial key, byte[] initial, bool checkMdc = true, bool useHardwareEngine = true)
     {
         this.body = body;
         this.checkMdc = checkMdc;
@@ -60,6 +63,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         Array.Copy(prefixCipher, 0, register, 0, bs);
         pendingCipher = initial[bs..];
         pendingPlainSkip = 2;
+        if (useHardwareEngine && key.Algorithm is 7 or 8 or 9 && HardwareAesCfb.IsSupported) engine = new HardwareAesCfb(key.Key, register);
     }
 
     private byte[] pendingCipher;
@@ -177,6 +181,13 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     /// (block-aligned) into <see cref="plain"/>.</summary>
     private void Decrypt(int have)
     {
+        if (engine is not null)
+        {
+            // The engine carries the register itself; only the very end may be a partial block.
+            engine.Decrypt(cbuf.AsSpan(bs, have), plain.AsSpan(plainEnd, have));
+            plainEnd += have;
+            return;
+        }
         int full = have / bs * bs;
         if (full > 0)
         {
@@ -211,6 +222,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
             ArrayPool<byte>.Shared.Return(plain);
             sha1.Dispose();
             cipher.Dispose();
+            engine?.Dispose();
         }
         base.Dispose(disposing);
     }
