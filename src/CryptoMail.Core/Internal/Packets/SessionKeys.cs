@@ -3,7 +3,6 @@ using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Agreement;
-using Org.BouncyCastle.Crypto.Encodings;
 using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
 
@@ -61,16 +60,25 @@ internal static class SessionKeyDecryptor
         _ => throw new UnsupportedPacketException($"Symmetric algorithm {algorithm} is not supported."),
     };
 
-    /// <summary>Decrypts the session key, or returns null when this key does not fit (wrong key, bad padding, bad checksum).</summary>
-    public static SessionKeyMaterial? TryDecrypt(Pkesk pkesk, AsymmetricKeyParameter priv, KeyPacket pub)
+    /// <summary>Decrypts the session key, or returns null when this key does not fit (another algorithm, a malformed
+    /// packet, an ECDH key wrap that does not open).</summary>
+    /// <param name="pkesk">The packet.</param>
+    /// <param name="priv">Our private key for it.</param>
+    /// <param name="pub">Its public key packet.</param>
+    /// <param name="expectedKeySize">The key size the encrypted data packet names (SEIPD v2, OCB Encrypted Data), or
+    /// null (SEIPD v1: the PKESK names the cipher).</param>
+    /// <remarks>RSA (PKCS#1 v1.5) never returns null once the ciphertext is a number below the modulus: see
+    /// <see cref="RsaImplicitRejection"/>.</remarks>
+    public static SessionKeyMaterial? TryDecrypt(Pkesk pkesk, AsymmetricKeyParameter priv, KeyPacket pub, int? expectedKeySize = null)
     {
         try
         {
             bool native = pkesk.Algorithm is PublicKeyAlgorithmTag.X25519 or PublicKeyAlgorithmTag.X448;
             if (pkesk.Algorithm != pub.Algorithm) return null;
+            if (pkesk.Algorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt)
+                return RsaImplicitRejection.Decrypt(pkesk.Fields, priv, pkesk.Version == 6, expectedKeySize);
             byte[]? m = pkesk.Algorithm switch
             {
-                PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt => Rsa(pkesk.Fields, priv),
                 PublicKeyAlgorithmTag.ECDH => Ecdh(pkesk.Fields, priv, pub),
                 _ when native => NativeEcdh.Unwrap(pkesk.Fields, priv, pkesk.Version),
                 _ => null,
@@ -97,21 +105,10 @@ internal static class SessionKeyDecryptor
         int alg = withAlgorithm ? m[0] : 0;
         int keyLen = m.Length - 2 - start;
         if (withAlgorithm && keyLen != KeyLength(alg)) return null;
-        int sum = 0;
-        for (int i = start; i < start + keyLen; i++) sum += m[i];
-        if ((sum & 0xFFFF) != ((m[^2] << 8) | m[^1])) return null;
+        if (!Checksum.Matches(m.AsSpan(start, keyLen), m.AsSpan(m.Length - 2))) return null;
         var key = m[start..(start + keyLen)];
         CryptographicOperations.ZeroMemory(m);
         return new SessionKeyMaterial(alg, key);
-    }
-
-    private static byte[]? Rsa(byte[] fields, AsymmetricKeyParameter priv)
-    {
-        int pos = 0;
-        var c = Mpi.Read(fields, ref pos);
-        var engine = new Pkcs1Encoding(new RsaBlindedEngine());
-        engine.Init(false, priv);
-        return engine.ProcessBlock(c, 0, c.Length);
     }
 
     private static byte[]? Ecdh(byte[] fields, AsymmetricKeyParameter priv, KeyPacket pub)
