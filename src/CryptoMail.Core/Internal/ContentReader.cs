@@ -108,7 +108,7 @@ internal sealed class ContentReader
                     int format = body.ReadByte();
                     // RFC 9580 section 5.9: binary, text, UTF-8, and the legacy 'l', '1' and MIME 'm'.
                     if (format is not ('b' or 't' or 'u' or 'l' or '1' or 'm'))
-                        throw new MalformedDataException($"The literal data packet has an unknown format octet 0x{format:X2}.");
+                        throw new MalformedDataException("The literal data packet has an unknown format octet.");
                     int nameLength = body.ReadByte();
                     if (nameLength < 0) throw new MalformedDataException("The literal data packet is truncated.");
                     var header = new byte[nameLength + 4];
@@ -123,7 +123,7 @@ internal sealed class ContentReader
                 case 1 or 3 or 9 or 18 or 20:
                     throw new MalformedDataException("Encrypted data is nested inside the message; this is not supported.");
                 default:
-                    throw new MalformedDataException($"Unexpected packet (tag {tag}) in the message.");
+                    throw new MalformedDataException("A packet of a kind the message grammar does not allow appears in the message.");
             }
         }
         if (!sawLiteral) throw new MalformedDataException("The message holds no literal data.");
@@ -141,7 +141,7 @@ internal sealed class ContentReader
         1 => new System.IO.Compression.DeflateStream(body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
         2 => new System.IO.Compression.ZLibStream(body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
         3 => new Org.BouncyCastle.Utilities.Bzip2.CBZip2InputStream(body),
-        _ => throw new MalformedDataException($"Unknown compression algorithm {algorithm}."),
+        _ => throw new MalformedDataException("The compressed data packet names an unknown compression algorithm."),
     };
 
     /// <summary>Streams the literal data to the sink; the signatures' hashes run on the second core meanwhile.</summary>

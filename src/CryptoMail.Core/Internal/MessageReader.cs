@@ -39,7 +39,8 @@ internal static class MessageReader
             if (tag is 1 or 3 or 9 or 10 or 18 or 20 or 21)
             {
                 Func<Stream>? reopen = start is long at ? () => Reopen(input, at, async, token) : null;
-                return DecryptPackets(head, sink, options, reopen, token);
+                using var owned = options.Unlocks is null ? new KeyUnlocks(options.Limits) : null;
+                return DecryptPackets(head, sink, options, options.Unlocks ?? owned!, reopen, token);
             }
 
             if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
@@ -97,7 +98,15 @@ internal static class MessageReader
 
     /// <summary>Reads the session key packets, finds a session key, and decrypts the encrypted data packet that
     /// follows: SEIPD v1, SEIPD v2, or LibrePGP's OCB Encrypted Data (tag 20).</summary>
-    private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptOptions options, Func<Stream>? reopen, CancellationToken token)
+    /// <remarks>SEIPD v1 (RFC 9580 sections 5.13.1 and 13.4): the quick check only chooses among candidate keys, first
+    /// a caller's session keys, then the PKESKs' keys, then the passwords', and the first that passes is used. Nothing but
+    /// the quick check vouches for a caller's session key or a password, so one that fails it is dropped, and when
+    /// only such keys were tried the message is "no key" (that is what a wrong password looks like). A PKESK for one
+    /// of our keys does vouch for its key (RSA always yields one, see <see cref="RsaImplicitRejection"/>): when no
+    /// candidate passes, the first PKESK key is used anyway, so a quick check broken by modified data fails at the MDC
+    /// with the same error as any other modification rather than as an early, distinguishable one.</remarks>
+    private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks, Func<Stream>? reopen,
+        CancellationToken token)
     {
         var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options);
         var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
@@ -106,7 +115,7 @@ internal static class MessageReader
             // Session keys: PKESK v3 (with the algorithm octet) or SKESK v5; the packet names the cipher.
             var ocb = Aead.AeadEncryptedDataHeader.Read(encrypted);
             return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), "OCB Encrypted Data " + ocb.Aead.ToString().ToUpperInvariant(),
-                pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, options, token);
+                pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, options, unlocks, token);
         }
         int version = encrypted.ReadByte();
         if (version == 2)
@@ -114,15 +123,15 @@ internal static class MessageReader
             var prefix = new byte[Aead.SeipdV2Header.Size];
             prefix[0] = 2;
             if (encrypted.ReadAtLeast(prefix.AsSpan(1), prefix.Length - 1, throwOnEndOfStream: false) < prefix.Length - 1)
-                throw new IntegrityException("The encrypted data is truncated.");
+                throw DecryptionFailure.Create();
             var header = Aead.SeipdV2Header.Parse(prefix);
             return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(),
-                pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, options, token);
+                pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, options, unlocks, token);
         }
         if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
         var initial = new byte[18];
         if (encrypted.ReadAtLeast(initial, initial.Length, throwOnEndOfStream: false) < initial.Length)
-            throw new IntegrityException("The encrypted data is truncated.");
+            throw DecryptionFailure.Create();
 
         SessionKeyMaterial? sessionKey = null;
         string? decryptedWith = null;
@@ -135,14 +144,28 @@ internal static class MessageReader
             if (SeipdV1DecryptStream.QuickCheck(candidate, initial)) { sessionKey = candidate; break; }
             candidate.Dispose();
         }
-        if (sessionKey is null)
+        SessionKeyMaterial? vouched = null;
+        string? vouchedWith = null;
+        try
         {
-            (sessionKey, decryptedWith, lockedKey) = FromPkesks(pkesks, options, _ => true);
+            if (sessionKey is null)
+            {
+                (sessionKey, decryptedWith, lockedKey, vouched, vouchedWith) =
+                    FromPkesks(pkesks, options, unlocks, null, c => SeipdV1DecryptStream.QuickCheck(c, initial), keepFirst: true);
+            }
+            if (sessionKey is null)
+            {
+                sessionKey = FromPasswords(skesks.Where(k => k.Version == 4), options, unlocks, c => SeipdV1DecryptStream.QuickCheck(c, initial));
+                withPassword = sessionKey is not null;
+            }
+            if (sessionKey is null && vouched is not null)
+            {
+                (sessionKey, decryptedWith, vouched) = (vouched, vouchedWith, null);
+            }
         }
-        if (sessionKey is null)
+        finally
         {
-            sessionKey = FromPasswords(skesks.Where(k => k.Version == 4), options, c => SeipdV1DecryptStream.QuickCheck(c, initial));
-            withPassword = sessionKey is not null;
+            vouched?.Dispose();
         }
         if (sessionKey is null) throw NoKey(lockedKey, recipientIds);
 
@@ -239,7 +262,8 @@ internal static class MessageReader
     /// given session key, a PKESK or a SKESK of the fitting version; each chunk is released only after its tag
     /// verifies, and the final tag is checked before the end is reported.</summary>
     private static DecryptionResult DecryptChunked(PacketBodyStream encrypted, int keySize, byte cipherId, Func<byte[], Aead.AeadChunkSchedule> schedule,
-        string protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, CancellationToken token)
+        string protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks,
+        CancellationToken token)
     {
         byte[]? key = null;
         string? decryptedWith = null;
@@ -253,7 +277,7 @@ internal static class MessageReader
         }
         if (key is null)
         {
-            var (found, with, locked) = FromPkesks(pkesks, options, c => c.Key.Length == keySize);
+            var (found, with, locked, _, _) = FromPkesks(pkesks, options, unlocks, keySize, c => c.Key.Length == keySize, keepFirst: false);
             lockedKey = locked;
             if (found is not null)
             {
@@ -263,7 +287,7 @@ internal static class MessageReader
         }
         if (key is null)
         {
-            using var found = FromPasswords(skesks, options, c => c.Key.Length == keySize);
+            using var found = FromPasswords(skesks, options, unlocks, c => c.Key.Length == keySize);
             if (found is not null)
             {
                 key = (byte[])found.Key.Clone();
@@ -283,10 +307,11 @@ internal static class MessageReader
                 return ReadDecrypted(clear, () => clear.IsComplete, holdBack, protection, ToCipher(cipherId),
                     decryptedWith, withPassword, recipientIds, exported, sink, options, token);
             }
-            catch (IntegrityException e) when (fromGivenSessionKey && clear.PlaintextLength == 0)
+            catch (IntegrityException) when (fromGivenSessionKey && clear.PlaintextLength == 0)
             {
-                // The first chunk did not authenticate under a caller's session key: most likely the wrong key.
-                throw new NoDecryptionKeyException("The given session key does not decrypt this message.", recipientIds, e);
+                // The first chunk did not authenticate under a caller's session key, which nothing else vouches for:
+                // as a quick check that fails (see DecryptPackets), this is "no key".
+                throw new NoDecryptionKeyException("The given session key does not decrypt this message.", recipientIds);
             }
         }
         finally
@@ -295,14 +320,17 @@ internal static class MessageReader
         }
     }
 
-    /// <summary>Tries every password on every SKESK; the first session key <paramref name="accept"/> takes wins.</summary>
-    private static SessionKeyMaterial? FromPasswords(IEnumerable<Skesk> skesks, DecryptOptions options, Func<SessionKeyMaterial, bool> accept)
+    /// <summary>Tries every password on every SKESK (at most <see cref="ReadLimits.MaxPasswordSkesks"/> of them, within the
+    /// operation's derivation budget); the first session key <paramref name="accept"/> takes wins.</summary>
+    private static SessionKeyMaterial? FromPasswords(IEnumerable<Skesk> skesks, DecryptOptions options, KeyUnlocks unlocks, Func<SessionKeyMaterial, bool> accept)
     {
+        if (options.Passwords.Count == 0) return null;
         foreach (var skesk in skesks)
         {
+            unlocks.NextSkesk();
             foreach (var pw in options.Passwords)
             {
-                var candidate = skesk.TryDecrypt(pw, options.Limits.MaxArgon2MemoryBytes);
+                var candidate = unlocks.TryPassword(skesk, pw);
                 if (candidate is null) continue;
                 if (accept(candidate)) return candidate;
                 candidate.Dispose();
@@ -318,7 +346,10 @@ internal static class MessageReader
         string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token,
         SecondPass? twice = null, Action? replay = null)
     {
-        PolicyChecks.ReadCipher(options.Policy, cipher, protection);
+        // The cipher of a SEIPD v1 message comes out of the session key packet: when nothing is released early it is
+        // judged only once the data proves authentic, so that a forged RSA PKESK cannot learn "well-formed and names a
+        // refused cipher" from a policy error (RFC 9580 section 13.5).
+        if (!holdBack) PolicyChecks.ReadCipher(options.Policy, cipher, protection);
         var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
         HoldBackBuffer? held = holdBack && twice is null ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
         try
@@ -330,12 +361,16 @@ internal static class MessageReader
                 reader.Read(counted, write, 0, counted);
                 Drain(counted);
             }
-            catch (MalformedDataException e)
+            catch (Exception e) when (e is CryptoMailException or IOException or InvalidDataException)
             {
-                // A modified ciphertext decrypts to garbage packets: report it as what it most likely is.
-                throw new IntegrityException("The message is corrupt or was modified: " + e.Message, e);
+                // Until the whole packet has authenticated, what went wrong (a quick check, a garbage packet, broken
+                // compressed data, a tag, the MDC, truncation) must not show: read the rest through the integrity
+                // check, and name the problem only when the data proves authentic (the sender wrote it so).
+                if (!DrainedAuthentic(clear, authenticated)) throw DecryptionFailure.Create();
+                throw;
             }
-            if (!authenticated()) throw new IntegrityException("The integrity check did not complete.");
+            if (!authenticated()) throw DecryptionFailure.Create();
+            if (holdBack) PolicyChecks.ReadCipher(options.Policy, cipher, protection);
 
             var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             Require(options.RequireValidSignature, verdicts);
@@ -354,11 +389,15 @@ internal static class MessageReader
         }
     }
 
-    /// <summary>Tries every PKESK with every fitting secret key; also says whether a fitting key was locked.</summary>
-    private static (SessionKeyMaterial? Key, string? DecryptedWith, bool Locked) FromPkesks(List<Pkesk> pkesks, DecryptOptions options,
-        Func<SessionKeyMaterial, bool> accept)
+    /// <summary>Tries every PKESK with every fitting secret key (each unlocked once per operation); also says whether a
+    /// fitting key was locked. With <paramref name="keepFirst"/>, the first key a PKESK yielded is also returned when
+    /// <paramref name="accept"/> takes none (the caller owns it).</summary>
+    private static (SessionKeyMaterial? Key, string? DecryptedWith, bool Locked, SessionKeyMaterial? First, string? FirstWith) FromPkesks(
+        List<Pkesk> pkesks, DecryptOptions options, KeyUnlocks unlocks, int? keySize, Func<SessionKeyMaterial, bool> accept, bool keepFirst)
     {
         bool locked = false;
+        SessionKeyMaterial? first = null;
+        string? firstWith = null;
         foreach (var pkesk in pkesks)
         {
             foreach (var secret in options.Keys)
@@ -366,17 +405,22 @@ internal static class MessageReader
                 foreach (var kid in CandidateKeyIds(secret, pkesk.KeyId))
                 {
                     Org.BouncyCastle.Crypto.AsymmetricKeyParameter? priv;
-                    try { priv = secret.GetPrivateKey(kid, options.KeyPassphrases, options.Limits.MaxArgon2MemoryBytes); }
+                    try { priv = unlocks.PrivateKey(secret, kid, options.KeyPassphrases); }
                     catch (KeyNotUsableException) { locked = true; continue; }
                     if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
-                    var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub);
+                    var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub, keySize);
                     if (candidate is null) continue;
-                    if (!accept(candidate)) { candidate.Dispose(); continue; }
-                    return (candidate, Hex.Of(pub.Fingerprint), locked);
+                    if (accept(candidate))
+                    {
+                        first?.Dispose();
+                        return (candidate, Hex.Of(pub.Fingerprint), locked, null, null);
+                    }
+                    if (keepFirst && first is null) (first, firstWith) = (candidate, Hex.Of(pub.Fingerprint));
+                    else candidate.Dispose();
                 }
             }
         }
-        return (null, null, locked);
+        return (null, null, locked, first, firstWith);
     }
 
     private static CryptoMailException NoKey(bool locked, List<string> recipientIds) => locked
@@ -402,6 +446,21 @@ internal static class MessageReader
     }
 
     private static SymmetricCipher? ToCipher(int alg) => Enum.IsDefined((SymmetricCipher)alg) ? (SymmetricCipher)alg : null;
+
+    /// <summary>Reads <paramref name="clear"/> to its end after a failure; true when that completes and the data
+    /// proves authentic.</summary>
+    private static bool DrainedAuthentic(Stream clear, Func<bool> authenticated)
+    {
+        try
+        {
+            Drain(clear);
+        }
+        catch (Exception e) when (e is CryptoMailException or IOException or InvalidDataException)
+        {
+            return false;
+        }
+        return authenticated();
+    }
 
     private static void Drain(Stream s)
     {

@@ -122,6 +122,17 @@ public sealed class ReadLimits
     /// to RFC 9106's first recommended option (2 GiB, the setting of its test vectors) and to 64 MiB where that is too
     /// much, so 2 GiB opens what conforming writers make; lower it on small devices.</summary>
     public long MaxArgon2MemoryBytes { get; init; } = Internal.Packets.S2kSpec.DefaultMaxArgon2MemoryBytes;
+
+    /// <summary>The most password-encrypted session key packets (SKESK) tried with the given passwords in one operation;
+    /// each try stretches every password. A message whose first ones do not open and that has more is refused.
+    /// Default 8.</summary>
+    public int MaxPasswordSkesks { get; init; } = 8;
+
+    /// <summary>The most passphrase-stretching work one operation may do (a PGP/MIME open counts as one), over every
+    /// secret key unlocked and every password tried: octets hashed by iterated S2K, plus Argon2 memory times passes.
+    /// Default 8 GiB (an RFC 9106 first-option Argon2 derivation is 2 GiB, our own 64 MiB × 3 passes is 192 MiB, the
+    /// largest iterated S2K hashes 62 MiB).</summary>
+    public long MaxKeyDerivationWork { get; init; } = 8L << 30;
 }
 
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>
@@ -241,6 +252,10 @@ public sealed class DecryptOptions
 
     /// <summary>Receives the number of plaintext bytes produced so far.</summary>
     public IProgress<long>? Progress { get; init; }
+
+    /// <summary>The passphrase work shared by the decryptions of one operation (the PGP/MIME engine sets it once per
+    /// open, so the parts share unlocked keys and one budget); null: each decryption has its own.</summary>
+    internal Internal.KeyUnlocks? Unlocks { get; set; }
 }
 
 /// <summary>Options for signing data.</summary>

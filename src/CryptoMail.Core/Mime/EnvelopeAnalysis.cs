@@ -41,6 +41,9 @@ internal sealed partial class EnvelopeAnalysis
         this.token = token;
     }
 
+    /// <summary>Unlocked keys and the passphrase-work budget shared by every part this open decrypts.</summary>
+    internal Internal.KeyUnlocks? Unlocks { get; init; }
+
     /// <summary>A verdict with what it covers and the From header of the message it was found in.</summary>
     private sealed record FoundSignature(SignatureVerification Verification, ProtectionCoverage Coverage, InternetAddressList From);
 
@@ -227,7 +230,7 @@ internal sealed partial class EnvelopeAnalysis
     /// as it is.</summary>
     private bool DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
-        var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy };
+        var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy, Unlocks = Unlocks };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
         foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
         foreach (var certificate in options.Verifiers) decryptOptions.Verifiers.Add(certificate);

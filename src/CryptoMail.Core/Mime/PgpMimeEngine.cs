@@ -113,7 +113,8 @@ internal static class PgpMimeEngine
             var copy = message.Body is { } body && PgpMimeParts.IsPgpEncrypted(body)
                 ? PgpMimeParts.WithHeaders(message, body)
                 : MimeCanonicalizer.CopyMessage(message, token);
-            return new EnvelopeAnalysis(pgp, options, token).Open(copy);
+            using var unlocks = new Internal.KeyUnlocks(options.Limits);
+            return new EnvelopeAnalysis(pgp, options, token) { Unlocks = unlocks }.Open(copy);
         }, "Opening the message", callerData: false);
     }
 

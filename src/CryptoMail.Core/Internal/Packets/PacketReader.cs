@@ -11,7 +11,7 @@ internal static class PacketReader
     {
         int first = input.ReadByte();
         if (first < 0) return null;
-        if ((first & 0x80) == 0) throw new MalformedDataException($"Invalid packet header octet 0x{first:X2}.");
+        if ((first & 0x80) == 0) throw new MalformedDataException("Invalid packet header octet (the high bit is clear).");
         if ((first & 0x40) != 0)
         {
             int tag = first & 0x3F;

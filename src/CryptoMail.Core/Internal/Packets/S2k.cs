@@ -190,6 +190,30 @@ internal sealed class S2kSpec
         return o.ToArray();
     }
 
+    /// <summary>What one derivation of <paramref name="keyLength"/> octets costs, in the unit of
+    /// <see cref="ReadLimits.MaxKeyDerivationWork"/>: octets hashed by iterated S2K (once per hash output the key
+    /// needs), Argon2 memory times passes; the cheap simple and salted types count one kibibyte.</summary>
+    public long Work(int keyLength)
+    {
+        int hashSize = Hash switch
+        {
+            HashIds.Md5 => 16,
+            HashIds.Sha1 or HashIds.Ripemd160 => 20,
+            HashIds.Sha224 => 28,
+            HashIds.Sha384 => 48,
+            HashIds.Sha512 or HashIds.Sha3_512 => 64,
+            _ => 32,
+        };
+        long rounds = (Math.Max(keyLength, 1) + hashSize - 1) / hashSize;
+        return Type switch
+        {
+            S2kType.IteratedSalted => rounds * Count,
+            S2kType.Argon2 => Argon2MemoryBytes * Math.Max((int)Passes, 1),
+            S2kType.Simple or S2kType.Salted => rounds * 1024,
+            _ => 0,
+        };
+    }
+
     /// <summary>Derives <paramref name="keyLength"/> octets from a passphrase (as UTF-8, as GnuPG and RFC 9580 do).</summary>
     /// <param name="passphrase">The passphrase.</param>
     /// <param name="keyLength">Octets wanted.</param>
@@ -208,10 +232,15 @@ internal sealed class S2kSpec
         }
     }
 
+    /// <summary>Counts the derivations that run (S2K types 0, 1, 3 and Argon2) in the current logical flow, for tests
+    /// that check how often a passphrase is stretched; null (the default) counts nothing.</summary>
+    internal static readonly AsyncLocal<System.Runtime.CompilerServices.StrongBox<int>?> DerivationCounter = new();
+
     /// <summary>Derives <paramref name="keyLength"/> octets from passphrase octets.</summary>
     public byte[] Derive(ReadOnlySpan<byte> passphrase, int keyLength, long maxArgon2MemoryBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyLength);
+        if (HasSecret && DerivationCounter.Value is { } counter) Interlocked.Increment(ref counter.Value);
         return Type switch
         {
             S2kType.Simple or S2kType.Salted or S2kType.IteratedSalted => DeriveHashed(passphrase, keyLength),

@@ -10,8 +10,11 @@ namespace CryptoMail.Core.Internal.Packets;
 /// prefix, plaintext and the MDC header) in the last 22 octets. CFB decryption is parallel: the keystream
 /// for a whole chunk comes from one bulk ECB call over the ciphertext shifted by one block. The MDC's SHA-1 of a
 /// decrypted chunk runs on the second core while the reader consumes that chunk.
-/// The stream reports its end only after the MDC matched; otherwise it throws <see cref="IntegrityException"/>.
-/// It never releases the 22 MDC octets, and releases nothing before the prefix passed its check.</summary>
+/// The stream reports its end only after the MDC matched; otherwise it throws <see cref="IntegrityException"/>, always
+/// <see cref="DecryptionFailure"/>'s one error, and again on every later read. It never releases the 22 MDC octets.
+/// The quick check (<see cref="QuickCheck"/>) is only a way for the caller to choose among candidate keys: the stream
+/// itself does not act on it, since an early "quick check failed" next to a late "MDC failed" is the oracle of RFC 9580
+/// section 13.4; a wrong prefix is caught by the MDC, which hashes the prefix too.</summary>
 internal sealed class SeipdV1DecryptStream : ReadOnlyStage
 {
     private const int MdcLength = 22;
@@ -30,6 +33,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
     private int carry; // held-back plaintext at the end of `plain` not yet released (the last MDC-sized tail)
     private bool eof;
     private bool verified;
+    private bool failed;
     private readonly bool checkMdc;
 
     /// <summary>Opens the stream; <paramref name="initial"/> holds the first ciphertext octets the caller already read
@@ -50,12 +54,11 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         cbuf = ArrayPool<byte>.Shared.Rent(chunk + bs);
         plain = ArrayPool<byte>.Shared.Rent(chunk + bs + MdcLength + 2 * bs);
 
-        if (initial.Length < bs + 2) throw new IntegrityException("The encrypted data is truncated.");
+        if (initial.Length < bs + 2) throw DecryptionFailure.Create();
         var prefixCipher = initial;
-        // The prefix: decrypt and check, hash, and keep the two octets beyond the first block as ciphertext state.
+        // The prefix: decrypt and hash (quick check or not: see the class remarks), and keep the two octets beyond
+        // the first block as ciphertext state.
         var prefix = DecryptPrefix(cipher, prefixCipher);
-        if (prefix[bs - 2] != prefix[bs] || prefix[bs - 1] != prefix[bs + 1])
-            throw new IntegrityException("The encrypted data failed its quick check: wrong session key or corrupt data.");
         sha1.AppendData(prefix);
         CryptographicOperations.ZeroMemory(prefix);
         // Without resynchronisation, CFB simply continues: the register is the last full ciphertext block, and the
@@ -107,11 +110,22 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
 
     public override int Read(Span<byte> buffer)
     {
+        if (failed) throw DecryptionFailure.Create();
         if (buffer.Length == 0) return 0;
         while (plainStart == plainEnd - carry)
         {
             if (eof) return 0;
-            Fill();
+            try
+            {
+                Fill();
+            }
+            catch (IntegrityException)
+            {
+                failed = true;
+                CryptographicOperations.ZeroMemory(plain);
+                plainStart = plainEnd = carry = 0;
+                throw;
+            }
         }
         int n = Math.Min(buffer.Length, plainEnd - carry - plainStart);
         plain.AsSpan(plainStart, n).CopyTo(buffer);
@@ -152,9 +166,8 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
         if (eof)
         {
             int mdc = plainEnd - MdcLength;
-            if (mdc < plainStart) throw new IntegrityException("The encrypted data is truncated: no modification detection code.");
-            if (plain[mdc] != 0xD3 || plain[mdc + 1] != 0x14)
-                throw new IntegrityException("The encrypted data has no valid modification detection code packet.");
+            if (mdc < plainStart) throw DecryptionFailure.Create();
+            if (plain[mdc] != 0xD3 || plain[mdc + 1] != 0x14) throw DecryptionFailure.Create();
             if (!checkMdc)
             {
                 carry = MdcLength;
@@ -164,9 +177,7 @@ internal sealed class SeipdV1DecryptStream : ReadOnlyStage
             var expected = sha1.GetHashAndReset();
             if (!CryptographicOperations.FixedTimeEquals(expected, plain.AsSpan(mdc + 2, 20)))
             {
-                CryptographicOperations.ZeroMemory(plain.AsSpan(0, plainEnd));
-                plainStart = plainEnd = 0;
-                throw new IntegrityException("The message was modified: the modification detection code does not match.");
+                throw DecryptionFailure.Create();
             }
             verified = true;
         }
