@@ -224,6 +224,48 @@ public class DecryptionOracleTests
         AllAlike(failures);
     }
 
+    /// <summary>The SEIPD v2 message encrypted to <see cref="RsaBob"/> with its v6 PKESK's RSA value replaced by the
+    /// encryption of <paramref name="encoded"/>.</summary>
+    private byte[] WithCraftedV6Pkesk(byte[] message, Func<int, byte[]> encoded)
+    {
+        Assert.Equal(0xC1, message[0]);
+        int body = BodyOffset(message, 1);
+        int pkeskLength = message[1] < 192 ? message[1] : ((message[1] - 192) << 8) + message[2] + 192;
+        Assert.Equal(6, message[body]);
+        int size = message[body + 1];
+        var head = message.AsSpan(body, 2 + size + 1).ToArray(); // version, size, key version and fingerprint, algorithm
+        var fingerprint = message.AsSpan(body + 3, size - 1).ToArray();
+        var ring = new Org.BouncyCastle.Bcpg.OpenPgp.PgpPublicKeyRing(RsaBob.Certificate.Export());
+        var key = ring.GetPublicKeys().Cast<Org.BouncyCastle.Bcpg.OpenPgp.PgpPublicKey>().Single(k => k.GetFingerprint().AsSpan().SequenceEqual(fingerprint));
+        var rsa = (RsaKeyParameters)key.GetKey();
+        int k = (rsa.Modulus.BitLength + 7) / 8;
+        var engine = new RsaEngine();
+        engine.Init(true, rsa);
+        var c = new BigInteger(1, engine.ProcessBlock(encoded(k), 0, k));
+        byte[] pkesk = [.. head, (byte)(c.BitLength >> 8), (byte)c.BitLength, .. c.ToByteArrayUnsigned()];
+        int len = pkesk.Length;
+        byte[] header = len < 192 ? [0xC1, (byte)len] : [0xC1, (byte)(((len - 192) >> 8) + 192), (byte)((len - 192) & 0xFF)];
+        return [.. header, .. pkesk, .. message.AsSpan(body + pkeskLength).ToArray()];
+    }
+
+    [Fact]
+    public void Rsa_v6_pkesk_bad_padding_and_bad_checksum_fail_like_modified_seipd_v2_data()
+    {
+        // RFC 9580 sections 5.1.2 and 13.5: a v6 PKESK has no cipher octet; the key size comes from the SEIPD v2 packet.
+        var message = Encrypt(TestData.Random(3000), RsaBob.Certificate, EncryptionFormat.SeipdV2);
+        var key = Enumerable.Range(1, 32).Select(i => (byte)i).ToArray();
+        byte[] V6Payload(bool goodChecksum) => SessionKeyPayload(0, key, goodChecksum)[1..];
+        var failures = new List<(string, Exception)>
+        {
+            ("block type 1", Failure(WithCraftedV6Pkesk(message, k => Pkcs1(k, V6Payload(true), blockType: 1)), RsaBob)),
+            ("bad checksum", Failure(WithCraftedV6Pkesk(message, k => Pkcs1(k, V6Payload(false))), RsaBob)),
+            ("key of another size", Failure(WithCraftedV6Pkesk(message, k => Pkcs1(k, V6Payload(true)[8..])), RsaBob)),
+            ("well-formed wrong key", Failure(WithCraftedV6Pkesk(message, k => Pkcs1(k, V6Payload(true))), RsaBob)),
+            ("modified data", Failure(Flip(message, message.Length - 1), RsaBob)),
+        };
+        AllAlike(failures);
+    }
+
     [Fact]
     public void Rsa_implicit_rejection_does_not_hide_the_real_key()
     {
