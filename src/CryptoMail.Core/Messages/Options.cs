@@ -105,10 +105,12 @@ public sealed class ReadLimits
     /// <summary>The defaults.</summary>
     public static ReadLimits Default { get; } = new();
 
-    /// <summary>The most plaintext that compressed data may expand to. Default 4 GiB.</summary>
+    /// <summary>The most octets that compressed data may expand to, counting every packet inside it (literal data, and
+    /// padding, markers, signatures, nested compressed data alike), in all compression layers together. Default 4 GiB.</summary>
     public long MaxDecompressedBytes { get; init; } = 4L << 30;
 
-    /// <summary>The largest expansion ratio of compressed data once it exceeds 1 MiB. Default 1000.</summary>
+    /// <summary>The largest expansion ratio of compressed data (every decompressed octet, as for
+    /// <see cref="MaxDecompressedBytes"/>, over the message octets read) once it exceeds 1 MiB. Default 1000.</summary>
     public int MaxCompressionRatio { get; init; } = 1000;
 
     /// <summary>The deepest nesting of compressed or signed layers. Default 8.</summary>
@@ -122,6 +124,13 @@ public sealed class ReadLimits
     /// to RFC 9106's first recommended option (2 GiB, the setting of its test vectors) and to 64 MiB where that is too
     /// much, so 2 GiB opens what conforming writers make; lower it on small devices.</summary>
     public long MaxArgon2MemoryBytes { get; init; } = Internal.Packets.S2kSpec.DefaultMaxArgon2MemoryBytes;
+
+    /// <summary>The most signatures considered in one verification: detached signatures, the signatures of a
+    /// cleartext-signed message, or the one-pass and inline signatures of a message. A message with more is refused
+    /// with a <see cref="LimitExceededException"/> (rather than some being skipped, which could hide a bad or good
+    /// verdict from the caller). Signatures that share a hash algorithm and mode share one hash of the data, so the
+    /// cost of each is one public-key operation; v6 signatures are salted and each hashes the data. Default 32.</summary>
+    public int MaxSignatures { get; init; } = 32;
 }
 
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>
