@@ -12,8 +12,9 @@ internal static class Cleartext
     public static SigningResult Sign(Stream input, Stream output, SignOptions options, CancellationToken token) =>
         MessageWriter.Signing(input, output, options, SignatureMode.Text, async: false, (source, sink, signers, _) =>
         {
-            string hashName = SignatureChecker.HashName((Org.BouncyCastle.Bcpg.HashAlgorithmTag)(int)options.Hash);
-            sink.Write(Encoding.ASCII.GetBytes($"-----BEGIN PGP SIGNED MESSAGE-----\nHash: {hashName}\n\n"));
+            // The Hash header names every digest the signatures use (RFC 9580 section 7.1; an Ed448 key forces SHA-512).
+            string hashNames = string.Join(", ", signers.Select(s => SignatureChecker.HashName(s.HashAlgorithm)).Distinct());
+            sink.Write(Encoding.ASCII.GetBytes($"-----BEGIN PGP SIGNED MESSAGE-----\nHash: {hashNames}\n\n"));
             var hasher = new CanonicalLineHasher(data => { foreach (var s in signers) s.Raw(data); });
             var lines = new LineReader(source, MaxLine);
             long total = 0;
@@ -33,65 +34,90 @@ internal static class Cleartext
 
     public sealed record Verified(IReadOnlyList<SignatureVerification> Signatures, long Length);
 
-    /// <summary>Verifies a cleartext-signed message read from <paramref name="raw"/> and writes its text (LF line endings).</summary>
+    /// <summary>Verifies a cleartext-signed message read from <paramref name="raw"/> and writes exactly the text that
+    /// was signed (RFC 9580 section 7): dash-escaping removed, trailing spaces and tabs removed (they are not signed),
+    /// LF between lines and no line ending after the last (the one before the signature block is not signed).</summary>
     public static Verified Verify(Stream raw, Stream sink, IEnumerable<Certificate> verifiers, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
-        Policy? policy, bool requireGood, long holdBack, CancellationToken token)
+        Policy? policy, bool requireGood, long holdBack, ReadLimits limits, CancellationToken token)
     {
         using var held = new HoldBackBuffer(holdBack);
-        var (binary, length) = ReadFramework(raw, held, token);
-        var pending = SignatureReader.ReadAll(binary, "Reading the cleartext signature block")
-            .Select(sig => SignatureChecker.ForSignature(sig, verifiers)).ToList();
+        var framework = ReadFramework(raw, held, token);
+        var pool = new HashPool();
+        var pending = SignatureReader.ReadAll(framework.Signatures, "Reading the cleartext signature block", limits.MaxSignatures)
+            .Select(sig => SignatureChecker.ForSignature(sig, verifiers, pool)).ToList();
 
-        // Hash the held text in canonical form, then judge.
-        var hasher = new CanonicalLineHasher(data => { foreach (var p in pending) p.Feed(data); });
+        // Hash the held text in canonical form once per hash algorithm, then judge.
+        var hasher = new CanonicalLineHasher(pool.Feed);
         using (var splitter = new LineSplitStream(hasher))
         {
             held.CopyTo(splitter, token);
         }
-        var verdicts = pending.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter, policy)).ToList();
+        var context = new VerdictContext(notBefore, notAfter, policy, CleartextHashes: framework.Hashes);
+        var verdicts = pending.Select(p => SignatureChecker.Verdict(p, context)).ToList();
         MessageReader.RequireGood(requireGood, verdicts);
         held.CopyTo(sink, token);
         sink.Flush();
-        return new Verified(verdicts, length);
+        return new Verified(verdicts, framework.Length);
     }
 
-    /// <summary>Splits a cleartext-signed message into its text (to <paramref name="sink"/>, without the line ending
-    /// that precedes the signature block, exactly as signed) and its signatures (binary).</summary>
+    /// <summary>Splits a cleartext-signed message into its text (to <paramref name="sink"/>, exactly as signed) and its
+    /// signatures (binary).</summary>
     public static byte[] Detach(Stream raw, Stream sink, CancellationToken token)
     {
         using var held = new HoldBackBuffer(32L << 20);
-        var (binary, length) = ReadFramework(raw, held, token);
-        // The line ending before the signature block is not part of the signed text.
-        held.CopyTo(sink, token, Math.Max(0, length - 1));
-        return binary;
+        var framework = ReadFramework(raw, held, token);
+        held.CopyTo(sink, token);
+        return framework.Signatures;
     }
 
-    /// <summary>Reads the framework: the text (un-dash-escaped, LF endings) into <paramref name="held"/>, and returns the
-    /// decoded signature block and the text length.</summary>
-    private static (byte[] Signatures, long Length) ReadFramework(Stream raw, HoldBackBuffer held, CancellationToken token)
+    private sealed record Framework(byte[] Signatures, long Length, IReadOnlyCollection<Org.BouncyCastle.Bcpg.HashAlgorithmTag> Hashes);
+
+    /// <summary>Reads the framework: the signed text (un-dash-escaped, trailing whitespace removed, LF between lines)
+    /// into <paramref name="held"/>, the hash algorithms the Hash headers name, and the decoded signature block. Anything
+    /// outside the signed block other than blank lines (other armor headers, text after the signature, a second signed
+    /// block) is refused: a reader could take it for signed text.</summary>
+    private static Framework ReadFramework(Stream raw, HoldBackBuffer held, CancellationToken token)
     {
         var lines = new LineReader(raw, MaxLine);
         byte[]? line;
-        while ((line = lines.Next()) is not null && !IsMarker(line, "-----BEGIN PGP SIGNED MESSAGE-----")) { }
+        while ((line = lines.Next()) is not null && !IsMarker(line, "-----BEGIN PGP SIGNED MESSAGE-----"))
+        {
+            if (TrimEnd(line).Length > 0) throw new MalformedDataException("The cleartext-signed message has text before its BEGIN line.");
+        }
         if (line is null) throw new MalformedDataException("The cleartext-signed message has no BEGIN line.");
-        // Armor headers (Hash: ...) up to the blank line; the hash actually used is the signature's own.
+        // RFC 9580 section 7.1: Hash armor headers (a comma-separated list each) up to the blank line, nothing else.
+        var hashes = new List<Org.BouncyCastle.Bcpg.HashAlgorithmTag>();
         while ((line = lines.Next()) is not null && TrimEnd(line).Length > 0)
         {
-            if (Array.IndexOf(line, (byte)':') < 0) throw new MalformedDataException("The cleartext-signed message has a malformed header line.");
+            var header = Encoding.ASCII.GetString(TrimEnd(line));
+            if (!header.StartsWith("Hash: ", StringComparison.Ordinal))
+                throw new MalformedDataException("The cleartext-signed message has an armor header other than Hash.");
+            foreach (var name in header["Hash: ".Length..].Split(','))
+            {
+                hashes.Add(SignatureChecker.HashByName(name.Trim())
+                    ?? throw new MalformedDataException("The cleartext-signed message's Hash header names an unknown algorithm."));
+            }
         }
         if (line is null) throw new MalformedDataException("The cleartext-signed message is truncated.");
 
         long length = 0;
         bool sawSignature = false;
+        bool first = true;
         while ((line = lines.Next()) is not null)
         {
             token.ThrowIfCancellationRequested();
             if (IsMarker(line, "-----BEGIN PGP SIGNATURE-----")) { sawSignature = true; break; }
-            var text = line.AsSpan();
+            ReadOnlySpan<byte> text = line;
             if (text.StartsWith("- "u8)) text = text[2..];
+            text = TrimEnd(text);
+            if (!first)
+            {
+                held.Write("\n"u8);
+                length++;
+            }
+            first = false;
             held.Write(text);
-            held.Write("\n"u8);
-            length += text.Length + 1;
+            length += text.Length;
         }
         if (!sawSignature) throw new MalformedDataException("The cleartext-signed message has no signature.");
 
@@ -106,7 +132,12 @@ internal static class Cleartext
             if (armored.Length > (16 << 20)) throw new LimitExceededException("The cleartext signature block is too large.");
         }
         if (!sawEnd) throw new MalformedDataException("The cleartext signature block has no END line.");
-        return (PgpInput.Dearmor(armored.ToArray(), "Reading the cleartext signature"), length);
+        while ((line = lines.Next()) is not null)
+        {
+            if (TrimEnd(line).Length > 0)
+                throw new MalformedDataException("The cleartext-signed message has text after its signature block, which is not signed.");
+        }
+        return new Framework(PgpInput.Dearmor(armored.ToArray(), "Reading the cleartext signature"), length, hashes);
     }
 
     private static bool IsMarker(byte[] line, string marker) => TrimEnd(line).SequenceEqual(Encoding.ASCII.GetBytes(marker));
@@ -156,9 +187,10 @@ internal static class Cleartext
             }
         }
 
+        /// <summary>The text ends without a line ending: what remains is its last line (possibly empty).</summary>
         protected override void Dispose(bool disposing)
         {
-            if (disposing && current.Length > 0) hasher.Line(current.GetBuffer().AsSpan(0, (int)current.Length));
+            if (disposing) hasher.Line(current.GetBuffer().AsSpan(0, (int)current.Length));
             base.Dispose(disposing);
         }
     }

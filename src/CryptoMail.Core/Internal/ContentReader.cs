@@ -9,13 +9,14 @@ namespace CryptoMail.Core.Internal;
 internal sealed class ContentReader
 {
     private const int BufferSize = 1 << 16;
-    private const int MaxSignatures = 256;
     private readonly ReadLimits limits;
     private readonly IReadOnlyList<Certificate> verifiers;
     private readonly CancellationToken token;
     private readonly IProgress<long>? progress;
     private readonly List<PendingSignature> signatures = new();
     private CountingStream? compressedSource;
+    private int signaturePackets;
+    private long decompressed;
 
     public ContentReader(ReadLimits limits, IEnumerable<Certificate> verifiers, IProgress<long>? progress, CancellationToken token)
     {
@@ -31,8 +32,14 @@ internal sealed class ContentReader
     public DateTimeOffset? ModificationTime { get; private set; }
     public long Length { get; private set; }
 
-    public IReadOnlyList<SignatureVerification> Verdicts(DateTimeOffset? notBefore, DateTimeOffset? notAfter, Policy? policy) =>
-        signatures.Select(p => SignatureChecker.Verdict(p, notBefore, notAfter, policy)).ToList();
+    /// <summary>The verdicts; <paramref name="decryptedBy"/> are the fingerprints of the key that decrypted the message
+    /// and of its primary key (null when no key decrypted it), for the Intended Recipient Fingerprint check.</summary>
+    public IReadOnlyList<SignatureVerification> Verdicts(DateTimeOffset? notBefore, DateTimeOffset? notAfter, Policy? policy,
+        IReadOnlyCollection<string>? decryptedBy = null)
+    {
+        var context = new VerdictContext(notBefore, notAfter, policy, decryptedBy);
+        return signatures.Select(p => SignatureChecker.Verdict(p, context)).ToList();
+    }
 
     /// <summary>Reads one message's content (a packet sequence) from <paramref name="input"/>.</summary>
     public void Read(Stream input, Action<ReadOnlySpan<byte>> sink, int depth, CountingStream? source)
@@ -40,6 +47,7 @@ internal sealed class ContentReader
         if (depth > limits.MaxNestingDepth)
             throw new LimitExceededException($"The message nests deeper than {limits.MaxNestingDepth} layers.");
         var onePass = new List<PendingSignature>();
+        var pool = new HashPool();
         bool sawLiteral = false;
         bool sawCompressed = false;
         while (PacketReader.Next(input) is var (tag, body))
@@ -66,7 +74,8 @@ internal sealed class ContentReader
                         _ => Compression.None,
                     };
                     compressedSource ??= source;
-                    using var inner = new CountingStream(Decompress(algorithm, body));
+                    // Every decompressed octet counts against the limits, whatever packet it belongs to.
+                    using var inner = new CountingStream(new MeteredStream(Decompress(algorithm, body), this));
                     Read(inner, sink, depth + 1, inner);
                     sawLiteral = true;
                     break;
@@ -77,7 +86,7 @@ internal sealed class ContentReader
                     Admit();
                     var bytes = PacketReader.ReadSmallBody(body, 1 << 10, "one-pass signature");
                     PendingSignature p;
-                    try { p = SignatureChecker.ForOnePass(OnePassSignature.Parse(bytes), verifiers); }
+                    try { p = SignatureChecker.ForOnePass(OnePassSignature.Parse(bytes), verifiers, pool); }
                     catch (UnsupportedPacketException e) { p = SignatureChecker.Unreadable($"The one-pass signature cannot be read ({e.Message})."); }
                     onePass.Add(p);
                     signatures.Add(p);
@@ -85,12 +94,16 @@ internal sealed class ContentReader
                 }
                 case 2:
                 {
+                    // Every signature packet counts (a trailing one closes a one-pass signature already admitted, so a
+                    // message within the cap never has more signature packets than the cap).
+                    if (++signaturePackets > limits.MaxSignatures)
+                        throw new LimitExceededException($"The message has more than {limits.MaxSignatures} signatures (ReadLimits.MaxSignatures).");
                     var sig = SignaturePacket.ParseLenient(PacketReader.ReadSmallBody(body, SignatureReader.MaxSignatureBytes, "signature"));
                     if (!sawLiteral)
                     {
                         // Old-style signed message: signatures before the data.
                         Admit();
-                        var p = SignatureChecker.ForSignature(sig, verifiers);
+                        var p = SignatureChecker.ForSignature(sig, verifiers, pool);
                         onePass.Add(p);
                         signatures.Add(p);
                     }
@@ -117,7 +130,7 @@ internal sealed class ContentReader
                     FileName = System.Text.Encoding.UTF8.GetString(header, 0, nameLength);
                     uint mtime = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(header.AsSpan(nameLength));
                     ModificationTime = mtime == 0 ? null : DateTimeOffset.FromUnixTimeSeconds(mtime);
-                    Pump(body, onePass, sink);
+                    Pump(body, pool, sink);
                     break;
                 }
                 case 1 or 3 or 9 or 18 or 20:
@@ -131,7 +144,8 @@ internal sealed class ContentReader
 
     private void Admit()
     {
-        if (signatures.Count >= MaxSignatures) throw new LimitExceededException($"The message has more than {MaxSignatures} signatures.");
+        if (signatures.Count >= limits.MaxSignatures)
+            throw new LimitExceededException($"The message has more than {limits.MaxSignatures} signatures (ReadLimits.MaxSignatures).");
     }
 
     /// <summary>The decompressed stream of a compressed data packet body (RFC 9580 section 5.6).</summary>
@@ -144,26 +158,45 @@ internal sealed class ContentReader
         _ => throw new MalformedDataException("The compressed data packet names an unknown compression algorithm."),
     };
 
-    /// <summary>Streams the literal data to the sink; the signatures' hashes run on the second core meanwhile.</summary>
-    private void Pump(Stream data, List<PendingSignature> hashers, Action<ReadOnlySpan<byte>> sink)
+    /// <summary>Streams the literal data to the sink; the signatures' shared hashes run on the second core meanwhile.</summary>
+    private void Pump(Stream data, HashPool pool, Action<ReadOnlySpan<byte>> sink)
     {
-        ParallelStage.Pump(data, BufferSize, hashers.Count == 0 ? null : (buffer, offset, count) =>
-        {
-            foreach (var h in hashers) h.Update(buffer.AsSpan(offset, count));
-        }, chunk =>
+        ParallelStage.Pump(data, BufferSize, pool.IsEmpty ? null : (buffer, offset, count) => pool.Update(buffer.AsSpan(offset, count)), chunk =>
         {
             Length += chunk.Length;
-            if (compressedSource is not null) CheckDecompression();
             sink(chunk);
             progress?.Report(Length);
         }, token);
     }
 
-    private void CheckDecompression()
+    /// <summary>Counts <paramref name="count"/> more decompressed octets (of any layer) against the limits.</summary>
+    private void Decompressed(int count)
     {
-        if (Length > limits.MaxDecompressedBytes)
+        decompressed += count;
+        if (decompressed > limits.MaxDecompressedBytes)
             throw new LimitExceededException($"Compressed data expands to more than {limits.MaxDecompressedBytes} bytes.");
-        if (Length > (1 << 20) && compressedSource is { } src && Length / Math.Max(1, src.Count) > limits.MaxCompressionRatio)
+        if (decompressed > (1 << 20) && compressedSource is { } src && decompressed / Math.Max(1, src.Count) > limits.MaxCompressionRatio)
             throw new LimitExceededException($"Compressed data expands more than {limits.MaxCompressionRatio} times (a decompression bomb?).");
+    }
+
+    /// <summary>The output of a decompressor, metered octet by octet (RFC 9580 section 5.6: compressed data holds any
+    /// packets, so padding, markers and signatures inside it cost as much as literal data).</summary>
+    private sealed class MeteredStream : ReadOnlyStage
+    {
+        private readonly Stream inner;
+        private readonly ContentReader owner;
+
+        public MeteredStream(Stream inner, ContentReader owner)
+        {
+            this.inner = inner;
+            this.owner = owner;
+        }
+
+        public override int Read(Span<byte> buffer)
+        {
+            int n = inner.Read(buffer);
+            owner.Decompressed(n);
+            return n;
+        }
     }
 }

@@ -243,7 +243,7 @@ internal static class KeyValidation
     /// <summary>How far a binding may be dated after the reference time and still count, as for a key's creation time
     /// (<see cref="KeyInfo.IsAliveAt"/>): clocks differ, and an edit made in the same second as the self-signature it
     /// replaces is dated a second later. Without it, quick successive edits left a new user ID unbound for a second.</summary>
-    private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+    internal static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
 
     /// <summary>The newest candidate made at or before <paramref name="time"/> (within <see cref="ClockSkew"/>) that
     /// the policy accepts and that

@@ -29,7 +29,7 @@ internal static class MessageReader
             {
                 if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted (it is cleartext-signed).");
                 var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter,
-                    options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, token);
+                    options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, options.Limits, token);
                 return Unencrypted(v.Signatures, v.Length, LiteralFormat.Utf8, Compression.None, string.Empty, null);
             }
             var head = new PeekStream(packets, 1);
@@ -372,7 +372,7 @@ internal static class MessageReader
             if (!authenticated()) throw DecryptionFailure.Create();
             if (holdBack) PolicyChecks.ReadCipher(options.Policy, cipher, protection);
 
-            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
+            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy, DecryptingFingerprints(decryptedWith, options));
             Require(options.RequireValidSignature, verdicts);
             held?.CopyTo(sink, token);
             replay?.Invoke();
@@ -387,6 +387,15 @@ internal static class MessageReader
         {
             held?.Dispose();
         }
+    }
+
+    /// <summary>The fingerprints an Intended Recipient Fingerprint subpacket may name for the key that decrypted the
+    /// message (RFC 9580 section 5.2.3.36): that key and its certificate's primary key; null when no key decrypted it.</summary>
+    private static string[]? DecryptingFingerprints(string? decryptedWith, DecryptOptions options)
+    {
+        if (decryptedWith is null) return null;
+        var owner = options.Keys.FirstOrDefault(k => k.Certificate.HasKey(decryptedWith));
+        return owner is null ? new[] { decryptedWith } : new[] { decryptedWith, owner.Fingerprint };
     }
 
     /// <summary>Tries every PKESK with every fitting secret key (each unlocked once per operation); also says whether a
@@ -494,20 +503,20 @@ internal static class MessageReader
         return Guard.Run(() =>
         {
             var sigBytes = PgpInput.ReadAllBounded(new IoBridge(signature, async, token), MaxSignatureBytes);
-            var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures")
-                .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers)).ToList();
+            // One shared hash per algorithm and mode, however many signatures (at most Limits.MaxSignatures) use it.
+            var pool = new HashPool();
+            var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.Limits.MaxSignatures)
+                .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers, pool)).ToList();
             var source = new IoBridge(data, async, token);
             long total = 0;
             // The hashes run on the second core while this one reads the next chunk.
-            ParallelStage.Pump(source, 1 << 18, (buffer, offset, count) =>
-            {
-                foreach (var p in pending) p.Update(buffer.AsSpan(offset, count));
-            }, chunk =>
+            ParallelStage.Pump(source, 1 << 18, pool.IsEmpty ? null : (buffer, offset, count) => pool.Update(buffer.AsSpan(offset, count)), chunk =>
             {
                 total += chunk.Length;
                 options.Progress?.Report(total);
             }, token);
-            var verdicts = pending.Select(p => SignatureChecker.Verdict(p, options.NotBefore, options.NotAfter, options.Policy)).ToList();
+            var context = new VerdictContext(options.NotBefore, options.NotAfter, options.Policy);
+            var verdicts = pending.Select(p => SignatureChecker.Verdict(p, context)).ToList();
             Require(options.RequireValidSignature, verdicts);
             return new VerificationResult(verdicts);
         }, "Verifying");
@@ -526,7 +535,7 @@ internal static class MessageReader
             var (packets, kind, raw) = MessageInput.Open(source, "Verifying");
             if (kind == MessageInput.Kind.Cleartext)
             {
-                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.NotBefore, options.NotAfter, options.Policy, options.RequireValidSignature, 32L << 20, token);
+                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.NotBefore, options.NotAfter, options.Policy, options.RequireValidSignature, 32L << 20, options.Limits, token);
                 return new VerificationResult(v.Signatures);
             }
             var head = new PeekStream(packets, 1);

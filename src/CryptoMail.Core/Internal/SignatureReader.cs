@@ -8,7 +8,9 @@ internal static class SignatureReader
 {
     public const int MaxSignatureBytes = 16 << 20;
 
-    public static List<SignaturePacket> ReadAll(byte[] data, string what)
+    /// <summary>Every signature in <paramref name="data"/> (armored or binary); more than <paramref name="max"/> is
+    /// refused with a <see cref="LimitExceededException"/> before the rest are parsed.</summary>
+    public static List<SignaturePacket> ReadAll(byte[] data, string what, int max = int.MaxValue)
     {
         var result = new List<SignaturePacket>();
         foreach (var block in PgpInput.DecodeBlocks(data, what))
@@ -19,6 +21,8 @@ internal static class SignatureReader
                 switch (tag)
                 {
                     case 2:
+                        if (result.Count >= max)
+                            throw new LimitExceededException($"{what}: more than {max} signatures (ReadLimits.MaxSignatures).");
                         result.Add(SignaturePacket.ParseLenient(PacketReader.ReadSmallBody(body, MaxSignatureBytes, "signature")));
                         break;
                     case 10 or 21:

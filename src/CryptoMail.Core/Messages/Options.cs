@@ -105,10 +105,12 @@ public sealed class ReadLimits
     /// <summary>The defaults.</summary>
     public static ReadLimits Default { get; } = new();
 
-    /// <summary>The most plaintext that compressed data may expand to. Default 4 GiB.</summary>
+    /// <summary>The most octets that compressed data may expand to, counting every packet inside it (literal data, and
+    /// padding, markers, signatures, nested compressed data alike), in all compression layers together. Default 4 GiB.</summary>
     public long MaxDecompressedBytes { get; init; } = 4L << 30;
 
-    /// <summary>The largest expansion ratio of compressed data once it exceeds 1 MiB. Default 1000.</summary>
+    /// <summary>The largest expansion ratio of compressed data (every decompressed octet, as for
+    /// <see cref="MaxDecompressedBytes"/>, over the message octets read) once it exceeds 1 MiB. Default 1000.</summary>
     public int MaxCompressionRatio { get; init; } = 1000;
 
     /// <summary>The deepest nesting of compressed or signed layers. Default 8.</summary>
@@ -133,6 +135,13 @@ public sealed class ReadLimits
     /// Default 8 GiB (an RFC 9106 first-option Argon2 derivation is 2 GiB, our own 64 MiB × 3 passes is 192 MiB, the
     /// largest iterated S2K hashes 62 MiB).</summary>
     public long MaxKeyDerivationWork { get; init; } = 8L << 30;
+
+    /// <summary>The most signatures considered in one verification: detached signatures, the signatures of a
+    /// cleartext-signed message, or the one-pass and inline signatures of a message. A message with more is refused
+    /// with a <see cref="LimitExceededException"/> (rather than some being skipped, which could hide a bad or good
+    /// verdict from the caller). Signatures that share a hash algorithm and mode share one hash of the data, so the
+    /// cost of each is one public-key operation; v6 signatures are salted and each hashes the data. Default 32.</summary>
+    public int MaxSignatures { get; init; } = 32;
 }
 
 /// <summary>Options for encrypting (and optionally signing) a message.</summary>

@@ -58,6 +58,15 @@ public sealed record SignatureVerification(
     /// <summary>The machine-readable reason when the signature is not good (e.g. <see cref="ValidationReason.WeakHash"/>,
     /// <see cref="ValidationReason.SoftRevoked"/>, <see cref="ValidationReason.MissingBackSignature"/>); null when it is.</summary>
     public ValidationReason? RejectionReason { get; init; }
+
+    /// <summary>The fingerprint of the signing key as the signature names it (its Issuer Fingerprint subpacket, RFC 9580
+    /// section 5.2.3.35), 40 or 64 uppercase hex digits; null when the signature carries none. Unauthenticated when
+    /// the key is unknown: a hint for finding the certificate, not an identity.</summary>
+    public string? IssuerFingerprint { get; init; }
+
+    /// <summary>For a good signature made by a key that has expired since: when the key expired (so a client can say
+    /// "good signature, made before the key expired on ..."); null otherwise.</summary>
+    public DateTimeOffset? SigningKeyExpiredAt { get; init; }
 }
 
 /// <summary>The outcome of verifying signed data.</summary>

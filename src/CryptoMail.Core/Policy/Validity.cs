@@ -34,6 +34,9 @@ public enum ValidationReason
     UnknownKey,
     /// <summary>The signature is outside the time window the caller asked for.</summary>
     OutOfWindow,
+    /// <summary>The signature names its intended recipients (RFC 9580 section 5.2.3.36) and the key that decrypted
+    /// the message is none of them: the signed message was re-encrypted by someone else (surreptitious forwarding).</summary>
+    NotIntendedRecipient,
 }
 
 /// <summary>One reason a component (primary key, subkey, user ID) or a signature was not accepted.</summary>

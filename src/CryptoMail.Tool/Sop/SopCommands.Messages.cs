@@ -96,7 +96,7 @@ internal sealed partial class SopCommands
         var good = signatures.Where(s => s.IsGood).ToList();
         if (good.Count == 0)
         {
-            foreach (var s in signatures) context.Error.WriteLine($"cryptomail: signature by {s.SigningKeyFingerprint ?? s.IssuerKeyId}: {s.Status}: {s.Reason}");
+            foreach (var s in signatures) context.Error.WriteLine($"cryptomail: signature by {s.SigningKeyFingerprint ?? s.IssuerFingerprint ?? s.IssuerKeyId}: {s.Status}: {s.Reason}");
             context.Error.WriteLine("cryptomail: no good signature.");
             return SopExit.NoSignature;
         }

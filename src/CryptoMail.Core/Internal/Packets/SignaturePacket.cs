@@ -318,6 +318,9 @@ internal sealed class SignaturePacket
 
     public byte[]? HashedData(int type) => HashedOf(type)?.Data;
 
+    /// <summary>The data of every hashed subpacket of <paramref name="type"/>, in order.</summary>
+    public IEnumerable<byte[]> HashedAll(int type) => Hashed.Where(s => s.Type == type).Select(s => s.Data);
+
     /// <summary>Embedded signatures (hashed and unhashed areas) that parse.</summary>
     public IEnumerable<SignaturePacket> EmbeddedSignatures()
     {
@@ -506,7 +509,27 @@ internal static class Hashes
         hash is HashAlgorithmTag.Sha1 or HashAlgorithmTag.Sha256 or HashAlgorithmTag.Sha384 or HashAlgorithmTag.Sha512
         || (hash == HashAlgorithmTag.Sha3_256 && SHA3_256.IsSupported) || (hash == HashAlgorithmTag.Sha3_512 && SHA3_512.IsSupported);
 
-    public static IncrementalHash Create(HashAlgorithmTag hash) => IncrementalHash.CreateHash(hash switch
+    private static readonly AsyncLocal<Counter?> Counting = new();
+
+    /// <summary>Counts the hash instances created in this execution context until disposed (a test hook: the hash
+    /// work of a verification must not grow with the number of signatures).</summary>
+    public static Counter Count() => Counting.Value = new Counter();
+
+    internal sealed class Counter : IDisposable
+    {
+        private int created;
+        public int Created => Volatile.Read(ref created);
+        public void Increment() => Interlocked.Increment(ref created);
+        public void Dispose() => Counting.Value = null;
+    }
+
+    public static IncrementalHash Create(HashAlgorithmTag hash)
+    {
+        Counting.Value?.Increment();
+        return CreateUncounted(hash);
+    }
+
+    private static IncrementalHash CreateUncounted(HashAlgorithmTag hash) => IncrementalHash.CreateHash(hash switch
     {
         HashAlgorithmTag.Sha256 => HashAlgorithmName.SHA256,
         HashAlgorithmTag.Sha384 => HashAlgorithmName.SHA384,
