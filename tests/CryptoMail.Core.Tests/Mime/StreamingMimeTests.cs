@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CryptoMail.Core.Internal;
+using CryptoMail.Core.Internal.IO;
 using CryptoMail.Core.Tests.Support;
 using MimeKit;
 using static CryptoMail.Core.Tests.Mime.MimeFixtures;
@@ -65,6 +66,7 @@ public class StreamingMimeTests
     [InlineData(1, "\r\n", false, true)]
     [InlineData(2, "\n", false, false)]
     [InlineData(57, "\r\n", true, true)]
+    [InlineData(6143, "\n", false, true)] // 8,192 base64 characters, padding in the last group of a full decoding batch
     [InlineData(100_000, "\n", true, true)]
     [InlineData(300_001, "\r\n", false, true)]
     public void Bulk_dearmoring_decodes_armor_as_written(int size, string newline, bool trailingBlanks, bool endLine)
@@ -80,7 +82,7 @@ public class StreamingMimeTests
         text.Append('=').Append(Convert.ToBase64String([(byte)(crc >> 16), (byte)(crc >> 8), (byte)crc])).Append(newline);
         if (endLine) text.Append("-----END PGP MESSAGE-----").Append(newline).Append("text after");
 
-        using var ours = new DearmorStream(new MemoryStream(Encoding.ASCII.GetBytes(text.ToString())));
+        using var ours = new ArmorReader(new MemoryStream(Encoding.ASCII.GetBytes(text.ToString())));
         var actual = new MemoryStream();
         ours.CopyTo(actual, 1000);
         Assert.Equal(data, actual.ToArray());
@@ -94,7 +96,7 @@ public class StreamingMimeTests
     [InlineData("-----BEGIN PGP MESSAGE-----\n\nAAAAA\n-----END PGP MESSAGE-----\n")]
     public void Bad_armor_is_malformed_data(string text)
     {
-        using var stream = new DearmorStream(new MemoryStream(Encoding.ASCII.GetBytes(text)));
+        using var stream = new ArmorReader(new MemoryStream(Encoding.ASCII.GetBytes(text)));
         Assert.Throws<MalformedDataException>(() => stream.CopyTo(Stream.Null));
     }
 
