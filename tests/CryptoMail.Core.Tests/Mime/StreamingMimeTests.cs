@@ -53,6 +53,27 @@ public class StreamingMimeTests
         Assert.Equal(0, spool.Read(new byte[10], 0, 10));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_secret_spool_keeps_only_ciphertext_on_disk_and_a_public_one_the_bytes_as_they_are(bool secret)
+    {
+        var data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("attack at dawn, the plaintext. ", 10_000)));
+        using var spool = new MimeSpool(secret, memoryLimit: 1000);
+        spool.Write(data);
+        var file = spool.Spool!;
+        Assert.Equal(secret, file.Encrypted);
+        var stored = new byte[data.Length];
+        for (int at = 0; at < stored.Length;)
+        {
+            int n = file.ReadStored(at, stored.AsSpan(at));
+            Assert.True(n > 0, "the file holds every byte written");
+            at += n;
+        }
+        Assert.Equal(!secret, stored.AsSpan().IndexOf("attack at dawn"u8) >= 0);
+        Assert.Equal(!secret, stored.AsSpan().SequenceEqual(data));
+    }
+
     [Fact]
     public void A_spool_only_appends()
     {
