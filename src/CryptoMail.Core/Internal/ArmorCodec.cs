@@ -1,4 +1,4 @@
-using Org.BouncyCastle.Bcpg;
+using CryptoMail.Core.Internal.IO;
 
 namespace CryptoMail.Core.Internal;
 
@@ -45,23 +45,8 @@ internal static class ArmorCodec
                 return;
             }
             if (!PgpInput.LooksArmored(peek.Head)) throw new MalformedDataException("Dearmoring: the input is not ASCII armor.");
-            try
-            {
-                using var armored = new ArmoredInputStream(peek);
-                var buffer = new byte[1 << 16];
-                long total = 0;
-                int n;
-                while ((n = armored.Read(buffer, 0, buffer.Length)) > 0)
-                {
-                    sink.Write(buffer, 0, n);
-                    total += n;
-                }
-                if (total == 0) throw new MalformedDataException("Dearmoring: the armor holds no data.");
-            }
-            catch (Exception e) when (e is not CryptoMailException and not CallerStreamException)
-            {
-                throw new MalformedDataException($"Dearmoring: the armor is invalid ({e.Message}).", e);
-            }
+            using var armored = new ArmorReader(peek, "Dearmoring");
+            armored.CopyTo(sink, 1 << 16);
             sink.Flush();
         }, "Dearmoring");
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal;
 
@@ -25,17 +26,13 @@ internal static class ArmorWriter
     }
 
     /// <summary>The armor kind that fits a binary packet stream, from its first packet tag.</summary>
-    public static ArmorKind KindOf(byte firstByte)
+    public static ArmorKind KindOf(byte firstByte) => PacketReader.TagOf(firstByte) switch
     {
-        int tag = (firstByte & 0x40) != 0 ? firstByte & 0x3F : (firstByte >> 2) & 0x0F;
-        return tag switch
-        {
-            6 => ArmorKind.PublicKey,
-            5 => ArmorKind.PrivateKey,
-            2 => ArmorKind.Signature,
-            _ => ArmorKind.Message,
-        };
-    }
+        PacketTag.PublicKey => ArmorKind.PublicKey,
+        PacketTag.SecretKey => ArmorKind.PrivateKey,
+        PacketTag.Signature => ArmorKind.Signature,
+        _ => ArmorKind.Message,
+    };
 }
 
 /// <summary>Passes everything through but never closes the wrapped stream (callers' streams stay open).</summary>

@@ -56,17 +56,17 @@ internal sealed class KeyRing
     {
         using var ms = new MemoryStream();
         if (withSecret && PrimarySecret is not null) ms.Write(PrimarySecret.Encoded());
-        else KeyRings.WritePacket(ms, 6, Primary.Body);
+        else PacketWriter.WritePacket(ms, PacketTag.PublicKey, Primary.Body);
         foreach (var s in Exportable(Direct)) ms.Write(s.Encoded());
         foreach (var u in UserIds)
         {
-            KeyRings.WritePacket(ms, u.IsAttribute ? 17 : 13, u.Data);
+            PacketWriter.WritePacket(ms, u.IsAttribute ? PacketTag.UserAttribute : PacketTag.UserId, u.Data);
             foreach (var s in Exportable(u.Signatures)) ms.Write(s.Encoded());
         }
         foreach (var sub in Subkeys)
         {
             if (withSecret && sub.Secret is not null) ms.Write(sub.Secret.Encoded());
-            else KeyRings.WritePacket(ms, 14, sub.Key.Body);
+            else PacketWriter.WritePacket(ms, PacketTag.PublicSubkey, sub.Key.Body);
             foreach (var s in Exportable(sub.Signatures)) ms.Write(s.Encoded());
         }
         return ms.ToArray();
@@ -118,32 +118,33 @@ internal sealed class KeyRing
         {
             using var input = new MemoryStream(block, writable: false);
             Builder? current = null;
-            while (PacketReader.Next(input) is var (tag, body))
+            while (PacketReader.Read(input) is var (tag, body))
             {
                 var bytes = PacketReader.ReadSmallBody(body, PgpInput.MaxKeyFileBytes, "key");
                 switch (tag)
                 {
-                    case 5 or 6:
+                    case PacketTag.SecretKey or PacketTag.PublicKey:
                         if (current is not null) result.Add(current.Build());
-                        current = new Builder(tag == 5 ? SecretKeyPacket.Parse(bytes, isSubkey: false) : null, bytes);
+                        current = new Builder(tag == PacketTag.SecretKey ? SecretKeyPacket.Parse(bytes, isSubkey: false) : null, bytes);
                         break;
-                    case 7 or 14:
-                        Need(current, what).AddSubkey(tag == 7 ? SecretKeyPacket.Parse(bytes, isSubkey: true) : null, bytes);
+                    case PacketTag.SecretSubkey or PacketTag.PublicSubkey:
+                        Need(current, what).AddSubkey(tag == PacketTag.SecretSubkey ? SecretKeyPacket.Parse(bytes, isSubkey: true) : null, bytes);
                         break;
-                    case 13 or 17:
-                        Need(current, what).AddUserId(bytes, tag == 17);
+                    case PacketTag.UserId or PacketTag.UserAttribute:
+                        Need(current, what).AddUserId(bytes, tag == PacketTag.UserAttribute);
                         break;
-                    case 2:
+                    case PacketTag.Signature:
                         Need(current, what).AddSignature(SignaturePacket.ParseLenient(bytes));
                         break;
-                    case 10 or 12 or 21:
+                    case PacketTag.Marker or PacketTag.Trust or PacketTag.Padding:
                         // Marker, trust and padding packets carry nothing we keep.
                         break;
-                    case 1 or 3 or 8 or 9 or 11 or 18 or 20:
+                    case PacketTag.CompressedData or PacketTag.LiteralData:
+                    case var _ when PacketTags.IsEncryption(tag):
                         throw new MalformedDataException($"{what}: expected keys but found {Describe(tag)}.");
                     default:
                         // Unknown packet types are skipped (RFC 9580 section 4.3: non-critical tags 40-63 are ignorable).
-                        if (tag < 40) throw new MalformedDataException($"{what}: unexpected packet type {tag} in a key.");
+                        if ((int)tag < 40) throw new MalformedDataException($"{what}: unexpected packet type {(int)tag} in a key.");
                         break;
                 }
             }
@@ -156,13 +157,13 @@ internal sealed class KeyRing
     private static Builder Need(Builder? b, string what) =>
         b ?? throw new MalformedDataException($"{what}: the data does not start with a key packet.");
 
-    private static string Describe(int tag) => tag switch
+    private static string Describe(PacketTag tag) => tag switch
     {
-        1 or 3 or 9 or 18 or 20 => "an encrypted message",
-        4 => "a signed message",
-        8 => "compressed data",
-        11 => "a literal data packet",
-        _ => $"packet type {tag}",
+        _ when PacketTags.IsEncryption(tag) => "an encrypted message",
+        PacketTag.OnePassSignature => "a signed message",
+        PacketTag.CompressedData => "compressed data",
+        PacketTag.LiteralData => "a literal data packet",
+        _ => $"packet type {(int)tag}",
     };
 
     private sealed class Builder

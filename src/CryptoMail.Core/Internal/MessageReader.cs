@@ -3,6 +3,7 @@ using System.Buffers;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using CryptoMail.Core.Internal.Packets;
+using PacketTag = CryptoMail.Core.Internal.Packets.PacketTag;
 
 namespace CryptoMail.Core.Internal;
 
@@ -34,7 +35,7 @@ internal static class MessageReader
             }
             var head = new PeekStream(packets, 1);
             if (head.Head.Length == 0) throw new MalformedDataException("The input holds no OpenPGP packets.");
-            int tag = (head.Head[0] & 0x40) != 0 ? head.Head[0] & 0x3F : (head.Head[0] >> 2) & 0x0F;
+            int tag = (int)PacketReader.TagOf(head.Head[0]);
             if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
             if (tag is 1 or 3 or 9 or 10 or 18 or 20 or 21)
             {
@@ -541,7 +542,7 @@ internal static class MessageReader
             var head = new PeekStream(packets, 1);
             if (head.Head.Length == 0) throw new MalformedDataException("The input holds no OpenPGP packets.");
             if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
-            int tag = (head.Head[0] & 0x40) != 0 ? head.Head[0] & 0x3F : (head.Head[0] >> 2) & 0x0F;
+            int tag = (int)PacketReader.TagOf(head.Head[0]);
             if (tag is 1 or 3 or 9 or 18 or 20) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
             var counted = new CountingStream(head);
             var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
@@ -585,7 +586,7 @@ internal static class MessageReader
                             body.Skip();
                             break;
                         case 2:
-                            KeyRings.WritePacket(sigs, 2, PacketReader.ReadSmallBody(body, SignatureReader.MaxSignatureBytes, "signature"));
+                            PacketWriter.WritePacket(sigs, PacketTag.Signature, PacketReader.ReadSmallBody(body, SignatureReader.MaxSignatureBytes, "signature"));
                             break;
                         case 11 when !sawLiteral:
                         {

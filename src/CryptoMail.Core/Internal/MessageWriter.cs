@@ -3,6 +3,7 @@ using Org.BouncyCastle.Bcpg;
 using SignaturePacket = CryptoMail.Core.Internal.Packets.SignaturePacket;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using CryptoMail.Core.Internal.Packets;
+using PacketTag = CryptoMail.Core.Internal.Packets.PacketTag;
 
 namespace CryptoMail.Core.Internal;
 
@@ -29,7 +30,7 @@ internal sealed class ActiveSigner
 
     /// <summary>The one-pass signature packet: v6 (salt, fingerprint) for v6 keys, v3 otherwise.</summary>
     public void WriteOnePass(Stream output, bool nested) =>
-        KeyRings.WritePacket(output, 4, OnePassSignature.Encode(Type, HashAlgorithm, Public, Builder.Salt, nested));
+        PacketWriter.WritePacket(output, PacketTag.OnePassSignature, OnePassSignature.Encode(Type, HashAlgorithm, Public, Builder.Salt, nested));
 
     public SignaturePacket Generate() => Builder.Sign(Public, Private);
 }
@@ -77,9 +78,9 @@ internal static class MessageWriter
             using var sessionKey = new SessionKeyMaterial((int)options.Cipher,
                 System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeyDecryptor.KeyLength((int)options.Cipher)));
             var aead = (Aead.AeadAlgorithm)(int)options.Aead;
-            foreach (var r in recipients) KeyRings.WritePacket(target, 1, SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3));
+            foreach (var r in recipients) PacketWriter.WritePacket(target, PacketTag.PublicKeyEncryptedSessionKey, SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3));
             foreach (var pw in options.Passwords)
-                KeyRings.WritePacket(target, 3, Skesk.Write(pw, sessionKey, v2 ? 6 : 4, aead));
+                PacketWriter.WritePacket(target, PacketTag.SymmetricKeyEncryptedSessionKey, Skesk.Write(pw, sessionKey, v2 ? 6 : 4, aead));
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
 
             long total;
@@ -87,7 +88,7 @@ internal static class MessageWriter
             if (v2)
             {
                 var header = Aead.SeipdV2Header.CreateRandom((byte)sessionKey.Algorithm, aead, chunkOctet);
-                var packet = new PartialPacketStream(target, 18);
+                var packet = new PartialPacketStream(target, PacketTag.SymEncryptedIntegrityProtectedData);
                 var encOut = new Aead.SeipdV2EncryptStream(packet, header, sessionKey.Key, leaveOpen: true);
                 try
                 {
@@ -184,8 +185,7 @@ internal static class MessageWriter
         int body = policy.BodyLength(contentLength);
         if (body < 0) return 0;
         var header = new MemoryStream(6);
-        header.WriteByte(0xC0 | 21);
-        KeyRings.WriteLength(header, body);
+        PacketWriter.WriteHeader(header, PacketTag.Padding, body);
         output.Write(header.GetBuffer(), 0, (int)header.Length);
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(body, BufferSize));
         try

@@ -1,3 +1,5 @@
+using CryptoMail.Core.Internal.IO;
+
 namespace CryptoMail.Core.Internal;
 
 /// <summary>Reads ahead a few bytes of a stream to recognise its format, then replays them.</summary>
@@ -85,12 +87,14 @@ internal static class MessageInput
         if (PgpInput.LooksBinary(head)) return (peek, Kind.Binary, peek);
         if (PgpInput.LooksArmored(head))
         {
-            var text = System.Text.Encoding.ASCII.GetString(head);
-            if (text.TrimStart().StartsWith("-----BEGIN PGP SIGNED MESSAGE-----", StringComparison.Ordinal))
+            // The first line decides: a cleartext-signed message is read as text by Cleartext, anything else is armor.
+            var text = head.TrimStart(" \t\r\n"u8);
+            int eol = text.IndexOf((byte)'\n');
+            if (ArmorReader.TryParseBeginLine(eol < 0 ? text : text[..eol], out var label) && label == ArmorReader.CleartextLabel)
                 return (peek, Kind.Cleartext, peek);
-            // BouncyCastle's armor reader takes one byte at a time: buffered here, so an unbuffered input (a process's
-            // stdin, a socket) is not read with one system call per character. Nothing reads the input after the armor.
-            return (new Org.BouncyCastle.Bcpg.ArmoredInputStream(new BufferedStream(peek, 1 << 16)), Kind.Armored, peek);
+            // The armor decoder reads its input 64 KiB at a time, so an unbuffered input (a process's stdin, a socket)
+            // is not read with one system call per line or character. Nothing reads the input after the armor.
+            return (new ArmorReader(peek, what), Kind.Armored, peek);
         }
         throw new MalformedDataException($"{what}: the input is neither binary OpenPGP data nor ASCII armor.");
     }

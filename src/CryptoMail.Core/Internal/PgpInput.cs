@@ -1,5 +1,4 @@
-using System.Text;
-using Org.BouncyCastle.Bcpg;
+using CryptoMail.Core.Internal.IO;
 
 namespace CryptoMail.Core.Internal;
 
@@ -54,37 +53,16 @@ internal static class PgpInput
             result.Add(data);
             return result;
         }
-        var text = Encoding.Latin1.GetString(data);
-        int pos = 0;
-        while (true)
-        {
-            int begin = text.IndexOf("-----BEGIN PGP ", pos, StringComparison.Ordinal);
-            if (begin < 0) break;
-            int endMarker = text.IndexOf("-----END PGP ", begin, StringComparison.Ordinal);
-            if (endMarker < 0) throw new MalformedDataException($"{what}: an armor block has no END line.");
-            int endLine = text.IndexOf('\n', endMarker);
-            int end = endLine < 0 ? text.Length : endLine + 1;
-            result.Add(Dearmor(data.AsSpan(begin, end - begin).ToArray(), what));
-            pos = end;
-        }
+        using var reader = new ArmorReader(new MemoryStream(data, writable: false), what);
+        while (reader.TryReadHeader()) result.Add(reader.ReadBlock(data.Length));
         if (result.Count == 0) throw new MalformedDataException($"{what}: the input is neither binary OpenPGP data nor ASCII armor.");
         return result;
     }
 
-    /// <summary>Decodes one armor block to its binary content, checking the CRC when present.</summary>
+    /// <summary>Decodes one armor block to its binary content.</summary>
     public static byte[] Dearmor(byte[] armored, string what)
     {
-        try
-        {
-            using var ain = new ArmoredInputStream(new MemoryStream(armored, writable: false));
-            using var ms = new MemoryStream();
-            ain.CopyTo(ms);
-            if (ms.Length == 0) throw new MalformedDataException($"{what}: the armor block is empty.");
-            return ms.ToArray();
-        }
-        catch (Exception e) when (e is not CryptoMailException)
-        {
-            throw new MalformedDataException($"{what}: the ASCII armor is invalid ({e.Message}).", e);
-        }
+        using var reader = new ArmorReader(new MemoryStream(armored, writable: false), what);
+        return reader.ReadBlock(armored.Length);
     }
 }

@@ -16,20 +16,20 @@ internal static class SignatureReader
         foreach (var block in PgpInput.DecodeBlocks(data, what))
         {
             using var input = new MemoryStream(block, writable: false);
-            while (PacketReader.Next(input) is var (tag, body))
+            while (PacketReader.Read(input) is var (tag, body))
             {
                 switch (tag)
                 {
-                    case 2:
+                    case PacketTag.Signature:
                         if (result.Count >= max)
                             throw new LimitExceededException($"{what}: more than {max} signatures (ReadLimits.MaxSignatures).");
                         result.Add(SignaturePacket.ParseLenient(PacketReader.ReadSmallBody(body, MaxSignatureBytes, "signature")));
                         break;
-                    case 10 or 21:
+                    case PacketTag.Marker or PacketTag.Padding:
                         body.Skip();
                         break;
                     default:
-                        throw new MalformedDataException($"{what}: expected signatures but found packet type {tag}.");
+                        throw new MalformedDataException($"{what}: expected signatures but found packet type {(int)tag}.");
                 }
             }
         }

@@ -1,3 +1,4 @@
+using CryptoMail.Core.Internal.IO;
 using MimeKit;
 
 namespace CryptoMail.Core.Internal;
@@ -213,7 +214,7 @@ internal sealed partial class EnvelopeAnalysis
     private static Stream ArmoredOrBinary(Stream content)
     {
         var peek = new PeekStream(content);
-        return PgpInput.LooksBinary(peek.Head) ? peek : new DearmorStream(peek);
+        return PgpInput.LooksBinary(peek.Head) ? peek : new ArmorReader(peek);
     }
 
     /// <summary>Decrypts an armored block held in memory; null as for the stream form.</summary>

@@ -101,7 +101,7 @@ internal sealed partial class EnvelopeAnalysis
     private static bool LooksLikeBinaryMessage(byte[] data)
     {
         if (data.Length < 2 || (data[0] & 0x80) == 0) return false;
-        int tag = (data[0] & 0x40) != 0 ? data[0] & 0x3F : (data[0] >> 2) & 0x0F;
+        int tag = (int)Internal.Packets.PacketReader.TagOf(data[0]);
         return tag is 1 or 3 or 4 or 8;
     }
 

@@ -1,13 +1,12 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
+using CryptoMail.Core.Internal.IO;
 
 namespace CryptoMail.Core.Internal;
 
 /// <summary>A seekable, append-only scratch stream for MIME that must be parsed or written again: small contents stay
-/// in memory; past <see cref="MemoryLimit"/> everything moves to a temporary file. A <em>secret</em> spool (plaintext)
-/// encrypts the file with AES-256-CTR under a random key that exists only in this object, so no plaintext reaches the
-/// disk; a non-secret spool (ciphertext, armored) stores the bytes as they are.</summary>
+/// in memory; past <see cref="MemoryLimit"/> everything moves to an <see cref="EncryptedSpool"/> file. A <em>secret</em>
+/// spool (plaintext) encrypts the file with AES-256-CTR under a random key that exists only in that object, so no
+/// plaintext reaches the disk; a non-secret spool (ciphertext, armored) stores the bytes as they are.</summary>
 /// <remarks>
 /// MimeKit parses a seekable stream with <c>persistent: true</c> by keeping every part's content as an offset range
 /// into it, so a message parsed from a spool costs its headers in memory, not its attachments; the spool then lives
@@ -19,31 +18,14 @@ internal sealed class MimeSpool : Stream
     /// <summary>Bytes kept in memory before the spool moves to a file.</summary>
     public const int MemoryLimit = 4 << 20;
 
-    private const int FileBufferSize = 1 << 16;
-    private const int BatchBlocks = FileBufferSize / 16;
-
     private readonly bool secret;
     private readonly int memoryLimit;
     private byte[] memory;
     private long length;
     private long position;
-
-    // File mode: the bytes [0, fileLength) are in the file; [fileLength, length) wait in `pending`.
-    private FileStream? file;
-    private SafeFileHandle? handle;
-    private byte[]? pending;
-    private int pendingCount;
-    private long fileLength;
-    private Aes? cipher;
-    private ICryptoTransform? ecb;
-    private byte[]? nonce;
-    // Read cache: the file bytes [windowStart, windowStart + windowLength), decrypted. MimeKit reads a few KiB at a
-    // time; one system call and one batch of keystream per 64 KiB instead.
-    private byte[]? window;
-    private long windowStart;
-    private int windowLength;
-    private byte[]? counters;
-    private byte[]? keystream;
+    private bool disposed;
+    // File mode: everything is in the file (random access is what CTR mode allows).
+    private EncryptedSpool? file;
 
     /// <summary>A new, empty spool.</summary>
     /// <param name="secret">Whether the content is plaintext, to be encrypted when it goes to disk.</param>
@@ -57,6 +39,9 @@ internal sealed class MimeSpool : Stream
 
     /// <summary>Whether the content has moved to a temporary file.</summary>
     public bool Spilled => file is not null;
+
+    /// <summary>The temporary file, once the content moved there (for tests that look at what reached the disk).</summary>
+    internal EncryptedSpool? Spool => file;
 
     public override bool CanRead => true;
     public override bool CanSeek => true;
@@ -109,23 +94,17 @@ internal sealed class MimeSpool : Stream
 
     public override int Read(Span<byte> buffer)
     {
-        ObjectDisposedException.ThrowIf(memory is null, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (position >= length || buffer.Length == 0) return 0;
-        int n = (int)Math.Min(buffer.Length, length - position);
-        buffer = buffer[..n];
+        int n;
         if (file is null)
         {
+            n = (int)Math.Min(buffer.Length, length - position);
             memory.AsSpan((int)position, n).CopyTo(buffer);
-        }
-        else if (position >= fileLength)
-        {
-            pending.AsSpan((int)(position - fileLength), n).CopyTo(buffer);
         }
         else
         {
-            if (position < windowStart || position >= windowStart + windowLength) LoadWindow(position);
-            n = (int)Math.Min(n, windowStart + windowLength - position);
-            window.AsSpan((int)(position - windowStart), n).CopyTo(buffer);
+            n = file.ReadAt(position, buffer);
         }
         position += n;
         return n;
@@ -149,7 +128,7 @@ internal sealed class MimeSpool : Stream
 
     public override void Write(ReadOnlySpan<byte> data)
     {
-        ObjectDisposedException.ThrowIf(memory is null, this);
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (position != length) throw new NotSupportedException("A spool only grows by appending.");
         if (file is null && length + data.Length > memoryLimit) MoveToFile();
         if (file is null)
@@ -165,15 +144,7 @@ internal sealed class MimeSpool : Stream
         }
         else
         {
-            var left = data;
-            while (left.Length > 0)
-            {
-                int n = Math.Min(left.Length, FileBufferSize - pendingCount);
-                left[..n].CopyTo(pending.AsSpan(pendingCount));
-                pendingCount += n;
-                left = left[n..];
-                if (pendingCount == FileBufferSize) FlushPending();
-            }
+            file.Append(data);
         }
         length += data.Length;
         position = length;
@@ -197,118 +168,23 @@ internal sealed class MimeSpool : Stream
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing && memory is not null)
+        if (disposing && !disposed)
         {
+            disposed = true;
             CryptographicOperations.ZeroMemory(memory);
-            if (pending is not null) CryptographicOperations.ZeroMemory(pending);
-            if (keystream is not null) CryptographicOperations.ZeroMemory(keystream);
-            if (window is not null) CryptographicOperations.ZeroMemory(window);
-            ecb?.Dispose();
-            cipher?.Dispose();
+            memory = Array.Empty<byte>();
             file?.Dispose();
-            memory = null!;
-            pending = null;
             file = null;
-            handle = null;
         }
         base.Dispose(disposing);
     }
 
+    /// <summary>What was in memory goes to the file first, through the same path as every later write.</summary>
     private void MoveToFile()
     {
-        var path = Path.Combine(Path.GetTempPath(), "cryptomail-mime-" + Guid.NewGuid().ToString("N") + ".tmp");
-        var fileOptions = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.ReadWrite,
-            Share = FileShare.None,
-            Options = FileOptions.DeleteOnClose,
-            BufferSize = 0,
-        };
-        if (!OperatingSystem.IsWindows()) fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        file = new FileStream(path, fileOptions);
-        handle = file.SafeFileHandle;
-        if (!OperatingSystem.IsWindows())
-        {
-            // Unlinked at once: nothing stays behind even if the process dies; the open handle keeps the data.
-            try { File.Delete(path); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-        if (secret)
-        {
-            cipher = Aes.Create();
-            cipher.Key = RandomNumberGenerator.GetBytes(32);
-            nonce = RandomNumberGenerator.GetBytes(8);
-            cipher.Mode = CipherMode.ECB;
-            cipher.Padding = PaddingMode.None;
-            // One native context for the spool's life (Aes.EncryptEcb sets one up per call).
-            ecb = cipher.CreateEncryptor();
-            counters = new byte[FileBufferSize];
-            keystream = new byte[FileBufferSize];
-        }
-        pending = new byte[FileBufferSize];
-        window = new byte[FileBufferSize];
-        // What was in memory goes first, through the same path as every later write.
-        var held = memory.AsSpan(0, (int)length);
-        while (held.Length > 0)
-        {
-            int n = Math.Min(held.Length, FileBufferSize);
-            held[..n].CopyTo(pending);
-            pendingCount = n;
-            FlushPending();
-            held = held[n..];
-        }
+        file = new EncryptedSpool(encrypt: secret);
+        file.Append(memory.AsSpan(0, (int)length));
         CryptographicOperations.ZeroMemory(memory);
         memory = Array.Empty<byte>();
-    }
-
-    private void FlushPending()
-    {
-        var data = pending.AsSpan(0, pendingCount);
-        if (secret) Ctr(data, fileLength);
-        RandomAccess.Write(handle!, data, fileLength);
-        fileLength += pendingCount;
-        CryptographicOperations.ZeroMemory(data);
-        pendingCount = 0;
-    }
-
-    /// <summary>Reads (and decrypts) the aligned 64 KiB of the file around <paramref name="offset"/> into the window.</summary>
-    private void LoadWindow(long offset)
-    {
-        windowStart = offset - offset % FileBufferSize;
-        int want = (int)Math.Min(FileBufferSize, fileLength - windowStart);
-        int got = 0;
-        while (got < want)
-        {
-            int r = RandomAccess.Read(handle!, window.AsSpan(got, want - got), windowStart + got);
-            if (r <= 0) throw new IOException("The temporary spool file is shorter than what was written to it.");
-            got += r;
-        }
-        if (secret) Ctr(window.AsSpan(0, want), windowStart);
-        windowLength = want;
-    }
-
-    /// <summary>XORs the AES-CTR keystream for file offset <paramref name="offset"/> onwards into <paramref name="data"/>.
-    /// Counter block i is the 8-byte nonce followed by i, big-endian.</summary>
-    private void Ctr(Span<byte> data, long offset)
-    {
-        while (data.Length > 0)
-        {
-            long firstBlock = offset / 16;
-            int skip = (int)(offset % 16);
-            int blocks = Math.Min(BatchBlocks, (skip + data.Length + 15) / 16);
-            for (int i = 0; i < blocks; i++)
-            {
-                var counter = counters.AsSpan(i * 16, 16);
-                nonce.CopyTo(counter);
-                BinaryPrimitives.WriteInt64BigEndian(counter[8..], firstBlock + i);
-            }
-            ecb!.TransformBlock(counters!, 0, blocks * 16, keystream!, 0);
-            int n = Math.Min(data.Length, blocks * 16 - skip);
-            Bytes.Xor(data[..n], keystream.AsSpan(skip, n));
-            data = data[n..];
-            offset += n;
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using CryptoMail.Core.Internal;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core;
 
@@ -208,7 +209,7 @@ internal static class Keybox
         while (position < keyBlock.Length)
         {
             var (tag, total) = PacketAt(keyBlock[position..]);
-            if (tag != 12) kept.Write(keyBlock.Slice(position, total));
+            if (tag != PacketTag.Trust) kept.Write(keyBlock.Slice(position, total));
             position += total;
         }
         return kept.ToArray();
@@ -223,7 +224,7 @@ internal static class Keybox
         while (position < data.Length)
         {
             var (tag, total) = PacketAt(data[position..]);
-            if (tag is 5 or 6) starts.Add(position);
+            if (tag is PacketTag.SecretKey or PacketTag.PublicKey) starts.Add(position);
             position += total;
         }
         var blocks = new List<(int, int)>();
@@ -237,32 +238,14 @@ internal static class Keybox
 
     /// <summary>The tag and total length of the packet at the start of <paramref name="data"/> (definite lengths
     /// only, which is all a key block holds).</summary>
-    private static (int Tag, int Total) PacketAt(ReadOnlySpan<byte> data)
+    private static (PacketTag Tag, int Total) PacketAt(ReadOnlySpan<byte> data)
     {
         if (data.Length < 2 || (data[0] & 0x80) == 0) throw new MalformedDataException("The key ring holds something that is not an OpenPGP packet.");
-        long header, body;
-        int tag;
-        if ((data[0] & 0x40) != 0)
-        {
-            tag = data[0] & 0x3f;
-            int l0 = data[1];
-            if (l0 < 192) (header, body) = (2, l0);
-            else if (l0 < 224 && data.Length >= 3) (header, body) = (3, ((l0 - 192) << 8) + data[2] + 192);
-            else if (l0 == 255 && data.Length >= 6) (header, body) = (6, BinaryPrimitives.ReadUInt32BigEndian(data[2..]));
-            else throw new MalformedDataException("The key ring holds a packet with a partial or truncated length.");
-        }
-        else
-        {
-            tag = (data[0] >> 2) & 0x0f;
-            int lengthType = data[0] & 0x03;
-            int n = lengthType switch { 0 => 1, 1 => 2, 2 => 4, _ => throw new MalformedDataException("The key ring holds a packet of indeterminate length.") };
-            if (data.Length < 1 + n) throw new MalformedDataException("The key ring ends inside a packet header.");
-            body = 0;
-            for (int i = 0; i < n; i++) body = (body << 8) | data[1 + i];
-            header = 1 + n;
-        }
-        if (header + body > data.Length) throw new MalformedDataException("The key ring ends inside a packet.");
-        return (tag, (int)(header + body));
+        var header = PacketReader.ParseHeader(data);
+        if (header.LengthKind != PacketLengthKind.Definite)
+            throw new MalformedDataException("The key ring holds a packet with a partial or indeterminate length.");
+        if (header.Length > data.Length - header.Size) throw new MalformedDataException("The key ring ends inside a packet.");
+        return (header.Tag, header.Size + (int)header.Length);
     }
 
     private static MalformedDataException Broken(string what) => new($"Not a readable GnuPG keybox: {what}.");

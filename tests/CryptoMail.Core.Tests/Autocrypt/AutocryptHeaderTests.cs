@@ -139,7 +139,7 @@ public sealed class AutocryptHeaderTests
     private static byte[] Join(IEnumerable<(int Tag, byte[] Body)> packets)
     {
         using var output = new MemoryStream();
-        foreach (var (tag, body) in packets) Internal.KeyRings.WritePacket(output, tag, body);
+        foreach (var (tag, body) in packets) PacketWriter.WritePacket(output, (PacketTag)tag, body);
         return output.ToArray();
     }
 

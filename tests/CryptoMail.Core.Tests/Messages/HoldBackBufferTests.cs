@@ -1,3 +1,4 @@
+using System.Text;
 using CryptoMail.Core.Internal;
 using CryptoMail.Core.Tests.Support;
 
@@ -43,5 +44,31 @@ public class HoldBackBufferTests
             held.CopyTo(prefix, CancellationToken.None, limit);
             Assert.True(data.AsSpan(0, (int)limit).SequenceEqual(prefix.ToArray()), $"prefix of {limit} bytes differs");
         }
+    }
+
+    [Fact]
+    public void Spilled_plaintext_reaches_the_disk_only_encrypted()
+    {
+        var plaintext = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("attack at dawn, the plaintext. ", 10_000)));
+        using var held = new HoldBackBuffer(memoryLimit: 1000);
+        held.Write(plaintext);
+        Assert.True(held.Spilled);
+        var spool = held.Spool!;
+        Assert.True(spool.Encrypted);
+
+        var stored = new byte[spool.Length];
+        for (int at = 0; at < stored.Length;)
+        {
+            int n = spool.ReadStored(at, stored.AsSpan(at));
+            Assert.True(n > 0, "the file holds every spooled byte");
+            at += n;
+        }
+        Assert.Equal(plaintext.Length - 1000, stored.Length);
+        Assert.Equal(-1, stored.AsSpan().IndexOf("attack at dawn"u8));
+        Assert.False(stored.AsSpan().SequenceEqual(plaintext.AsSpan(1000)));
+
+        var output = new MemoryStream();
+        held.CopyTo(output, CancellationToken.None);
+        Assert.Equal(plaintext, output.ToArray());
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using CryptoMail.Core.Internal;
+using CryptoMail.Core.Internal.IO;
 using CryptoMail.Core.Tests.Support;
 using MimeKit;
 using static CryptoMail.Core.Tests.Mime.MimeFixtures;
@@ -52,6 +53,27 @@ public class StreamingMimeTests
         Assert.Equal(0, spool.Read(new byte[10], 0, 10));
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_secret_spool_keeps_only_ciphertext_on_disk_and_a_public_one_the_bytes_as_they_are(bool secret)
+    {
+        var data = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("attack at dawn, the plaintext. ", 10_000)));
+        using var spool = new MimeSpool(secret, memoryLimit: 1000);
+        spool.Write(data);
+        var file = spool.Spool!;
+        Assert.Equal(secret, file.Encrypted);
+        var stored = new byte[data.Length];
+        for (int at = 0; at < stored.Length;)
+        {
+            int n = file.ReadStored(at, stored.AsSpan(at));
+            Assert.True(n > 0, "the file holds every byte written");
+            at += n;
+        }
+        Assert.Equal(!secret, stored.AsSpan().IndexOf("attack at dawn"u8) >= 0);
+        Assert.Equal(!secret, stored.AsSpan().SequenceEqual(data));
+    }
+
     [Fact]
     public void A_spool_only_appends()
     {
@@ -65,6 +87,7 @@ public class StreamingMimeTests
     [InlineData(1, "\r\n", false, true)]
     [InlineData(2, "\n", false, false)]
     [InlineData(57, "\r\n", true, true)]
+    [InlineData(6143, "\n", false, true)] // 8,192 base64 characters, padding in the last group of a full decoding batch
     [InlineData(100_000, "\n", true, true)]
     [InlineData(300_001, "\r\n", false, true)]
     public void Bulk_dearmoring_decodes_armor_as_written(int size, string newline, bool trailingBlanks, bool endLine)
@@ -80,7 +103,7 @@ public class StreamingMimeTests
         text.Append('=').Append(Convert.ToBase64String([(byte)(crc >> 16), (byte)(crc >> 8), (byte)crc])).Append(newline);
         if (endLine) text.Append("-----END PGP MESSAGE-----").Append(newline).Append("text after");
 
-        using var ours = new DearmorStream(new MemoryStream(Encoding.ASCII.GetBytes(text.ToString())));
+        using var ours = new ArmorReader(new MemoryStream(Encoding.ASCII.GetBytes(text.ToString())));
         var actual = new MemoryStream();
         ours.CopyTo(actual, 1000);
         Assert.Equal(data, actual.ToArray());
@@ -94,7 +117,7 @@ public class StreamingMimeTests
     [InlineData("-----BEGIN PGP MESSAGE-----\n\nAAAAA\n-----END PGP MESSAGE-----\n")]
     public void Bad_armor_is_malformed_data(string text)
     {
-        using var stream = new DearmorStream(new MemoryStream(Encoding.ASCII.GetBytes(text)));
+        using var stream = new ArmorReader(new MemoryStream(Encoding.ASCII.GetBytes(text)));
         Assert.Throws<MalformedDataException>(() => stream.CopyTo(Stream.Null));
     }
 

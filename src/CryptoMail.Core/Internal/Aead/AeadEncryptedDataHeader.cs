@@ -1,3 +1,5 @@
+using CryptoMail.Core.Internal.Packets;
+
 namespace CryptoMail.Core.Internal.Aead;
 
 /// <summary>The prefix of a LibrePGP OCB Encrypted Data packet (tag 20, RFC 4880bis-10 section 5.16, kept in
@@ -6,7 +8,6 @@ namespace CryptoMail.Core.Internal.Aead;
 /// library never writes tag 20.</summary>
 internal sealed class AeadEncryptedDataHeader
 {
-    public const byte PacketTag = 20;
     public const byte Version = 1;
     /// <summary>Octets before the IV.</summary>
     public const int FixedSize = 4;
@@ -58,7 +59,7 @@ internal sealed class AeadEncryptedDataHeader
             throw new MalformedDataException($"OCB Encrypted Data: the session key has {sessionKey.Length} octets, cipher {SymmetricAlgorithm} needs {KeySize}.");
         var cipher = AeadCiphers.Create(SymmetricAlgorithm, Aead, sessionKey);
         // Associated data: the packet tag in OpenPGP format (0xD4), version, cipher, AEAD, chunk size octet.
-        ReadOnlySpan<byte> header = [0xC0 | PacketTag, Version, SymmetricAlgorithm, (byte)Aead, ChunkSizeOctet];
+        ReadOnlySpan<byte> header = [PacketWriter.HeaderOctet(PacketTag.OcbEncryptedData), Version, SymmetricAlgorithm, (byte)Aead, ChunkSizeOctet];
         return AeadChunkSchedule.LibrePgp(cipher, (byte[])iv.Clone(), ChunkSizeOctet, header);
     }
 }

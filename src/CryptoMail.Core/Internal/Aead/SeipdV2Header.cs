@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Internal.Aead;
 
@@ -7,7 +8,6 @@ namespace CryptoMail.Core.Internal.Aead;
 /// algorithm, chunk size octet, 32 octets of salt. Immutable; the salt is copied in and out.</summary>
 internal sealed class SeipdV2Header
 {
-    public const byte PacketTag = 18;
     public const byte Version = 2;
     public const int SaltSize = 32;
     /// <summary>Octets of the prefix on the wire.</summary>
@@ -93,7 +93,7 @@ internal sealed class SeipdV2Header
     /// OpenPGP format), version, cipher, AEAD, chunk size octet.</summary>
     public void WriteAssociatedData(Span<byte> destination)
     {
-        destination[0] = 0xC0 | PacketTag;
+        destination[0] = PacketWriter.HeaderOctet(PacketTag.SymEncryptedIntegrityProtectedData);
         destination[1] = Version;
         destination[2] = SymmetricAlgorithm;
         destination[3] = (byte)Aead;

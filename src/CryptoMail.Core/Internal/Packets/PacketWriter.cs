@@ -1,6 +1,65 @@
 using System.Buffers;
+using System.Buffers.Binary;
 
 namespace CryptoMail.Core.Internal.Packets;
+
+/// <summary>The one writer of OpenPGP packet framing: new-format headers (RFC 9580 section 4.2.1) with definite
+/// lengths; <see cref="PartialPacketStream"/> writes partial ones.</summary>
+internal static class PacketWriter
+{
+    /// <summary>The most octets a header takes.</summary>
+    public const int MaxHeaderSize = PacketReader.MaxHeaderSize;
+
+    /// <summary>The first octet of a new-format header for <paramref name="tag"/> (also hashed as associated data by
+    /// SEIPD v2, OCB Encrypted Data, SKESK v6 and AEAD-protected secret keys).</summary>
+    public static byte HeaderOctet(PacketTag tag) => (byte)(0xC0 | (int)tag);
+
+    /// <summary>The octet announcing a partial body part of 2^<paramref name="power"/> octets.</summary>
+    public static byte PartialLengthOctet(int power) => (byte)(0xE0 | power);
+
+    /// <summary>Writes a new-format definite body length (one, two or five octets) into <paramref name="destination"/>
+    /// (at least 5 octets); returns the octets written. Signature subpacket lengths use the same encoding.</summary>
+    public static int EncodeLength(Span<byte> destination, int length)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (length < 192)
+        {
+            destination[0] = (byte)length;
+            return 1;
+        }
+        if (length < 8384)
+        {
+            destination[0] = (byte)(((length - 192) >> 8) + 192);
+            destination[1] = (byte)(length - 192);
+            return 2;
+        }
+        destination[0] = 0xFF;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[1..], (uint)length);
+        return 5;
+    }
+
+    /// <summary>Writes a new-format definite body length.</summary>
+    public static void WriteLength(Stream output, int length)
+    {
+        Span<byte> octets = stackalloc byte[5];
+        output.Write(octets[..EncodeLength(octets, length)]);
+    }
+
+    /// <summary>Writes a new-format header with a definite body length.</summary>
+    public static void WriteHeader(Stream output, PacketTag tag, int length)
+    {
+        Span<byte> header = stackalloc byte[MaxHeaderSize];
+        header[0] = HeaderOctet(tag);
+        output.Write(header[..(1 + EncodeLength(header[1..], length))]);
+    }
+
+    /// <summary>Writes a whole packet with a new-format header.</summary>
+    public static void WritePacket(Stream output, PacketTag tag, ReadOnlySpan<byte> body)
+    {
+        WriteHeader(output, tag, body.Length);
+        output.Write(body);
+    }
+}
 
 /// <summary>Writes a packet of unknown length as new-format partial body chunks (RFC 9580 section 4.2.1.4):
 /// full chunks of 2^18 octets while data flows, a definite-length final part on dispose. Each part leaves in one
@@ -15,10 +74,10 @@ internal sealed class PartialPacketStream : WriteOnlyStage
     private int count;
     private bool done;
 
-    public PartialPacketStream(Stream output, int tag)
+    public PartialPacketStream(Stream output, PacketTag tag)
     {
         this.output = output;
-        output.WriteByte((byte)(0xC0 | tag));
+        output.WriteByte(PacketWriter.HeaderOctet(tag));
     }
 
     public override void Flush() => output.Flush();
@@ -30,7 +89,7 @@ internal sealed class PartialPacketStream : WriteOnlyStage
             if (count == ChunkSize)
             {
                 // A buffered full chunk is only written once more data follows, so the last part is never empty-partial.
-                buffer[0] = 0xE0 | ChunkPower;
+                buffer[0] = PacketWriter.PartialLengthOctet(ChunkPower);
                 output.Write(buffer, 0, ChunkSize + 1);
                 count = 0;
             }
@@ -46,7 +105,7 @@ internal sealed class PartialPacketStream : WriteOnlyStage
     {
         if (done) return;
         done = true;
-        KeyRings.WriteLength(output, count);
+        PacketWriter.WriteLength(output, count);
         output.Write(buffer, 1, count);
         ArrayPool<byte>.Shared.Return(buffer, clearArray: true);
     }

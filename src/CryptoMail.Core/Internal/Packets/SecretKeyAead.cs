@@ -57,7 +57,7 @@ internal static class SecretKeyAead
         int keySize = AeadSuite.KeySize(cipher);
         if (keySize == 0 || !AeadSuite.IsKnown(aead)) throw new UnsupportedPacketException($"Secret key protection with cipher {cipher} and AEAD {(byte)aead} is not supported.");
         var ikm = s2k.Derive(passphrase, keySize, maxArgon2MemoryBytes);
-        var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, keySize, Array.Empty<byte>(), [(byte)(0xC0 | packetTag), version, cipher, (byte)aead]);
+        var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, keySize, Array.Empty<byte>(), [PacketWriter.HeaderOctet((PacketTag)packetTag), version, cipher, (byte)aead]);
         CryptographicOperations.ZeroMemory(ikm);
         try
         {
@@ -69,5 +69,5 @@ internal static class SecretKeyAead
         }
     }
 
-    private static byte[] AssociatedData(byte packetTag, ReadOnlySpan<byte> publicKeyBody) => [(byte)(0xC0 | packetTag), .. publicKeyBody];
+    private static byte[] AssociatedData(byte packetTag, ReadOnlySpan<byte> publicKeyBody) => [PacketWriter.HeaderOctet((PacketTag)packetTag), .. publicKeyBody];
 }

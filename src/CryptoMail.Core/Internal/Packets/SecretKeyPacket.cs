@@ -39,7 +39,7 @@ internal sealed class SecretKeyPacket
     public byte[] Encoded()
     {
         using var ms = new MemoryStream();
-        KeyRings.WritePacket(ms, IsSubkey ? 7 : 5, Body);
+        PacketWriter.WritePacket(ms, IsSubkey ? PacketTag.SecretSubkey : PacketTag.SecretKey, Body);
         return ms.ToArray();
     }
 

@@ -48,7 +48,7 @@ internal sealed class SeipdV1EncryptStream : WriteOnlyStage
             cfb = aes.CreateEncryptor(aes.Key, new byte[16]);
         }
         hashing = new ParallelStage(WriteThenHash);
-        packet = new PartialPacketStream(output, 18);
+        packet = new PartialPacketStream(output, PacketTag.SymEncryptedIntegrityProtectedData);
         packet.WriteByte(1);
         var prefix = new byte[18];
         Randomness.Secure.NextBytes(prefix.AsSpan(0, 16));

@@ -95,7 +95,7 @@ internal sealed record Subpacket(int Type, bool Critical, byte[] Data)
         using var ms = new MemoryStream();
         foreach (var s in subpackets)
         {
-            KeyRings.WriteLength(ms, s.Data.Length + 1);
+            PacketWriter.WriteLength(ms, s.Data.Length + 1);
             ms.WriteByte((byte)(s.Type | (s.Critical ? 0x80 : 0)));
             ms.Write(s.Data);
         }
@@ -129,7 +129,7 @@ internal sealed class SignaturePacket
     public byte[] Encoded()
     {
         using var ms = new MemoryStream();
-        KeyRings.WritePacket(ms, 2, Body);
+        PacketWriter.WritePacket(ms, PacketTag.Signature, Body);
         return ms.ToArray();
     }
 

@@ -8,7 +8,7 @@ namespace CryptoMail.Core.Internal.Packets;
 /// (RFC 9580 section 5.3.2, AEAD under an HKDF of the S2K output, for SEIPD v2). We write v4 and v6.</summary>
 internal sealed class Skesk
 {
-    private const byte PacketTagOctet = 0xC0 | 3;
+    private static readonly byte PacketTagOctet = PacketWriter.HeaderOctet(PacketTag.SymmetricKeyEncryptedSessionKey);
 
     public required int Version { get; init; }
 
