@@ -191,7 +191,7 @@ internal sealed partial class EnvelopeAnalysis
         var plaintext = new MimeSpool(secret: true);
         try
         {
-            if (!DecryptData(ciphertext, plaintext, coverage, from, allowUnencrypted: false))
+            if (DecryptData(ciphertext, plaintext, coverage, from, allowUnencrypted: false) is null)
             {
                 plaintext.Dispose();
                 return null;
@@ -213,19 +213,22 @@ internal sealed partial class EnvelopeAnalysis
         return PgpInput.LooksBinary(peek.Head) ? peek : new DearmorStream(peek);
     }
 
-    /// <summary>Decrypts an armored block held in memory; null as for the stream form.</summary>
-    private byte[]? DecryptData(byte[] ciphertext, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
+    /// <summary>Reads an armored block held in memory: its plaintext and whether it was encrypted at all; null as for
+    /// the stream form.</summary>
+    private (byte[] Plaintext, bool WasEncrypted)? DecryptData(byte[] ciphertext, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
         using var input = new MemoryStream(ciphertext, writable: false);
         using var output = new MemoryStream();
-        return DecryptData(input, output, coverage, from, allowUnencrypted) ? output.ToArray() : null;
+        return DecryptData(input, output, coverage, from, allowUnencrypted) is { } result ? (output.ToArray(), result.WasEncrypted) : null;
     }
 
     /// <summary>Decrypts (and verifies) one OpenPGP message into <paramref name="output"/>; its signatures cover what
     /// <paramref name="coverage"/> says (RFC 3156 section 6.2: signatures inside the encryption cover its whole
-    /// plaintext). False when a part below the envelope is not for us (e.g. a forwarded encrypted message): it stays
-    /// as it is.</summary>
-    private bool DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
+    /// plaintext). Null when a part below the envelope is not for us (e.g. a forwarded encrypted message): it stays
+    /// as it is. With <paramref name="allowUnencrypted"/> the data may turn out not to be encrypted at all (a bare
+    /// literal packet, a signed-only message): <see cref="DecryptionResult.WasEncrypted"/> says so, and only what was
+    /// decrypted counts as decrypted.</summary>
+    private DecryptionResult? DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
         var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
@@ -239,7 +242,7 @@ internal sealed partial class EnvelopeAnalysis
         }
         catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
         {
-            return false;
+            return null;
         }
 
         if (result.WasEncrypted)
