@@ -28,13 +28,15 @@ public sealed class MimeCommandTests : IDisposable
         Assert.True(report.GetProperty("integrityProtected").ValueKind is JsonValueKind.True or JsonValueKind.False);
         foreach (var s in report.GetProperty("signatures").EnumerateArray())
         {
-            Assert.Equal(SignatureKeys.Order(), s.EnumerateObject().Select(p => p.Name).Order());
+            // "rejection" is optional: present only when the library names why a signature was not accepted.
+            Assert.Equal(SignatureKeys.Order(), s.EnumerateObject().Select(p => p.Name).Where(n => n != "rejection").Order());
+            if (s.TryGetProperty("rejection", out var rejection)) Assert.Equal(JsonValueKind.String, rejection.ValueKind);
             Assert.Contains(s.GetProperty("status").GetString(), Statuses);
-            Assert.Contains(s.GetProperty("coverage").GetString(), new[] { "full", "partial" });
+            Assert.Contains(s.GetProperty("coverage").GetString(), new[] { "full", "partial", "ciphertext" });
             Assert.True(s.GetProperty("signerFingerprint").ValueKind is JsonValueKind.String or JsonValueKind.Null);
             Assert.True(s.GetProperty("signingKeyFingerprint").ValueKind is JsonValueKind.String or JsonValueKind.Null);
             Assert.All(s.GetProperty("signerUserIds").EnumerateArray(), u => Assert.Equal(JsonValueKind.String, u.ValueKind));
-            Assert.True(s.GetProperty("matchesFrom").ValueKind is JsonValueKind.True or JsonValueKind.False);
+            Assert.True(s.GetProperty("matchesFrom").ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null);
             Assert.Equal(JsonValueKind.String, s.GetProperty("reason").ValueKind);
         }
         var headers = report.GetProperty("protectedHeaders");
@@ -66,7 +68,8 @@ public sealed class MimeCommandTests : IDisposable
             DateTimeOffset.UnixEpoch, "SHA256", SignatureMode.Text, "no certificate for the signer");
         var opened = new OpenedMessage(new MimeMessage(), ProtectionCoverage.Full, true, true,
             [new MimeSignature(verification, ProtectionCoverage.Full, ["Alice <alice@example.org>"], true),
-             new MimeSignature(unknown, ProtectionCoverage.Partial, [], false)],
+             new MimeSignature(unknown, ProtectionCoverage.Partial, [], null),
+             new MimeSignature(verification, ProtectionCoverage.Ciphertext, ["Mallory <mallory@example.net>"], true)],
             new ProtectedHeaders(HeaderProtectionForm.Encrypted,
             [
                 new ProtectedHeaderField("Subject", "Secret subject", "[...]", ProtectedHeaderState.Obscured),
@@ -88,6 +91,11 @@ public sealed class MimeCommandTests : IDisposable
         Assert.Equal("Alice <alice@example.org>", signatures[0].GetProperty("signerUserIds")[0].GetString());
         Assert.Equal("unknown-key", signatures[1].GetProperty("status").GetString());
         Assert.Equal("partial", signatures[1].GetProperty("coverage").GetString());
+        // Unknown signer: whether it matches From is unknown, not false.
+        Assert.Equal(JsonValueKind.Null, signatures[1].GetProperty("matchesFrom").ValueKind);
+        Assert.True(signatures[0].GetProperty("matchesFrom").GetBoolean());
+        // A signature over ciphertext that was decrypted for display.
+        Assert.Equal("ciphertext", signatures[2].GetProperty("coverage").GetString());
         Assert.Equal("Secret subject", report.GetProperty("protectedHeaders").GetProperty("subject").GetString());
         Assert.Equal("obscured", report.GetProperty("protectedHeaders").GetProperty("verdict").GetString());
         Assert.Equal("[...]", report.GetProperty("protectedHeaders").GetProperty("fields")[0].GetProperty("outer").GetString());
@@ -130,6 +138,27 @@ public sealed class MimeCommandTests : IDisposable
         AssertSchema(doc.RootElement);
     }
 
+    [Fact]
+    public void Open_of_an_encrypted_part_that_does_not_parse_is_malformed_and_not_encryption()
+    {
+        // Issue 13, class 1: armor around bytes that are no OpenPGP packets, in a multipart/encrypted.
+        var armored = "-----BEGIN PGP MESSAGE-----\n\nbm90IGFuIE9wZW5QR1AgbWVzc2FnZQ==\n-----END PGP MESSAGE-----\n";
+        var encrypted = new Multipart("encrypted");
+        encrypted.ContentType.Parameters["protocol"] = "application/pgp-encrypted";
+        encrypted.Add(new MimePart("application", "pgp-encrypted") { Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes("Version: 1\n"))) });
+        encrypted.Add(new MimePart("application", "octet-stream") { Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes(armored))) });
+        var message = Letter();
+        message.Body = encrypted;
+
+        var run = tool.RunWithInput(File.ReadAllBytes(Save("broken.eml", message)), "mime", "open");
+
+        Assert.NotEqual(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        AssertSchema(doc.RootElement);
+        Assert.Equal("malformed", doc.RootElement.GetProperty("error").GetProperty("code").GetString());
+        Assert.Equal("none", doc.RootElement.GetProperty("encryption").GetString());
+    }
+
     private static MimeMessage Letter()
     {
         var message = new MimeMessage();
@@ -161,6 +190,20 @@ public sealed class MimeCommandTests : IDisposable
         Assert.Equal("full", signature.GetProperty("coverage").GetString());
         Assert.True(signature.GetProperty("matchesFrom").GetBoolean());
         Assert.Equal("none", doc.RootElement.GetProperty("encryption").GetString());
+    }
+
+    [MimeFact]
+    public void Signature_by_an_unknown_key_has_an_unknown_matches_from()
+    {
+        var alice = tool.NewKey("alice", "Alice <alice@example.org>");
+        var signed = tool.Ok([], "mime", "sign", $"--key={alice.Key}", Save("letter.eml", Letter()));
+        var run = tool.RunWithInput(signed, "mime", "open");
+        Assert.Equal(0, run.ExitCode);
+        using var doc = JsonDocument.Parse(run.Stdout);
+        AssertSchema(doc.RootElement);
+        var signature = Assert.Single(doc.RootElement.GetProperty("signatures").EnumerateArray());
+        Assert.Equal("unknown-key", signature.GetProperty("status").GetString());
+        Assert.Equal(JsonValueKind.Null, signature.GetProperty("matchesFrom").ValueKind);
     }
 
     [MimeFact]

@@ -34,6 +34,8 @@ internal sealed partial class EnvelopeAnalysis
     private ProtectedHeaders? protectedHeaders;
     // The innermost entity on the envelope chain, inside a cryptographic layer, that carries a header-protection marker.
     private MimeEntity? protectedPayload;
+    // The signatures found before that payload was reached: the layers around it, the only ones that cover its header.
+    private int signaturesAroundPayload;
 
     public EnvelopeAnalysis(OpenPgp pgp, MimeOpenOptions options, CancellationToken token)
     {
@@ -58,7 +60,8 @@ internal sealed partial class EnvelopeAnalysis
             var outerFrom = new InternetAddressList(message.From);
             message.Body = Visit(body, 1, ProtectionCoverage.Full, insideLayer: false, outerFrom);
         }
-        if (protectedPayload is not null) protectedHeaders = HeaderProtection.Open(message, protectedPayload, envelopeEncrypted);
+        if (protectedPayload is not null)
+            protectedHeaders = HeaderProtection.Open(message, protectedPayload, envelopeEncrypted, SignedByProtectedFrom);
 
         var encryption = envelopeEncrypted ? ProtectionCoverage.Full
             : nestedEncrypted ? ProtectionCoverage.Partial
@@ -72,6 +75,22 @@ internal sealed partial class EnvelopeAnalysis
             signatures,
             protectedHeaders);
     }
+
+    /// <summary>Whether a good signature that covers the protected payload (one found on a layer around it) was made by
+    /// a key whose certificate binds every address of <paramref name="protectedFrom"/>: what lets a protected From
+    /// differ from the outer one (RFC 9788 section 10: anyone can encrypt, so only a signature authenticates a header).</summary>
+    private bool SignedByProtectedFrom(string protectedFrom)
+    {
+        if (!InternetAddressList.TryParse(protectedFrom, out var list)) return false;
+        var addresses = list.Mailboxes.Select(m => m.Address?.Trim()).ToList();
+        if (addresses.Count == 0 || addresses.Any(string.IsNullOrEmpty)) return false;
+        return found.Take(signaturesAroundPayload).Any(f =>
+            f.Verification.IsGood && f.Coverage == ProtectionCoverage.Full
+            && addresses.All(a => SignerAddresses(f).Contains(a!)));
+    }
+
+    private static HashSet<string> SignerAddresses(FoundSignature f) =>
+        (f.Verification.Signer?.UserIds ?? Array.Empty<string>()).Select(UserId.EmailOf).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Visits one entity and returns what replaces it in the tree (itself, or its plaintext).</summary>
     /// <param name="entity">The entity.</param>
@@ -87,16 +106,29 @@ internal sealed partial class EnvelopeAnalysis
         if (++entities > options.MaxMimeParts)
             throw new LimitExceededException($"The message holds more than {options.MaxMimeParts} MIME parts (MimeOpenOptions.MaxMimeParts).");
 
-        if (coverage == ProtectionCoverage.Full && insideLayer && HeaderProtection.IsMarked(entity)) protectedPayload = entity;
+        if (coverage == ProtectionCoverage.Full && insideLayer && HeaderProtection.IsMarked(entity))
+        {
+            protectedPayload = entity;
+            signaturesAroundPayload = found.Count;
+        }
 
         if (PgpMimeParts.IsPgpSigned(entity))
         {
             var signed = (Multipart)entity;
             CountProtectedPart();
+            int first = found.Count;
+            int decryptedBefore = decryptedParts;
             Verify(signed, coverage, from);
+            int end = found.Count;
             var content = signed[0];
             var replaced = Visit(content, depth + 1, coverage, insideLayer: true, from);
             if (!ReferenceEquals(replaced, content)) signed[0] = replaced;
+            // A signature covers what it hashed: when encrypted data under it was decrypted for display, it signed that
+            // ciphertext, not the plaintext shown, and says nothing about who wrote it (RFC 9787 section 5.3).
+            if (decryptedParts > decryptedBefore)
+            {
+                for (int i = first; i < end; i++) found[i] = found[i] with { Coverage = ProtectionCoverage.Ciphertext };
+            }
             return signed;
         }
 
@@ -195,7 +227,7 @@ internal sealed partial class EnvelopeAnalysis
         var plaintext = new MimeSpool(secret: true);
         try
         {
-            if (!DecryptData(ciphertext, plaintext, coverage, from, allowUnencrypted: false))
+            if (DecryptData(ciphertext, plaintext, coverage, from, allowUnencrypted: false) is null)
             {
                 plaintext.Dispose();
                 return null;
@@ -217,19 +249,22 @@ internal sealed partial class EnvelopeAnalysis
         return PgpInput.LooksBinary(peek.Head) ? peek : new ArmorReader(peek);
     }
 
-    /// <summary>Decrypts an armored block held in memory; null as for the stream form.</summary>
-    private byte[]? DecryptData(byte[] ciphertext, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
+    /// <summary>Reads an armored block held in memory: its plaintext and whether it was encrypted at all; null as for
+    /// the stream form.</summary>
+    private (byte[] Plaintext, bool WasEncrypted)? DecryptData(byte[] ciphertext, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
         using var input = new MemoryStream(ciphertext, writable: false);
         using var output = new MemoryStream();
-        return DecryptData(input, output, coverage, from, allowUnencrypted) ? output.ToArray() : null;
+        return DecryptData(input, output, coverage, from, allowUnencrypted) is { } result ? (output.ToArray(), result.WasEncrypted) : null;
     }
 
     /// <summary>Decrypts (and verifies) one OpenPGP message into <paramref name="output"/>; its signatures cover what
     /// <paramref name="coverage"/> says (RFC 3156 section 6.2: signatures inside the encryption cover its whole
-    /// plaintext). False when a part below the envelope is not for us (e.g. a forwarded encrypted message): it stays
-    /// as it is.</summary>
-    private bool DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
+    /// plaintext). Null when a part below the envelope is not for us (e.g. a forwarded encrypted message): it stays
+    /// as it is. With <paramref name="allowUnencrypted"/> the data may turn out not to be encrypted at all (a bare
+    /// literal packet, a signed-only message): <see cref="DecryptionResult.WasEncrypted"/> says so, and only what was
+    /// decrypted counts as decrypted.</summary>
+    private DecryptionResult? DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
         var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy, Unlocks = Unlocks };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
@@ -243,7 +278,7 @@ internal sealed partial class EnvelopeAnalysis
         }
         catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
         {
-            return false;
+            return null;
         }
 
         if (result.WasEncrypted)
@@ -252,13 +287,15 @@ internal sealed partial class EnvelopeAnalysis
             allIntegrityProtected &= result.IntegrityProtected;
         }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
-        return true;
+        return result;
     }
 
     private MimeSignature ToMimeSignature(FoundSignature f)
     {
         var userIds = f.Verification.Signer?.UserIds ?? Array.Empty<string>();
-        var signerAddresses = userIds.Select(UserId.EmailOf).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        // Without the signer's certificate nobody can tell whom the signature names: unknown, not "does not match".
+        if (f.Verification.Status == SignatureStatus.UnknownKey) return new MimeSignature(f.Verification, f.Coverage, userIds, null);
+        var signerAddresses = SignerAddresses(f);
 
         bool matches = MatchesAny(signerAddresses, f.From);
         // A reader that honours protected headers shows the protected From: the signer must match it too.

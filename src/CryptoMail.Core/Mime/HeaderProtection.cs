@@ -12,7 +12,10 @@ namespace CryptoMail.Core.Internal;
 /// field records that outer value, so the reader can tell a declared obscuring from a change in transit; user-facing
 /// fields the policy hid are repeated at the top of each main text/plain part (Legacy Display Element).
 /// Opening: the protected values win over the outer ones (never merged: an outer Cc that the payload lacks is
-/// dropped), each field gets a state (unchanged, obscured, mismatch), and the Legacy Display Element is removed.
+/// dropped), each field gets a state (unchanged, obscured, mismatch), and the Legacy Display Element is removed. The
+/// address fields (From, To, Cc, Reply-To...) are the exception: unless the payload is authenticated as its protected
+/// From's (a good signature over it by a key bound to that From, or a protected From equal to the outer one), a
+/// protected value that differs from the outer one is a mismatch and the outer value stays.
 /// </remarks>
 internal static class HeaderProtection
 {
@@ -36,6 +39,14 @@ internal static class HeaderProtection
     };
 
     private static readonly HashSet<string> AddedInTransit = new(StringComparer.OrdinalIgnoreCase) { "Date", "Message-ID" };
+
+    /// <summary>The fields that say who wrote the message and to whom a reply goes. Anyone can encrypt to the reader, so
+    /// a protected value of these may replace or differ from the outer one only when the payload is authenticated as
+    /// the protected From's (see <see cref="Open"/>).</summary>
+    private static readonly HashSet<string> AddressFields = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "From", "Sender", "To", "Cc", "Bcc", "Reply-To",
+    };
 
     private static readonly HashSet<string> FieldSet = new(Fields, StringComparer.OrdinalIgnoreCase);
 
@@ -126,7 +137,12 @@ internal static class HeaderProtection
     /// <summary>Reads the protected header of <paramref name="payload"/> against the outer header of
     /// <paramref name="message"/> as received, then makes <paramref name="message"/> show the protected values and removes the Legacy Display
     /// Element. Null when the payload carries no marker.</summary>
-    public static ProtectedHeaders? Open(MimeMessage message, MimeEntity payload, bool encrypted)
+    /// <param name="message">The message as received; its header is changed to show the trusted protected values.</param>
+    /// <param name="payload">The protected payload.</param>
+    /// <param name="encrypted">Whether the payload was inside the message's encryption.</param>
+    /// <param name="signedByFrom">Whether a good signature covering the payload was made by a key bound to every address
+    /// of the given protected From value.</param>
+    public static ProtectedHeaders? Open(MimeMessage message, MimeEntity payload, bool encrypted, Func<string, bool> signedByFrom)
     {
         var marker = FormMarker(payload);
         if (marker is null) return null;
@@ -147,7 +163,15 @@ internal static class HeaderProtection
             if (!names.Contains(name, StringComparer.OrdinalIgnoreCase)) names.Add(name);
         }
 
+        // RFC 9788 section 10 (security considerations): anyone can encrypt to the reader, so an unsigned payload may
+        // carry a forged From, with HP-Outer lines copying the real outer header to pass as a declared obscuring. Who
+        // wrote the payload is known only from a signature by the protected From's key, or when it names the same
+        // sender the outer header (and the transport's checks on it) names.
+        var protectedFrom = Join(inner, "From");
+        bool addressesTrusted = protectedFrom is not null && (SameValue(protectedFrom, Join(outer, "From")) || signedByFrom(protectedFrom));
+
         var fields = new List<ProtectedHeaderField>();
+        var keepOuter = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in names)
         {
             var protectedValue = Join(inner, name);
@@ -156,13 +180,21 @@ internal static class HeaderProtection
             // The legacy form protects a client-chosen subset, and a submission server adds Date and Message-ID when
             // the sender did not write them: a field the payload lacks then says nothing, and the outer one stays.
             if (protectedValue is null && (form == HeaderProtectionForm.LegacyV1 || AddedInTransit.Contains(name))) continue;
-            fields.Add(new ProtectedHeaderField(name, protectedValue, outerValue, State(form, name, protectedValue, outerValue, declared, encrypted)));
+            var state = State(form, name, protectedValue, outerValue, declared, encrypted);
+            if (!addressesTrusted && AddressFields.Contains(name) && !SameValue(protectedValue, outerValue))
+            {
+                state = ProtectedHeaderState.Mismatch;
+                keepOuter.Add(name);
+            }
+            fields.Add(new ProtectedHeaderField(name, protectedValue, outerValue, state));
         }
         var result = new ProtectedHeaders(form, fields);
 
-        // Show the protected header: every compared field takes its protected value only (never merged with the outer one).
-        foreach (var field in fields) RemoveAll(outer, field.Name);
-        foreach (var header in inner.Where(h => fields.Any(f => Is(f.Name, h.Field)))) outer.Add(header.Clone());
+        // Show the protected header: every compared field takes its protected value only (never merged with the outer
+        // one), except address fields the payload is not authenticated to change, which keep their outer value.
+        var shown = fields.Where(f => !keepOuter.Contains(f.Name)).ToList();
+        foreach (var field in shown) RemoveAll(outer, field.Name);
+        foreach (var header in inner.Where(h => shown.Any(f => Is(f.Name, h.Field)))) outer.Add(header.Clone());
         RemoveLegacyDisplay(payload, form);
         return result;
     }

@@ -10,10 +10,15 @@ namespace CryptoMail.Core.Internal;
 /// block and nothing but white space around it. Text around a block, a second block, or a block in one part among
 /// others makes it an errant cryptographic layer (RFC 9787): <see cref="ProtectionCoverage.Partial"/>. Each block's
 /// result becomes its own part (text before, the block's plaintext, text after, as a multipart/mixed), so decrypted
-/// text is never joined with text an attacker may have put beside it. Encrypted blocks that are not the whole message
-/// are decrypted only with <see cref="MimeOpenOptions.DecryptNestedParts"/> (as nested PGP/MIME parts), except
-/// attachments, which a client saves rather than renders. Signatures are checked over the part's bytes in its own
-/// charset, so a cleartext signature made over ISO-8859-1 text verifies.
+/// text is never joined with text an attacker may have put beside it. Encrypted blocks that are not the whole message,
+/// and encrypted attachments (never the message's envelope), are decrypted only with
+/// <see cref="MimeOpenOptions.DecryptNestedParts"/> (as nested PGP/MIME parts). An armored block is not proof of
+/// encryption: a block counts as encrypted only when decrypting it found an encrypted data packet, or, when it is not
+/// decrypted, when its first packet is a session key or encrypted data packet; a bare literal packet or a signed-only
+/// message is at most signed, and a block that does not parse is a <see cref="MalformedDataException"/>. A decrypted
+/// attachment streams into a secret spool and becomes application/octet-stream: the sender's file name never decides
+/// a type a client renders (Efail). Signatures are checked over the part's bytes in its own charset, so a cleartext
+/// signature made over ISO-8859-1 text verifies.
 /// </remarks>
 internal sealed partial class EnvelopeAnalysis
 {
@@ -34,20 +39,15 @@ internal sealed partial class EnvelopeAnalysis
         bool text = leaf is TextPart { IsPlain: true };
         bool attachmentCandidate = IsOpenPgpAttachment(leaf);
         if ((!text && !attachmentCandidate) || leaf.Content is null) return leaf;
+        if (attachmentCandidate && (leaf.IsAttachment || !text)) return VisitAttachment(leaf, from);
 
         var data = PgpMimeParts.Decode(leaf, token);
         var blocks = FindBlocks(data);
-        if (blocks.Count == 0)
-        {
-            // A binary OpenPGP message sent as a file.
-            if (!attachmentCandidate || !LooksLikeBinaryMessage(data)) return leaf;
-            blocks.Add(new Block(0, data.Length, BlockKind.Message));
-        }
+        if (blocks.Count == 0) return leaf;
 
         bool wholeBody = coverage == ProtectionCoverage.Full && blocks.Count == 1
             && IsBlank(data.AsSpan(0, blocks[0].Start)) && IsBlank(data.AsSpan(blocks[0].End));
         var blockCoverage = wholeBody ? ProtectionCoverage.Full : ProtectionCoverage.Partial;
-        bool isAttachment = leaf.IsAttachment || (attachmentCandidate && !text);
 
         var pieces = new List<MimeEntity>();
         int position = 0;
@@ -71,12 +71,26 @@ internal sealed partial class EnvelopeAnalysis
                 continue;
             }
 
-            if (blockCoverage == ProtectionCoverage.Full) envelopeEncrypted = true;
-            else nestedEncrypted = true;
-            var plaintext = blockCoverage == ProtectionCoverage.Full || options.DecryptNestedParts || isAttachment
-                ? DecryptData(armored, blockCoverage, from, allowUnencrypted: true)
-                : null;
-            pieces.Add(plaintext is null ? TextPiece(leaf, armored) : isAttachment ? FilePiece(leaf, plaintext) : DecryptedTextPiece(leaf, plaintext));
+            if (blockCoverage != ProtectionCoverage.Full && !options.DecryptNestedParts)
+            {
+                if (StartsEncrypted(armored, armor: true)) nestedEncrypted = true;
+                pieces.Add(TextPiece(leaf, armored));
+                continue;
+            }
+            var read = DecryptData(armored, blockCoverage, from, allowUnencrypted: true);
+            if (read is null)
+            {
+                // Encrypted, but not to any of our keys (only a nested block gets here).
+                nestedEncrypted = true;
+                pieces.Add(TextPiece(leaf, armored));
+                continue;
+            }
+            if (read.Value.WasEncrypted)
+            {
+                if (blockCoverage == ProtectionCoverage.Full) envelopeEncrypted = true;
+                else nestedEncrypted = true;
+            }
+            pieces.Add(DecryptedTextPiece(leaf, read.Value.Plaintext));
         }
         if (!IsBlank(data.AsSpan(position))) pieces.Add(TextPiece(leaf, data[position..]));
 
@@ -85,6 +99,93 @@ internal sealed partial class EnvelopeAnalysis
         foreach (var piece in pieces) mixed.Add(piece);
         return mixed;
     }
+
+    /// <summary>An OpenPGP file sent as an attachment. It is never the message's envelope, so it is decrypted only with
+    /// <see cref="MimeOpenOptions.DecryptNestedParts"/>; its plaintext streams into a secret spool and becomes an
+    /// application/octet-stream attachment whatever its name says.</summary>
+    private MimePart VisitAttachment(MimePart leaf, InternetAddressList from)
+    {
+        // The content stream is not disposed: for an identity transfer encoding MimeKit hands out the part's own.
+        var content = new PeekStream(leaf.Content!.Open());
+        bool armored = StartsWithArmor(content.Head);
+        if (!armored && !LooksLikeBinaryMessage(content.Head)) return leaf;
+        CountProtectedPart();
+
+        if (!options.DecryptNestedParts)
+        {
+            if (armored ? StartsEncrypted(content, armor: true) : StartsEncrypted(content.Head)) nestedEncrypted = true;
+            return leaf;
+        }
+        using var input = armored ? new DearmorStream(content) : (Stream)content;
+        var plaintext = new MimeSpool(secret: true);
+        try
+        {
+            var result = DecryptData(input, plaintext, ProtectionCoverage.Partial, from, allowUnencrypted: true);
+            if (result is null)
+            {
+                nestedEncrypted = true;
+                plaintext.Dispose();
+                return leaf;
+            }
+            if (result.WasEncrypted) nestedEncrypted = true;
+            return FilePiece(leaf, plaintext.Rewound());
+        }
+        catch
+        {
+            plaintext.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Whether the first line that is not white space starts an armored PGP MESSAGE.</summary>
+    private static bool StartsWithArmor(ReadOnlySpan<byte> head)
+    {
+        int i = 0;
+        while (i < head.Length && head[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') i++;
+        return head[i..].StartsWith(BeginMessage);
+    }
+
+    /// <summary>Whether OpenPGP data (armored in <paramref name="data"/>, or binary) starts with a session key or
+    /// encrypted data packet, read without decrypting; armor that does not decode is not encryption.</summary>
+    private static bool StartsEncrypted(byte[] data, bool armor)
+    {
+        using var input = new MemoryStream(data, writable: false);
+        return StartsEncrypted(input, armor);
+    }
+
+    private static bool StartsEncrypted(Stream input, bool armor)
+    {
+        if (!armor)
+        {
+            var peek = new PeekStream(input, 2);
+            return StartsEncrypted(peek.Head);
+        }
+        Span<byte> head = stackalloc byte[2];
+        try
+        {
+            using var binary = new DearmorStream(input);
+            int n = 0;
+            while (n < head.Length)
+            {
+                int r = binary.Read(head[n..]);
+                if (r == 0) break;
+                n += r;
+            }
+            return StartsEncrypted(head[..n]);
+        }
+        catch (MalformedDataException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Whether the first packet header names a PKESK (1), SKESK (3), SED (9), SEIPD (18) or OCB encrypted
+    /// data (20) packet (RFC 9580 sections 4.2 and 10.3).</summary>
+    private static bool StartsEncrypted(ReadOnlySpan<byte> head) => PacketTag(head) is 1 or 3 or 9 or 18 or 20;
+
+    /// <summary>The tag of the packet header at the start of <paramref name="head"/>, or -1 when it is not one.</summary>
+    private static int PacketTag(ReadOnlySpan<byte> head) =>
+        head.Length >= 2 && Internal.Packets.PacketReader.TryTagOf(head, out var tag) ? (int)tag : -1;
 
     private static bool IsOpenPgpAttachment(MimePart part)
     {
@@ -98,12 +199,7 @@ internal sealed partial class EnvelopeAnalysis
 
     /// <summary>Whether binary data starts like an OpenPGP message: a PKESK, SKESK, one-pass signature or compressed
     /// data packet.</summary>
-    private static bool LooksLikeBinaryMessage(byte[] data)
-    {
-        if (data.Length < 2 || (data[0] & 0x80) == 0) return false;
-        int tag = (int)Internal.Packets.PacketReader.TagOf(data[0]);
-        return tag is 1 or 3 or 4 or 8;
-    }
+    private static bool LooksLikeBinaryMessage(ReadOnlySpan<byte> data) => PacketTag(data) is 1 or 3 or 4 or 8;
 
     /// <summary>Every armored message or cleartext-signed block whose BEGIN line starts a line (quoted blocks, as in
     /// "&gt; -----BEGIN", are text).</summary>
@@ -173,16 +269,17 @@ internal sealed partial class EnvelopeAnalysis
         return part;
     }
 
-    /// <summary>A decrypted attachment, named as the encrypted one without its .pgp/.gpg/.asc extension.</summary>
-    private static MimePart FilePiece(MimePart original, byte[] plaintext)
+    /// <summary>A decrypted attachment, named as the encrypted one without its .pgp/.gpg/.asc extension, and typed
+    /// application/octet-stream: the name is the sender's choice, and a type derived from it (x.html.asc as text/html)
+    /// would make a client render decrypted data beside parts an attacker wrote (Efail direct exfiltration).</summary>
+    private static MimePart FilePiece(MimePart original, Stream plaintext)
     {
         var name = original.FileName ?? original.ContentType.Name ?? "decrypted";
         var extension = OpenPgpExtensions.FirstOrDefault(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
         if (extension is not null && name.Length > extension.Length) name = name[..^extension.Length];
-        var type = ContentType.Parse(MimeTypes.GetMimeType(name));
-        return new MimePart(type)
+        return new MimePart("application", "octet-stream")
         {
-            Content = new MimeContent(new MemoryStream(plaintext, writable: false)),
+            Content = new MimeContent(plaintext),
             ContentTransferEncoding = ContentEncoding.Base64,
             ContentDisposition = new ContentDisposition(ContentDisposition.Attachment) { FileName = name },
         };

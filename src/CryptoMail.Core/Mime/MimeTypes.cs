@@ -12,6 +12,11 @@ public enum ProtectionCoverage
     Partial,
     /// <summary>The whole message body.</summary>
     Full,
+    /// <summary>Only encrypted data that was then decrypted for display: a signature made over ciphertext (a
+    /// multipart/signed around a multipart/encrypted, or around an encrypted block or attachment). It proves who sent
+    /// those encrypted octets, not who wrote the plaintext; mail clients must not show its signer as the author of
+    /// what they display.</summary>
+    Ciphertext,
 }
 
 /// <summary>Options for PGP/MIME signing.</summary>
@@ -103,10 +108,12 @@ public sealed class MimeOpenOptions
 
 /// <summary>A signature found in a message, with what it covers and whom it names.</summary>
 /// <param name="Verification">The cryptographic verdict.</param>
-/// <param name="Coverage">Whether it covers the whole message body or only a part.</param>
+/// <param name="Coverage">Whether it covers the whole message body, only a part, or only ciphertext that was decrypted
+/// for display (<see cref="ProtectionCoverage.Ciphertext"/>).</param>
 /// <param name="SignerUserIds">The signer's bound user IDs (empty when the signer is unknown).</param>
-/// <param name="MatchesFrom">Whether a signer user ID carries the From address.</param>
-public sealed record MimeSignature(SignatureVerification Verification, ProtectionCoverage Coverage, IReadOnlyList<string> SignerUserIds, bool MatchesFrom);
+/// <param name="MatchesFrom">Whether a signer user ID carries the From address; null (unknown) when the signer's
+/// certificate was not supplied (<see cref="SignatureStatus.UnknownKey"/>), so that no one can tell whom the signature names.</param>
+public sealed record MimeSignature(SignatureVerification Verification, ProtectionCoverage Coverage, IReadOnlyList<string> SignerUserIds, bool? MatchesFrom);
 
 /// <summary>An opened message and the report a mail client needs to present it honestly.</summary>
 /// <param name="Message">The message with encrypted parts replaced by their plaintext.</param>
@@ -124,5 +131,5 @@ public sealed record OpenedMessage(
     ProtectedHeaders? ProtectedHeaders)
 {
     /// <summary>Whether the whole message is covered by at least one good signature matching From.</summary>
-    public bool IsFullySignedBySender => Signatures.Any(s => s.Verification.IsGood && s.Coverage == ProtectionCoverage.Full && s.MatchesFrom);
+    public bool IsFullySignedBySender => Signatures.Any(s => s.Verification.IsGood && s.Coverage == ProtectionCoverage.Full && s.MatchesFrom == true);
 }

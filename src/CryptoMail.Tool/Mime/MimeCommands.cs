@@ -252,7 +252,9 @@ internal sealed class MimeCommands
         catch (CryptoMailException e)
         {
             var (code, exit) = OpenReport.ErrorOf(e, someLocked);
-            var encryption = message?.Body is MultipartEncrypted ? ProtectionCoverage.Full : ProtectionCoverage.None;
+            // Only a message that is encrypted but has no key here is reported as encrypted; unreadable or tampered data
+            // was not decrypted under integrity protection, so it is never reported as encryption.
+            var encryption = message?.Body is MultipartEncrypted && e is NoDecryptionKeyException ? ProtectionCoverage.Full : ProtectionCoverage.None;
             WriteReport(null, new OpenReport.Failure(code, e.Message), encryption);
             context.Error.WriteLine($"cryptomail: {e.Message}");
             return exit;

@@ -8,14 +8,16 @@ namespace CryptoMail.Tool;
 /// <code>
 /// {"encryption": "full|partial|none", "decrypted": bool, "integrityProtected": bool,
 ///  "signatures": [{"status": "good|bad|unknown-key|weak|expired|revoked", "signerFingerprint": "...",
-///                  "signingKeyFingerprint": "...", "coverage": "full|partial", "signerUserIds": [...],
-///                  "matchesFrom": bool, "reason": "..."}],
+///                  "signingKeyFingerprint": "...", "coverage": "full|partial|ciphertext", "signerUserIds": [...],
+///                  "matchesFrom": bool or null, "reason": "...", "rejection": "..." (only when one is named)}],
 ///  "protectedHeaders": {"form": "cipher|clear|v1", "verdict": "consistent|obscured|mismatch",
 ///                       "subject", "from", "to", "cc", "date",
 ///                       "fields": [{"name", "protected", "outer", "state": "unchanged|obscured|mismatch"}]} or null,
 ///  "error": {"code": "no-key|integrity|malformed|policy|limit|bad-passphrase", "message": "..."} or null}
 /// </code>
-/// Fingerprints are null when the signer's certificate was not supplied. The JSON is for programs and terminals,
+/// Fingerprints are null, and "matchesFrom" is null (unknown), when the signer's certificate was not supplied. A
+/// "ciphertext" coverage is a signature over encrypted data that was decrypted for display (a multipart/signed around a
+/// multipart/encrypted): it does not vouch for the plaintext shown. The JSON is for programs and terminals,
 /// never embedded in HTML, so user IDs keep their angle brackets unescaped.</summary>
 internal static class OpenReport
 {
@@ -36,11 +38,17 @@ internal static class OpenReport
             json.WriteString("status", Status(v.Status));
             json.WriteString("signerFingerprint", v.SignerFingerprint);
             json.WriteString("signingKeyFingerprint", v.SigningKeyFingerprint);
-            json.WriteString("coverage", s.Coverage == ProtectionCoverage.Full ? "full" : "partial");
+            json.WriteString("coverage", s.Coverage switch
+            {
+                ProtectionCoverage.Full => "full",
+                ProtectionCoverage.Ciphertext => "ciphertext",
+                _ => "partial",
+            });
             json.WriteStartArray("signerUserIds");
             foreach (var id in s.SignerUserIds) json.WriteStringValue(id);
             json.WriteEndArray();
-            json.WriteBoolean("matchesFrom", s.MatchesFrom);
+            if (s.MatchesFrom is { } matches) json.WriteBoolean("matchesFrom", matches);
+            else json.WriteNull("matchesFrom");
             json.WriteString("reason", v.Reason);
             if (v.RejectionReason is { } rejection) json.WriteString("rejection", rejection.ToString());
             json.WriteEndObject();

@@ -31,6 +31,14 @@ internal static class MimeFixtures
         return message;
     }
 
+    /// <summary>A transported copy of <see cref="TextMessage"/> whose text/plain body is <paramref name="text"/>.</summary>
+    public static MimeMessage TextBody(string text)
+    {
+        var message = TextMessage();
+        message.Body = new TextPart("plain") { Text = text };
+        return Transport(message);
+    }
+
     /// <summary>Writes a message as it would travel (CRLF) and parses it back, as a receiver would.</summary>
     public static MimeMessage Transport(MimeMessage message, NewLineFormat newLines = NewLineFormat.Dos)
     {

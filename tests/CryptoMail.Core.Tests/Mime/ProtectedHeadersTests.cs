@@ -90,6 +90,8 @@ public class ProtectedHeadersTests
         var opened = pgp.Mime.Open(EncryptedWithInnerHeaders("hp", "cipher", innerFrom: "ceo@example.org"), BobOpens());
 
         Assert.False(Assert.Single(opened.Signatures).MatchesFrom);
-        Assert.Equal("ceo@example.org", opened.Message.From.Mailboxes.Single().Address);
+        // Alice's key is not bound to the protected From, so it cannot replace the outer one (RFC 9788 section 10).
+        Assert.Equal(ProtectedHeaderState.Mismatch, opened.ProtectedHeaders!.Fields.Single(f => f.Name == "From").State);
+        Assert.Equal("alice@example.org", opened.Message.From.Mailboxes.Single().Address);
     }
 }

@@ -17,7 +17,8 @@ public class UnknownSignerTests
         var signature = Assert.Single(opened.Signatures);
         Assert.Equal(SignatureStatus.UnknownKey, signature.Verification.Status);
         Assert.Empty(signature.SignerUserIds);
-        Assert.False(signature.MatchesFrom);
+        // Unknown, not false: without the certificate nobody can say whom the signature names.
+        Assert.Null(signature.MatchesFrom);
         Assert.False(opened.IsFullySignedBySender);
     }
 
@@ -30,7 +31,9 @@ public class UnknownSignerTests
 
         var opened = pgp.Mime.Open(Transport(sealedMessage), options);
 
-        Assert.Equal(SignatureStatus.UnknownKey, Assert.Single(opened.Signatures).Verification.Status);
+        var signature = Assert.Single(opened.Signatures);
+        Assert.Equal(SignatureStatus.UnknownKey, signature.Verification.Status);
+        Assert.Null(signature.MatchesFrom);
         Assert.True(opened.Decrypted);
     }
 }
