@@ -1,3 +1,4 @@
+using CryptoMail.Core.Internal.IO;
 using System.Text;
 using MimeKit;
 
@@ -116,7 +117,7 @@ internal sealed partial class EnvelopeAnalysis
             if (armored ? StartsEncrypted(content, armor: true) : StartsEncrypted(content.Head)) nestedEncrypted = true;
             return leaf;
         }
-        using var input = armored ? new DearmorStream(content) : (Stream)content;
+        using var input = armored ? new ArmorReader(content) : (Stream)content;
         var plaintext = new MimeSpool(secret: true);
         try
         {
@@ -163,7 +164,7 @@ internal sealed partial class EnvelopeAnalysis
         Span<byte> head = stackalloc byte[2];
         try
         {
-            using var binary = new DearmorStream(input);
+            using var binary = new ArmorReader(input);
             int n = 0;
             while (n < head.Length)
             {
