@@ -4,6 +4,7 @@ using CryptoMail.Core.Internal;
 using CryptoMail.Core.Internal.Packets;
 using Org.BouncyCastle.Bcpg;
 using SignaturePacket = CryptoMail.Core.Internal.Packets.SignaturePacket;
+using PacketTag = CryptoMail.Core.Internal.Packets.PacketTag;
 
 namespace CryptoMail.Core.Tests.Support;
 
@@ -15,7 +16,7 @@ internal static class CraftedMessages
     public static byte[] Packet(int tag, ReadOnlySpan<byte> body)
     {
         using var ms = new MemoryStream();
-        KeyRings.WritePacket(ms, tag, body);
+        PacketWriter.WritePacket(ms, (PacketTag)tag, body);
         return ms.ToArray();
     }
 
@@ -39,7 +40,7 @@ internal static class CraftedMessages
         var key = PolicyChecks.Recipients(new[] { recipient }, null, DateTimeOffset.UtcNow)[0].Key;
         using var session = new SessionKeyMaterial(9, RandomNumberGenerator.GetBytes(32));
         using var ms = new MemoryStream();
-        KeyRings.WritePacket(ms, 1, SessionKeyEncryptor.Pkesk(key, session, 3));
+        PacketWriter.WritePacket(ms, PacketTag.PublicKeyEncryptedSessionKey, SessionKeyEncryptor.Pkesk(key, session, 3));
         using (var enc = new SeipdV1EncryptStream(ms, session)) enc.Write(packets);
         return ms.ToArray();
     }
