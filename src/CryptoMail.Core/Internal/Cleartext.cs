@@ -36,7 +36,8 @@ internal static class Cleartext
 
     /// <summary>Verifies a cleartext-signed message read from <paramref name="raw"/> and writes exactly the text that
     /// was signed (RFC 9580 section 7): dash-escaping removed, trailing spaces and tabs removed (they are not signed),
-    /// LF between lines and no line ending after the last (the one before the signature block is not signed).</summary>
+    /// each line ended by LF as GnuPG writes it (the framework signs the same octets with or without a final line
+    /// ending).</summary>
     public static Verified Verify(Stream raw, Stream sink, IEnumerable<Certificate> verifiers, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
         Policy? policy, bool requireGood, long holdBack, ReadLimits limits, CancellationToken token)
     {
@@ -66,13 +67,14 @@ internal static class Cleartext
     {
         using var held = new HoldBackBuffer(32L << 20);
         var framework = ReadFramework(raw, held, token);
-        held.CopyTo(sink, token);
+        // The line ending before the signature block is not part of the signed text.
+        held.CopyTo(sink, token, Math.Max(0, framework.Length - 1));
         return framework.Signatures;
     }
 
     private sealed record Framework(byte[] Signatures, long Length, IReadOnlyCollection<Org.BouncyCastle.Bcpg.HashAlgorithmTag> Hashes);
 
-    /// <summary>Reads the framework: the signed text (un-dash-escaped, trailing whitespace removed, LF between lines)
+    /// <summary>Reads the framework: the signed text (un-dash-escaped, trailing whitespace removed, each line ended by LF)
     /// into <paramref name="held"/>, the hash algorithms the Hash headers name, and the decoded signature block. Anything
     /// outside the signed block other than blank lines (other armor headers, text after the signature, a second signed
     /// block) is refused: a reader could take it for signed text.</summary>
@@ -102,7 +104,6 @@ internal static class Cleartext
 
         long length = 0;
         bool sawSignature = false;
-        bool first = true;
         while ((line = lines.Next()) is not null)
         {
             token.ThrowIfCancellationRequested();
@@ -110,14 +111,9 @@ internal static class Cleartext
             ReadOnlySpan<byte> text = line;
             if (text.StartsWith("- "u8)) text = text[2..];
             text = TrimEnd(text);
-            if (!first)
-            {
-                held.Write("\n"u8);
-                length++;
-            }
-            first = false;
             held.Write(text);
-            length += text.Length;
+            held.Write("\n"u8);
+            length += text.Length + 1;
         }
         if (!sawSignature) throw new MalformedDataException("The cleartext-signed message has no signature.");
 
@@ -187,10 +183,9 @@ internal static class Cleartext
             }
         }
 
-        /// <summary>The text ends without a line ending: what remains is its last line (possibly empty).</summary>
         protected override void Dispose(bool disposing)
         {
-            if (disposing) hasher.Line(current.GetBuffer().AsSpan(0, (int)current.Length));
+            if (disposing && current.Length > 0) hasher.Line(current.GetBuffer().AsSpan(0, (int)current.Length));
             base.Dispose(disposing);
         }
     }

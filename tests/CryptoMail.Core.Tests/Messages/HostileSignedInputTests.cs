@@ -246,11 +246,11 @@ public class SignatureDetailTests
     public void Cleartext_returns_exactly_the_signed_text()
     {
         // RFC 9580 section 7.2: trailing spaces and tabs are not signed, so they are not returned either; dash-escaped
-        // lines are unescaped; the line ending before the signature is not part of the text.
+        // lines are unescaped; each line ends in LF (as GnuPG writes it).
         var sig = Signature(Alice, "hello\r\n-- dashes\r\nend"u8.ToArray(), 0x01);
         var (result, text) = VerifyText(ClearSigned("Hash: SHA256\n", "hello \t\n- -- dashes\nend  ", sig));
         Assert.True(result.IsVerified);
-        Assert.Equal("hello\n-- dashes\nend", text);
+        Assert.Equal("hello\n-- dashes\nend\n", text);
     }
 
     [Fact]

