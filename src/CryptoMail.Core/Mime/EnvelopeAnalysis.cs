@@ -124,7 +124,7 @@ internal sealed partial class EnvelopeAnalysis
             var replaced = Visit(content, depth + 1, coverage, insideLayer: true, from);
             if (!ReferenceEquals(replaced, content)) signed[0] = replaced;
             // A signature covers what it hashed: when encrypted data under it was decrypted for display, it signed that
-            // ciphertext, not the plaintext shown, and says nothing about who wrote it (RFC 9787 section 5.3).
+            // ciphertext, not the plaintext shown, and says nothing about who wrote it (RFC 3156 section 6.1 signs before it encrypts).
             if (decryptedParts > decryptedBefore)
             {
                 for (int i = first; i < end; i++) found[i] = found[i] with { Coverage = ProtectionCoverage.Ciphertext };

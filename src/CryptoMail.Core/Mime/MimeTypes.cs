@@ -102,7 +102,9 @@ public sealed class MimeOpenOptions
     /// <summary>Also decrypt encrypted parts that are not the message's own envelope (an encrypted part beside other
     /// parts, or in an attached message). Default false: decrypting such parts and showing their plaintext next to
     /// content an attacker chose is how Efail's direct exfiltration works. Either way they are reported as
-    /// <see cref="ProtectionCoverage.Partial"/>, and a nested part for which no key fits is left encrypted.</summary>
+    /// <see cref="ProtectionCoverage.Partial"/>, and a nested part for which no key fits is left encrypted. Encrypted
+    /// attachments (<c>.pgp</c>, <c>.gpg</c>, <c>.asc</c>, <c>application/pgp-encrypted</c>) are such parts too; when
+    /// decrypted they become application/octet-stream attachments, never a type derived from their file name.</summary>
     public bool DecryptNestedParts { get; init; }
 }
 
@@ -117,7 +119,9 @@ public sealed record MimeSignature(SignatureVerification Verification, Protectio
 
 /// <summary>An opened message and the report a mail client needs to present it honestly.</summary>
 /// <param name="Message">The message with encrypted parts replaced by their plaintext.</param>
-/// <param name="Encryption">How much of the message was encrypted.</param>
+/// <param name="Encryption">How much of the message was encrypted: only OpenPGP data holding encrypted data packets
+/// counts (an armored block that is signed-only or a bare literal packet is not encryption), and
+/// <see cref="ProtectionCoverage.Full"/> only when the message's own envelope was decrypted.</param>
 /// <param name="Decrypted">Whether anything was decrypted.</param>
 /// <param name="IntegrityProtected">Whether every decrypted part was integrity protected (false when nothing was decrypted).</param>
 /// <param name="Signatures">Every signature found, with coverage and sender match.</param>

@@ -6,7 +6,7 @@ using static CryptoMail.Core.Tests.Mime.MimeFixtures;
 namespace CryptoMail.Core.Tests.Mime.Attacks;
 
 /// <summary>Encrypted attachments (<c>.pgp</c>, <c>.gpg</c>, <c>.asc</c>) sit beside content an attacker chose, so they
-/// are not the message's cryptographic envelope (RFC 9787 section 4.4, errant cryptographic layers). Decrypting one and
+/// are not the message's cryptographic envelope (RFC 9787 section 4, Errant Cryptographic Layers). Decrypting one and
 /// typing its plaintext by the attacker's file name (<c>x.html.asc</c> becoming text/html next to an unencrypted HTML
 /// part) is Efail's direct exfiltration; holding it in memory up to the decompression limit is unbounded memory.</summary>
 public class EncryptedAttachmentTests

@@ -4,8 +4,8 @@ using static CryptoMail.Core.Tests.Mime.MimeFixtures;
 namespace CryptoMail.Core.Tests.Mime.Attacks;
 
 /// <summary>A signature covers what it hashed. Mallory takes an encrypted, unsigned message Alice wrote to Bob and
-/// wraps it in his own multipart/signed (RFC 3156 section 6.1 is sign-then-encrypt; encrypt-then-sign is what
-/// RFC 9787 section 5.3 warns about): his Good signature is over the ciphertext, so it says nothing about who wrote the
+/// wraps it in his own multipart/signed (RFC 3156 section 6.1 signs first and encrypts second for this reason; RFC 9787
+/// section 4 lets a layer protect only what it encloses): his Good signature is over the ciphertext, so it says nothing about who wrote the
 /// plaintext Bob reads. It must not be reported as covering that plaintext.</summary>
 public class SignatureOverCiphertextTests
 {

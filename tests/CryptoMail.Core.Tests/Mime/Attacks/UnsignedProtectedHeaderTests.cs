@@ -4,7 +4,7 @@ using static CryptoMail.Core.Tests.Mime.MimeFixtures;
 namespace CryptoMail.Core.Tests.Mime.Attacks;
 
 /// <summary>Anyone can encrypt to Bob's public key, so an encrypted but unsigned payload proves nothing about who
-/// wrote its protected header. RFC 9788 section 4.10.1 (and section 10, security considerations): a protected
+/// wrote its protected header. RFC 9788 section 10 (security considerations): a protected
 /// From may be trusted only when the cryptographic signature that covers the payload is by the key bound to that
 /// address. Here Mallory, whose real outer From is his own, writes <c>hp="cipher"</c> with a protected From of Alice
 /// and <c>HP-Outer</c> lines copying the real outer header, so it looks like a declared obscuring.</summary>
@@ -25,7 +25,7 @@ public class UnsignedProtectedHeaderTests
         payload.Headers.Add("From", "Alice <alice@example.org>");
         payload.Headers.Add("To", "Bob <bob@example.org>, Carol <carol@example.org>");
         payload.Headers.Add("Subject", "Invoice");
-        // RFC 9788 section 2.2: HP-Outer records the outer header; copying it makes every difference look declared.
+        // RFC 9788's HP-Outer field records the outer header; copying it makes every difference look declared.
         payload.Headers.Add("HP-Outer", "From: Mallory <mallory@example.net>");
         payload.Headers.Add("HP-Outer", "To: Bob <bob@example.org>");
         payload.Headers.Add("HP-Outer", "Subject: [...]");
