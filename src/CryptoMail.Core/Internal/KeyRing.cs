@@ -78,37 +78,19 @@ internal sealed class KeyRing
         signatures.Where(s => s.HashedData(SubpacketType.ExportableCertification) is not [0]);
 
     /// <summary>Combines two copies of the same key: every user ID, subkey and signature of both, without duplicates;
-    /// secret material from whichever copy has it.</summary>
+    /// secret material from whichever copy has it. This copy's packets come first, so when a flooded copy reaches
+    /// <see cref="CertificateLimits"/>, what this copy held is kept.</summary>
+    /// <exception cref="LimitExceededException">The merged key would carry more self-signatures than allowed.</exception>
     public KeyRing Merge(KeyRing other)
     {
-        var direct = Union(Direct, other.Direct);
-        var uids = UserIds.ToList();
-        foreach (var u in other.UserIds)
-        {
-            int i = uids.FindIndex(x => x.IsAttribute == u.IsAttribute && x.Data.AsSpan().SequenceEqual(u.Data));
-            if (i < 0) uids.Add(u);
-            else uids[i] = uids[i] with { Signatures = Union(uids[i].Signatures, u.Signatures) };
-        }
-        var subs = Subkeys.ToList();
-        foreach (var s in other.Subkeys)
-        {
-            int i = subs.FindIndex(x => x.Key.Fingerprint.AsSpan().SequenceEqual(s.Key.Fingerprint));
-            if (i < 0) subs.Add(s);
-            else subs[i] = subs[i] with { Secret = Better(subs[i].Secret, s.Secret), Signatures = Union(subs[i].Signatures, s.Signatures) };
-        }
-        return new KeyRing(Primary, Better(PrimarySecret, other.PrimarySecret), direct, uids, subs);
+        var builder = new Builder(Primary, Better(PrimarySecret, other.PrimarySecret));
+        builder.AddRing(this);
+        builder.AddRing(other);
+        return builder.Build();
     }
 
     /// <summary>Secret material over a stub (GnuPG's "secret key not available" placeholder), else the first.</summary>
     private static SecretKeyPacket? Better(SecretKeyPacket? a, SecretKeyPacket? b) => a is null || (a.IsStub && b is { IsStub: false }) ? b : a;
-
-    private static List<SignaturePacket> Union(IReadOnlyList<SignaturePacket> a, IReadOnlyList<SignaturePacket> b)
-    {
-        var result = a.ToList();
-        foreach (var s in b)
-            if (!result.Any(x => x.Body.AsSpan().SequenceEqual(s.Body))) result.Add(s);
-        return result;
-    }
 
     /// <summary>Reads every transferable key in the data (armored or binary, several blocks, several keys each).</summary>
     public static List<KeyRing> ReadAll(byte[] data, string what)
@@ -166,41 +148,135 @@ internal sealed class KeyRing
         _ => $"packet type {(int)tag}",
     };
 
+    /// <summary>Collects one key's packets as read, in linear time: identical signatures, user IDs and subkeys are
+    /// combined through hash sets, and <see cref="CertificateLimits"/> is enforced as each signature arrives.</summary>
     private sealed class Builder
     {
         private readonly KeyPacket primary;
         private readonly SecretKeyPacket? primarySecret;
-        private readonly List<SignaturePacket> direct = new();
-        private readonly List<(byte[] Data, bool Attr, List<SignaturePacket> Sigs)> uids = new();
-        private readonly List<(KeyPacket Key, SecretKeyPacket? Secret, List<SignaturePacket> Sigs)> subs = new();
-        private List<SignaturePacket> target;
+        private readonly Signatures direct = new();
+        private readonly List<(byte[] Data, bool Attr, Signatures Sigs)> uids = new();
+        private readonly Dictionary<(bool Attr, byte[] Data), int> uidIndex = new(new UserIdComparer());
+        private readonly List<SubkeyEntry> subs = new();
+        private readonly Dictionary<byte[], int> subIndex = new(ContentComparer.Instance);
+        private Signatures target;
+        private int selfSignatures;
 
         public Builder(SecretKeyPacket? secret, byte[] body)
+            : this(secret?.Public ?? KeyPacket.Parse(body, out _), secret)
         {
+        }
+
+        public Builder(KeyPacket primary, SecretKeyPacket? secret)
+        {
+            this.primary = primary;
             primarySecret = secret;
-            primary = secret?.Public ?? KeyPacket.Parse(body, out _);
             target = direct;
         }
 
-        public void AddSubkey(SecretKeyPacket? secret, byte[] body)
+        public void AddSubkey(SecretKeyPacket? secret, byte[] body) => AddSubkey(secret?.Public ?? KeyPacket.Parse(body, out _), secret);
+
+        private void AddSubkey(KeyPacket key, SecretKeyPacket? secret)
         {
-            var key = secret?.Public ?? KeyPacket.Parse(body, out _);
-            var sigs = new List<SignaturePacket>();
-            subs.Add((key, secret, sigs));
-            target = sigs;
+            if (subIndex.TryGetValue(key.Fingerprint, out int i))
+            {
+                subs[i].Secret = Better(subs[i].Secret, secret);
+            }
+            else
+            {
+                i = subs.Count;
+                subIndex.Add(key.Fingerprint, i);
+                subs.Add(new SubkeyEntry(key, secret));
+            }
+            target = subs[i].Sigs;
         }
 
         public void AddUserId(byte[] data, bool attribute)
         {
-            var sigs = new List<SignaturePacket>();
-            uids.Add((data, attribute, sigs));
-            target = sigs;
+            if (!uidIndex.TryGetValue((attribute, data), out int i))
+            {
+                i = uids.Count;
+                uidIndex.Add((attribute, data), i);
+                uids.Add((data, attribute, new Signatures()));
+            }
+            target = uids[i].Sigs;
         }
 
-        public void AddSignature(SignaturePacket sig) => target.Add(sig);
+        public void AddSignature(SignaturePacket sig)
+        {
+            if (!target.Seen.Add(sig.Body)) return;
+            if (KeyValidation.IssuedBy(sig, primary))
+            {
+                if (++target.Self > CertificateLimits.MaxSelfSignaturesPerComponent)
+                    throw new LimitExceededException($"Key {Hex.Of(primary.Fingerprint)} carries more than {CertificateLimits.MaxSelfSignaturesPerComponent} self-signatures on one component.");
+                if (++selfSignatures > CertificateLimits.MaxSelfSignaturesPerCertificate)
+                    throw new LimitExceededException($"Key {Hex.Of(primary.Fingerprint)} carries more than {CertificateLimits.MaxSelfSignaturesPerCertificate} self-signatures.");
+            }
+            else
+            {
+                // Third-party signatures are never checked here; beyond the limit they are dropped unread.
+                if (target.Other >= CertificateLimits.MaxOtherSignaturesPerComponent) return;
+                target.Other++;
+            }
+            target.List.Add(sig);
+        }
 
-        public KeyRing Build() => new(primary, primarySecret, direct,
-            uids.Select(u => new UserIdComponent(u.Data, u.Attr, u.Sigs)).ToList(),
-            subs.Select(s => new SubkeyComponent(s.Key, s.Secret, s.Sigs)).ToList());
+        /// <summary>Adds every component and signature of <paramref name="ring"/> (a copy of the same key).</summary>
+        public void AddRing(KeyRing ring)
+        {
+            target = direct;
+            foreach (var s in ring.Direct) AddSignature(s);
+            foreach (var u in ring.UserIds)
+            {
+                AddUserId(u.Data, u.IsAttribute);
+                foreach (var s in u.Signatures) AddSignature(s);
+            }
+            foreach (var sub in ring.Subkeys)
+            {
+                AddSubkey(sub.Key, sub.Secret);
+                foreach (var s in sub.Signatures) AddSignature(s);
+            }
+        }
+
+        public KeyRing Build() => new(primary, primarySecret, direct.List,
+            uids.Select(u => new UserIdComponent(u.Data, u.Attr, u.Sigs.List)).ToList(),
+            subs.Select(s => new SubkeyComponent(s.Key, s.Secret, s.Sigs.List)).ToList());
+
+        private sealed class SubkeyEntry(KeyPacket key, SecretKeyPacket? secret)
+        {
+            public KeyPacket Key { get; } = key;
+            public SecretKeyPacket? Secret { get; set; } = secret;
+            public Signatures Sigs { get; } = new();
+        }
+
+        /// <summary>One component's signatures in order, the bodies seen, and how many are self-signatures.</summary>
+        private sealed class Signatures
+        {
+            public List<SignaturePacket> List { get; } = new();
+            public HashSet<byte[]> Seen { get; } = new(ContentComparer.Instance);
+            public int Self { get; set; }
+            public int Other { get; set; }
+        }
+
+        private sealed class UserIdComparer : IEqualityComparer<(bool Attr, byte[] Data)>
+        {
+            public bool Equals((bool Attr, byte[] Data) x, (bool Attr, byte[] Data) y) => x.Attr == y.Attr && ContentComparer.Instance.Equals(x.Data, y.Data);
+            public int GetHashCode((bool Attr, byte[] Data) obj) => HashCode.Combine(obj.Attr, ContentComparer.Instance.GetHashCode(obj.Data));
+        }
+    }
+}
+
+/// <summary>Compares byte arrays by content.</summary>
+internal sealed class ContentComparer : IEqualityComparer<byte[]>
+{
+    public static readonly ContentComparer Instance = new();
+
+    public bool Equals(byte[]? x, byte[]? y) => x is null ? y is null : y is not null && x.AsSpan().SequenceEqual(y);
+
+    public int GetHashCode(byte[] obj)
+    {
+        var h = new HashCode();
+        h.AddBytes(obj);
+        return h.ToHashCode();
     }
 }

@@ -118,6 +118,7 @@ public sealed partial class Certificate
     /// <param name="other">Another copy of the same certificate.</param>
     /// <returns>The merged certificate.</returns>
     /// <exception cref="ArgumentException"><paramref name="other"/> has a different primary key.</exception>
+    /// <exception cref="LimitExceededException">The merged certificate would carry more self-signatures than allowed; both copies stay as they are.</exception>
     public Certificate Merge(Certificate other)
     {
         ArgumentNullException.ThrowIfNull(other);
@@ -153,6 +154,7 @@ public sealed partial class Certificate
     /// <param name="armored">ASCII-armored certificate (or secret key, from which the certificate is taken).</param>
     /// <returns>The certificate.</returns>
     /// <exception cref="MalformedDataException">The text holds no certificate, or more than one.</exception>
+    /// <exception cref="LimitExceededException">A key is larger than this library computes with, or the certificate carries more self-signatures than allowed (see the README's security defaults).</exception>
     public static Certificate Parse(string armored)
     {
         ArgumentNullException.ThrowIfNull(armored);
@@ -163,12 +165,14 @@ public sealed partial class Certificate
     /// <param name="data">The data.</param>
     /// <returns>The certificate.</returns>
     /// <exception cref="MalformedDataException">The data holds no certificate, or more than one.</exception>
+    /// <exception cref="LimitExceededException">A key is larger than this library computes with, or the certificate carries more self-signatures than allowed (see the README's security defaults).</exception>
     public static Certificate Parse(ReadOnlySpan<byte> data) => Single(ParseAll(data));
 
     /// <summary>Reads exactly one certificate from a stream of armored or binary data.</summary>
     /// <param name="input">The stream; read to its end, left open.</param>
     /// <returns>The certificate.</returns>
     /// <exception cref="MalformedDataException">The stream holds no certificate, or more than one.</exception>
+    /// <exception cref="LimitExceededException">A key is larger than this library computes with, or the certificate carries more self-signatures than allowed (see the README's security defaults).</exception>
     public static Certificate Load(Stream input) => Single(LoadAll(input));
 
     /// <summary>Parses every certificate in armored text (several armor blocks, or several keys in one block).</summary>
@@ -183,6 +187,7 @@ public sealed partial class Certificate
     /// <summary>Parses every certificate in armored or binary data.</summary>
     /// <param name="data">The data.</param>
     /// <returns>The certificates, in order. Secret keys yield their certificates.</returns>
+    /// <exception cref="LimitExceededException">A key is larger than this library computes with, or the certificate carries more self-signatures than allowed (see the README's security defaults).</exception>
     public static IReadOnlyList<Certificate> ParseAll(ReadOnlySpan<byte> data) =>
         KeyRings.Read(data.ToArray(), "Reading certificates").Select(r => r.Certificate).ToList();
 

@@ -48,6 +48,8 @@ public sealed partial class SecretKey
     /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
     /// <returns>An unlocked copy of this key; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    /// <exception cref="KeyNotUsableException">Some secret material does not match its public key (the key was altered:
+    /// a key-overwriting attack), or cannot be unlocked.</exception>
     public SecretKey Unlock(string passphrase) => Unlock(passphrase, ReadLimits.Default);
 
     /// <summary>Unlocks the key with its passphrase, within <paramref name="limits"/> (the Argon2 memory a key may
@@ -57,6 +59,8 @@ public sealed partial class SecretKey
     /// <returns>An unlocked copy of this key; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
     /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
+    /// <exception cref="KeyNotUsableException">Some secret material does not match its public key (the key was altered:
+    /// a key-overwriting attack), or cannot be unlocked.</exception>
     public SecretKey Unlock(string passphrase, ReadLimits limits)
     {
         ArgumentNullException.ThrowIfNull(passphrase);

@@ -199,8 +199,9 @@ public sealed class CertificateDirectory : ICertificateStore
         {
             all = Certificate.ParseAll(data);
         }
-        catch (MalformedDataException e)
+        catch (Exception e) when (e is MalformedDataException or LimitExceededException)
         {
+            // A key outside the accepted sizes is as unreadable here as a broken file: skipped by a scan, never overwritten.
             throw new MalformedDataException($"The cert-d file {path} does not hold a readable certificate.", e);
         }
         if (all.Count != 1) throw new MalformedDataException($"The cert-d file {path} holds {all.Count} certificates; one was expected.");

@@ -121,7 +121,7 @@ public sealed class GnuPGHome : ICertificateLookup
             into.AddRange(Certificate.ParseAll(Keybox.WithoutTrustPackets(keyBlock)));
             return true;
         }
-        catch (MalformedDataException)
+        catch (Exception e) when (e is MalformedDataException or LimitExceededException)
         {
             return false;
         }

@@ -84,6 +84,7 @@ internal sealed class KeyPacket
             length = declared;
         }
         end = pos + length;
+        KeyMaterialLimits.Check(algorithm, rest[..length]);
         var key = new KeyPacket(version, created, algorithm, body[..end].ToArray(), materialStart);
         key.ParseCurve();
         return key;

@@ -93,15 +93,26 @@ internal sealed class SecretKeyPacket
         _ => throw new UnsupportedPacketException($"Symmetric algorithm {cipher} is not supported."),
     };
 
-    /// <summary>The secret key parameters, or null when the passphrase is wrong.</summary>
-    /// <exception cref="KeyNotUsableException">No material, or protected in a way we cannot unlock.</exception>
+    /// <summary>Set once unprotected material was found to match the public key: it cannot change afterwards.</summary>
+    private volatile bool plainMaterialChecked;
+
+    /// <summary>The secret key parameters, or null when the passphrase is wrong. The material is checked against the
+    /// public key (<see cref="KeyConsistency"/>) on every unlock, or once for unprotected material.</summary>
+    /// <exception cref="KeyNotUsableException">No material, protected in a way we cannot unlock, or material that does
+    /// not match the public key (a key-overwriting attack).</exception>
     public AsymmetricKeyParameter? Unlock(string? passphrase, long maxArgon2Bytes)
     {
         var material = ReadMaterial(passphrase, maxArgon2Bytes);
         if (material is null) return null;
         try
         {
-            return ToPrivate(Public, material);
+            var secret = ToPrivate(Public, material);
+            if (!plainMaterialChecked)
+            {
+                KeyConsistency.Check(Public, secret);
+                plainMaterialChecked = Usage == 0;
+            }
+            return secret;
         }
         finally
         {
@@ -169,9 +180,12 @@ internal sealed class SecretKeyPacket
             bool sumOk = Checksum(body) == ((clear[^2] << 8) | clear[^1]);
             CryptographicOperations.ZeroMemory(clear);
             if (!sumOk) { CryptographicOperations.ZeroMemory(body); return null; }
-            // A 16-bit checksum passes by chance once in 65,536 wrong passphrases: the material must also parse.
-            try { ToPrivate(Public, body); }
-            catch (Exception e) when (e is not OperationCanceledException) { CryptographicOperations.ZeroMemory(body); return null; }
+            // A 16-bit checksum passes by chance once in 65,536 wrong passphrases: the material must also parse and
+            // match the public key.
+            bool matches;
+            try { matches = KeyConsistency.Matches(Public, ToPrivate(Public, body)); }
+            catch (Exception e) when (e is not OperationCanceledException) { matches = false; }
+            if (!matches) { CryptographicOperations.ZeroMemory(body); return null; }
             return body;
         }
         finally
@@ -249,6 +263,7 @@ internal sealed class SecretKeyPacket
                 var d = Big(ref m);
                 var p = Big(ref m);
                 var q = Big(ref m);
+                if (!KeyConsistency.RsaFactorsMatch(rsa.Modulus, p, q)) throw KeyConsistency.Mismatch(pub);
                 var one = BigInteger.One;
                 return new RsaPrivateCrtKeyParameters(rsa.Modulus, rsa.Exponent, d, p, q,
                     d.Remainder(p.Subtract(one)), d.Remainder(q.Subtract(one)), q.ModInverse(p));
