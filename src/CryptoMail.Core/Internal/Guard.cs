@@ -56,6 +56,8 @@ internal static class Guard
             InvalidCipherTextException => new IntegrityException($"{what}: a cryptographic check failed ({e.Message}).", e),
             PgpDataValidationException => new IntegrityException($"{what}: {e.Message}", e),
             PgpException => new MalformedDataException($"{what}: {e.Message}", e),
+            // Ours: a packet version or algorithm this library does not read, where no caller chose to skip it.
+            Packets.UnsupportedPacketException => new MalformedDataException($"{what}: {e.Message}", e),
             // BouncyCastle's stream readers report bad packets and armor as IOException (ArmoredInputException too).
             IOException => new MalformedDataException($"{what}: {e.Message}", e),
             // CryptoException covers DataLengthException and OutputLengthException: a wrong-sized block or key.
