@@ -58,6 +58,8 @@ internal static class Guard
             PgpException => new MalformedDataException($"{what}: {e.Message}", e),
             // Ours: a packet version or algorithm this library does not read, where no caller chose to skip it.
             Packets.UnsupportedPacketException => new MalformedDataException($"{what}: {e.Message}", e),
+            // System.IO.Compression's documented error for a corrupt deflate or zlib stream (compressed data packets).
+            InvalidDataException => new MalformedDataException($"{what}: the compressed data is corrupt.", e),
             // BouncyCastle's stream readers report bad packets and armor as IOException (ArmoredInputException too).
             IOException => new MalformedDataException($"{what}: {e.Message}", e),
             // CryptoException covers DataLengthException and OutputLengthException: a wrong-sized block or key.

@@ -65,4 +65,20 @@ public class FuzzFindingsTests
         Assert.NotEqual(SignatureStatus.Good, verdict.Status);
         Assert.Contains("truncated", verdict.Reason);
     }
+
+    [Theory]
+    [InlineData(1)]   // ZIP: raw deflate (RFC 1951)
+    [InlineData(2)]   // ZLIB (RFC 1950)
+    public void Corrupt_compressed_data_is_malformed_data_not_an_internal_error(int algorithm)
+    {
+        // RFC 9580 section 5.6: a Compressed Data packet is one algorithm octet and the compressed stream. 0x07 starts
+        // a final deflate block of the reserved type 3 (RFC 1951 section 3.2.3), which System.IO.Compression refuses
+        // with InvalidDataException; behind a zlib header (0x78 0x9C) for algorithm 2.
+        byte[] deflate = [0x07, 0x00, 0x00, 0x00];
+        byte[] body = algorithm == 1 ? [1, .. deflate] : [2, 0x78, 0x9C, .. deflate];
+        var message = NewFormatPacket(8, body);
+        var e = Assert.ThrowsAny<CryptoMailException>(() => new OpenPgp().Decrypt(new MemoryStream(message), new MemoryStream(),
+            new DecryptOptions { AllowUnencrypted = true }));
+        Assert.IsType<MalformedDataException>(e);
+    }
 }
