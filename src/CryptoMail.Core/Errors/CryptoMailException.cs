@@ -21,6 +21,8 @@ public enum CryptoMailErrorKind
     Limit,
     /// <summary>A signature was required and no good signature was found.</summary>
     SignatureRequired,
+    /// <summary>A bug in CryptoMail.Core: an unexpected runtime error while processing the input.</summary>
+    Internal,
 }
 
 /// <summary>The root of every error CryptoMail.Core raises for bad data, keys or policy.</summary>
@@ -162,4 +164,22 @@ public sealed class SignatureRequiredException : CryptoMailException
 
     /// <inheritdoc />
     public override CryptoMailErrorKind Kind => CryptoMailErrorKind.SignatureRequired;
+}
+
+/// <summary>A bug in CryptoMail.Core: processing the input raised a runtime error (an index out of range, a null
+/// reference, an overflow...) that a check should have prevented. The input may well be malformed too, but the library
+/// failed to say so properly; please report it. The message never contains the input's data; the runtime error is the
+/// <see cref="Exception.InnerException"/>.</summary>
+public sealed class CryptoMailInternalException : CryptoMailException
+{
+    /// <summary>Creates the exception.</summary>
+    /// <param name="operation">What the library was doing (e.g. "Reading the message").</param>
+    /// <param name="innerException">The runtime error that escaped.</param>
+    public CryptoMailInternalException(string operation, Exception? innerException)
+        : base($"{operation}: internal error in CryptoMail.Core ({innerException?.GetType().Name ?? "unknown"}); this is a bug, please report it.", innerException)
+    {
+    }
+
+    /// <inheritdoc />
+    public override CryptoMailErrorKind Kind => CryptoMailErrorKind.Internal;
 }

@@ -10,7 +10,10 @@ internal sealed class CallerStreamException : Exception
     public CallerStreamException(Exception inner) : base(inner.Message, inner) { }
 }
 
-/// <summary>The public boundary: every exception that is not ours becomes one of ours (or the caller's own, rethrown).</summary>
+/// <summary>The public boundary: every exception that is not ours becomes one of ours (or the caller's own, rethrown).
+/// Only the exceptions BouncyCastle and MimeKit document for bad input become <see cref="MalformedDataException"/> or
+/// <see cref="IntegrityException"/>; any other runtime exception is a bug and becomes
+/// <see cref="CryptoMailInternalException"/>.</summary>
 internal static class Guard
 {
     public static T Run<T>(Func<T> body, string what)
@@ -53,8 +56,21 @@ internal static class Guard
             InvalidCipherTextException => new IntegrityException($"{what}: a cryptographic check failed ({e.Message}).", e),
             PgpDataValidationException => new IntegrityException($"{what}: {e.Message}", e),
             PgpException => new MalformedDataException($"{what}: {e.Message}", e),
+            // Ours: a packet version or algorithm this library does not read, where no caller chose to skip it.
+            Packets.UnsupportedPacketException => new MalformedDataException($"{what}: {e.Message}", e),
+            // System.IO.Compression's documented error for a corrupt deflate or zlib stream (compressed data packets).
+            InvalidDataException => new MalformedDataException($"{what}: the compressed data is corrupt.", e),
+            // BouncyCastle's stream readers report bad packets and armor as IOException (ArmoredInputException too).
             IOException => new MalformedDataException($"{what}: {e.Message}", e),
-            _ => new MalformedDataException($"{what}: the data could not be processed ({e.GetType().Name}: {e.Message}).", e),
+            // CryptoException covers DataLengthException and OutputLengthException: a wrong-sized block or key.
+            CryptoException => new MalformedDataException($"{what}: {e.Message}", e),
+            // BouncyCastle documents ArgumentException for encodings it cannot decode (an EC point, a key size).
+            ArgumentException when ThrownBy(e, "Org.BouncyCastle.") => new MalformedDataException($"{what}: {e.Message}", e),
+            // MimeKit's own parse errors for a MIME structure it cannot read.
+            MimeKit.ParseException => new MalformedDataException($"{what}: the MIME structure cannot be parsed.", e),
+            // Anything else (IndexOutOfRange, NullReference, InvalidCast, Overflow, a runtime ArgumentOutOfRange, ...)
+            // means a parser skipped a check: a bug, reported as one, never passed off as bad input.
+            _ => new CryptoMailInternalException(what, e),
         };
     }
 
@@ -64,14 +80,18 @@ internal static class Guard
     /// both the JIT runtime and a native AOT build provide ("   at Namespace.Type.Method(...) ..."); Exception.TargetSite
     /// needs reflection metadata that a trimmed native build does not keep.
     /// </summary>
-    internal static bool ThrownByCryptoMail(Exception e)
+    internal static bool ThrownByCryptoMail(Exception e) => ThrownBy(e, "CryptoMail.");
+
+    /// <summary>Whether the innermost frame of <paramref name="e"/>'s stack trace is a method in a namespace that
+    /// starts with <paramref name="prefix"/>.</summary>
+    private static bool ThrownBy(Exception e, string prefix)
     {
         var trace = e.StackTrace.AsSpan().TrimStart();
         int end = trace.IndexOfAny('\n', '(');
         if (end < 0) return false;
         var frame = trace[..end].TrimEnd();
         var method = frame[(frame.LastIndexOf(' ') + 1)..];
-        return method.StartsWith("CryptoMail.", StringComparison.Ordinal);
+        return method.StartsWith(prefix, StringComparison.Ordinal);
     }
 }
 

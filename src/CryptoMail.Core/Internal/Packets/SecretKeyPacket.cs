@@ -50,14 +50,21 @@ internal sealed class SecretKeyPacket
         int usage = body[pos++];
         if (usage == 0)
             return new SecretKeyPacket(pub, isSubkey, body) { Usage = 0, Data = body[pos..] };
+        // Every octet read below is first checked to be there: a truncated packet is malformed data.
+        void Need(int n)
+        {
+            if (n > body.Length - pos) throw new MalformedDataException("The secret key packet is truncated.");
+        }
         try
         {
-            if (pub.Version == 6) pos++; // count of the following parameter octets
+            if (pub.Version == 6) { Need(1); pos++; } // count of the following parameter octets
             if (usage is not (253 or 254 or 255))
                 return new SecretKeyPacket(pub, isSubkey, body) { Usage = usage, Unsupported = "a legacy protection scheme" };
+            Need(usage == 253 ? 2 : 1);
             int cipher = body[pos++];
             var aead = usage == 253 ? (AeadAlgorithm)body[pos++] : 0;
-            if (pub.Version == 6 && usage is 253 or 254) pos++; // S2K specifier length
+            if (pub.Version == 6 && usage is 253 or 254) { Need(1); pos++; } // S2K specifier length
+            Need(1);
             if (body[pos] == 101)
             {
                 // GnuPG extension: no secret material (stub or smartcard).
@@ -72,13 +79,10 @@ internal sealed class SecretKeyPacket
             int ivSize = usage == 253
                 ? (AeadSuite.IsKnown(aead) ? AeadSuite.NonceSize(aead) : throw new UnsupportedPacketException($"AEAD algorithm {(int)aead} is not supported."))
                 : BlockSize(cipher);
+            Need(ivSize);
             var iv = body[pos..(pos + ivSize)];
             pos += ivSize;
             return new SecretKeyPacket(pub, isSubkey, body) { Usage = usage, Cipher = cipher, Aead = aead, S2k = s2k, Iv = iv, Data = body[pos..] };
-        }
-        catch (Exception e) when (e is IndexOutOfRangeException or ArgumentOutOfRangeException)
-        {
-            throw new MalformedDataException("The secret key packet is truncated.", e);
         }
         catch (UnsupportedPacketException e)
         {

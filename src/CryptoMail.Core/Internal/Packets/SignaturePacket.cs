@@ -82,7 +82,8 @@ internal sealed record Subpacket(int Type, bool Critical, byte[] Data)
                 len = (int)Math.Min(int.MaxValue, BinaryPrimitives.ReadUInt32BigEndian(area[1..]));
                 head = 5;
             }
-            if (len < 1 || area.Length < head + len) throw new MalformedDataException("A signature subpacket is truncated.");
+            // Compared as len > remaining: head + len overflows for a five-octet length near 2^31.
+            if (len < 1 || len > area.Length - head) throw new MalformedDataException("A signature subpacket is truncated.");
             int type = area[head];
             list.Add(new Subpacket(type & 0x7F, (type & 0x80) != 0, area.Slice(head + 1, len - 1).ToArray()));
             area = area[(head + len)..];
@@ -146,66 +147,59 @@ internal sealed class SignaturePacket
         if (body.Length < 1) throw new MalformedDataException("The signature packet is empty.");
         int version = body[0];
         var span = body.AsSpan();
-        try
+        switch (version)
         {
-            switch (version)
+            case 3:
             {
-                case 3:
+                if (body.Length < 19 || body[1] != 5) throw new MalformedDataException("The v3 signature packet is malformed.");
+                return new SignaturePacket
                 {
-                    if (body.Length < 19 || body[1] != 5) throw new MalformedDataException("The v3 signature packet is malformed.");
-                    return new SignaturePacket
-                    {
-                        Version = 3,
-                        Type = body[2],
-                        v3Time = BinaryPrimitives.ReadUInt32BigEndian(span[3..]),
-                        v3KeyId = BinaryPrimitives.ReadInt64BigEndian(span[7..]),
-                        KeyAlgorithm = (PublicKeyAlgorithmTag)body[15],
-                        Hash = (HashAlgorithmTag)body[16],
-                        Left16 = body[17..19],
-                        Material = body[19..],
-                        HashedHeader = body[2..7],
-                        Body = body,
-                    };
-                }
-                case 4:
-                case 6:
-                {
-                    int lenSize = version == 6 ? 4 : 2;
-                    int pos = 4;
-                    int hashedLen = ReadCount(span, ref pos, lenSize);
-                    var hashedArea = Slice(span, ref pos, hashedLen);
-                    int headerEnd = pos;
-                    int unhashedLen = ReadCount(span, ref pos, lenSize);
-                    var unhashedArea = Slice(span, ref pos, unhashedLen);
-                    var left = Slice(span, ref pos, 2);
-                    byte[] salt = Array.Empty<byte>();
-                    if (version == 6)
-                    {
-                        int saltLen = Slice(span, ref pos, 1)[0];
-                        salt = Slice(span, ref pos, saltLen).ToArray();
-                    }
-                    return new SignaturePacket
-                    {
-                        Version = version,
-                        Type = body[1],
-                        KeyAlgorithm = (PublicKeyAlgorithmTag)body[2],
-                        Hash = (HashAlgorithmTag)body[3],
-                        Hashed = Subpacket.ParseArea(hashedArea),
-                        Unhashed = Subpacket.ParseArea(unhashedArea),
-                        Salt = salt,
-                        Left16 = left.ToArray(),
-                        Material = body[pos..],
-                        HashedHeader = body[..headerEnd],
-                        Body = body,
-                    };
-                }
-                default:
-                    throw new UnsupportedPacketException($"Signature version {version} is not supported.");
+                    Version = 3,
+                    Type = body[2],
+                    v3Time = BinaryPrimitives.ReadUInt32BigEndian(span[3..]),
+                    v3KeyId = BinaryPrimitives.ReadInt64BigEndian(span[7..]),
+                    KeyAlgorithm = (PublicKeyAlgorithmTag)body[15],
+                    Hash = (HashAlgorithmTag)body[16],
+                    Left16 = body[17..19],
+                    Material = body[19..],
+                    HashedHeader = body[2..7],
+                    Body = body,
+                };
             }
-        }
-        catch (ArgumentOutOfRangeException e)
-        {
-            throw new MalformedDataException("The signature packet is truncated.", e);
+            case 4:
+            case 6:
+            {
+                int lenSize = version == 6 ? 4 : 2;
+                int pos = 4;
+                int hashedLen = ReadCount(span, ref pos, lenSize);
+                var hashedArea = Slice(span, ref pos, hashedLen);
+                int headerEnd = pos;
+                int unhashedLen = ReadCount(span, ref pos, lenSize);
+                var unhashedArea = Slice(span, ref pos, unhashedLen);
+                var left = Slice(span, ref pos, 2);
+                byte[] salt = Array.Empty<byte>();
+                if (version == 6)
+                {
+                    int saltLen = Slice(span, ref pos, 1)[0];
+                    salt = Slice(span, ref pos, saltLen).ToArray();
+                }
+                return new SignaturePacket
+                {
+                    Version = version,
+                    Type = body[1],
+                    KeyAlgorithm = (PublicKeyAlgorithmTag)body[2],
+                    Hash = (HashAlgorithmTag)body[3],
+                    Hashed = Subpacket.ParseArea(hashedArea),
+                    Unhashed = Subpacket.ParseArea(unhashedArea),
+                    Salt = salt,
+                    Left16 = left.ToArray(),
+                    Material = body[pos..],
+                    HashedHeader = body[..headerEnd],
+                    Body = body,
+                };
+            }
+            default:
+                throw new UnsupportedPacketException($"Signature version {version} is not supported.");
         }
     }
 
