@@ -134,9 +134,9 @@ public sealed class KeySizeLimitTests : IDisposable
         Mpi.Write(sig, Number(signatureBits));
 
         using var ms = new MemoryStream();
-        KeyRings.WritePacket(ms, 6, keyBody);
-        KeyRings.WritePacket(ms, 13, uid);
-        KeyRings.WritePacket(ms, 2, sig.ToArray());
+        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(6), keyBody);
+        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(13), uid);
+        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(2), sig.ToArray());
         return (ms.ToArray(), Hex.Of(fingerprint));
     }
 

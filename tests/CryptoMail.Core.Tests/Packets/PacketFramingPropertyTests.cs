@@ -15,14 +15,14 @@ public sealed class PacketFramingPropertyTests
     private static byte[] WriteDefinite(int tag, byte[] body)
     {
         using var ms = new MemoryStream();
-        KeyRings.WritePacket(ms, tag, body);
+        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(tag), body);
         return ms.ToArray();
     }
 
     private static byte[] WritePartial(int tag, byte[] body, int[] writes)
     {
         using var ms = new MemoryStream();
-        using (var packet = new PartialPacketStream(ms, tag))
+        using (var packet = new PartialPacketStream(ms, (PacketTag)tag))
         {
             int pos = 0;
             foreach (int w in writes)
@@ -74,7 +74,7 @@ public sealed class PacketFramingPropertyTests
             ms.Write(body, pos, 1 << k);
             pos += 1 << k;
         }
-        KeyRings.WriteLength(ms, body.Length - pos);
+        PacketWriter.WriteLength(ms, body.Length - pos);
         ms.Write(body, pos, body.Length - pos);
         return ms.ToArray();
     }
