@@ -85,6 +85,16 @@ public class ArmorReaderTests
         Assert.False(reader.TryReadHeader());
     }
 
+    [Fact]
+    public void A_gnupg_revocation_certificate_with_a_colon_before_its_begin_line_is_read()
+    {
+        // gpg writes openpgp-revocs.d/*.rev with ":-----BEGIN PGP PUBLIC KEY BLOCK-----" so it is not imported by accident.
+        using var reader = Reader("This is a revocation certificate\n\n:" + Armored("PGP PUBLIC KEY BLOCK", "Comment: revocation\n", Data, Crc(Data)));
+        Assert.True(reader.TryReadHeader());
+        Assert.Equal(ArmorKind.PublicKey, reader.Kind);
+        Assert.Equal(Data, reader.ReadBlock(1 << 20));
+    }
+
     public static TheoryData<string, string> Defects => new()
     {
         { "END line of another kind", Armored("PGP MESSAGE", "", Data, null, endLabel: "PGP SIGNATURE") },

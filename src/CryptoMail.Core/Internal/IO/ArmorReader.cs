@@ -106,7 +106,10 @@ internal sealed class ArmorReader : ReadOnlyStage
             }
             if (state == State.BeforeBegin)
             {
-                if (TryParseBeginLine(line, out label)) state = State.Headers;
+                // GnuPG writes a revocation certificate's BEGIN line after a colon, so that it is not imported by
+                // accident; asked to read one, we read it.
+                if (TryParseBeginLine(line, out label) || (line.Length > 0 && line[0] == (byte)':' && TryParseBeginLine(line[1..], out label)))
+                    state = State.Headers;
             }
             else if (Trim(line).Length == 0)
             {
