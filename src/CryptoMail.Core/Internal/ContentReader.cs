@@ -50,17 +50,17 @@ internal sealed class ContentReader
         var pool = new HashPool();
         bool sawLiteral = false;
         bool sawCompressed = false;
-        while (PacketReader.Next(input) is var (tag, body))
+        while (PacketReader.Read(input) is var (tag, body))
         {
             token.ThrowIfCancellationRequested();
             switch (tag)
             {
-                case 10:
-                case 21:
+                case PacketTag.Marker:
+                case PacketTag.Padding:
                     // Marker and padding packets (RFC 9580 sections 5.8 and 5.14) carry nothing.
                     body.Skip();
                     break;
-                case 8:
+                case PacketTag.CompressedData:
                 {
                     if (sawLiteral || sawCompressed || onePass.Count > 0)
                         throw new MalformedDataException("Compressed data appears where the message grammar does not allow it.");
@@ -80,7 +80,7 @@ internal sealed class ContentReader
                     sawLiteral = true;
                     break;
                 }
-                case 4:
+                case PacketTag.OnePassSignature:
                 {
                     if (sawLiteral) throw new MalformedDataException("A one-pass signature follows the literal data.");
                     Admit();
@@ -92,7 +92,7 @@ internal sealed class ContentReader
                     signatures.Add(p);
                     break;
                 }
-                case 2:
+                case PacketTag.Signature:
                 {
                     // Every signature packet counts (a trailing one closes a one-pass signature already admitted, so a
                     // message within the cap never has more signature packets than the cap).
@@ -114,7 +114,7 @@ internal sealed class ContentReader
                     }
                     break;
                 }
-                case 11:
+                case PacketTag.LiteralData:
                 {
                     if (sawLiteral) throw new MalformedDataException("The message has more than one literal data packet.");
                     sawLiteral = true;
@@ -133,7 +133,7 @@ internal sealed class ContentReader
                     Pump(body, pool, sink);
                     break;
                 }
-                case 1 or 3 or 9 or 18 or 20:
+                case var t when PacketTags.IsEncryption(t):
                     throw new MalformedDataException("Encrypted data is nested inside the message; this is not supported.");
                 default:
                     throw new MalformedDataException("A packet of a kind the message grammar does not allow appears in the message.");

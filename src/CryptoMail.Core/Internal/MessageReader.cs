@@ -35,9 +35,8 @@ internal static class MessageReader
             }
             var head = new PeekStream(packets, 1);
             if (head.Head.Length == 0) throw new MalformedDataException("The input holds no OpenPGP packets.");
-            int tag = (int)PacketReader.TagOf(head.Head[0]);
-            if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
-            if (tag is 1 or 3 or 9 or 10 or 18 or 20 or 21)
+            if (!PacketReader.TryTagOf(head.Head, out var tag)) throw new MalformedDataException("The input is not OpenPGP data.");
+            if (PacketTags.IsEncryption(tag) || tag is PacketTag.Marker or PacketTag.Padding)
             {
                 Func<Stream>? reopen = start is long at ? () => Reopen(input, at, async, token) : null;
                 using var owned = options.Unlocks is null ? new KeyUnlocks(options.Limits) : null;
@@ -111,7 +110,7 @@ internal static class MessageReader
     {
         var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options);
         var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
-        if (dataTag == 20)
+        if (dataTag == PacketTag.OcbEncryptedData)
         {
             // Session keys: PKESK v3 (with the algorithm octet) or SKESK v5; the packet names the cipher.
             var ocb = Aead.AeadEncryptedDataHeader.Read(encrypted);
@@ -193,7 +192,7 @@ internal static class MessageReader
         {
             var (_, _, encrypted, tag) = ReadToEncryptedData(reopen(), options);
             var again = new byte[initial.Length];
-            if (tag != 18 || encrypted.ReadByte() != 1 || encrypted.ReadAtLeast(again, again.Length, throwOnEndOfStream: false) < again.Length ||
+            if (tag != PacketTag.SymEncryptedIntegrityProtectedData || encrypted.ReadByte() != 1 || encrypted.ReadAtLeast(again, again.Length, throwOnEndOfStream: false) < again.Length ||
                 !again.AsSpan().SequenceEqual(initial))
                 throw new MalformedDataException("the encrypted data differs");
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, again, checkMdc: false);
@@ -208,52 +207,48 @@ internal static class MessageReader
     }
 
     /// <summary>The session key packets before the encrypted data, and the encrypted data packet's body.</summary>
-    private static (List<Pkesk> Pkesks, List<Skesk> Skesks, PacketBodyStream Encrypted, int Tag) ReadToEncryptedData(Stream packets, DecryptOptions options)
+    private static (List<Pkesk> Pkesks, List<Skesk> Skesks, PacketBodyStream Encrypted, PacketTag Tag) ReadToEncryptedData(Stream packets, DecryptOptions options)
     {
         var pkesks = new List<Pkesk>();
         var skesks = new List<Skesk>();
         int examined = 0;
         PacketBodyStream? encrypted = null;
-        int dataTag = 0;
+        PacketTag dataTag = PacketTag.Reserved;
         while (encrypted is null)
         {
-            var next = PacketReader.Next(packets) ?? throw new MalformedDataException("The message holds no encrypted data.");
+            var next = PacketReader.Read(packets) ?? throw new MalformedDataException("The message holds no encrypted data.");
             var (tag, body) = next;
             switch (tag)
             {
-                case 1:
-                case 3:
+                case PacketTag.PublicKeyEncryptedSessionKey:
+                case PacketTag.SymmetricKeyEncryptedSessionKey:
                     if (++examined > options.Limits.MaxRecipients)
                         throw new LimitExceededException($"The message names more than {options.Limits.MaxRecipients} recipients.");
-                    var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == 1 ? "public-key encrypted session key" : "symmetric-key encrypted session key");
+                    var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == PacketTag.PublicKeyEncryptedSessionKey ? "public-key encrypted session key" : "symmetric-key encrypted session key");
                     try
                     {
-                        if (tag == 1 && bytes.Length > 0 && bytes[0] == 6) pkesks.Add(PkeskV6.Parse(bytes).Packet);
-                        else if (tag == 1) pkesks.Add(Pkesk.Parse(bytes));
+                        if (tag == PacketTag.PublicKeyEncryptedSessionKey && bytes.Length > 0 && bytes[0] == 6) pkesks.Add(PkeskV6.Parse(bytes).Packet);
+                        else if (tag == PacketTag.PublicKeyEncryptedSessionKey) pkesks.Add(Pkesk.Parse(bytes));
                         else skesks.Add(Skesk.Parse(bytes));
                     }
                     catch (UnsupportedPacketException)
                     {
                         // A recipient packet of a version or algorithm we do not read: another may still fit.
                     }
-                    catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException)
-                    {
-                        throw new MalformedDataException("A session key packet is malformed.", e);
-                    }
                     break;
-                case 10: // marker
-                case 21: // padding
+                case PacketTag.Marker:
+                case PacketTag.Padding:
                     body.Skip();
                     break;
-                case 9:
+                case PacketTag.SymmetricallyEncryptedData:
                     throw new IntegrityException("The message is encrypted without integrity protection (SED, no MDC); it is refused because it may have been modified.");
-                case 18:
-                case 20:
+                case PacketTag.SymEncryptedIntegrityProtectedData:
+                case PacketTag.OcbEncryptedData:
                     encrypted = body;
                     dataTag = tag;
                     break;
                 default:
-                    throw new MalformedDataException($"Unexpected packet (tag {tag}) before the encrypted data.");
+                    throw new MalformedDataException($"Unexpected packet (tag {(int)tag}) before the encrypted data.");
             }
         }
         return (pkesks, skesks, encrypted, dataTag);
@@ -542,8 +537,7 @@ internal static class MessageReader
             var head = new PeekStream(packets, 1);
             if (head.Head.Length == 0) throw new MalformedDataException("The input holds no OpenPGP packets.");
             if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
-            int tag = (int)PacketReader.TagOf(head.Head[0]);
-            if (tag is 1 or 3 or 9 or 18 or 20) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
+            if (PacketReader.TryTagOf(head.Head, out var tag) && PacketTags.IsEncryption(tag)) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
             var counted = new CountingStream(head);
             var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(32L << 20);
@@ -578,17 +572,17 @@ internal static class MessageReader
             {
                 using var sigs = new MemoryStream();
                 bool sawLiteral = false;
-                while (PacketReader.Next(packets) is var (tag, body))
+                while (PacketReader.Read(packets) is var (tag, body))
                 {
                     switch (tag)
                     {
-                        case 10 or 21 or 4:
+                        case PacketTag.Marker or PacketTag.Padding or PacketTag.OnePassSignature:
                             body.Skip();
                             break;
-                        case 2:
+                        case PacketTag.Signature:
                             PacketWriter.WritePacket(sigs, PacketTag.Signature, PacketReader.ReadSmallBody(body, SignatureReader.MaxSignatureBytes, "signature"));
                             break;
-                        case 11 when !sawLiteral:
+                        case PacketTag.LiteralData when !sawLiteral:
                         {
                             sawLiteral = true;
                             body.ReadByte();
@@ -598,7 +592,7 @@ internal static class MessageReader
                             body.CopyTo(dataSink, 1 << 16);
                             break;
                         }
-                        case 8:
+                        case PacketTag.CompressedData:
                             throw new MalformedDataException("Compressed signed messages cannot be split; verify them instead.");
                         default:
                             throw new MalformedDataException("The input is not an inline-signed message.");

@@ -182,11 +182,12 @@ internal sealed partial class EnvelopeAnalysis
 
     /// <summary>Whether the first packet header names a PKESK (1), SKESK (3), SED (9), SEIPD (18) or OCB encrypted
     /// data (20) packet (RFC 9580 sections 4.2 and 10.3).</summary>
-    private static bool StartsEncrypted(ReadOnlySpan<byte> head) => PacketTag(head) is 1 or 3 or 9 or 18 or 20;
+    private static bool StartsEncrypted(ReadOnlySpan<byte> head) =>
+        TagAt(head) is { } tag && Internal.Packets.PacketTags.IsEncryption(tag);
 
-    /// <summary>The tag of the packet header at the start of <paramref name="head"/>, or -1 when it is not one.</summary>
-    private static int PacketTag(ReadOnlySpan<byte> head) =>
-        head.Length >= 2 && Internal.Packets.PacketReader.TryTagOf(head, out var tag) ? (int)tag : -1;
+    /// <summary>The tag of the packet header at the start of <paramref name="head"/>, or null when it is not one.</summary>
+    private static Internal.Packets.PacketTag? TagAt(ReadOnlySpan<byte> head) =>
+        head.Length >= 2 && Internal.Packets.PacketReader.TryTagOf(head, out var tag) ? tag : null;
 
     private static bool IsOpenPgpAttachment(MimePart part)
     {
@@ -200,7 +201,8 @@ internal sealed partial class EnvelopeAnalysis
 
     /// <summary>Whether binary data starts like an OpenPGP message: a PKESK, SKESK, one-pass signature or compressed
     /// data packet.</summary>
-    private static bool LooksLikeBinaryMessage(ReadOnlySpan<byte> data) => PacketTag(data) is 1 or 3 or 4 or 8;
+    private static bool LooksLikeBinaryMessage(ReadOnlySpan<byte> data) => TagAt(data) is Internal.Packets.PacketTag.PublicKeyEncryptedSessionKey
+        or Internal.Packets.PacketTag.SymmetricKeyEncryptedSessionKey or Internal.Packets.PacketTag.OnePassSignature or Internal.Packets.PacketTag.CompressedData;
 
     /// <summary>Every armored message or cleartext-signed block whose BEGIN line starts a line (quoted blocks, as in
     /// "&gt; -----BEGIN", are text).</summary>

@@ -130,7 +130,7 @@ public sealed class AutocryptHeaderTests
     {
         var list = new List<(int, byte[])>();
         using var input = new MemoryStream(data);
-        while (PacketReader.Next(input) is var (tag, body)) list.Add((tag, PacketReader.ReadSmallBody(body, 1 << 20, "test")));
+        while (PacketReader.Read(input) is var (tag, body)) list.Add(((int)tag, PacketReader.ReadSmallBody(body, 1 << 20, "test")));
         return list;
     }
 

@@ -145,8 +145,8 @@ public class HardwareAesCfbTests
         }
 
         packet.Position = 0;
-        var (tag, body) = PacketReader.Next(packet) ?? throw new InvalidDataException("no packet");
-        Assert.Equal(18, tag);
+        var (tag, body) = PacketReader.Read(packet) ?? throw new InvalidDataException("no packet");
+        Assert.Equal(18, (int)tag);
         Assert.Equal(1, body.ReadByte());
         var initial = new byte[18];
         body.ReadExactly(initial);

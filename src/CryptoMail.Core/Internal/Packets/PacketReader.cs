@@ -96,11 +96,6 @@ internal static class PacketReader
         return (h.Tag, new PacketBodyStream(input, h.Length, h.LengthKind == PacketLengthKind.Partial, h.LengthKind == PacketLengthKind.Indeterminate));
     }
 
-    /// <summary>Reads the next packet header with the tag as a number; null at a clean end of input. (The typed form
-    /// is <see cref="Read"/>.)</summary>
-    public static (int Tag, PacketBodyStream Body)? Next(Stream input) =>
-        Read(input) is var (tag, body) ? ((int)tag, body) : null;
-
     /// <summary>Reads a new-format length that follows a partial part: (length, isPartial).</summary>
     public static (long Length, bool Partial) ReadNewLength(Stream input)
     {

@@ -52,6 +52,7 @@ internal sealed class Skesk
             case 6:
             {
                 // version, count of the next five fields, cipher, AEAD, S2K length, S2K, nonce, encrypted key, tag.
+                if (body.Length < 6) throw new MalformedDataException("The v6 symmetric-key encrypted session key packet is too short.");
                 var aead = KnownAead(body[3]);
                 int s2kLength = body[4];
                 int pos = 5;

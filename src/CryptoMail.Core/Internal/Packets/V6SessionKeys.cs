@@ -11,11 +11,14 @@ internal static class PkeskV6
     {
         if (body.Length < 3 || body[0] != 6) throw new UnsupportedPacketException("Not a v6 PKESK.");
         int size = body[1];
+        // The key-version octet and fingerprint (size octets), then the algorithm octet: all must be present.
+        if (body.Length < 2 + size + 1) throw new MalformedDataException("The v6 public-key encrypted session key packet is too short.");
         byte[]? fingerprint = null;
         long keyId = 0;
         if (size > 0)
         {
             int version = body[2];
+            if (size - 1 < 8) throw new MalformedDataException("The v6 public-key encrypted session key packet names a fingerprint shorter than a key ID.");
             fingerprint = body[3..(2 + size)];
             keyId = version == 4
                 ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(fingerprint.AsSpan(fingerprint.Length - 8))
