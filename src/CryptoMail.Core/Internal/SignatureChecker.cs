@@ -19,6 +19,7 @@ internal sealed record OnePassSignature(int Version, int Type, HashAlgorithmTag 
                     System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(b.AsSpan(4)), null, Array.Empty<byte>(), b[12] != 0);
             case 6:
             {
+                if (b.Length < 5) throw new MalformedDataException("The v6 one-pass signature packet is malformed.");
                 int saltLen = b[4];
                 if (b.Length != 5 + saltLen + 32 + 1) throw new MalformedDataException("The v6 one-pass signature packet is malformed.");
                 var fpr = b[(5 + saltLen)..(5 + saltLen + 32)];

@@ -81,4 +81,15 @@ public class FuzzFindingsTests
             new DecryptOptions { AllowUnencrypted = true }));
         Assert.IsType<MalformedDataException>(e);
     }
+
+    [Fact]
+    public void A_v6_one_pass_signature_of_four_octets_is_malformed_data_not_an_internal_error()
+    {
+        // RFC 9580 section 5.4: a v6 one-pass signature has a salt length octet after the four fixed octets; this
+        // one ends before it (found by the cleartext target: the salt length was read past the body).
+        byte[] message = [0xC4, 4, 6, 0, 8, 22];
+        var e = Assert.ThrowsAny<CryptoMailException>(() => new OpenPgp().VerifyInline(new MemoryStream(message), new MemoryStream(),
+            new VerifyOptions { Verifiers = { TestKeys.Get("Curve25519").Certificate } }));
+        Assert.IsType<MalformedDataException>(e);
+    }
 }
