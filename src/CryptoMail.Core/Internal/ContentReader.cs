@@ -74,8 +74,9 @@ internal sealed class ContentReader
                         _ => Compression.None,
                     };
                     compressedSource ??= source;
-                    // Every decompressed octet counts against the limits, whatever packet it belongs to.
-                    using var inner = new CountingStream(new MeteredStream(Decompress(algorithm, body), this));
+                    // Every decompressed octet counts against the limits, whatever packet it belongs to (RFC 9580 section 5.6:
+                    // compressed data holds any packets, so padding, markers and signatures cost as much as literal data).
+                    using var inner = new CountingStream(Decompress(algorithm, body), Decompressed);
                     Read(inner, sink, depth + 1, inner);
                     sawLiteral = true;
                     break;
@@ -177,26 +178,5 @@ internal sealed class ContentReader
             throw new LimitExceededException($"Compressed data expands to more than {limits.MaxDecompressedBytes} bytes.");
         if (decompressed > (1 << 20) && compressedSource is { } src && decompressed / Math.Max(1, src.Count) > limits.MaxCompressionRatio)
             throw new LimitExceededException($"Compressed data expands more than {limits.MaxCompressionRatio} times (a decompression bomb?).");
-    }
-
-    /// <summary>The output of a decompressor, metered octet by octet (RFC 9580 section 5.6: compressed data holds any
-    /// packets, so padding, markers and signatures inside it cost as much as literal data).</summary>
-    private sealed class MeteredStream : ReadOnlyStage
-    {
-        private readonly Stream inner;
-        private readonly ContentReader owner;
-
-        public MeteredStream(Stream inner, ContentReader owner)
-        {
-            this.inner = inner;
-            this.owner = owner;
-        }
-
-        public override int Read(Span<byte> buffer)
-        {
-            int n = inner.Read(buffer);
-            owner.Decompressed(n);
-            return n;
-        }
     }
 }

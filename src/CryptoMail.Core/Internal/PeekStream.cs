@@ -48,27 +48,37 @@ internal sealed class PeekStream : ReadOnlyStage
     }
 }
 
-/// <summary>Counts bytes read through it (for decompression-ratio limits and progress).</summary>
+/// <summary>Counts bytes read through it (for decompression limits and progress); <c>onRead</c>, when given, hears
+/// each read's count as it happens, so a limit can stop the reader at once.</summary>
 internal sealed class CountingStream : ReadOnlyStage
 {
     private readonly Stream inner;
+    private readonly Action<int>? onRead;
 
-    public CountingStream(Stream inner) => this.inner = inner;
+    public CountingStream(Stream inner, Action<int>? onRead = null)
+    {
+        this.inner = inner;
+        this.onRead = onRead;
+    }
 
     public long Count { get; private set; }
-
 
     public override int Read(Span<byte> buffer)
     {
         int n = inner.Read(buffer);
         Count += n;
+        onRead?.Invoke(n);
         return n;
     }
 
     public override int ReadByte()
     {
         int b = inner.ReadByte();
-        if (b >= 0) Count++;
+        if (b >= 0)
+        {
+            Count++;
+            onRead?.Invoke(1);
+        }
         return b;
     }
 }
