@@ -33,9 +33,9 @@ internal static class RsaImplicitRejection
     /// <param name="priv">The RSA private key.</param>
     /// <param name="v6">A v6 PKESK: no cipher octet before the key.</param>
     /// <param name="expectedKeySize">The key size the encrypted data packet needs, when it names its cipher.</param>
-    public static SessionKeyMaterial? Decrypt(byte[] fields, AsymmetricKeyParameter priv, bool v6, int? expectedKeySize)
+    public static SessionKeyMaterial? Decrypt(byte[] fields, AsymmetricPrivateKey priv, bool v6, int? expectedKeySize)
     {
-        if (priv is not RsaKeyParameters { IsPrivate: true } rsa) return null;
+        if (priv.Key is not RsaKeyParameters { IsPrivate: true } rsa) return null;
         int pos = 0;
         var c = Mpi.Read(fields, ref pos);
         int k = (rsa.Modulus.BitLength + 7) / 8;

@@ -245,7 +245,7 @@ internal sealed class S2kSpec
         {
             S2kType.Simple or S2kType.Salted or S2kType.IteratedSalted => DeriveHashed(passphrase, keyLength),
             S2kType.Argon2 => DeriveArgon2(passphrase, keyLength, maxArgon2MemoryBytes),
-            _ => throw new KeyNotUsableException(GnuMode == 2
+            _ => throw new UnusableKeyException(GnuMode == 2
                 ? "The secret key is on a smart card (GnuPG divert-to-card); it cannot be used here."
                 : "The secret key material is not present (GnuPG gnu-dummy stub)."),
         };

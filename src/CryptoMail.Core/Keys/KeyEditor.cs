@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Crypto;
 using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
 using SecretKeyPacket = CryptoMail.Core.Packets.SecretKeyPacket;
 
@@ -12,7 +10,7 @@ namespace CryptoMail.Core.Keys;
 /// replace (preferences, features, flags), so an edit never drops what the key announced.</summary>
 internal static class KeyEditor
 {
-    private const HashAlgorithmTag Hash = HashAlgorithmTag.Sha512;
+    private const HashAlgorithmId Hash = HashAlgorithmId.Sha512;
     public const int CertificationRevocation = 0x30, DirectKey = 0x1F, KeyRevocation = 0x20;
     public const int SubkeyBinding = 0x18, PrimaryKeyBinding = 0x19, SubkeyRevocation = 0x28, PositiveCertification = 0x13;
 
@@ -109,7 +107,7 @@ internal static class KeyEditor
     /// <summary>Adds a user ID with a positive self-certification that carries the key's current preferences
     /// (those of <paramref name="template"/>, the newest primary self-signature). An existing but unbound user ID
     /// (e.g. revoked) gets the new self-signature, which is newer than its revocation.</summary>
-    public static KeyRing AddUserId(KeyRing ring, AsymmetricKeyParameter primaryKey, SignaturePacket? template, string userId, bool primary)
+    public static KeyRing AddUserId(KeyRing ring, AsymmetricPrivateKey primaryKey, SignaturePacket? template, string userId, bool primary)
     {
         var key = ring.Primary;
         var data = Encoding.UTF8.GetBytes(userId);
@@ -118,14 +116,14 @@ internal static class KeyEditor
         var time = NextTime(primary ? ring.UserIds.SelectMany(u => u.Signatures) : existing?.Signatures ?? Array.Empty<SignaturePacket>());
         var hashed = Reissue(template, key, time, new[] { SubpacketType.PrimaryUserId, SubpacketType.RevocationReason, SubpacketType.SignatureExpiration },
             primary ? new Subpacket(SubpacketType.PrimaryUserId, false, new byte[] { 1 }) : null);
-        var sig = SignaturePacket.Certify(key, primaryKey, PositiveCertification, Hash, hashed, key, data, null, Unhashed(key));
+        var sig = Certified(key, primaryKey, PositiveCertification, Hash, hashed, key, data, null, Unhashed(key));
         var updated = existing is null ? new UserIdComponent(data, false, new[] { sig }) : existing with { Signatures = existing.Signatures.Append(sig).ToList() };
         if (!primary) return existing is null ? ring.WithUserId(updated) : ReplaceUserId(ring, existing, updated);
         // The primary user ID goes first: readers that list user IDs in packet order then show it first too.
         return new KeyRing(key, ring.PrimarySecret, ring.Direct, ring.UserIds.Where(u => !ReferenceEquals(u, existing)).Prepend(updated).ToList(), ring.Subkeys);
     }
 
-    public static KeyRing RevokeUserId(KeyRing ring, AsymmetricKeyParameter primaryKey, UserIdComponent uid, RevocationReason reason, string description)
+    public static KeyRing RevokeUserId(KeyRing ring, AsymmetricPrivateKey primaryKey, UserIdComponent uid, RevocationReason reason, string description)
     {
         var key = ring.Primary;
         var time = RevocationTime(ValidSelfSignatures(ring, uid.Signatures, IsSelfCertification, uid.Data, null).Take(1));
@@ -135,13 +133,13 @@ internal static class KeyEditor
             new(SubpacketType.RevocationReason, false, ReasonData(reason, description)),
             Subpacket.Issuer(key),
         };
-        var sig = SignaturePacket.Certify(key, primaryKey, CertificationRevocation, Hash, hashed, key, uid.Data, null, Unhashed(key));
+        var sig = Certified(key, primaryKey, CertificationRevocation, Hash, hashed, key, uid.Data, null, Unhashed(key));
         return ReplaceUserId(ring, uid, uid with { Signatures = uid.Signatures.Append(sig).ToList() });
     }
 
     // ---- the primary key ----
 
-    public static SignaturePacket KeyRevocationSignature(KeyPacket key, AsymmetricKeyParameter primaryKey, RevocationReason reason, string description)
+    public static SignaturePacket KeyRevocationSignature(KeyPacket key, AsymmetricPrivateKey primaryKey, RevocationReason reason, string description)
     {
         var hashed = new List<Subpacket>
         {
@@ -149,12 +147,12 @@ internal static class KeyEditor
             Subpacket.Issuer(key),
             new(SubpacketType.RevocationReason, false, ReasonData(reason, description)),
         };
-        return SignaturePacket.Certify(key, primaryKey, KeyRevocation, Hash, hashed, key, null, null, Unhashed(key));
+        return Certified(key, primaryKey, KeyRevocation, Hash, hashed, key, null, null, Unhashed(key));
     }
 
     /// <summary>Fresh self-signatures with the new key expiration time on every user ID in <paramref name="boundUserIds"/>
     /// and on the direct-key signature when there is one (v6 keys keep their expiry there).</summary>
-    public static KeyRing WithExpiration(KeyRing ring, AsymmetricKeyParameter primaryKey, IReadOnlyList<string> boundUserIds, uint? seconds)
+    public static KeyRing WithExpiration(KeyRing ring, AsymmetricPrivateKey primaryKey, IReadOnlyList<string> boundUserIds, uint? seconds)
     {
         var key = ring.Primary;
         var replaced = new[] { SubpacketType.KeyExpiration };
@@ -163,7 +161,7 @@ internal static class KeyEditor
         if (newestDirect is not null || key.Version == 6)
         {
             var time = NextTime(ring.Direct);
-            direct.Add(SignaturePacket.Certify(key, primaryKey, DirectKey, Hash, Reissue(newestDirect, key, time, replaced, Expiry(seconds)), key, null, null, Unhashed(key)));
+            direct.Add(Certified(key, primaryKey, DirectKey, Hash, Reissue(newestDirect, key, time, replaced, Expiry(seconds)), key, null, null, Unhashed(key)));
         }
         var uids = new List<UserIdComponent>();
         foreach (var u in ring.UserIds)
@@ -175,7 +173,7 @@ internal static class KeyEditor
             }
             var newest = ValidSelfSignatures(ring, u.Signatures, IsSelfCertification, u.Data, null).FirstOrDefault();
             var time = NextTime(u.Signatures);
-            var sig = SignaturePacket.Certify(key, primaryKey, newest?.Type ?? PositiveCertification, Hash,
+            var sig = Certified(key, primaryKey, newest?.Type ?? PositiveCertification, Hash,
                 Reissue(newest, key, time, replaced, Expiry(seconds)), key, u.Data, null, Unhashed(key));
             uids.Add(u with { Signatures = u.Signatures.Append(sig).ToList() });
         }
@@ -186,7 +184,7 @@ internal static class KeyEditor
 
     /// <summary>Generates a subkey for <paramref name="usage"/>, binds it (with a back-signature when it signs) and
     /// protects its secret like the rest of the key.</summary>
-    public static (KeyRing Ring, long KeyId, AsymmetricKeyParameter Private) AddSubkey(KeyRing ring, AsymmetricKeyParameter primaryKey,
+    public static (KeyRing Ring, long KeyId, AsymmetricPrivateKey Private) AddSubkey(KeyRing ring, AsymmetricPrivateKey primaryKey,
         KeyUsage usage, DateTimeOffset? expiration, string? passphrase)
     {
         var key = ring.Primary;
@@ -205,7 +203,7 @@ internal static class KeyEditor
             if (Expiry(expiry) is { } x) hashed.Add(x);
             hashed.Add(Subpacket.Issuer(key));
             if (signing) hashed.Add(new Subpacket(SubpacketType.EmbeddedSignature, false, BackSignature(key, sub, pair.Private, time).Body));
-            var binding = SignaturePacket.Certify(key, primaryKey, SubkeyBinding, Hash, hashed, key, null, sub, Unhashed(key));
+            var binding = Certified(key, primaryKey, SubkeyBinding, Hash, hashed, key, null, sub, Unhashed(key));
             var secret = SecretKeyPacket.Create(sub, pair.Material, true, passphrase);
             var updated = new KeyRing(key, ring.PrimarySecret, ring.Direct, ring.UserIds,
                 ring.Subkeys.Append(new SubkeyComponent(sub, secret, new[] { binding })).ToList());
@@ -218,13 +216,13 @@ internal static class KeyEditor
     }
 
     /// <summary>The primary-key binding signature (0x19) a signing subkey makes over the primary and itself.</summary>
-    private static SignaturePacket BackSignature(KeyPacket primary, KeyPacket sub, AsymmetricKeyParameter subKey, DateTimeOffset time)
+    private static SignaturePacket BackSignature(KeyPacket primary, KeyPacket sub, AsymmetricPrivateKey subKey, DateTimeOffset time)
     {
         var hashed = new List<Subpacket> { Subpacket.Time(SubpacketType.CreationTime, time), Subpacket.Issuer(sub) };
-        return SignaturePacket.Certify(sub, subKey, PrimaryKeyBinding, Hash, hashed, primary, null, sub, Unhashed(sub));
+        return Certified(sub, subKey, PrimaryKeyBinding, Hash, hashed, primary, null, sub, Unhashed(sub));
     }
 
-    public static KeyRing RevokeSubkey(KeyRing ring, AsymmetricKeyParameter primaryKey, SubkeyComponent sub, RevocationReason reason, string description)
+    public static KeyRing RevokeSubkey(KeyRing ring, AsymmetricPrivateKey primaryKey, SubkeyComponent sub, RevocationReason reason, string description)
     {
         var key = ring.Primary;
         var time = RevocationTime(ValidSelfSignatures(ring, sub.Signatures, t => t == SubkeyBinding, null, sub.Key).Take(1));
@@ -234,13 +232,13 @@ internal static class KeyEditor
             new(SubpacketType.RevocationReason, false, ReasonData(reason, description)),
             Subpacket.Issuer(key),
         };
-        var sig = SignaturePacket.Certify(key, primaryKey, SubkeyRevocation, Hash, hashed, key, null, sub.Key, Unhashed(key));
+        var sig = Certified(key, primaryKey, SubkeyRevocation, Hash, hashed, key, null, sub.Key, Unhashed(key));
         return ReplaceSubkey(ring, sub, sub with { Signatures = sub.Signatures.Append(sig).ToList() });
     }
 
     /// <summary>A fresh binding signature with a new expiry, keeping the flags and the back-signature (which covers
     /// only the two keys, so the old one stays valid) of the newest valid binding.</summary>
-    public static KeyRing WithSubkeyExpiration(KeyRing ring, AsymmetricKeyParameter primaryKey, SubkeyComponent sub, uint? seconds)
+    public static KeyRing WithSubkeyExpiration(KeyRing ring, AsymmetricPrivateKey primaryKey, SubkeyComponent sub, uint? seconds)
     {
         var key = ring.Primary;
         var newest = ValidSelfSignatures(ring, sub.Signatures, t => t == SubkeyBinding, null, sub.Key).FirstOrDefault()
@@ -248,13 +246,13 @@ internal static class KeyEditor
         var hashed = Reissue(newest, key, NextTime(sub.Signatures), new[] { SubpacketType.KeyExpiration, SubpacketType.EmbeddedSignature }, Expiry(seconds));
         // The back-signature may sit in either area of the old binding; the new binding carries it hashed.
         foreach (var back in newest.Hashed.Concat(newest.Unhashed).Where(s => s.Type == SubpacketType.EmbeddedSignature)) hashed.Add(back);
-        var sig = SignaturePacket.Certify(key, primaryKey, SubkeyBinding, Hash, hashed, key, null, sub.Key, Unhashed(key));
+        var sig = Certified(key, primaryKey, SubkeyBinding, Hash, hashed, key, null, sub.Key, Unhashed(key));
         return ReplaceSubkey(ring, sub, sub with { Signatures = sub.Signatures.Append(sig).ToList() });
     }
 
     // ---- third-party certifications ----
 
-    public static SignaturePacket Certify(KeyPacket issuer, AsymmetricKeyParameter issuerKey, KeyRing target, byte[] userId, int type, DateTimeOffset? expiration)
+    public static SignaturePacket Certify(KeyPacket issuer, AsymmetricPrivateKey issuerKey, KeyRing target, byte[] userId, int type, DateTimeOffset? expiration)
     {
         var time = NextTime(Array.Empty<SignaturePacket>());
         var hashed = new List<Subpacket> { Subpacket.Time(SubpacketType.CreationTime, time) };
@@ -265,7 +263,7 @@ internal static class KeyEditor
             hashed.Add(Subpacket.Seconds(SubpacketType.SignatureExpiration, (uint)Math.Min(uint.MaxValue, seconds)));
         }
         hashed.Add(Subpacket.Issuer(issuer));
-        return SignaturePacket.Certify(issuer, issuerKey, type, Hash, hashed, target.Primary, userId, null, Unhashed(issuer));
+        return Certified(issuer, issuerKey, type, Hash, hashed, target.Primary, userId, null, Unhashed(issuer));
     }
 
     /// <summary>Whether <paramref name="sig"/> was made by the primary key of <paramref name="issuer"/> over
@@ -293,4 +291,9 @@ internal static class KeyEditor
         }).ToList();
         return new KeyRing(ring.Primary, null, direct, uids, subs);
     }
+
+    /// <summary><see cref="SignaturePacket.Certify"/>, with the public exception for a key that cannot sign.</summary>
+    private static SignaturePacket Certified(KeyPacket signer, AsymmetricPrivateKey key, int type, HashAlgorithmId hash, IEnumerable<Subpacket> hashed,
+        KeyPacket primary, byte[]? userId, KeyPacket? subkey, IEnumerable<Subpacket>? unhashed = null) =>
+        UnusableKeys.Surface(() => SignaturePacket.Certify(signer, key, type, hash, hashed, primary, userId, subkey, unhashed));
 }

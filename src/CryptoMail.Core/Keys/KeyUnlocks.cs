@@ -1,4 +1,3 @@
-using Org.BouncyCastle.Crypto;
 
 namespace CryptoMail.Core.Keys;
 
@@ -13,7 +12,7 @@ namespace CryptoMail.Core.Keys;
 internal sealed class KeyUnlocks : IDisposable
 {
     private readonly ReadLimits limits;
-    private readonly Dictionary<SecretKey, Dictionary<long, AsymmetricKeyParameter?>> unlocked = new(ReferenceEqualityComparer.Instance);
+    private readonly Dictionary<SecretKey, Dictionary<long, AsymmetricPrivateKey?>> unlocked = new(ReferenceEqualityComparer.Instance);
     private readonly object gate = new();
     private long work;
     private int skesksTried;
@@ -27,15 +26,15 @@ internal sealed class KeyUnlocks : IDisposable
     /// <summary>The private key for <paramref name="keyId"/> of <paramref name="key"/>, unlocked with the first of
     /// <paramref name="passphrases"/> that fits, once per operation; null when the key has no secret material for it.</summary>
     /// <exception cref="KeyNotUsableException">The key is protected and no passphrase unlocks it (remembered too).</exception>
-    public AsymmetricKeyParameter? PrivateKey(SecretKey key, long keyId, IEnumerable<string> passphrases)
+    public AsymmetricPrivateKey? PrivateKey(SecretKey key, long keyId, IEnumerable<string> passphrases)
     {
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            if (!unlocked.TryGetValue(key, out var keys)) unlocked[key] = keys = new Dictionary<long, AsymmetricKeyParameter?>();
+            if (!unlocked.TryGetValue(key, out var keys)) unlocked[key] = keys = new Dictionary<long, AsymmetricPrivateKey?>();
             if (keys.TryGetValue(keyId, out var known)) return known ?? throw Locked(key, keyId);
             var sk = key.Ring.SecretFor(keyId);
-            AsymmetricKeyParameter? result = null;
+            AsymmetricPrivateKey? result = null;
             if (key.IsUnlocked || sk is null || sk.IsStub || !sk.IsProtected)
             {
                 // No passphrase to stretch: an unprotected or already unlocked key, or none here.
@@ -47,7 +46,7 @@ internal sealed class KeyUnlocks : IDisposable
                 foreach (var passphrase in passphrases)
                 {
                     if (sk.S2k is { } s2k) Charge(s2k, KekLength(sk.Cipher));
-                    result = Guard.Run(() => sk.Unlock(passphrase, limits.MaxArgon2MemoryBytes), "Unlocking a secret key");
+                    result = Guard.Run(() => UnusableKeys.Unlock(sk, passphrase, limits.MaxArgon2MemoryBytes), "Unlocking a secret key");
                     if (result is not null) break;
                 }
             }
@@ -91,7 +90,7 @@ internal sealed class KeyUnlocks : IDisposable
     {
         try
         {
-            return SessionKeyDecryptor.KeyLength(cipher);
+            return SessionKeyMaterial.KeyLength(cipher);
         }
         catch (UnsupportedPacketException)
         {

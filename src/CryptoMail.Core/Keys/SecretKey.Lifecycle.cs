@@ -1,4 +1,3 @@
-using Org.BouncyCastle.Crypto;
 
 namespace CryptoMail.Core;
 
@@ -214,7 +213,7 @@ public sealed partial class SecretKey
     }
 
     /// <summary>The primary secret key, for making self-signatures.</summary>
-    private AsymmetricKeyParameter PrimaryPrivate(string what)
+    private AsymmetricPrivateKey PrimaryPrivate(string what)
     {
         if (!IsUnlocked) throw new KeyNotUsableException($"Key {Fingerprint} is locked: unlock it before {what}.");
         return GetPrivateKey(Ring.Primary.KeyId, null)
@@ -222,10 +221,10 @@ public sealed partial class SecretKey
     }
 
     /// <summary>The edited ring as a key in the same unlocked state, with a new subkey's private key added.</summary>
-    private SecretKey Edited(KeyRing ring, long? newKeyId = null, AsymmetricKeyParameter? newPrivate = null)
+    private SecretKey Edited(KeyRing ring, long? newKeyId = null, AsymmetricPrivateKey? newPrivate = null)
     {
         if (unlocked is null) return new SecretKey(ring);
-        var keys = new Dictionary<long, AsymmetricKeyParameter>(unlocked);
+        var keys = new Dictionary<long, AsymmetricPrivateKey>(unlocked);
         if (newKeyId is { } id && newPrivate is not null) keys[id] = newPrivate;
         return new SecretKey(ring, keys, unlockPassphrase);
     }

@@ -1,5 +1,4 @@
 using System.Text;
-using Org.BouncyCastle.Crypto;
 
 namespace CryptoMail.Core;
 
@@ -9,11 +8,11 @@ namespace CryptoMail.Core;
 /// unlocked copy) or by handing its passphrase to an operation's options.</remarks>
 public sealed partial class SecretKey
 {
-    private readonly IReadOnlyDictionary<long, AsymmetricKeyParameter>? unlocked;
+    private readonly IReadOnlyDictionary<long, AsymmetricPrivateKey>? unlocked;
     // Kept only so that ChangePassphrase can re-encode the packets; never exposed or logged.
     private readonly string? unlockPassphrase;
 
-    internal SecretKey(KeyRing ring, IReadOnlyDictionary<long, AsymmetricKeyParameter>? unlocked = null, string? unlockPassphrase = null)
+    internal SecretKey(KeyRing ring, IReadOnlyDictionary<long, AsymmetricPrivateKey>? unlocked = null, string? unlockPassphrase = null)
     {
         Ring = ring;
         this.unlocked = unlocked;
@@ -66,11 +65,11 @@ public sealed partial class SecretKey
         if (!IsProtected) return this;
         return Guard.Run(() =>
         {
-            var keys = new Dictionary<long, AsymmetricKeyParameter>();
+            var keys = new Dictionary<long, AsymmetricPrivateKey>();
             foreach (var sk in Ring.Secrets)
             {
                 if (sk.IsStub || sk.Unsupported is not null) continue;
-                keys[sk.Public.KeyId] = sk.Unlock(passphrase, limits.MaxArgon2MemoryBytes)
+                keys[sk.Public.KeyId] = UnusableKeys.Unlock(sk, passphrase, limits.MaxArgon2MemoryBytes)
                     ?? throw new BadPassphraseException($"The passphrase does not unlock key {Hex.KeyId(sk.Public.KeyId)} of {Fingerprint}.");
             }
             return new SecretKey(Ring, keys, passphrase);
@@ -200,15 +199,15 @@ public sealed partial class SecretKey
     /// <summary>The private key for <paramref name="keyId"/>, unlocking with the given passphrases when needed.</summary>
     /// <returns>The key, or null when this ring has no secret material for that key ID.</returns>
     /// <exception cref="KeyNotUsableException">The key is protected and no passphrase unlocks it.</exception>
-    internal AsymmetricKeyParameter? GetPrivateKey(long keyId, IEnumerable<string>? passphrases, long maxArgon2Bytes = S2kSpec.DefaultMaxArgon2MemoryBytes)
+    internal AsymmetricPrivateKey? GetPrivateKey(long keyId, IEnumerable<string>? passphrases, long maxArgon2Bytes = S2kSpec.DefaultMaxArgon2MemoryBytes)
     {
         if (unlocked is not null && unlocked.TryGetValue(keyId, out var cached)) return cached;
         var sk = Ring.SecretFor(keyId);
         if (sk is null || sk.IsStub) return null;
-        if (!sk.IsProtected) return Guard.Run(() => sk.Unlock(null, maxArgon2Bytes), "Reading a secret key");
+        if (!sk.IsProtected) return Guard.Run(() => UnusableKeys.Unlock(sk, null, maxArgon2Bytes), "Reading a secret key");
         foreach (var p in passphrases ?? Array.Empty<string>())
         {
-            var key = Guard.Run(() => sk.Unlock(p, maxArgon2Bytes), "Unlocking a secret key");
+            var key = Guard.Run(() => UnusableKeys.Unlock(sk, p, maxArgon2Bytes), "Unlocking a secret key");
             if (key is not null) return key;
         }
         throw new KeyNotUsableException($"Key {Hex.KeyId(keyId)} of {Fingerprint} is protected by a passphrase; unlock it or supply the passphrase.");

@@ -1,11 +1,10 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg;
 using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
 
 namespace CryptoMail.Core.Keys;
 
 /// <summary>A one-pass signature packet (tag 4), version 3 or 6 (RFC 9580 section 5.4).</summary>
-internal sealed record OnePassSignature(int Version, int Type, HashAlgorithmTag Hash, PublicKeyAlgorithmTag KeyAlgorithm,
+internal sealed record OnePassSignature(int Version, int Type, HashAlgorithmId Hash, PublicKeyAlgorithmId KeyAlgorithm,
     long KeyId, byte[]? Fingerprint, byte[] Salt, bool Last)
 {
     public static OnePassSignature Parse(byte[] b)
@@ -14,7 +13,7 @@ internal sealed record OnePassSignature(int Version, int Type, HashAlgorithmTag 
         switch (b[0])
         {
             case 3 when b.Length == 13:
-                return new OnePassSignature(3, b[1], (HashAlgorithmTag)b[2], (PublicKeyAlgorithmTag)b[3],
+                return new OnePassSignature(3, b[1], (HashAlgorithmId)b[2], (PublicKeyAlgorithmId)b[3],
                     System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(b.AsSpan(4)), null, Array.Empty<byte>(), b[12] != 0);
             case 6:
             {
@@ -22,7 +21,7 @@ internal sealed record OnePassSignature(int Version, int Type, HashAlgorithmTag 
                 int saltLen = b[4];
                 if (b.Length != 5 + saltLen + 32 + 1) throw new MalformedDataException("The v6 one-pass signature packet is malformed.");
                 var fpr = b[(5 + saltLen)..(5 + saltLen + 32)];
-                return new OnePassSignature(6, b[1], (HashAlgorithmTag)b[2], (PublicKeyAlgorithmTag)b[3],
+                return new OnePassSignature(6, b[1], (HashAlgorithmId)b[2], (PublicKeyAlgorithmId)b[3],
                     System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(fpr), fpr, b[5..(5 + saltLen)], b[^1] != 0);
             }
             default:
@@ -32,7 +31,7 @@ internal sealed record OnePassSignature(int Version, int Type, HashAlgorithmTag 
 
     /// <summary>The packet body announcing a signature by <paramref name="key"/>: v6 (with the salt and the
     /// fingerprint) for v6 keys, v3 otherwise.</summary>
-    public static byte[] Encode(int type, HashAlgorithmTag hash, KeyPacket key, byte[] salt, bool nested)
+    public static byte[] Encode(int type, HashAlgorithmId hash, KeyPacket key, byte[] salt, bool nested)
     {
         using var ms = new MemoryStream();
         ms.WriteByte((byte)(key.Version == 6 ? 6 : 3));
@@ -65,7 +64,7 @@ internal sealed class SharedHash
     private readonly IncrementalHash hash;
     private readonly TextCanonicalizer? text;
 
-    public SharedHash(HashAlgorithmTag algorithm, bool textMode, byte[] salt)
+    public SharedHash(HashAlgorithmId algorithm, bool textMode, byte[] salt)
     {
         Algorithm = algorithm;
         TextMode = textMode;
@@ -75,7 +74,7 @@ internal sealed class SharedHash
         if (textMode) text = new TextCanonicalizer(Feed);
     }
 
-    public HashAlgorithmTag Algorithm { get; }
+    public HashAlgorithmId Algorithm { get; }
     public bool TextMode { get; }
     public byte[] Salt { get; }
 
@@ -100,7 +99,7 @@ internal sealed class HashPool
 
     public bool IsEmpty => hashes.Count == 0;
 
-    public SharedHash Get(HashAlgorithmTag algorithm, bool textMode, byte[]? salt)
+    public SharedHash Get(HashAlgorithmId algorithm, bool textMode, byte[]? salt)
     {
         salt ??= Array.Empty<byte>();
         foreach (var h in hashes)
@@ -137,7 +136,7 @@ internal sealed class PendingSignature
     public OnePassSignature? OnePass { get; init; }
     public SignaturePacket? Signature { get; set; }
     public int SignatureType { get; init; }
-    public HashAlgorithmTag Hash { get; init; }
+    public HashAlgorithmId Hash { get; init; }
     public SharedHash? Hasher { get; set; }
     public string? Problem { get; set; }
 }
@@ -151,7 +150,7 @@ internal sealed class PendingSignature
 /// was not decrypted with a key (unencrypted, or a password or session key).</param>
 /// <param name="CleartextHashes">For the cleartext signature framework: the hash algorithms its Hash headers list.</param>
 internal sealed record VerdictContext(DateTimeOffset? NotBefore, DateTimeOffset? NotAfter, OpenPgpPolicy? Policy,
-    IReadOnlyCollection<string>? DecryptedBy = null, IReadOnlyCollection<HashAlgorithmTag>? CleartextHashes = null);
+    IReadOnlyCollection<string>? DecryptedBy = null, IReadOnlyCollection<HashAlgorithmId>? CleartextHashes = null);
 
 /// <summary>Finds signing keys among the caller's certificates and turns a checked signature into a verdict.</summary>
 internal static class SignatureChecker
@@ -182,7 +181,7 @@ internal static class SignatureChecker
         return p;
     }
 
-    private static void StartHash(PendingSignature p, HashPool pool, HashAlgorithmTag hash, byte[]? salt)
+    private static void StartHash(PendingSignature p, HashPool pool, HashAlgorithmId hash, byte[]? salt)
     {
         if (!Hashes.IsSupported(hash))
         {
@@ -351,25 +350,25 @@ internal static class SignatureChecker
         return key.Key.ExpirationTime is { } at && at <= now ? at : null;
     }
 
-    public static string HashName(HashAlgorithmTag h) => h switch
+    public static string HashName(HashAlgorithmId h) => h switch
     {
-        HashAlgorithmTag.Sha1 => "SHA1",
-        HashAlgorithmTag.Sha224 => "SHA224",
-        HashAlgorithmTag.Sha256 => "SHA256",
-        HashAlgorithmTag.Sha384 => "SHA384",
-        HashAlgorithmTag.Sha512 => "SHA512",
-        HashAlgorithmTag.MD5 => "MD5",
-        HashAlgorithmTag.RipeMD160 => "RIPEMD160",
-        HashAlgorithmTag.Sha3_256 => "SHA3-256",
-        HashAlgorithmTag.Sha3_512 => "SHA3-512",
+        HashAlgorithmId.Sha1 => "SHA1",
+        HashAlgorithmId.Sha224 => "SHA224",
+        HashAlgorithmId.Sha256 => "SHA256",
+        HashAlgorithmId.Sha384 => "SHA384",
+        HashAlgorithmId.Sha512 => "SHA512",
+        HashAlgorithmId.Md5 => "MD5",
+        HashAlgorithmId.RipeMd160 => "RIPEMD160",
+        HashAlgorithmId.Sha3_256 => "SHA3-256",
+        HashAlgorithmId.Sha3_512 => "SHA3-512",
         _ => h.ToString().ToUpperInvariant(),
     };
 
     /// <summary>The hash algorithm a <c>Hash:</c> armor header names (RFC 9580 sections 6.2.2.3 and 7.1), or null.</summary>
-    public static HashAlgorithmTag? HashByName(string name)
+    public static HashAlgorithmId? HashByName(string name)
     {
-        foreach (var h in new[] { HashAlgorithmTag.Sha1, HashAlgorithmTag.Sha224, HashAlgorithmTag.Sha256, HashAlgorithmTag.Sha384,
-                     HashAlgorithmTag.Sha512, HashAlgorithmTag.MD5, HashAlgorithmTag.RipeMD160, HashAlgorithmTag.Sha3_256, HashAlgorithmTag.Sha3_512 })
+        foreach (var h in new[] { HashAlgorithmId.Sha1, HashAlgorithmId.Sha224, HashAlgorithmId.Sha256, HashAlgorithmId.Sha384,
+                     HashAlgorithmId.Sha512, HashAlgorithmId.Md5, HashAlgorithmId.RipeMd160, HashAlgorithmId.Sha3_256, HashAlgorithmId.Sha3_512 })
         {
             if (string.Equals(HashName(h), name, StringComparison.OrdinalIgnoreCase)) return h;
         }

@@ -30,7 +30,7 @@ internal static class PolicyChecks
         policy ??= OpenPgpPolicy.Default;
         if (!policy.AcceptsDataSignatureHash(hash, time))
             throw new PolicyViolationException($"The policy does not accept {hash} for data signatures made on {time:u}.") { Reason = ValidationReason.WeakHash };
-        if (!Hashes.IsSupported((Org.BouncyCastle.Bcpg.HashAlgorithmTag)(int)hash))
+        if (!Hashes.IsSupported((HashAlgorithmId)(int)hash))
             throw new ArgumentException($"Signatures cannot be made with {hash} here.", nameof(hash));
     }
 

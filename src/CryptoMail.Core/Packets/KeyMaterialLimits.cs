@@ -1,4 +1,3 @@
-using Org.BouncyCastle.Bcpg;
 
 namespace CryptoMail.Core.Packets;
 
@@ -31,19 +30,19 @@ internal static class KeyMaterialLimits
 
     /// <summary>Throws <see cref="LimitExceededException"/> when the finite-field material at the start of
     /// <paramref name="material"/> is outside the accepted sizes; other algorithms have fixed sizes and pass.</summary>
-    public static void Check(PublicKeyAlgorithmTag algorithm, ReadOnlySpan<byte> material)
+    public static void Check(PublicKeyAlgorithmId algorithm, ReadOnlySpan<byte> material)
     {
         var rest = material;
         switch (algorithm)
         {
-            case PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt or PublicKeyAlgorithmTag.RsaSign:
+            case PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign:
             {
                 int n = Bits(Mpi.Read(ref rest)), e = Bits(Mpi.Read(ref rest));
                 if (n > MaxModulusBits) Refuse($"an RSA modulus of {n} bits (at most {MaxModulusBits} are accepted)");
                 if (e > MaxRsaExponentBits) Refuse($"an RSA public exponent of {e} bits (at most {MaxRsaExponentBits} are accepted)");
                 break;
             }
-            case PublicKeyAlgorithmTag.Dsa:
+            case PublicKeyAlgorithmId.Dsa:
             {
                 int p = Bits(Mpi.Read(ref rest)), q = Bits(Mpi.Read(ref rest)), g = Bits(Mpi.Read(ref rest)), y = Bits(Mpi.Read(ref rest));
                 if (p > MaxModulusBits) Refuse($"a DSA prime p of {p} bits (at most {MaxModulusBits} are accepted)");
@@ -51,7 +50,7 @@ internal static class KeyMaterialLimits
                 if (g > p || y > p) Refuse("a DSA generator or public value larger than its prime");
                 break;
             }
-            case PublicKeyAlgorithmTag.ElGamalEncrypt or PublicKeyAlgorithmTag.ElGamalGeneral:
+            case PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral:
             {
                 int p = Bits(Mpi.Read(ref rest)), g = Bits(Mpi.Read(ref rest)), y = Bits(Mpi.Read(ref rest));
                 if (p > MaxModulusBits) Refuse($"an ElGamal prime p of {p} bits (at most {MaxModulusBits} are accepted)");
@@ -63,7 +62,7 @@ internal static class KeyMaterialLimits
 
     /// <summary>The bit length of a big-endian unsigned value, leading zero octets ignored (the MPI's own bit count
     /// is the sender's claim).</summary>
-    private static int Bits(ReadOnlySpan<byte> value)
+    public static int Bits(ReadOnlySpan<byte> value)
     {
         int i = 0;
         while (i < value.Length && value[i] == 0) i++;

@@ -1,27 +1,17 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Asn1;
-using Org.BouncyCastle.Asn1.X9;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.EC;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
 
 namespace CryptoMail.Core.Packets;
 
-/// <summary>ECDH key derivation parameters of a v4 ECDH key (RFC 9580 section 5.5.5.6): the curve OID and the KDF's
-/// hash and key-wrap cipher.</summary>
-internal sealed record EcdhKdf(byte[] CurveOid, HashAlgorithmTag Hash, SymmetricKeyAlgorithmTag Cipher);
-
 /// <summary>The public part of a key packet, version 4 or 6 (RFC 9580 section 5.5.2): creation time, algorithm and
 /// public key material; with the fingerprint and key ID computed per version (v4: SHA-1 and its low 64 bits; v6:
-/// SHA-256 and its high 64 bits). BouncyCastle is used only for the key parameters of the crypto operations.</summary>
+/// SHA-256 and its high 64 bits). The public key for the crypto operations is built from the material in Crypto
+/// (<see cref="KeyMaterial"/>).</summary>
 internal sealed class KeyPacket
 {
-    private AsymmetricKeyParameter? parameters;
+    private AsymmetricPublicKey? publicKey;
 
-    private KeyPacket(int version, uint created, PublicKeyAlgorithmTag algorithm, byte[] body, int materialStart)
+    private KeyPacket(int version, uint created, PublicKeyAlgorithmId algorithm, byte[] body, int materialStart)
     {
         Version = version;
         CreatedSeconds = created;
@@ -37,7 +27,7 @@ internal sealed class KeyPacket
     public int Version { get; }
     public uint CreatedSeconds { get; }
     public DateTimeOffset Created => DateTimeOffset.FromUnixTimeSeconds(CreatedSeconds);
-    public PublicKeyAlgorithmTag Algorithm { get; }
+    public PublicKeyAlgorithmId Algorithm { get; }
     /// <summary>The public key packet body: version through the end of the public key material.</summary>
     public byte[] Body { get; }
     private int MaterialStart { get; }
@@ -48,12 +38,12 @@ internal sealed class KeyPacket
     /// <summary>The curve OID (DER body, without tag and length) of ECDSA, EdDSA legacy and ECDH keys.</summary>
     public byte[]? CurveOid { get; private set; }
 
-    public bool CanSignAlgorithm => Algorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign or PublicKeyAlgorithmTag.Dsa
-        or PublicKeyAlgorithmTag.ECDsa or PublicKeyAlgorithmTag.EdDsa_Legacy or PublicKeyAlgorithmTag.Ed25519 or PublicKeyAlgorithmTag.Ed448;
+    public bool CanSignAlgorithm => Algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaSign or PublicKeyAlgorithmId.Dsa
+        or PublicKeyAlgorithmId.Ecdsa or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ed25519 or PublicKeyAlgorithmId.Ed448;
 
-    public bool CanEncryptAlgorithm => Algorithm is PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt
-        or PublicKeyAlgorithmTag.ECDH or PublicKeyAlgorithmTag.X25519 or PublicKeyAlgorithmTag.X448
-        or PublicKeyAlgorithmTag.ElGamalEncrypt or PublicKeyAlgorithmTag.ElGamalGeneral;
+    public bool CanEncryptAlgorithm => Algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt
+        or PublicKeyAlgorithmId.Ecdh or PublicKeyAlgorithmId.X25519 or PublicKeyAlgorithmId.X448
+        or PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral;
 
     /// <summary>Parses the public part at the start of <paramref name="body"/> (a public or secret key packet
     /// body); <paramref name="end"/> receives the offset just after the public key material.</summary>
@@ -63,7 +53,7 @@ internal sealed class KeyPacket
         int version = body[0];
         if (version is not (4 or 6)) throw new UnsupportedPacketException($"Key packet version {version} is not supported.");
         uint created = BinaryPrimitives.ReadUInt32BigEndian(body[1..]);
-        var algorithm = (PublicKeyAlgorithmTag)body[5];
+        var algorithm = (PublicKeyAlgorithmId)body[5];
         int pos = 6;
         int declared = -1;
         if (version == 6)
@@ -91,7 +81,7 @@ internal sealed class KeyPacket
     }
 
     /// <summary>Builds a key packet from parts (for key generation).</summary>
-    public static KeyPacket Create(int version, DateTimeOffset created, PublicKeyAlgorithmTag algorithm, ReadOnlySpan<byte> material)
+    public static KeyPacket Create(int version, DateTimeOffset created, PublicKeyAlgorithmId algorithm, ReadOnlySpan<byte> material)
     {
         using var ms = new MemoryStream();
         ms.WriteByte((byte)version);
@@ -109,35 +99,35 @@ internal sealed class KeyPacket
     }
 
     /// <summary>Octets of the public key material of <paramref name="algorithm"/> at the start of <paramref name="data"/>; -1 when unknown.</summary>
-    private static int MaterialLength(PublicKeyAlgorithmTag algorithm, ReadOnlySpan<byte> data)
+    private static int MaterialLength(PublicKeyAlgorithmId algorithm, ReadOnlySpan<byte> data)
     {
         int start = data.Length;
         var rest = data;
         switch (algorithm)
         {
-            case PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt or PublicKeyAlgorithmTag.RsaSign:
+            case PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign:
                 Mpis(ref rest, 2);
                 break;
-            case PublicKeyAlgorithmTag.Dsa:
+            case PublicKeyAlgorithmId.Dsa:
                 Mpis(ref rest, 4);
                 break;
-            case PublicKeyAlgorithmTag.ElGamalEncrypt or PublicKeyAlgorithmTag.ElGamalGeneral:
+            case PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral:
                 Mpis(ref rest, 3);
                 break;
-            case PublicKeyAlgorithmTag.ECDsa or PublicKeyAlgorithmTag.EdDsa_Legacy:
+            case PublicKeyAlgorithmId.Ecdsa or PublicKeyAlgorithmId.EdDsaLegacy:
                 Oid(ref rest);
                 Mpis(ref rest, 1);
                 break;
-            case PublicKeyAlgorithmTag.ECDH:
+            case PublicKeyAlgorithmId.Ecdh:
                 Oid(ref rest);
                 Mpis(ref rest, 1);
                 if (rest.Length < 1 || rest.Length < 1 + rest[0]) throw new MalformedDataException("The ECDH key parameters are truncated.");
                 rest = rest[(1 + rest[0])..];
                 break;
-            case PublicKeyAlgorithmTag.X25519: return Fixed(data, 32);
-            case PublicKeyAlgorithmTag.X448: return Fixed(data, 56);
-            case PublicKeyAlgorithmTag.Ed25519: return Fixed(data, 32);
-            case PublicKeyAlgorithmTag.Ed448: return Fixed(data, 57);
+            case PublicKeyAlgorithmId.X25519: return Fixed(data, 32);
+            case PublicKeyAlgorithmId.X448: return Fixed(data, 56);
+            case PublicKeyAlgorithmId.Ed25519: return Fixed(data, 32);
+            case PublicKeyAlgorithmId.Ed448: return Fixed(data, 57);
             default:
                 return -1;
         }
@@ -163,14 +153,14 @@ internal sealed class KeyPacket
 
     private void ParseCurve()
     {
-        if (Algorithm is not (PublicKeyAlgorithmTag.ECDsa or PublicKeyAlgorithmTag.EdDsa_Legacy or PublicKeyAlgorithmTag.ECDH)) return;
+        if (Algorithm is not (PublicKeyAlgorithmId.Ecdsa or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ecdh)) return;
         var rest = Material;
         CurveOid = Oid(ref rest).ToArray();
-        if (Algorithm != PublicKeyAlgorithmTag.ECDH) return;
+        if (Algorithm != PublicKeyAlgorithmId.Ecdh) return;
         Mpi.Read(ref rest);
         // length, reserved 1, hash, cipher
         if (rest.Length < 4 || rest[0] < 3 || rest[1] != 1) throw new MalformedDataException("The ECDH KDF parameters are malformed.");
-        Kdf = new EcdhKdf(CurveOid, (HashAlgorithmTag)rest[2], (SymmetricKeyAlgorithmTag)rest[3]);
+        Kdf = new EcdhKdf(CurveOid, (HashAlgorithmId)rest[2], (SymmetricAlgorithmId)rest[3]);
     }
 
     public static byte[] ComputeFingerprint(int version, ReadOnlySpan<byte> body)
@@ -210,73 +200,9 @@ internal sealed class KeyPacket
         h.AppendData(body);
     }
 
-    /// <summary>The BouncyCastle public key parameters for the crypto operations.</summary>
-    public AsymmetricKeyParameter Parameters => parameters ??= BuildParameters();
-
-    private AsymmetricKeyParameter BuildParameters()
-    {
-        var m = Material;
-        switch (Algorithm)
-        {
-            case PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt or PublicKeyAlgorithmTag.RsaSign:
-            {
-                var n = Mpi.Read(ref m);
-                var e = Mpi.Read(ref m);
-                return new RsaKeyParameters(false, new BigInteger(1, n), new BigInteger(1, e));
-            }
-            case PublicKeyAlgorithmTag.Dsa:
-            {
-                var p = new BigInteger(1, Mpi.Read(ref m));
-                var q = new BigInteger(1, Mpi.Read(ref m));
-                var g = new BigInteger(1, Mpi.Read(ref m));
-                var y = new BigInteger(1, Mpi.Read(ref m));
-                return new DsaPublicKeyParameters(y, new DsaParameters(p, q, g));
-            }
-            case PublicKeyAlgorithmTag.Ed25519: return new Ed25519PublicKeyParameters(m[..32]);
-            case PublicKeyAlgorithmTag.Ed448: return new Ed448PublicKeyParameters(m[..57]);
-            case PublicKeyAlgorithmTag.X25519: return new X25519PublicKeyParameters(m[..32]);
-            case PublicKeyAlgorithmTag.X448: return new X448PublicKeyParameters(m[..56]);
-            case PublicKeyAlgorithmTag.EdDsa_Legacy:
-            {
-                Oid(ref m);
-                var point = Mpi.Read(ref m);
-                if (!IsOid(CurveOid, Ed25519LegacyOid) || point.Length != 33 || point[0] != 0x40)
-                    throw new UnsupportedPacketException("Only Ed25519 is supported for legacy EdDSA keys.");
-                return new Ed25519PublicKeyParameters(point[1..]);
-            }
-            case PublicKeyAlgorithmTag.ECDH or PublicKeyAlgorithmTag.ECDsa:
-            {
-                Oid(ref m);
-                var point = Mpi.Read(ref m);
-                if (Algorithm == PublicKeyAlgorithmTag.ECDH && IsOid(CurveOid, Cv25519Oid))
-                {
-                    if (point.Length != 33 || point[0] != 0x40) throw new MalformedDataException("The Curve25519 point is malformed.");
-                    return new X25519PublicKeyParameters(point[1..]);
-                }
-                var curve = NamedCurve(CurveOid!);
-                return new ECPublicKeyParameters(curve.Curve.DecodePoint(point.ToArray()), curve);
-            }
-            default:
-                throw new UnsupportedPacketException($"Public-key algorithm {(int)Algorithm} is not supported.");
-        }
-    }
-
-    public static readonly byte[] Ed25519LegacyOid = Convert.FromHexString("2B06010401DA470F01");
-    public static readonly byte[] Cv25519Oid = Convert.FromHexString("2B060104019755010501");
-
-    public static bool IsOid(byte[]? oid, byte[] expected) => oid is not null && oid.AsSpan().SequenceEqual(expected);
-
-    public static ECDomainParameters NamedCurve(byte[] oid)
-    {
-        var der = new byte[oid.Length + 2];
-        der[0] = 6;
-        der[1] = (byte)oid.Length;
-        oid.CopyTo(der, 2);
-        var id = (DerObjectIdentifier)Asn1Object.FromByteArray(der);
-        X9ECParameters? x9 = CustomNamedCurves.GetByOid(id) ?? ECNamedCurveTable.GetByOid(id);
-        if (x9 is null) throw new UnsupportedPacketException($"Elliptic curve {id.Id} is not supported.");
-        return new ECNamedDomainParameters(id, x9);
-    }
+    /// <summary>The public key for the crypto operations, built on first use.</summary>
+    /// <exception cref="UnsupportedPacketException">An algorithm or curve we do not implement.</exception>
+    public AsymmetricPublicKey PublicKey => publicKey ??= KeyMaterial.Public(Algorithm, Material);
 
     /// <summary>The key size in bits, as users know it.</summary>
     public int BitStrength
@@ -287,13 +213,13 @@ internal sealed class KeyPacket
             {
                 return Algorithm switch
                 {
-                    PublicKeyAlgorithmTag.Ed25519 or PublicKeyAlgorithmTag.X25519 or PublicKeyAlgorithmTag.EdDsa_Legacy => 256,
-                    PublicKeyAlgorithmTag.Ed448 or PublicKeyAlgorithmTag.X448 => 448,
-                    PublicKeyAlgorithmTag.ECDH when IsOid(CurveOid, Cv25519Oid) => 256,
-                    PublicKeyAlgorithmTag.ECDH or PublicKeyAlgorithmTag.ECDsa => NamedCurve(CurveOid!).Curve.FieldSize,
-                    PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt or PublicKeyAlgorithmTag.RsaSign
-                        => ((RsaKeyParameters)Parameters).Modulus.BitLength,
-                    PublicKeyAlgorithmTag.Dsa => ((DsaPublicKeyParameters)Parameters).Parameters.P.BitLength,
+                    PublicKeyAlgorithmId.Ed25519 or PublicKeyAlgorithmId.X25519 or PublicKeyAlgorithmId.EdDsaLegacy => 256,
+                    PublicKeyAlgorithmId.Ed448 or PublicKeyAlgorithmId.X448 => 448,
+                    PublicKeyAlgorithmId.Ecdh when EllipticCurves.IsOid(CurveOid, EllipticCurves.Cv25519Oid) => 256,
+                    PublicKeyAlgorithmId.Ecdh or PublicKeyAlgorithmId.Ecdsa => EllipticCurves.FieldSize(CurveOid!),
+                    // The modulus (RSA) or the prime p (DSA): the first MPI, counted without leading zero octets.
+                    PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign or PublicKeyAlgorithmId.Dsa
+                        => FirstMpiBits(),
                     _ => 0,
                 };
             }
@@ -307,15 +233,21 @@ internal sealed class KeyPacket
     /// <summary>The algorithm's name as users know it: Ed25519, Cv25519, X25519, RSA...</summary>
     public string AlgorithmName => Algorithm switch
     {
-        PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt or PublicKeyAlgorithmTag.RsaSign => "RSA",
-        PublicKeyAlgorithmTag.EdDsa_Legacy or PublicKeyAlgorithmTag.Ed25519 => "Ed25519",
-        PublicKeyAlgorithmTag.Ed448 => "Ed448",
-        PublicKeyAlgorithmTag.X25519 => "X25519",
-        PublicKeyAlgorithmTag.X448 => "X448",
-        PublicKeyAlgorithmTag.ECDH => IsOid(CurveOid, Cv25519Oid) ? "Cv25519" : "ECDH",
-        PublicKeyAlgorithmTag.ECDsa => "ECDSA",
-        PublicKeyAlgorithmTag.Dsa => "DSA",
-        PublicKeyAlgorithmTag.ElGamalEncrypt or PublicKeyAlgorithmTag.ElGamalGeneral => "ElGamal",
+        PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign => "RSA",
+        PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ed25519 => "Ed25519",
+        PublicKeyAlgorithmId.Ed448 => "Ed448",
+        PublicKeyAlgorithmId.X25519 => "X25519",
+        PublicKeyAlgorithmId.X448 => "X448",
+        PublicKeyAlgorithmId.Ecdh => EllipticCurves.IsOid(CurveOid, EllipticCurves.Cv25519Oid) ? "Cv25519" : "ECDH",
+        PublicKeyAlgorithmId.Ecdsa => "ECDSA",
+        PublicKeyAlgorithmId.Dsa => "DSA",
+        PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral => "ElGamal",
         _ => "Unknown(" + (int)Algorithm + ")",
     };
+
+    private int FirstMpiBits()
+    {
+        var m = Material;
+        return KeyMaterialLimits.Bits(Mpi.Read(ref m));
+    }
 }

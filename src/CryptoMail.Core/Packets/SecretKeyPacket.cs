@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
 
 using PacketTag = CryptoMail.Core.Types.PacketTag;
 
@@ -103,9 +99,9 @@ internal sealed class SecretKeyPacket
 
     /// <summary>The secret key parameters, or null when the passphrase is wrong. The material is checked against the
     /// public key (<see cref="KeyConsistency"/>) on every unlock, or once for unprotected material.</summary>
-    /// <exception cref="KeyNotUsableException">No material, protected in a way we cannot unlock, or material that does
+    /// <exception cref="UnusableKeyException">No material, protected in a way we cannot unlock, or material that does
     /// not match the public key (a key-overwriting attack).</exception>
-    public AsymmetricKeyParameter? Unlock(string? passphrase, long maxArgon2Bytes)
+    public AsymmetricPrivateKey? Unlock(string? passphrase, long maxArgon2Bytes)
     {
         var material = ReadMaterial(passphrase, maxArgon2Bytes);
         if (material is null) return null;
@@ -114,7 +110,7 @@ internal sealed class SecretKeyPacket
             var secret = ToPrivate(Public, material);
             if (!plainMaterialChecked)
             {
-                KeyConsistency.Check(Public, secret);
+                if (!KeyConsistency.Matches(Public.PublicKey, secret)) throw Mismatch(Public);
                 plainMaterialChecked = Usage == 0;
             }
             return secret;
@@ -126,11 +122,11 @@ internal sealed class SecretKeyPacket
     }
 
     /// <summary>The plain secret material (the caller zeroes it), or null when the passphrase is wrong.</summary>
-    /// <exception cref="KeyNotUsableException">No material, or protected in a way we cannot unlock.</exception>
+    /// <exception cref="UnusableKeyException">No material, or protected in a way we cannot unlock.</exception>
     public byte[]? ReadMaterial(string? passphrase, long maxArgon2Bytes)
     {
-        if (IsStub) throw new KeyNotUsableException($"Key {Hex.KeyId(Public.KeyId)} has no secret material here (stub or smartcard).");
-        if (Unsupported is not null) throw new KeyNotUsableException($"Key {Hex.KeyId(Public.KeyId)} is protected with {Unsupported}.");
+        if (IsStub) throw new UnusableKeyException($"Key {Hex.KeyId(Public.KeyId)} has no secret material here (stub or smartcard).");
+        if (Unsupported is not null) throw new UnusableKeyException($"Key {Hex.KeyId(Public.KeyId)} is protected with {Unsupported}.");
         return Usage == 0 ? Plain() : passphrase is null ? null : Decrypt(passphrase, maxArgon2Bytes);
     }
 
@@ -163,7 +159,7 @@ internal sealed class SecretKeyPacket
                 return null;
             }
         }
-        int keySize = SessionKeyDecryptor.KeyLength(Cipher);
+        int keySize = SessionKeyMaterial.KeyLength(Cipher);
         var kek = S2k!.Derive(passphrase, keySize, maxArgon2Bytes);
         try
         {
@@ -188,7 +184,7 @@ internal sealed class SecretKeyPacket
             // A 16-bit checksum passes by chance once in 65,536 wrong passphrases: the material must also parse and
             // match the public key.
             bool matches;
-            try { matches = KeyConsistency.Matches(Public, ToPrivate(Public, body)); }
+            try { matches = KeyConsistency.Matches(Public.PublicKey, ToPrivate(Public, body)); }
             catch (Exception e) when (e is not OperationCanceledException) { matches = false; }
             if (!matches) { CryptographicOperations.ZeroMemory(body); return null; }
             return body;
@@ -256,69 +252,15 @@ internal sealed class SecretKeyPacket
         return Parse(ms.ToArray(), isSubkey);
     }
 
-    /// <summary>The BouncyCastle private key parameters from the plain secret material (RFC 9580 section 5.5.5).</summary>
-    public static AsymmetricKeyParameter ToPrivate(KeyPacket pub, ReadOnlySpan<byte> material)
+    /// <summary>The secret key from the plain secret material (RFC 9580 section 5.5.5).</summary>
+    /// <exception cref="UnusableKeyException">An algorithm whose secret keys we do not read, or RSA factors that do
+    /// not belong to the public key.</exception>
+    public static AsymmetricPrivateKey ToPrivate(KeyPacket pub, ReadOnlySpan<byte> material)
     {
-        var m = material;
-        switch (pub.Algorithm)
-        {
-            case PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt or PublicKeyAlgorithmTag.RsaSign:
-            {
-                var rsa = (RsaKeyParameters)pub.Parameters;
-                var d = Big(ref m);
-                var p = Big(ref m);
-                var q = Big(ref m);
-                if (!KeyConsistency.RsaFactorsMatch(rsa.Modulus, p, q)) throw KeyConsistency.Mismatch(pub);
-                var one = BigInteger.One;
-                return new RsaPrivateCrtKeyParameters(rsa.Modulus, rsa.Exponent, d, p, q,
-                    d.Remainder(p.Subtract(one)), d.Remainder(q.Subtract(one)), q.ModInverse(p));
-            }
-            case PublicKeyAlgorithmTag.Dsa:
-                return new DsaPrivateKeyParameters(Big(ref m), ((DsaPublicKeyParameters)pub.Parameters).Parameters);
-            case PublicKeyAlgorithmTag.ECDsa:
-                return new ECPrivateKeyParameters(Big(ref m), ((ECPublicKeyParameters)pub.Parameters).Parameters);
-            case PublicKeyAlgorithmTag.ECDH:
-                if (pub.Parameters is X25519PublicKeyParameters)
-                {
-                    // Stored as a big-endian MPI of the little-endian native key.
-                    var native = Padded(Mpi.Read(ref m), 32);
-                    Array.Reverse(native);
-                    var x = new X25519PrivateKeyParameters(native);
-                    CryptographicOperations.ZeroMemory(native);
-                    return x;
-                }
-                return new ECPrivateKeyParameters(Big(ref m), ((ECPublicKeyParameters)pub.Parameters).Parameters);
-            case PublicKeyAlgorithmTag.EdDsa_Legacy:
-            {
-                var seed = Padded(Mpi.Read(ref m), 32);
-                var k = new Ed25519PrivateKeyParameters(seed);
-                CryptographicOperations.ZeroMemory(seed);
-                return k;
-            }
-            case PublicKeyAlgorithmTag.X25519: return new X25519PrivateKeyParameters(Exact(m, 32));
-            case PublicKeyAlgorithmTag.X448: return new X448PrivateKeyParameters(Exact(m, 56));
-            case PublicKeyAlgorithmTag.Ed25519: return new Ed25519PrivateKeyParameters(Exact(m, 32));
-            case PublicKeyAlgorithmTag.Ed448: return new Ed448PrivateKeyParameters(Exact(m, 57));
-            default:
-                throw new KeyNotUsableException($"{pub.AlgorithmName} secret keys are not supported.");
-        }
+        if (!KeyMaterial.HasPrivate(pub.Algorithm)) throw new UnusableKeyException($"{pub.AlgorithmName} secret keys are not supported.");
+        return KeyMaterial.Private(pub.Algorithm, pub.PublicKey, material) ?? throw Mismatch(pub);
     }
 
-    private static ReadOnlySpan<byte> Exact(ReadOnlySpan<byte> m, int n) =>
-        m.Length >= n ? m[..n] : throw new MalformedDataException("The secret key material is truncated.");
-
-    private static BigInteger Big(ref ReadOnlySpan<byte> m)
-    {
-        var v = Mpi.Read(ref m);
-        if (v.IsEmpty) throw new MalformedDataException("The secret key material is truncated.");
-        return new BigInteger(1, v);
-    }
-
-    private static byte[] Padded(ReadOnlySpan<byte> v, int n)
-    {
-        if (v.IsEmpty || v.Length > n) throw new MalformedDataException("The secret key material is malformed.");
-        var r = new byte[n];
-        v.CopyTo(r.AsSpan(n - v.Length));
-        return r;
-    }
+    private static UnusableKeyException Mismatch(KeyPacket key) =>
+        new($"The secret material of key {Hex.KeyId(key.KeyId)} does not match its public key: the key was altered (a key-overwriting attack) or is damaged.");
 }

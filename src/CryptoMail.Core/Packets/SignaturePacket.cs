@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg;
 
 using PacketTag = CryptoMail.Core.Types.PacketTag;
 
@@ -114,8 +113,8 @@ internal sealed class SignaturePacket
 
     public int Version { get; private init; }
     public int Type { get; private init; }
-    public PublicKeyAlgorithmTag KeyAlgorithm { get; private init; }
-    public HashAlgorithmTag Hash { get; private init; }
+    public PublicKeyAlgorithmId KeyAlgorithm { get; private init; }
+    public HashAlgorithmId Hash { get; private init; }
     public IReadOnlyList<Subpacket> Hashed { get; private init; } = Array.Empty<Subpacket>();
     public IReadOnlyList<Subpacket> Unhashed { get; private init; } = Array.Empty<Subpacket>();
     public byte[] Salt { get; private init; } = Array.Empty<byte>();
@@ -136,11 +135,11 @@ internal sealed class SignaturePacket
         return ms.ToArray();
     }
 
-    public static int SaltSize(HashAlgorithmTag hash) => hash switch
+    public static int SaltSize(HashAlgorithmId hash) => hash switch
     {
-        HashAlgorithmTag.Sha256 or HashAlgorithmTag.Sha224 or HashAlgorithmTag.Sha3_256 => 16,
-        HashAlgorithmTag.Sha384 => 24,
-        HashAlgorithmTag.Sha512 or HashAlgorithmTag.Sha3_512 => 32,
+        HashAlgorithmId.Sha256 or HashAlgorithmId.Sha224 or HashAlgorithmId.Sha3_256 => 16,
+        HashAlgorithmId.Sha384 => 24,
+        HashAlgorithmId.Sha512 or HashAlgorithmId.Sha3_512 => 32,
         _ => -1,
     };
 
@@ -160,8 +159,8 @@ internal sealed class SignaturePacket
                     Type = body[2],
                     v3Time = BinaryPrimitives.ReadUInt32BigEndian(span[3..]),
                     v3KeyId = BinaryPrimitives.ReadInt64BigEndian(span[7..]),
-                    KeyAlgorithm = (PublicKeyAlgorithmTag)body[15],
-                    Hash = (HashAlgorithmTag)body[16],
+                    KeyAlgorithm = (PublicKeyAlgorithmId)body[15],
+                    Hash = (HashAlgorithmId)body[16],
                     Left16 = body[17..19],
                     Material = body[19..],
                     HashedHeader = body[2..7],
@@ -189,8 +188,8 @@ internal sealed class SignaturePacket
                 {
                     Version = version,
                     Type = body[1],
-                    KeyAlgorithm = (PublicKeyAlgorithmTag)body[2],
-                    Hash = (HashAlgorithmTag)body[3],
+                    KeyAlgorithm = (PublicKeyAlgorithmId)body[2],
+                    Hash = (HashAlgorithmId)body[3],
                     Hashed = Subpacket.ParseArea(hashedArea),
                     Unhashed = Subpacket.ParseArea(unhashedArea),
                     Salt = salt,
@@ -369,7 +368,7 @@ internal sealed class SignaturePacket
         if (KeyAlgorithm != key.Algorithm) return false;
         var digest = FinishHash(h);
         if (digest[0] != Left16[0] || digest[1] != Left16[1]) return false;
-        return SignatureAlgorithms.Verify(key, Hash, digest, Material);
+        return SignatureAlgorithms.Verify(key.Algorithm, key.PublicKey, Hash, digest, Material);
     }
 
     // ---- hashing of keys and user IDs for certifications (RFC 9580 section 5.2.4) ----
@@ -410,7 +409,7 @@ internal sealed class SignaturePacket
 
     /// <summary>Starts a new signature: the caller hashes what it covers into <see cref="SignatureBuilder.Hash"/>, then
     /// calls <see cref="SignatureBuilder.Sign"/>.</summary>
-    public static SignatureBuilder Build(KeyPacket signer, int type, HashAlgorithmTag hash, IEnumerable<Subpacket> hashed, IEnumerable<Subpacket>? unhashed = null)
+    public static SignatureBuilder Build(KeyPacket signer, int type, HashAlgorithmId hash, IEnumerable<Subpacket> hashed, IEnumerable<Subpacket>? unhashed = null)
     {
         int version = signer.Version == 6 ? 6 : 4;
         var salt = Array.Empty<byte>();
@@ -455,11 +454,14 @@ internal sealed class SignaturePacket
         /// <summary>The salt (v6) that the matching one-pass signature packet announces.</summary>
         public byte[] Salt => salt;
 
-        public SignaturePacket Sign(KeyPacket signer, Org.BouncyCastle.Crypto.AsymmetricKeyParameter privateKey)
+        /// <exception cref="UnusableKeyException">The signer's algorithm cannot sign.</exception>
+        public SignaturePacket Sign(KeyPacket signer, AsymmetricPrivateKey privateKey)
         {
-            var hashAlg = (HashAlgorithmTag)header[3];
+            if (!SignatureAlgorithms.CanSign(signer.Algorithm))
+                throw new UnusableKeyException($"Signing with {signer.AlgorithmName} keys is not supported.");
+            var hashAlg = (HashAlgorithmId)header[3];
             var digest = FinishHash(Hash, version, header);
-            var material = SignatureAlgorithms.Sign(signer, privateKey, hashAlg, digest);
+            var material = SignatureAlgorithms.Sign(signer.Algorithm, privateKey, hashAlg, digest);
             using var body = new MemoryStream();
             body.Write(header);
             Span<byte> n = stackalloc byte[4];
@@ -489,8 +491,8 @@ internal sealed class SignaturePacket
     }
 
     /// <summary>Makes a certification over keys and user IDs in one step.</summary>
-    public static SignaturePacket Certify(KeyPacket signer, Org.BouncyCastle.Crypto.AsymmetricKeyParameter privateKey, int type,
-        HashAlgorithmTag hash, IEnumerable<Subpacket> hashed, KeyPacket primary, byte[]? userId, KeyPacket? subkey, IEnumerable<Subpacket>? unhashed = null)
+    public static SignaturePacket Certify(KeyPacket signer, AsymmetricPrivateKey privateKey, int type,
+        HashAlgorithmId hash, IEnumerable<Subpacket> hashed, KeyPacket primary, byte[]? userId, KeyPacket? subkey, IEnumerable<Subpacket>? unhashed = null)
     {
         using var b = Build(signer, type, hash, hashed, unhashed);
         HashCertified(b.Hash, primary, userId, isAttribute: false, subkey);
@@ -501,9 +503,9 @@ internal sealed class SignaturePacket
 /// <summary>The platform's hash functions for OpenPGP hash algorithm IDs.</summary>
 internal static class Hashes
 {
-    public static bool IsSupported(HashAlgorithmTag hash) =>
-        hash is HashAlgorithmTag.Sha1 or HashAlgorithmTag.Sha256 or HashAlgorithmTag.Sha384 or HashAlgorithmTag.Sha512
-        || (hash == HashAlgorithmTag.Sha3_256 && SHA3_256.IsSupported) || (hash == HashAlgorithmTag.Sha3_512 && SHA3_512.IsSupported);
+    public static bool IsSupported(HashAlgorithmId hash) =>
+        hash is HashAlgorithmId.Sha1 or HashAlgorithmId.Sha256 or HashAlgorithmId.Sha384 or HashAlgorithmId.Sha512
+        || (hash == HashAlgorithmId.Sha3_256 && SHA3_256.IsSupported) || (hash == HashAlgorithmId.Sha3_512 && SHA3_512.IsSupported);
 
     private static readonly AsyncLocal<Counter?> Counting = new();
 
@@ -519,21 +521,21 @@ internal static class Hashes
         public void Dispose() => Counting.Value = null;
     }
 
-    public static IncrementalHash Create(HashAlgorithmTag hash)
+    public static IncrementalHash Create(HashAlgorithmId hash)
     {
         Counting.Value?.Increment();
         return CreateUncounted(hash);
     }
 
-    private static IncrementalHash CreateUncounted(HashAlgorithmTag hash) => IncrementalHash.CreateHash(hash switch
+    private static IncrementalHash CreateUncounted(HashAlgorithmId hash) => IncrementalHash.CreateHash(hash switch
     {
-        HashAlgorithmTag.Sha256 => HashAlgorithmName.SHA256,
-        HashAlgorithmTag.Sha384 => HashAlgorithmName.SHA384,
-        HashAlgorithmTag.Sha512 => HashAlgorithmName.SHA512,
-        HashAlgorithmTag.Sha3_256 => HashAlgorithmName.SHA3_256,
-        HashAlgorithmTag.Sha3_512 => HashAlgorithmName.SHA3_512,
+        HashAlgorithmId.Sha256 => HashAlgorithmName.SHA256,
+        HashAlgorithmId.Sha384 => HashAlgorithmName.SHA384,
+        HashAlgorithmId.Sha512 => HashAlgorithmName.SHA512,
+        HashAlgorithmId.Sha3_256 => HashAlgorithmName.SHA3_256,
+        HashAlgorithmId.Sha3_512 => HashAlgorithmName.SHA3_512,
 #pragma warning disable CA5350 // SHA-1 only to check old signatures, which are then reported as weak.
-        HashAlgorithmTag.Sha1 => HashAlgorithmName.SHA1,
+        HashAlgorithmId.Sha1 => HashAlgorithmName.SHA1,
 #pragma warning restore CA5350
         _ => throw new UnsupportedPacketException($"Hash algorithm {(int)hash} is not supported."),
     });

@@ -98,7 +98,7 @@ internal sealed class Skesk
         {
             return Version == 4 ? OpenV4(password, maxArgon2MemoryBytes) : OpenSealed(password, maxArgon2MemoryBytes);
         }
-        catch (Exception e) when (e is UnsupportedPacketException or ArgumentException or KeyNotUsableException)
+        catch (Exception e) when (e is UnsupportedPacketException or ArgumentException or UnusableKeyException)
         {
             return null;
         }
@@ -106,13 +106,13 @@ internal sealed class Skesk
 
     private SessionKeyMaterial? OpenV4(string password, long maxArgon2MemoryBytes)
     {
-        var kek = S2k.Derive(password, SessionKeyDecryptor.KeyLength(Cipher), maxArgon2MemoryBytes);
+        var kek = S2k.Derive(password, SessionKeyMaterial.KeyLength(Cipher), maxArgon2MemoryBytes);
         if (EncryptedKey is null) return new SessionKeyMaterial(Cipher, kek);
         try
         {
             var decrypted = OpenPgpCfb.Transform(Cipher, kek, EncryptedKey, encrypt: false);
             int alg = decrypted[0];
-            if (decrypted.Length - 1 != SessionKeyDecryptor.KeyLength(alg))
+            if (decrypted.Length - 1 != SessionKeyMaterial.KeyLength(alg))
             {
                 CryptographicOperations.ZeroMemory(decrypted);
                 return null;
@@ -157,7 +157,7 @@ internal sealed class Skesk
         if (version == 4)
         {
             s2k ??= S2kSpec.NewIterated();
-            var kek = s2k.Derive(password, SessionKeyDecryptor.KeyLength(sessionKey.Algorithm), long.MaxValue);
+            var kek = s2k.Derive(password, SessionKeyMaterial.KeyLength(sessionKey.Algorithm), long.MaxValue);
             var plain = new byte[1 + sessionKey.Key.Length];
             plain[0] = (byte)sessionKey.Algorithm;
             sessionKey.Key.CopyTo(plain, 1);

@@ -1,4 +1,3 @@
-using Org.BouncyCastle.Bcpg;
 
 namespace CryptoMail.Core.Packets;
 
@@ -25,7 +24,7 @@ internal static class PkeskV6
                 : System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(fingerprint.AsSpan(0, 8));
         }
         int pos = 2 + size;
-        var algorithm = (PublicKeyAlgorithmTag)body[pos];
+        var algorithm = (PublicKeyAlgorithmId)body[pos];
         return (new Pkesk { Version = 6, KeyId = keyId, Algorithm = algorithm, Fields = body[(pos + 1)..] }, fingerprint);
     }
 }

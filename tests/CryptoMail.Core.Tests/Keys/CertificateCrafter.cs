@@ -1,16 +1,10 @@
 using System.Text;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Security;
 using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
 
 namespace CryptoMail.Core.Tests.Keys;
 
 /// <summary>A key pair made for crafting: the public key packet and its private key.</summary>
-internal sealed record CraftKey(KeyPacket Public, AsymmetricKeyParameter Private)
+internal sealed record CraftKey(KeyPacket Public, AsymmetricPrivateKey Private)
 {
     public string Fingerprint => Hex.Of(Public.Fingerprint);
 }
@@ -48,18 +42,12 @@ internal sealed class CertificateCrafter
     /// <summary>A v4 RSA key of <paramref name="bits"/> bits created at <paramref name="created"/>.</summary>
     public static CraftKey Rsa(DateTimeOffset created, int bits)
     {
-        var g = new RsaKeyPairGenerator();
-        g.Init(new RsaKeyGenerationParameters(BigInteger.ValueOf(65537), new SecureRandom(), bits, 80));
-        var pair = g.GenerateKeyPair();
-        var pub = (RsaKeyParameters)pair.Public;
-        using var body = new MemoryStream();
-        Mpi.Write(body, pub.Modulus.ToByteArrayUnsigned());
-        Mpi.Write(body, pub.Exponent.ToByteArrayUnsigned());
-        return new CraftKey(KeyPacket.Create(4, Second(created), PublicKeyAlgorithmTag.RsaGeneral, body.ToArray()), pair.Private);
+        var pair = KeyMaterial.Rsa(bits);
+        return new CraftKey(KeyPacket.Create(4, Second(created), PublicKeyAlgorithmId.RsaGeneral, pair.Public), pair.Private);
     }
 
     /// <summary>Adds a user ID with a positive self-certification.</summary>
-    public CertificateCrafter UserId(string uid, DateTimeOffset created, HashAlgorithmTag hash = HashAlgorithmTag.Sha256,
+    public CertificateCrafter UserId(string uid, DateTimeOffset created, HashAlgorithmId hash = HashAlgorithmId.Sha256,
         int flags = CertifySign, TimeSpan? expires = null, bool primary = true)
     {
         var data = Encoding.UTF8.GetBytes(uid);
@@ -72,7 +60,7 @@ internal sealed class CertificateCrafter
     }
 
     /// <summary>Adds a third-party generic certification (0x10) of <paramref name="uid"/> by <paramref name="issuer"/>.</summary>
-    public CertificateCrafter CertifiedBy(CraftKey issuer, string uid, DateTimeOffset created, HashAlgorithmTag hash)
+    public CertificateCrafter CertifiedBy(CraftKey issuer, string uid, DateTimeOffset created, HashAlgorithmId hash)
     {
         var data = Encoding.UTF8.GetBytes(uid);
         var sigs = userIds.First(u => u.Uid.AsSpan().SequenceEqual(data)).Sigs;
@@ -87,13 +75,13 @@ internal sealed class CertificateCrafter
         var data = Encoding.UTF8.GetBytes(uid);
         var sigs = userIds.First(u => u.Uid.AsSpan().SequenceEqual(data)).Sigs;
         var hashed = new List<Subpacket> { Subpacket.Time(SubpacketType.CreationTime, Second(created)), Subpacket.Issuer(Primary.Public) };
-        sigs.Add(SignaturePacket.Certify(Primary.Public, Primary.Private, 0x30, HashAlgorithmTag.Sha256, hashed, Primary.Public, data, null));
+        sigs.Add(SignaturePacket.Certify(Primary.Public, Primary.Private, 0x30, HashAlgorithmId.Sha256, hashed, Primary.Public, data, null));
         return this;
     }
 
     /// <summary>Adds a binding for <paramref name="sub"/> (the subkey is added on first use). A signing binding carries a
     /// back-signature by the subkey unless <paramref name="backSignature"/> is false.</summary>
-    public CertificateCrafter Bind(CraftKey sub, DateTimeOffset created, int flags, HashAlgorithmTag hash = HashAlgorithmTag.Sha256,
+    public CertificateCrafter Bind(CraftKey sub, DateTimeOffset created, int flags, HashAlgorithmId hash = HashAlgorithmId.Sha256,
         TimeSpan? expires = null, bool backSignature = true)
     {
         var sigs = SigsOf(sub.Public);
@@ -101,7 +89,7 @@ internal sealed class CertificateCrafter
         var unhashed = new List<Subpacket>();
         if ((flags & SignFlag) != 0 && backSignature)
         {
-            var back = SignaturePacket.Certify(sub.Public, sub.Private, 0x19, HashAlgorithmTag.Sha256,
+            var back = SignaturePacket.Certify(sub.Public, sub.Private, 0x19, HashAlgorithmId.Sha256,
                 new List<Subpacket> { Subpacket.Time(SubpacketType.CreationTime, Second(created)), Subpacket.Issuer(sub.Public) },
                 Primary.Public, null, sub.Public);
             hashed.Add(new Subpacket(SubpacketType.EmbeddedSignature, false, back.Body));
@@ -118,7 +106,7 @@ internal sealed class CertificateCrafter
     public CertificateCrafter RevokePrimary(DateTimeOffset created, int? reason) => AddRevocation(direct, 0x20, created, reason, null);
 
     /// <summary>A direct-key signature (0x1F) with key flags.</summary>
-    public CertificateCrafter DirectKey(DateTimeOffset created, int flags = CertifySign, HashAlgorithmTag hash = HashAlgorithmTag.Sha256)
+    public CertificateCrafter DirectKey(DateTimeOffset created, int flags = CertifySign, HashAlgorithmId hash = HashAlgorithmId.Sha256)
     {
         direct.Add(SignaturePacket.Certify(Primary.Public, Primary.Private, 0x1F, hash, Common(created, flags, null), Primary.Public, null, null));
         return this;
@@ -129,7 +117,7 @@ internal sealed class CertificateCrafter
         subkeys.Select(s => new SubkeyComponent(s.Key, null, s.Sigs.ToList())).ToList()));
 
     /// <summary>A detached binary signature over <paramref name="data"/> by <paramref name="signer"/>, dated <paramref name="created"/>.</summary>
-    public static byte[] DataSignature(CraftKey signer, byte[] data, DateTimeOffset created, HashAlgorithmTag hash = HashAlgorithmTag.Sha256)
+    public static byte[] DataSignature(CraftKey signer, byte[] data, DateTimeOffset created, HashAlgorithmId hash = HashAlgorithmId.Sha256)
     {
         var hashed = new[] { Subpacket.Time(SubpacketType.CreationTime, Second(created)), Subpacket.Issuer(signer.Public) };
         using var b = SignaturePacket.Build(signer.Public, 0x00, hash, hashed);
@@ -141,7 +129,7 @@ internal sealed class CertificateCrafter
     {
         var hashed = new List<Subpacket> { Subpacket.Time(SubpacketType.CreationTime, Second(created)), Subpacket.Issuer(Primary.Public) };
         if (reason is { } r) hashed.Add(new Subpacket(SubpacketType.RevocationReason, false, new byte[] { (byte)r }));
-        target.Add(SignaturePacket.Certify(Primary.Public, Primary.Private, type, HashAlgorithmTag.Sha256, hashed, Primary.Public, null, sub));
+        target.Add(SignaturePacket.Certify(Primary.Public, Primary.Private, type, HashAlgorithmId.Sha256, hashed, Primary.Public, null, sub));
         return this;
     }
 

@@ -30,7 +30,7 @@ public sealed class KeyOverwritingTests
             Assert.NotNull(alice[i].Unlock(null, long.MaxValue));
             var swapped = WithPublic(alice[i], bob[i].Public.Body);
 
-            var e = Assert.Throws<KeyNotUsableException>(() => swapped.Unlock(null, long.MaxValue));
+            var e = Assert.Throws<UnusableKeyException>(() => swapped.Unlock(null, long.MaxValue));
             Assert.Contains("does not match", e.Message, StringComparison.Ordinal);
         }
     }
@@ -48,8 +48,8 @@ public sealed class KeyOverwritingTests
 
         var tampered = WithPublic(sk, body.ToArray());
 
-        Assert.Equal(PublicKeyAlgorithmTag.RsaGeneral, tampered.Public.Algorithm);
-        Assert.Throws<KeyNotUsableException>(() => tampered.Unlock(null, long.MaxValue));
+        Assert.Equal(PublicKeyAlgorithmId.RsaGeneral, tampered.Public.Algorithm);
+        Assert.Throws<UnusableKeyException>(() => tampered.Unlock(null, long.MaxValue));
     }
 
     [Fact]
@@ -80,13 +80,13 @@ public sealed class KeyOverwritingTests
         Assert.NotNull(Dsa(parameters, y, secret).Unlock(null, long.MaxValue));
         // y = g^(x+1): the Klíma-Rosa style swap of a public value, with the secret x kept.
         var swapped = Dsa(parameters, y.Multiply(parameters.G).Mod(parameters.P), secret);
-        Assert.Throws<KeyNotUsableException>(() => swapped.Unlock(null, long.MaxValue));
+        Assert.Throws<UnusableKeyException>(() => swapped.Unlock(null, long.MaxValue));
     }
 
     [Fact]
     public void An_ecdsa_p256_key_with_another_keys_point_is_refused()
     {
-        var curve = KeyPacket.NamedCurve(P256Oid);
+        var curve = EllipticCurves.Named(P256Oid);
         var gen = new ECKeyPairGenerator();
         gen.Init(new ECKeyGenerationParameters(curve, new SecureRandom()));
         var mine = gen.GenerateKeyPair();
@@ -95,13 +95,13 @@ public sealed class KeyOverwritingTests
 
         Assert.NotNull(Ecdsa((ECPublicKeyParameters)mine.Public, secret).Unlock(null, long.MaxValue));
         var swapped = Ecdsa((ECPublicKeyParameters)other.Public, secret);
-        Assert.Throws<KeyNotUsableException>(() => swapped.Unlock(null, long.MaxValue));
+        Assert.Throws<UnusableKeyException>(() => swapped.Unlock(null, long.MaxValue));
     }
 
     private static readonly byte[] P256Oid = Convert.FromHexString("2A8648CE3D030107");
 
     private static SecretKeyPacket Dsa(DsaParameters p, BigInteger y, byte[] secret) =>
-        SecretKeyPacket.Create(KeyPacket.Create(4, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), PublicKeyAlgorithmTag.Dsa,
+        SecretKeyPacket.Create(KeyPacket.Create(4, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), PublicKeyAlgorithmId.Dsa,
             Material(p.P, p.Q, p.G, y)), secret, isSubkey: false, passphrase: null);
 
     private static SecretKeyPacket Ecdsa(ECPublicKeyParameters pub, byte[] secret)
@@ -110,7 +110,7 @@ public sealed class KeyOverwritingTests
         ms.WriteByte((byte)P256Oid.Length);
         ms.Write(P256Oid);
         Mpi.Write(ms, pub.Q.GetEncoded(false));
-        return SecretKeyPacket.Create(KeyPacket.Create(4, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), PublicKeyAlgorithmTag.ECDsa,
+        return SecretKeyPacket.Create(KeyPacket.Create(4, DateTimeOffset.FromUnixTimeSeconds(1_700_000_000), PublicKeyAlgorithmId.Ecdsa,
             ms.ToArray()), secret, isSubkey: false, passphrase: null);
     }
 

@@ -1,7 +1,6 @@
 using PacketTag = CryptoMail.Core.Types.PacketTag;
 using System.Buffers.Binary;
 using System.Text;
-using Org.BouncyCastle.Bcpg;
 
 namespace CryptoMail.Core.Tests.Keys;
 
@@ -77,9 +76,9 @@ public sealed class KeySizeLimitTests : IDisposable
     public void Rsa_bounds_are_16384_modulus_bits_and_256_exponent_bits(int modulusBits, int exponentBits, bool accepted)
     {
         var material = Material(Number(modulusBits), Number(exponentBits));
-        var body = KeyBody(PublicKeyAlgorithmTag.RsaGeneral, material);
+        var body = KeyBody(PublicKeyAlgorithmId.RsaGeneral, material);
 
-        if (accepted) Assert.Equal(PublicKeyAlgorithmTag.RsaGeneral, KeyPacket.Parse(body, out _).Algorithm);
+        if (accepted) Assert.Equal(PublicKeyAlgorithmId.RsaGeneral, KeyPacket.Parse(body, out _).Algorithm);
         else Assert.Throws<LimitExceededException>(() => KeyPacket.Parse(body, out _));
     }
 
@@ -92,9 +91,9 @@ public sealed class KeySizeLimitTests : IDisposable
     public void Dsa_q_must_be_160_224_or_256_bits_and_p_at_most_16384(int pBits, int qBits, bool accepted)
     {
         var material = Material(Number(pBits), Number(qBits), Number(pBits - 8), Number(pBits - 8));
-        var body = KeyBody(PublicKeyAlgorithmTag.Dsa, material);
+        var body = KeyBody(PublicKeyAlgorithmId.Dsa, material);
 
-        if (accepted) Assert.Equal(PublicKeyAlgorithmTag.Dsa, KeyPacket.Parse(body, out _).Algorithm);
+        if (accepted) Assert.Equal(PublicKeyAlgorithmId.Dsa, KeyPacket.Parse(body, out _).Algorithm);
         else Assert.Throws<LimitExceededException>(() => KeyPacket.Parse(body, out _));
     }
 
@@ -102,10 +101,10 @@ public sealed class KeySizeLimitTests : IDisposable
     public void An_elgamal_public_value_larger_than_its_prime_or_an_oversized_prime_is_refused()
     {
         Assert.Throws<LimitExceededException>(() =>
-            KeyPacket.Parse(KeyBody(PublicKeyAlgorithmTag.ElGamalEncrypt, Material(Number(2048), Number(8), Number(40000))), out _));
+            KeyPacket.Parse(KeyBody(PublicKeyAlgorithmId.ElGamalEncrypt, Material(Number(2048), Number(8), Number(40000))), out _));
         Assert.Throws<LimitExceededException>(() =>
-            KeyPacket.Parse(KeyBody(PublicKeyAlgorithmTag.ElGamalEncrypt, Material(Number(20000), Number(8), Number(19000))), out _));
-        Assert.NotNull(KeyPacket.Parse(KeyBody(PublicKeyAlgorithmTag.ElGamalEncrypt, Material(Number(4096), Number(8), Number(4000))), out _));
+            KeyPacket.Parse(KeyBody(PublicKeyAlgorithmId.ElGamalEncrypt, Material(Number(20000), Number(8), Number(19000))), out _));
+        Assert.NotNull(KeyPacket.Parse(KeyBody(PublicKeyAlgorithmId.ElGamalEncrypt, Material(Number(4096), Number(8), Number(4000))), out _));
     }
 
     /// <summary>A v4 certificate whose RSA primary key has (by default) a 32,768-bit modulus and a 40,000-bit exponent, with a user ID
@@ -114,7 +113,7 @@ public sealed class KeySizeLimitTests : IDisposable
     private static (byte[] Certificate, string Fingerprint) OversizedRsaCertificate(int modulusBits = 32768, int exponentBits = 40000,
         int signatureBits = 32760)
     {
-        var keyBody = KeyBody(PublicKeyAlgorithmTag.RsaGeneral, Material(Number(modulusBits), Number(exponentBits)));
+        var keyBody = KeyBody(PublicKeyAlgorithmId.RsaGeneral, Material(Number(modulusBits), Number(exponentBits)));
         var fingerprint = KeyPacket.ComputeFingerprint(4, keyBody);
         var uid = Encoding.UTF8.GetBytes("Mallory <mallory@example.org>");
         var issuerFpr = new byte[21];
@@ -127,7 +126,7 @@ public sealed class KeySizeLimitTests : IDisposable
             new Subpacket(SubpacketType.IssuerFingerprint, false, issuerFpr),
         });
         using var sig = new MemoryStream();
-        sig.Write(new byte[] { 4, 0x13, (byte)PublicKeyAlgorithmTag.RsaGeneral, (byte)HashAlgorithmTag.Sha256, (byte)(hashed.Length >> 8), (byte)hashed.Length });
+        sig.Write(new byte[] { 4, 0x13, (byte)PublicKeyAlgorithmId.RsaGeneral, (byte)HashAlgorithmId.Sha256, (byte)(hashed.Length >> 8), (byte)hashed.Length });
         sig.Write(hashed);
         sig.Write(new byte[] { 0, 0, 0x12, 0x34 }); // no unhashed subpackets; the left 16 bits of the digest
         Mpi.Write(sig, Number(signatureBits));
@@ -139,7 +138,7 @@ public sealed class KeySizeLimitTests : IDisposable
         return (ms.ToArray(), Hex.Of(fingerprint));
     }
 
-    private static byte[] KeyBody(PublicKeyAlgorithmTag algorithm, byte[] material)
+    private static byte[] KeyBody(PublicKeyAlgorithmId algorithm, byte[] material)
     {
         var body = new byte[6 + material.Length];
         body[0] = 4;

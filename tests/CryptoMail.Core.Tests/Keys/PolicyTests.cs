@@ -61,8 +61,8 @@ public class PolicyTests
         var old = new DateTimeOffset(2011, 5, 1, 0, 0, 0, TimeSpan.Zero);
         var c = new CertificateCrafter(Ed25519(old)).UserId("Alice <alice@example.org>", old);
         var cert = c.Build();
-        var recent = DataSignature(c.Primary, Data, T0, HashAlgorithmTag.Sha1);
-        var ancient = DataSignature(c.Primary, Data, old.AddDays(30), HashAlgorithmTag.Sha1);
+        var recent = DataSignature(c.Primary, Data, T0, HashAlgorithmId.Sha1);
+        var ancient = DataSignature(c.Primary, Data, old.AddDays(30), HashAlgorithmId.Sha1);
 
         var weak = Verify(cert, recent, null);
         Assert.Equal(SignatureStatus.WeakAlgorithm, weak.Status);

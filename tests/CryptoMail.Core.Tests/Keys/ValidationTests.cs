@@ -165,14 +165,14 @@ public class ValidationTests
     public void A_sha1_binding_after_the_cutoff_is_refused_and_before_it_accepted_by_default_only()
     {
         var after = new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
-        var late = new CertificateCrafter(Ed25519(after)).UserId("Alice <alice@example.org>", after, HashAlgorithmTag.Sha1).Build();
+        var late = new CertificateCrafter(Ed25519(after)).UserId("Alice <alice@example.org>", after, HashAlgorithmId.Sha1).Build();
         var v = late.Validate(OpenPgpPolicy.Default, after.AddDays(1));
         Assert.False(v.IsValid);
         Assert.Equal(ValidationReason.WeakHash, Reasons(v.PrimaryKey)[0]);
         Assert.Equal(ValidationReason.WeakHash, v.UserIds[0].Reasons[0].Reason);
         Assert.Empty(late.UserIds);
 
-        var early = new CertificateCrafter(Ed25519(T0)).UserId("Alice <alice@example.org>", T0, HashAlgorithmTag.Sha1).Build();
+        var early = new CertificateCrafter(Ed25519(T0)).UserId("Alice <alice@example.org>", T0, HashAlgorithmId.Sha1).Build();
         Assert.True(early.Validate(OpenPgpPolicy.Default, after).IsValid);
         Assert.True(early.Validate(OpenPgpPolicy.Legacy, after).IsValid);
         Assert.Equal(ValidationReason.WeakHash, Reasons(early.Validate(OpenPgpPolicy.Strict, after).PrimaryKey)[0]);
@@ -184,7 +184,7 @@ public class ValidationTests
         var (c, enc) = Healthy();
         var after = new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
         // The newer binding would end the subkey's life; the policy refuses it, so the older one still rules.
-        c.Bind(enc, after, EncryptFlags, HashAlgorithmTag.Sha1, expires: TimeSpan.FromDays(1));
+        c.Bind(enc, after, EncryptFlags, HashAlgorithmId.Sha1, expires: TimeSpan.FromDays(1));
         var sub = c.Build().Validate(OpenPgpPolicy.Default, after.AddDays(30)).Subkeys[0];
         Assert.True(sub.IsValid);
         Assert.Equal("SHA256", sub.Binding!.HashAlgorithm);
@@ -296,16 +296,16 @@ public class ValidationTests
         var issuerKey = Ed25519(T0);
         var issuer = new CertificateCrafter(issuerKey).UserId("Carol <carol@example.org>", T0).Build();
         var after = new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero);
-        Certificate Certified(HashAlgorithmTag hash, DateTimeOffset when) => new CertificateCrafter(Ed25519(T0))
+        Certificate Certified(HashAlgorithmId hash, DateTimeOffset when) => new CertificateCrafter(Ed25519(T0))
             .UserId("Alice <alice@example.org>", T0).CertifiedBy(issuerKey, "Alice <alice@example.org>", when, hash).Build();
 
-        var sha1Late = Certified(HashAlgorithmTag.Sha1, after);
+        var sha1Late = Certified(HashAlgorithmId.Sha1, after);
         Assert.Single(sha1Late.Certifications);
         Assert.Empty(sha1Late.CertificationsBy(issuer));
         Assert.Single(sha1Late.CertificationsBy(issuer, policy: OpenPgpPolicy.Legacy));
         // Before the default cut-off (2023-02-01) a SHA-1 certification still counts; SHA-256 always does.
-        Assert.Single(Certified(HashAlgorithmTag.Sha1, T0.AddDays(1)).CertificationsBy(issuer));
-        Assert.Empty(Certified(HashAlgorithmTag.Sha1, T0.AddDays(1)).CertificationsBy(issuer, policy: OpenPgpPolicy.Strict));
-        Assert.Single(Certified(HashAlgorithmTag.Sha256, after).CertificationsBy(issuer, policy: OpenPgpPolicy.Strict));
+        Assert.Single(Certified(HashAlgorithmId.Sha1, T0.AddDays(1)).CertificationsBy(issuer));
+        Assert.Empty(Certified(HashAlgorithmId.Sha1, T0.AddDays(1)).CertificationsBy(issuer, policy: OpenPgpPolicy.Strict));
+        Assert.Single(Certified(HashAlgorithmId.Sha256, after).CertificationsBy(issuer, policy: OpenPgpPolicy.Strict));
     }
 }

@@ -293,7 +293,7 @@ public class SignatureReportTests
         var cert = new CertificateCrafter(primary).UserId("Exp <exp@example.org>", t0, flags: CertificateCrafter.CertifySign | CertificateCrafter.SignFlag,
             expires: TimeSpan.FromDays(15)).Build();
         var hashed = new[] { Subpacket.Time(SubpacketType.CreationTime, DateTimeOffset.FromUnixTimeSeconds(t0.AddDays(1).ToUnixTimeSeconds())), Subpacket.Issuer(primary.Public) };
-        using var b = SignaturePacket.Build(primary.Public, 0x00, HashAlgorithmTag.Sha256, hashed);
+        using var b = SignaturePacket.Build(primary.Public, 0x00, HashAlgorithmId.Sha256, hashed);
         b.Hash.AppendData(Data);
         var sig = b.Sign(primary.Public, primary.Private).Encoded();
 

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg;
 using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
 using PacketTag = CryptoMail.Core.Types.PacketTag;
 
@@ -44,7 +43,7 @@ internal static class CraftedMessages
     }
 
     /// <summary>The signing key of <paramref name="key"/> and its private part.</summary>
-    public static (KeyPacket Public, Org.BouncyCastle.Crypto.AsymmetricKeyParameter Private) SigningKey(SecretKey key)
+    public static (KeyPacket Public, AsymmetricPrivateKey Private) SigningKey(SecretKey key)
     {
         var info = PolicyChecks.SigningKeys(key.Certificate, null, DateTimeOffset.UtcNow)[0];
         long id = Certificate.KeyIdOf(info);
@@ -55,7 +54,7 @@ internal static class CraftedMessages
     /// <paramref name="type"/> 0x00 or 0x01 (text: <paramref name="data"/> is hashed as given, so pass canonical
     /// CRLF text), made at <paramref name="created"/>, with <paramref name="extra"/> hashed subpackets.</summary>
     public static byte[] Signature(SecretKey key, byte[] data, int type = 0, DateTimeOffset? created = null,
-        IEnumerable<Subpacket>? extra = null, HashAlgorithmTag hash = HashAlgorithmTag.Sha256, bool issuer = true)
+        IEnumerable<Subpacket>? extra = null, HashAlgorithmId hash = HashAlgorithmId.Sha256, bool issuer = true)
     {
         var (pub, priv) = SigningKey(key);
         var when = DateTimeOffset.FromUnixTimeSeconds((created ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds());

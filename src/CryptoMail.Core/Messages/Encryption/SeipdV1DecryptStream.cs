@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace CryptoMail.Core.Messages.Encryption;
 

@@ -72,7 +72,7 @@ internal static class Cleartext
         return framework.Signatures;
     }
 
-    private sealed record Framework(byte[] Signatures, long Length, IReadOnlyCollection<Org.BouncyCastle.Bcpg.HashAlgorithmTag> Hashes);
+    private sealed record Framework(byte[] Signatures, long Length, IReadOnlyCollection<HashAlgorithmId> Hashes);
 
     /// <summary>Reads the framework: the signed text (un-dash-escaped, trailing whitespace removed, each line ended by LF)
     /// into <paramref name="held"/>, the hash algorithms the Hash headers name, and the decoded signature block. Anything
@@ -88,7 +88,7 @@ internal static class Cleartext
         }
         if (line is null) throw new MalformedDataException("The cleartext-signed message has no BEGIN line.");
         // RFC 9580 section 7.1: Hash armor headers (a comma-separated list each) up to the blank line, nothing else.
-        var hashes = new List<Org.BouncyCastle.Bcpg.HashAlgorithmTag>();
+        var hashes = new List<HashAlgorithmId>();
         while ((line = lines.Next()) is not null && TrimEnd(line).Length > 0)
         {
             var header = Encoding.ASCII.GetString(TrimEnd(line));

@@ -154,7 +154,7 @@ internal sealed class ContentReader
         0 => body,
         1 => new System.IO.Compression.DeflateStream(body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
         2 => new System.IO.Compression.ZLibStream(body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
-        3 => new Org.BouncyCastle.Utilities.Bzip2.CBZip2InputStream(body),
+        3 => PacketStreams.Bzip2Decompressor(body),
         _ => throw new MalformedDataException("The compressed data packet names an unknown compression algorithm."),
     };
 

@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Buffers;
-using Org.BouncyCastle.Bcpg;
-using Org.BouncyCastle.Bcpg.OpenPgp;
 using PacketTag = CryptoMail.Core.Types.PacketTag;
 
 namespace CryptoMail.Core.Messages.Reading;
@@ -408,7 +406,7 @@ internal static class MessageReader
             {
                 foreach (var kid in CandidateKeyIds(secret, pkesk.KeyId))
                 {
-                    Org.BouncyCastle.Crypto.AsymmetricKeyParameter? priv;
+                    AsymmetricPrivateKey? priv;
                     try { priv = unlocks.PrivateKey(secret, kid, options.KeyPassphrases); }
                     catch (KeyNotUsableException) { locked = true; continue; }
                     if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;

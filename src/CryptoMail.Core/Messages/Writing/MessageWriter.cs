@@ -1,7 +1,5 @@
 using System.Buffers;
-using Org.BouncyCastle.Bcpg;
 using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
-using Org.BouncyCastle.Bcpg.OpenPgp;
 using PacketTag = CryptoMail.Core.Types.PacketTag;
 
 namespace CryptoMail.Core.Messages.Writing;
@@ -11,9 +9,9 @@ namespace CryptoMail.Core.Messages.Writing;
 internal sealed class ActiveSigner
 {
     public required SignaturePacket.SignatureBuilder Builder { get; init; }
-    public required Org.BouncyCastle.Crypto.AsymmetricKeyParameter Private { get; init; }
+    public required AsymmetricPrivateKey Private { get; init; }
     public required KeyPacket Public { get; init; }
-    public required HashAlgorithmTag HashAlgorithm { get; init; }
+    public required HashAlgorithmId HashAlgorithm { get; init; }
     public required int Type { get; init; }
     public required SignatureInfo Info { get; init; }
     public TextCanonicalizer? Text { get; set; }
@@ -31,7 +29,7 @@ internal sealed class ActiveSigner
     public void WriteOnePass(Stream output, bool nested) =>
         PacketWriter.WritePacket(output, PacketTag.OnePassSignature, OnePassSignature.Encode(Type, HashAlgorithm, Public, Builder.Salt, nested));
 
-    public SignaturePacket Generate() => Builder.Sign(Public, Private);
+    public SignaturePacket Generate() => UnusableKeys.Surface(() => Builder.Sign(Public, Private));
 }
 
 /// <summary>Writes OpenPGP messages as a stack of streaming stages: literal data, optional compression,
@@ -75,9 +73,10 @@ internal static class MessageWriter
             };
             byte chunkOctet = ChunkSizeOctet(options.AeadChunkSize);
             using var sessionKey = new SessionKeyMaterial((int)options.Cipher,
-                System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeyDecryptor.KeyLength((int)options.Cipher)));
+                System.Security.Cryptography.RandomNumberGenerator.GetBytes(SessionKeyMaterial.KeyLength((int)options.Cipher)));
             var aead = (AeadAlgorithm)(int)options.Aead;
-            foreach (var r in recipients) PacketWriter.WritePacket(target, PacketTag.PublicKeyEncryptedSessionKey, SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3));
+            foreach (var r in recipients) PacketWriter.WritePacket(target, PacketTag.PublicKeyEncryptedSessionKey,
+                UnusableKeys.Surface(() => SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3)));
             foreach (var pw in options.Passwords)
                 PacketWriter.WritePacket(target, PacketTag.SymmetricKeyEncryptedSessionKey, Skesk.Write(pw, sessionKey, v2 ? 6 : 4, aead));
             var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
@@ -196,32 +195,30 @@ internal static class MessageWriter
         return (byte)(System.Numerics.BitOperations.Log2((uint)size) - 6);
     }
 
-    public static string Micalg(HashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmTag)(int)hash).ToLowerInvariant();
+    public static string Micalg(HashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmId)(int)hash).ToLowerInvariant();
 
     /// <summary>[compression] one-pass signatures, literal data, signatures (in reverse order).</summary>
     private static long WriteSignedLiteral(Stream source, Stream output, List<ActiveSigner> signers, Compression compression,
         LiteralFormat format, string fileName, DateTimeOffset time, IProgress<long>? progress, CancellationToken token)
     {
-        PgpCompressedDataGenerator? comGen = null;
+        bool compressed = compression != Compression.None;
         Stream body = output;
-        if (compression != Compression.None)
+        if (compressed)
         {
-            comGen = new PgpCompressedDataGenerator(compression switch
+            body = PacketStreams.Compressed(new NonClosingStream(output), compression switch
             {
-                Compression.Zip => CompressionAlgorithmTag.Zip,
-                Compression.Zlib => CompressionAlgorithmTag.ZLib,
-                _ => CompressionAlgorithmTag.BZip2,
-            });
-            body = comGen.Open(new NonClosingStream(output), new byte[BufferSize]);
+                Compression.Zip => CompressionAlgorithmId.Zip,
+                Compression.Zlib => CompressionAlgorithmId.Zlib,
+                _ => CompressionAlgorithmId.BZip2,
+            }, new byte[BufferSize]);
         }
         for (int i = 0; i < signers.Count; i++)
         {
             signers[i].WriteOnePass(body, nested: i < signers.Count - 1);
         }
-        var litGen = new PgpLiteralDataGenerator();
-        char formatChar = format switch { LiteralFormat.Text => PgpLiteralData.Text, LiteralFormat.Utf8 => PgpLiteralData.Utf8, _ => PgpLiteralData.Binary };
+        char formatChar = format switch { LiteralFormat.Text => 't', LiteralFormat.Utf8 => 'u', _ => 'b' };
         long total;
-        using (var lit = litGen.Open(new NonClosingStream(body), formatChar, fileName, time.UtcDateTime, new byte[BufferSize]))
+        using (var lit = PacketStreams.Literal(new NonClosingStream(body), formatChar, fileName, time.UtcDateTime, new byte[BufferSize]))
         {
             total = Pump(source, signers, lit, progress, token);
         }
@@ -229,7 +226,7 @@ internal static class MessageWriter
         {
             body.Write(signers[i].Generate().Encoded());
         }
-        if (comGen is not null) body.Dispose();
+        if (compressed) body.Dispose();
         return total;
     }
 
@@ -258,7 +255,7 @@ internal static class MessageWriter
         {
             ArgumentNullException.ThrowIfNull(key);
             var candidates = PolicyChecks.SigningKeys(key.Certificate, policy, time);
-            Org.BouncyCastle.Crypto.AsymmetricKeyParameter? priv = null;
+            AsymmetricPrivateKey? priv = null;
             KeyInfo? chosen = null;
             foreach (var c in candidates)
             {
@@ -268,9 +265,9 @@ internal static class MessageWriter
             if (priv is null || chosen is null)
                 throw new KeyNotUsableException($"Key {key} holds no secret material for its signing keys.");
             var pub = key.Certificate.Validated.ByKeyId[Certificate.KeyIdOf(chosen)];
-            var hashTag = (HashAlgorithmTag)(int)hash;
+            var hashTag = (HashAlgorithmId)(int)hash;
             // Ed448 needs a hash of at least 512 bits (RFC 9580 section 5.2.3.4).
-            if (pub.Algorithm == PublicKeyAlgorithmTag.Ed448 && hashTag != HashAlgorithmTag.Sha512) hashTag = HashAlgorithmTag.Sha512;
+            if (pub.Algorithm == PublicKeyAlgorithmId.Ed448 && hashTag != HashAlgorithmId.Sha512) hashTag = HashAlgorithmId.Sha512;
             PolicyChecks.SignatureHash(policy, (HashAlgorithm)(int)hashTag, time);
             int type = mode == SignatureMode.Text ? 0x01 : 0x00;
             var when = DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());

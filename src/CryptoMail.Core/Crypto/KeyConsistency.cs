@@ -4,7 +4,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Math.EC.Multiplier;
 
-namespace CryptoMail.Core.Packets;
+namespace CryptoMail.Core.Crypto;
 
 /// <summary>
 /// Whether unlocked secret key material belongs to the public key it is stored with. In a v4 secret key packet that is
@@ -16,21 +16,12 @@ namespace CryptoMail.Core.Packets;
 /// </summary>
 internal static class KeyConsistency
 {
-    /// <summary>Throws <see cref="KeyNotUsableException"/> when <paramref name="secret"/> does not match
-    /// <paramref name="key"/>'s public material.</summary>
-    public static void Check(KeyPacket key, AsymmetricKeyParameter secret)
+    /// <summary>Whether <paramref name="secret"/> is the secret half of <paramref name="key"/>. The packet layer
+    /// checks this on every unlock (<c>SecretKeyPacket.Unlock</c>).</summary>
+    public static bool Matches(AsymmetricPublicKey key, AsymmetricPrivateKey secret)
     {
-        if (!Matches(key, secret)) throw Mismatch(key);
-    }
-
-    public static KeyNotUsableException Mismatch(KeyPacket key) =>
-        new($"The secret material of key {Hex.KeyId(key.KeyId)} does not match its public key: the key was altered (a key-overwriting attack) or is damaged.");
-
-    /// <summary>Whether <paramref name="secret"/> is the secret half of <paramref name="key"/>.</summary>
-    public static bool Matches(KeyPacket key, AsymmetricKeyParameter secret)
-    {
-        var pub = key.Parameters;
-        switch (secret)
+        var pub = key.Key;
+        switch (secret.Key)
         {
             case RsaPrivateCrtKeyParameters rsa when pub is RsaKeyParameters { IsPrivate: false } rsaPub:
                 return RsaMatches(rsaPub.Modulus, rsaPub.Exponent, rsa);

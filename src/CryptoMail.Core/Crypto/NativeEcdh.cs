@@ -1,10 +1,8 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Engines;
 using Org.BouncyCastle.Crypto.Parameters;
 
-namespace CryptoMail.Core.Packets;
+namespace CryptoMail.Core.Crypto;
 
 /// <summary>Session key encryption to X25519 (algorithm 25) and X448 (26) keys (RFC 9580 section 5.1.6 and 5.1.7):
 /// an ephemeral key, HKDF over ephemeral, recipient and shared secret (SHA-256 and AES-128 key wrap for X25519,
@@ -12,14 +10,14 @@ namespace CryptoMail.Core.Packets;
 /// cipher octet travels in the clear before the wrapped key.</summary>
 internal static class NativeEcdh
 {
-    private static int Size(PublicKeyAlgorithmTag a) => a == PublicKeyAlgorithmTag.X448 ? 56 : 32;
+    private static int Size(PublicKeyAlgorithmId a) => a == PublicKeyAlgorithmId.X448 ? 56 : 32;
 
-    private static byte[] Kek(PublicKeyAlgorithmTag a, byte[] ephemeral, byte[] recipient, byte[] shared)
+    private static byte[] Kek(PublicKeyAlgorithmId a, byte[] ephemeral, byte[] recipient, byte[] shared)
     {
         var ikm = ephemeral.Concat(recipient).Concat(shared).ToArray();
         try
         {
-            return a == PublicKeyAlgorithmTag.X448
+            return a == PublicKeyAlgorithmId.X448
                 ? HKDF.DeriveKey(HashAlgorithmName.SHA512, ikm, 32, Array.Empty<byte>(), "OpenPGP X448"u8.ToArray())
                 : HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, 16, Array.Empty<byte>(), "OpenPGP X25519"u8.ToArray());
         }
@@ -44,16 +42,17 @@ internal static class NativeEcdh
     }
 
     /// <summary>The cipher octet of a v3 PKESK's native fields.</summary>
-    public static int V3Algorithm(byte[] fields, PublicKeyAlgorithmTag a) => fields[Size(a) + 1];
+    public static int V3Algorithm(byte[] fields, PublicKeyAlgorithmId a) => fields[Size(a) + 1];
 
     /// <summary>The unwrapped session key, or null when the fields do not fit this key.</summary>
-    public static byte[]? Unwrap(byte[] fields, AsymmetricKeyParameter priv, int version)
+    public static byte[]? Unwrap(byte[] fields, AsymmetricPrivateKey key, int version)
     {
+        var priv = key.Key;
         var a = priv switch
         {
-            X25519PrivateKeyParameters => PublicKeyAlgorithmTag.X25519,
-            X448PrivateKeyParameters => PublicKeyAlgorithmTag.X448,
-            _ => (PublicKeyAlgorithmTag?)null,
+            X25519PrivateKeyParameters => PublicKeyAlgorithmId.X25519,
+            X448PrivateKeyParameters => PublicKeyAlgorithmId.X448,
+            _ => (PublicKeyAlgorithmId?)null,
         };
         if (a is null) return null;
         int n = Size(a.Value);
@@ -66,33 +65,30 @@ internal static class NativeEcdh
         var recipient = priv is X25519PrivateKeyParameters x ? x.GeneratePublicKey().GetEncoded() : ((X448PrivateKeyParameters)priv).GeneratePublicKey().GetEncoded();
         var kek = Kek(a.Value, ephemeral, recipient, shared);
         CryptographicOperations.ZeroMemory(shared);
-        return SessionKeyDecryptor.Unwrap(kek, fields[start..]);
+        return KeyWrap.Unwrap(kek, fields[start..]);
     }
 
-    /// <summary>Writes the algorithm-specific fields for <paramref name="recipient"/>.</summary>
-    public static void Wrap(Stream body, KeyPacket recipient, SessionKeyMaterial sessionKey, int version)
+    /// <summary>Writes the algorithm-specific fields for a recipient key of algorithm <paramref name="a"/> (X25519
+    /// or X448) with public material <paramref name="recipient"/>.</summary>
+    public static void Wrap(Stream body, PublicKeyAlgorithmId a, byte[] recipient, SessionKeyMaterial sessionKey, int version)
     {
-        var a = recipient.Algorithm;
         byte[] ephemeralPublic;
         byte[] shared;
-        if (a == PublicKeyAlgorithmTag.X25519)
+        if (a == PublicKeyAlgorithmId.X25519)
         {
             var eph = new X25519PrivateKeyParameters(Randomness.Secure);
             ephemeralPublic = eph.GeneratePublicKey().GetEncoded();
-            shared = Agree(eph, recipient.Material.ToArray());
+            shared = Agree(eph, recipient);
         }
         else
         {
             var eph = new X448PrivateKeyParameters(Randomness.Secure);
             ephemeralPublic = eph.GeneratePublicKey().GetEncoded();
-            shared = Agree(eph, recipient.Material.ToArray());
+            shared = Agree(eph, recipient);
         }
-        var kek = Kek(a, ephemeralPublic, recipient.Material.ToArray(), shared);
+        var kek = Kek(a, ephemeralPublic, recipient, shared);
         CryptographicOperations.ZeroMemory(shared);
-        var wrap = new Rfc3394WrapEngine(new AesEngine());
-        wrap.Init(true, new KeyParameter(kek));
-        var wrapped = wrap.Wrap(sessionKey.Key, 0, sessionKey.Key.Length);
-        CryptographicOperations.ZeroMemory(kek);
+        var wrapped = KeyWrap.Wrap(kek, sessionKey.Key);
         body.Write(ephemeralPublic);
         if (version == 3)
         {

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Encodings;
 using Org.BouncyCastle.Crypto.Engines;
@@ -7,7 +6,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Crypto.Signers;
 using Org.BouncyCastle.Math;
 
-namespace CryptoMail.Core.Packets;
+namespace CryptoMail.Core.Crypto;
 
 /// <summary>The public-key step of a signature over a finished digest (RFC 9580 section 5.2.3): RSA PKCS#1 v1.5,
 /// DSA, ECDSA, EdDSA legacy (Ed25519 as two MPIs), Ed25519 and Ed448 (native octet strings). Hashing is done by the
@@ -15,23 +14,25 @@ namespace CryptoMail.Core.Packets;
 internal static class SignatureAlgorithms
 {
     /// <summary>DER DigestInfo prefixes for PKCS#1 v1.5 (RFC 8017 section 9.2).</summary>
-    private static byte[] DigestInfoPrefix(HashAlgorithmTag hash) => hash switch
+    private static byte[] DigestInfoPrefix(HashAlgorithmId hash) => hash switch
     {
-        HashAlgorithmTag.Sha1 => Convert.FromHexString("3021300906052B0E03021A05000414"),
-        HashAlgorithmTag.Sha256 => Convert.FromHexString("3031300D060960864801650304020105000420"),
-        HashAlgorithmTag.Sha384 => Convert.FromHexString("3041300D060960864801650304020205000430"),
-        HashAlgorithmTag.Sha512 => Convert.FromHexString("3051300D060960864801650304020305000440"),
-        HashAlgorithmTag.Sha3_256 => Convert.FromHexString("3031300D060960864801650304020805000420"),
-        HashAlgorithmTag.Sha3_512 => Convert.FromHexString("3051300D060960864801650304020A05000440"),
+        HashAlgorithmId.Sha1 => Convert.FromHexString("3021300906052B0E03021A05000414"),
+        HashAlgorithmId.Sha256 => Convert.FromHexString("3031300D060960864801650304020105000420"),
+        HashAlgorithmId.Sha384 => Convert.FromHexString("3041300D060960864801650304020205000430"),
+        HashAlgorithmId.Sha512 => Convert.FromHexString("3051300D060960864801650304020305000440"),
+        HashAlgorithmId.Sha3_256 => Convert.FromHexString("3031300D060960864801650304020805000420"),
+        HashAlgorithmId.Sha3_512 => Convert.FromHexString("3051300D060960864801650304020A05000440"),
         _ => throw new UnsupportedPacketException($"Hash algorithm {(int)hash} is not supported with RSA."),
     };
 
-    public static bool Verify(KeyPacket key, HashAlgorithmTag hash, byte[] digest, ReadOnlySpan<byte> material)
+    /// <summary>Whether <paramref name="material"/> (the signature's algorithm-specific fields) is a signature of
+    /// <paramref name="algorithm"/> by <paramref name="key"/> over <paramref name="digest"/>.</summary>
+    public static bool Verify(PublicKeyAlgorithmId algorithm, AsymmetricPublicKey key, HashAlgorithmId hash, byte[] digest, ReadOnlySpan<byte> material)
     {
-        var pub = key.Parameters;
-        switch (key.Algorithm)
+        var pub = key.Key;
+        switch (algorithm)
         {
-            case PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign:
+            case PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaSign:
             {
                 var sig = Mpi.Read(ref material).ToArray();
                 var rsa = new Pkcs1Encoding(new RsaBlindedEngine());
@@ -42,15 +43,15 @@ internal static class SignatureAlgorithms
                 var expected = DigestInfoPrefix(hash).Concat(digest).ToArray();
                 return CryptographicOperations.FixedTimeEquals(recovered, expected);
             }
-            case PublicKeyAlgorithmTag.Dsa or PublicKeyAlgorithmTag.ECDsa:
+            case PublicKeyAlgorithmId.Dsa or PublicKeyAlgorithmId.Ecdsa:
             {
                 var r = new BigInteger(1, Mpi.Read(ref material));
                 var s = new BigInteger(1, Mpi.Read(ref material));
-                IDsa dsa = key.Algorithm == PublicKeyAlgorithmTag.Dsa ? new DsaSigner() : new ECDsaSigner();
+                IDsa dsa = algorithm == PublicKeyAlgorithmId.Dsa ? new DsaSigner() : new ECDsaSigner();
                 dsa.Init(false, pub);
                 return dsa.VerifySignature(digest, r, s);
             }
-            case PublicKeyAlgorithmTag.EdDsa_Legacy:
+            case PublicKeyAlgorithmId.EdDsaLegacy:
             {
                 var r = Mpi.Read(ref material);
                 var s = Mpi.Read(ref material);
@@ -60,10 +61,10 @@ internal static class SignatureAlgorithms
                 s.CopyTo(sig.AsSpan(64 - s.Length));
                 return VerifyEdDsa(new Ed25519Signer(), pub, digest, sig);
             }
-            case PublicKeyAlgorithmTag.Ed25519:
+            case PublicKeyAlgorithmId.Ed25519:
                 // RFC 9580 section 5.2.3.4: the hash must be at least 256 bits.
                 return material.Length == 64 && digest.Length >= 32 && VerifyEdDsa(new Ed25519Signer(), pub, digest, material.ToArray());
-            case PublicKeyAlgorithmTag.Ed448:
+            case PublicKeyAlgorithmId.Ed448:
                 return material.Length == 114 && digest.Length >= 64 && VerifyEdDsa(new Ed448Signer(Array.Empty<byte>()), pub, digest, material.ToArray());
             default:
                 return false;
@@ -77,12 +78,20 @@ internal static class SignatureAlgorithms
         return signer.VerifySignature(sig);
     }
 
-    public static byte[] Sign(KeyPacket key, AsymmetricKeyParameter priv, HashAlgorithmTag hash, byte[] digest)
+    /// <summary>Whether <see cref="Sign"/> makes signatures of <paramref name="algorithm"/>.</summary>
+    public static bool CanSign(PublicKeyAlgorithmId algorithm) => algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaSign
+        or PublicKeyAlgorithmId.Dsa or PublicKeyAlgorithmId.Ecdsa or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ed25519
+        or PublicKeyAlgorithmId.Ed448;
+
+    /// <summary>The algorithm-specific fields of a signature of <paramref name="algorithm"/> by <paramref name="key"/>
+    /// over <paramref name="digest"/>, for an algorithm <see cref="CanSign"/> accepts.</summary>
+    public static byte[] Sign(PublicKeyAlgorithmId algorithm, AsymmetricPrivateKey key, HashAlgorithmId hash, byte[] digest)
     {
+        var priv = key.Key;
         using var ms = new MemoryStream();
-        switch (key.Algorithm)
+        switch (algorithm)
         {
-            case PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaSign:
+            case PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaSign:
             {
                 var info = DigestInfoPrefix(hash).Concat(digest).ToArray();
                 var rsa = new Pkcs1Encoding(new RsaBlindedEngine());
@@ -90,9 +99,9 @@ internal static class SignatureAlgorithms
                 Mpi.Write(ms, rsa.ProcessBlock(info, 0, info.Length));
                 break;
             }
-            case PublicKeyAlgorithmTag.Dsa or PublicKeyAlgorithmTag.ECDsa:
+            case PublicKeyAlgorithmId.Dsa or PublicKeyAlgorithmId.Ecdsa:
             {
-                IDsa dsa = key.Algorithm == PublicKeyAlgorithmTag.Dsa
+                IDsa dsa = algorithm == PublicKeyAlgorithmId.Dsa
                     ? new DsaSigner(new HMacDsaKCalculator(new Org.BouncyCastle.Crypto.Digests.Sha256Digest()))
                     : new ECDsaSigner(new HMacDsaKCalculator(new Org.BouncyCastle.Crypto.Digests.Sha256Digest()));
                 dsa.Init(true, priv);
@@ -101,21 +110,21 @@ internal static class SignatureAlgorithms
                 Mpi.Write(ms, rs[1].ToByteArrayUnsigned());
                 break;
             }
-            case PublicKeyAlgorithmTag.EdDsa_Legacy:
+            case PublicKeyAlgorithmId.EdDsaLegacy:
             {
                 var sig = SignEdDsa(new Ed25519Signer(), priv, digest);
                 Mpi.Write(ms, sig.AsSpan(0, 32));
                 Mpi.Write(ms, sig.AsSpan(32, 32));
                 break;
             }
-            case PublicKeyAlgorithmTag.Ed25519:
+            case PublicKeyAlgorithmId.Ed25519:
                 ms.Write(SignEdDsa(new Ed25519Signer(), priv, digest));
                 break;
-            case PublicKeyAlgorithmTag.Ed448:
+            case PublicKeyAlgorithmId.Ed448:
                 ms.Write(SignEdDsa(new Ed448Signer(Array.Empty<byte>()), priv, digest));
                 break;
             default:
-                throw new KeyNotUsableException($"Signing with {key.AlgorithmName} keys is not supported.");
+                throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Check CanSign first.");
         }
         return ms.ToArray();
     }
