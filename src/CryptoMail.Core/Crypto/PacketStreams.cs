@@ -9,8 +9,7 @@ namespace CryptoMail.Core.Crypto;
 internal static class PacketStreams
 {
     /// <summary>A stream that writes a compressed data packet (RFC 9580 section 5.6) of <paramref name="algorithm"/>
-    /// (ZIP, ZLIB or BZip2) to <paramref name="output"/> with partial lengths; disposing it finishes the packet and
-    /// leaves <paramref name="output"/> open only if the caller wrapped it so.</summary>
+    /// (ZIP, ZLIB or BZip2) to <paramref name="output"/> with partial lengths; disposing it finishes the packet.</summary>
     public static Stream Compressed(Stream output, CompressionAlgorithmId algorithm, byte[] buffer)
     {
         var tag = algorithm switch

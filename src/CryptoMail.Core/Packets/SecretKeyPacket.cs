@@ -97,7 +97,7 @@ internal sealed class SecretKeyPacket
     /// <summary>Set once unprotected material was found to match the public key: it cannot change afterwards.</summary>
     private volatile bool plainMaterialChecked;
 
-    /// <summary>The secret key parameters, or null when the passphrase is wrong. The material is checked against the
+    /// <summary>The secret key, or null when the passphrase is wrong. The material is checked against the
     /// public key (<see cref="KeyConsistency"/>) on every unlock, or once for unprotected material.</summary>
     /// <exception cref="UnusableKeyException">No material, protected in a way we cannot unlock, or material that does
     /// not match the public key (a key-overwriting attack).</exception>

@@ -75,7 +75,7 @@ public class S2kTests
     {
         int pos = 0;
         var stub = S2kSpec.Parse(Convert.FromHexString("6500474e5501"), ref pos);
-        Assert.Throws<KeyNotUsableException>(() => stub.Derive("x", 16, long.MaxValue));
+        Assert.Throws<UnusableKeyException>(() => stub.Derive("x", 16, long.MaxValue));
     }
 
     [VectorTheory]
