@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
-using CryptoMail.Core.Internal.Aead;
-using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core.Benchmarks;
 

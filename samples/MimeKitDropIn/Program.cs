@@ -1,3 +1,5 @@
+using CryptoMail.Core.Mime;
+using CryptoMail.Core.Stores;
 // MimeKitDropIn: code written for MimeKit's own OpenPGP support (MultipartSigned.Create, MultipartEncrypted.Encrypt,
 // SignAndEncrypt, Decrypt) switched to CryptoMail. Every line that changed carries a "CHANGED:" comment saying what it
 // was; every other line of the "application code" below is as it was with MimeKit's GnuPGContext.

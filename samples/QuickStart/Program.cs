@@ -3,6 +3,7 @@
 // Run: dotnet run --project samples/QuickStart
 using System.Text;
 using CryptoMail.Core;
+using CryptoMail.Core.Mime;
 using MimeKit;
 
 var pgp = new OpenPgp();

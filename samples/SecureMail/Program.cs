@@ -11,6 +11,9 @@
 //      dotnet run --project samples/SecureMail -- --servers FOLDER SMTP_PORT IMAP_PORT   (servers already started)
 using System.Text;
 using CryptoMail.Core;
+using CryptoMail.Core.Autocrypt;
+using CryptoMail.Core.Mime;
+using CryptoMail.Core.Stores;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Net.Smtp;
@@ -169,7 +172,7 @@ internal sealed class Person(string name, string address, string mailPassword, S
     public AutocryptStore Autocrypt { get; } = new(Path.Combine(homes, name, "autocrypt"));
 
     /// <summary>The header that announces this person's key and wish for encryption on every outgoing message.</summary>
-    public AutocryptHeader AutocryptHeader() => CryptoMail.Core.AutocryptHeader.Create(Key.Certificate, Address, AutocryptPreference.Mutual);
+    public AutocryptHeader AutocryptHeader() => CryptoMail.Core.Autocrypt.AutocryptHeader.Create(Key.Certificate, Address, AutocryptPreference.Mutual);
 
     /// <summary>The certificate of every recipient, found by e-mail address; a recipient without one stops the send.</summary>
     public IReadOnlyList<Certificate> CertificatesFor(InternetAddressList recipients) => recipients.Mailboxes

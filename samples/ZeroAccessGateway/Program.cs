@@ -9,6 +9,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using CryptoMail.Core;
+using CryptoMail.Core.Mime;
 using MimeKit;
 using Spectre.Console;
 using ZeroAccessGateway;

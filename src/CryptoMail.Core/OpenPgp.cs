@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal;
 
 namespace CryptoMail.Core;
 
@@ -7,11 +6,24 @@ namespace CryptoMail.Core;
 /// <remarks>Stateless and thread-safe; one instance may serve a whole application.</remarks>
 public sealed partial class OpenPgp
 {
-    /// <summary>Creates an instance with the default settings.</summary>
-    public OpenPgp()
+    /// <summary>Creates an instance with the default settings (<see cref="OpenPgpOptions.Default"/>).</summary>
+    public OpenPgp() : this(OpenPgpOptions.Default) { }
+
+    /// <summary>Creates an instance whose operations use <paramref name="options"/> wherever a call's own options leave
+    /// a setting open.</summary>
+    /// <param name="options">The application-wide settings.</param>
+    public OpenPgp(OpenPgpOptions options)
     {
-        Mime = new PgpMime(this);
+        ArgumentNullException.ThrowIfNull(options);
+        Options = options;
+        Engine = new MessageEngine(options);
+        Mime = new PgpMime(Engine);
     }
+
+    /// <summary>The application-wide settings this instance was made with.</summary>
+    public OpenPgpOptions Options { get; }
+
+    internal MessageEngine Engine { get; }
 
     /// <summary>PGP/MIME (RFC 3156) operations on MimeKit messages.</summary>
     public PgpMime Mime { get; }

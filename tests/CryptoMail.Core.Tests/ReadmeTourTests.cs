@@ -176,7 +176,7 @@ public sealed class ReadmeTourTests : IDisposable
         var pgp = new OpenPgp();
         // README: Why a key is not usable: validation under a policy
         SecretKey dave = pgp.GenerateKey("Dave <dave@example.org>", new KeyGenerationOptions { Expiration = TimeSpan.FromDays(30) });
-        CertificateValidity nextMonth = dave.Certificate.Validate(Policy.Strict, DateTimeOffset.UtcNow.AddDays(31));
+        CertificateValidity nextMonth = dave.Certificate.Validate(OpenPgpPolicy.Strict, DateTimeOffset.UtcNow.AddDays(31));
         foreach (ValidationIssue issue in nextMonth.WhyNotUsableFor(KeyUsage.EncryptCommunications))
             Console.WriteLine($"{issue.Reason}: {issue.Message}");       // Expired: ...
         try
@@ -191,7 +191,7 @@ public sealed class ReadmeTourTests : IDisposable
         // end
 
         Assert.Contains(nextMonth.WhyNotUsableFor(KeyUsage.EncryptCommunications), i => i.Reason == ValidationReason.Expired);
-        Assert.Empty(dave.Certificate.Validate(Policy.Strict).WhyNotUsableFor(KeyUsage.EncryptCommunications));
+        Assert.Empty(dave.Certificate.Validate(OpenPgpPolicy.Strict).WhyNotUsableFor(KeyUsage.EncryptCommunications));
         var error = Assert.Throws<KeyNotUsableException>(() =>
             pgp.Encrypt(new MemoryStream("hi"u8.ToArray()), Stream.Null, new EncryptOptions { Recipients = { dave.Revoke() } }));
         var unusable = Assert.Single(error.UnusableCertificates);

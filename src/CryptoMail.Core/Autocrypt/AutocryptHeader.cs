@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Text;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Autocrypt;
 
 /// <summary>An Autocrypt peer's or account's encryption preference (Autocrypt Level 1, <c>prefer-encrypt</c>).</summary>
 public enum AutocryptPreference
@@ -192,7 +192,7 @@ public sealed class AutocryptHeader
         int at = email.LastIndexOf('@');
         try
         {
-            return email[..at] + "@" + Wkd.NormalizeDomain(email[(at + 1)..]);
+            return email[..at] + "@" + DomainNames.Normalize(email[(at + 1)..]);
         }
         catch (ArgumentException)
         {

@@ -1,4 +1,4 @@
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Autocrypt;
 
 /// <summary>What Autocrypt Level 1 remembers about one communication peer (<c>peers[addr]</c>), with the spec's
 /// update rules. Immutable: the update methods return the new state.</summary>
@@ -140,7 +140,7 @@ public static class AutocryptRecommender
         ArgumentNullException.ThrowIfNull(recipients);
         var list = recipients.ToList();
         if (list.Count == 0) throw new ArgumentException("A message needs at least one recipient.", nameof(recipients));
-        Internal.Check.NoNulls(list, nameof(recipients));
+        Check.NoNulls(list, nameof(recipients));
         var result = list.Any(r => r.Recommendation == AutocryptRecommendation.Disable) ? AutocryptRecommendation.Disable
             : list.All(r => r.Recommendation == AutocryptRecommendation.Encrypt) ? AutocryptRecommendation.Encrypt
             : list.Any(r => r.Recommendation == AutocryptRecommendation.Discourage) ? AutocryptRecommendation.Discourage

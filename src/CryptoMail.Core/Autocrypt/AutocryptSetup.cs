@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
-using CryptoMail.Core.Internal;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Autocrypt;
 
 /// <summary>A secret key recovered from an Autocrypt Setup Message, with the account preference it carried.</summary>
 /// <param name="Key">The secret key (unprotected, as the setup message carries it).</param>
@@ -65,7 +64,7 @@ public static class AutocryptSetup
         {
             using var input = new MemoryStream(plaintext, writable: false);
             using var output = new MemoryStream();
-            new OpenPgp().Encrypt(input, output, new EncryptOptions
+            new MessageEngine(OpenPgpOptions.Default).Encrypt(input, output, new EncryptOptions
             {
                 Passwords = { code },
                 Cipher = SymmetricCipher.Aes128,
@@ -101,7 +100,7 @@ public static class AutocryptSetup
         byte[]? clear = null;
         try
         {
-            new OpenPgp().Decrypt(new MemoryStream(armored), plaintext, new DecryptOptions { Passwords = { code } });
+            new MessageEngine(OpenPgpOptions.Default).Decrypt(new MemoryStream(armored), plaintext, new DecryptOptions { Passwords = { code } });
             clear = plaintext.ToArray();
             string text = Encoding.UTF8.GetString(clear);
             const string beginKey = "-----BEGIN PGP PRIVATE KEY BLOCK-----", endKey = "-----END PGP PRIVATE KEY BLOCK-----";

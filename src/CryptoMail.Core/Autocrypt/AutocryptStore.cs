@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Autocrypt;
 
 /// <summary>Autocrypt peer state kept in a directory, one JSON file per peer, that survives restarts and is safe
 /// for concurrent updates from several threads or processes.</summary>

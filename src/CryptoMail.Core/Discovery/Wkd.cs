@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Discovery;
 
 /// <summary>Where a Web Key Directory (draft-koch-openpgp-webkey-service) publishes the key of one address.</summary>
 /// <param name="Address">The address as given.</param>
@@ -69,7 +69,7 @@ public static class Wkd
     /// <returns>The policy file's URI.</returns>
     public static Uri PolicyUri(string domain, WkdMethod method)
     {
-        string d = NormalizeDomain(domain);
+        string d = DomainNames.Normalize(domain);
         return method == WkdMethod.Advanced
             ? new Uri($"https://openpgpkey.{d}/.well-known/openpgpkey/{d}/policy")
             : new Uri($"https://{d}/.well-known/openpgpkey/policy");
@@ -85,7 +85,7 @@ public static class Wkd
         int at = bare.LastIndexOf('@');
         if (at <= 0 || at == bare.Length - 1 || bare.Any(char.IsWhiteSpace))
             throw new ArgumentException($"'{address}' is not an e-mail address of the form local@domain.", nameof(address));
-        return (bare[..at], NormalizeDomain(bare[(at + 1)..]));
+        return (bare[..at], DomainNames.Normalize(bare[(at + 1)..]));
     }
 
     private static string Unbracket(string userId)
@@ -95,20 +95,6 @@ public static class Wkd
         return (lt >= 0 && gt > lt ? userId[(lt + 1)..gt] : userId).Trim();
     }
 
-    internal static string NormalizeDomain(string domain)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(domain);
-        try
-        {
-            string ascii = new IdnMapping().GetAscii(domain.Trim().TrimEnd('.')).ToLowerInvariant();
-            if (Uri.CheckHostName(ascii) != UriHostNameType.Dns) throw new ArgumentException($"'{domain}' is not a domain name.", nameof(domain));
-            return ascii;
-        }
-        catch (ArgumentException e) when (e.ParamName != nameof(domain))
-        {
-            throw new ArgumentException($"'{domain}' is not a valid domain name.", nameof(domain), e);
-        }
-    }
 
     internal static string ZBase32(ReadOnlySpan<byte> data)
     {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Discovery;
 
 /// <summary>Settings of a <see cref="WkdClient"/>.</summary>
 public sealed class WkdClientOptions
@@ -147,7 +147,7 @@ public sealed class WkdClient : IDisposable
 
     private async ValueTask<WkdPolicy?> PolicyCore(string domain, bool sync, CancellationToken cancellationToken)
     {
-        string d = Wkd.NormalizeDomain(domain);
+        string d = DomainNames.Normalize(domain);
         var (_, _, body) = await FetchWithFallback(Wkd.PolicyUri(d, WkdMethod.Advanced), Wkd.PolicyUri(d, WkdMethod.Direct), sync, cancellationToken).ConfigureAwait(false);
         return body is null ? null : WkdPolicy.Parse(System.Text.Encoding.UTF8.GetString(body));
     }
@@ -157,7 +157,7 @@ public sealed class WkdClient : IDisposable
         int at = email.LastIndexOf('@');
         try
         {
-            return (email[..at] + "@" + Wkd.NormalizeDomain(email[(at + 1)..])).ToLowerInvariant();
+            return (email[..at] + "@" + DomainNames.Normalize(email[(at + 1)..])).ToLowerInvariant();
         }
         catch (ArgumentException)
         {

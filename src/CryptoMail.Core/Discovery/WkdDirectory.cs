@@ -1,4 +1,4 @@
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Discovery;
 
 /// <summary>Which Web Key Directory layouts to write.</summary>
 [Flags]
@@ -38,16 +38,16 @@ public static class WkdDirectory
     /// <param name="cancellationToken">Cancels the operation (files already written stay).</param>
     /// <returns>The paths of the files written.</returns>
     public static Task<IReadOnlyList<string>> WriteAsync(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts = WkdLayouts.Both, WkdPolicy? policy = null, CancellationToken cancellationToken = default) =>
-        Internal.Async.Run<IReadOnlyList<string>>(() => WriteCore(webRoot, domain, certificates, layouts, policy, cancellationToken), cancellationToken);
+        Async.Run<IReadOnlyList<string>>(() => WriteCore(webRoot, domain, certificates, layouts, policy, cancellationToken), cancellationToken);
 
     private static List<string> WriteCore(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts, WkdPolicy? policy, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(webRoot);
         ArgumentNullException.ThrowIfNull(certificates);
         if ((layouts & WkdLayouts.Both) == 0) throw new ArgumentOutOfRangeException(nameof(layouts), "Choose at least one layout.");
-        string d = Wkd.NormalizeDomain(domain);
+        string d = DomainNames.Normalize(domain);
         var certs = certificates.ToList();
-        Internal.Check.NoNulls(certs, nameof(certificates));
+        Check.NoNulls(certs, nameof(certificates));
 
         // hash -> the certificates filed there, in the order given, each once.
         var files = new SortedDictionary<string, List<Certificate>>(StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Discovery;
 
 /// <summary>A Web Key Directory policy file (draft-koch-openpgp-webkey-service, section 4.5): one keyword per line,
 /// optionally with a value after a colon; <c>#</c> starts a comment.</summary>

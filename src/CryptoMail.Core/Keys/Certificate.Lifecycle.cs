@@ -1,5 +1,4 @@
 using System.Text;
-using CryptoMail.Core.Internal;
 
 namespace CryptoMail.Core;
 
@@ -33,15 +32,15 @@ public sealed partial class Certificate
     /// <param name="certification">One of <see cref="Certifications"/>.</param>
     /// <param name="issuer">The issuer's certificate.</param>
     /// <param name="time">The reference time; null for now.</param>
-    /// <param name="policy">The policy; null for <see cref="Policy.Default"/>.</param>
+    /// <param name="policy">The policy; null for <see cref="OpenPgpPolicy.Default"/>.</param>
     /// <returns>True when the certification is good.</returns>
-    public bool VerifyCertification(Certification certification, Certificate issuer, DateTimeOffset? time = null, Policy? policy = null)
+    public bool VerifyCertification(Certification certification, Certificate issuer, DateTimeOffset? time = null, OpenPgpPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(certification);
         ArgumentNullException.ThrowIfNull(issuer);
         var t = time ?? DateTimeOffset.UtcNow;
         if (certification.ExpirationTime is { } e && e <= t) return false;
-        if (!(policy ?? Policy.Default).AcceptsCertificationHash((HashAlgorithm)(int)certification.Signature.Hash, certification.CreationTime)) return false;
+        if (!(policy ?? OpenPgpPolicy.Default).AcceptsCertificationHash((HashAlgorithm)(int)certification.Signature.Hash, certification.CreationTime)) return false;
         if (!issuer.PrimaryKey.IsBound || issuer.PrimaryKey.IsRevokedAt(certification.CreationTime)) return false;
         return KeyEditor.VerifyThirdParty(certification.Signature, issuer.Ring, Ring, certification.UserIdData);
     }
@@ -50,9 +49,9 @@ public sealed partial class Certificate
     /// (<see cref="VerifyCertification"/>).</summary>
     /// <param name="issuer">The issuer's certificate.</param>
     /// <param name="time">The reference time; null for now.</param>
-    /// <param name="policy">The policy; null for <see cref="Policy.Default"/>.</param>
+    /// <param name="policy">The policy; null for <see cref="OpenPgpPolicy.Default"/>.</param>
     /// <returns>The good certifications.</returns>
-    public IReadOnlyList<Certification> CertificationsBy(Certificate issuer, DateTimeOffset? time = null, Policy? policy = null)
+    public IReadOnlyList<Certification> CertificationsBy(Certificate issuer, DateTimeOffset? time = null, OpenPgpPolicy? policy = null)
     {
         ArgumentNullException.ThrowIfNull(issuer);
         return Certifications.Where(c => VerifyCertification(c, issuer, time, policy)).ToList();

@@ -1,6 +1,4 @@
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core;
 
@@ -61,34 +59,50 @@ public sealed partial class Certificate
     public bool CanSign => SigningKeys(DateTimeOffset.UtcNow).Count > 0;
 
     /// <summary>Whether the newest self-signature announces support for SEIPD v2 (AEAD) messages.</summary>
-    public bool SupportsSeipdV2 => Internal.MessageWriter.SupportsSeipdV2(this);
+    public bool SupportsSeipdV2
+    {
+        get
+        {
+            try
+            {
+                // v6 keys keep their features on the direct-key signature; v4 keys on the primary user ID's.
+                var v = Validated;
+                var sig = Version == 6 ? v.DirectKeySignature ?? v.PrimarySelfSignature : v.PrimarySelfSignature ?? v.DirectKeySignature;
+                return sig is not null && (sig.Features & 0x08) != 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                return false;
+            }
+        }
+    }
 
     /// <summary>The e-mail addresses of <see cref="UserIds"/>, lowercased.</summary>
     public IReadOnlyList<string> EmailAddresses => UserIds.Select(UserId.EmailOf).OfType<string>().Distinct().ToList();
 
-    /// <summary>Every key of the certificate that is valid at <paramref name="time"/> under <see cref="Policy.Default"/>
+    /// <summary>Every key of the certificate that is valid at <paramref name="time"/> under <see cref="OpenPgpPolicy.Default"/>
     /// and may encrypt (communications or storage).</summary>
     /// <param name="time">The reference time.</param>
     /// <returns>The keys, subkeys before the primary key.</returns>
-    public IReadOnlyList<KeyInfo> EncryptionKeys(DateTimeOffset time) => EncryptionKeysOf(Validate(Policy.Default, time));
+    public IReadOnlyList<KeyInfo> EncryptionKeys(DateTimeOffset time) => EncryptionKeysOf(Validate(OpenPgpPolicy.Default, time));
 
-    /// <summary>Every key of the certificate that is valid at <paramref name="time"/> under <see cref="Policy.Default"/>
+    /// <summary>Every key of the certificate that is valid at <paramref name="time"/> under <see cref="OpenPgpPolicy.Default"/>
     /// and may sign data.</summary>
     /// <param name="time">The reference time.</param>
     /// <returns>The keys, subkeys before the primary key.</returns>
-    public IReadOnlyList<KeyInfo> SigningKeys(DateTimeOffset time) => Validate(Policy.Default, time).KeysFor(KeyUsage.Sign).Select(k => k.Key).ToList();
+    public IReadOnlyList<KeyInfo> SigningKeys(DateTimeOffset time) => Validate(OpenPgpPolicy.Default, time).KeysFor(KeyUsage.Sign).Select(k => k.Key).ToList();
 
     // ---- Validation under a policy ----
 
     /// <summary>The certificate as <paramref name="policy"/> sees it at <paramref name="time"/>: every user ID and key,
     /// whether it is valid, why not, the binding signature used, usage, expiry and revocation.</summary>
-    /// <param name="policy">The policy; null for <see cref="Policy.Default"/>.</param>
+    /// <param name="policy">The policy; null for <see cref="OpenPgpPolicy.Default"/>.</param>
     /// <param name="time">The reference time; null for now. A past time shows the certificate as it was then (as far as
     /// the signatures it carries tell).</param>
     /// <returns>The validated view.</returns>
     /// <remarks>The signatures are verified once per certificate; each call then only selects among them.</remarks>
-    public CertificateValidity Validate(Policy? policy = null, DateTimeOffset? time = null) =>
-        Guard.Run(() => KeyValidation.Evaluate(this, verified.Value, policy ?? Policy.Default, time ?? DateTimeOffset.UtcNow), "Validating a certificate");
+    public CertificateValidity Validate(OpenPgpPolicy? policy = null, DateTimeOffset? time = null) =>
+        Guard.Run(() => KeyValidation.Evaluate(this, verified.Value, policy ?? OpenPgpPolicy.Default, time ?? DateTimeOffset.UtcNow), "Validating a certificate");
 
     /// <summary>The keys a message to this certificate is encrypted to: every valid key that may encrypt
     /// communications or storage and whose algorithm can encrypt. Like GnuPG and Sequoia's default for mail, both

@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal.Packets;
 
 namespace CryptoMail.Core;
 
@@ -39,7 +38,7 @@ public sealed class Certification
     public string? IssuerFingerprint => Signature.IssuerFingerprint is { } f ? Convert.ToHexString(f) : null;
 
     /// <summary>The issuer's key ID, 16 uppercase hex digits (derived from the fingerprint when only that is given).</summary>
-    public string IssuerKeyId => Internal.Hex.KeyId(Signature.IssuerKeyId);
+    public string IssuerKeyId => Hex.KeyId(Signature.IssuerKeyId);
 
     /// <summary>The certification level.</summary>
     public CertificationLevel Level => (CertificationLevel)Signature.Type;

@@ -1,5 +1,3 @@
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using Org.BouncyCastle.Crypto;
 
 namespace CryptoMail.Core;

@@ -1,6 +1,4 @@
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using Org.BouncyCastle.Crypto;
 
 namespace CryptoMail.Core;

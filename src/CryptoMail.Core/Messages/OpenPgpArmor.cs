@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal;
 
 namespace CryptoMail.Core;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>Autocrypt Level 1 on MimeKit messages: the <c>Autocrypt</c> header of outgoing mail, processing of
 /// incoming mail into an <see cref="AutocryptStore"/>, <c>Autocrypt-Gossip</c> inside encrypted mail, and the
@@ -101,7 +101,7 @@ public static class AutocryptMime
         var body = message.Body ?? throw new ArgumentException("The message has no body to carry gossip headers.", nameof(message));
         var recipients = GossipRecipients(message);
         var list = gossip.ToList();
-        Internal.Check.NoNulls(list, nameof(gossip));
+        Check.NoNulls(list, nameof(gossip));
         if (list.Select(g => g.Address).Distinct(StringComparer.Ordinal).Count() != list.Count)
             throw new ArgumentException("Give at most one gossip header per address.", nameof(gossip));
         foreach (var header in list)

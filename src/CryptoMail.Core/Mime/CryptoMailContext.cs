@@ -1,8 +1,7 @@
 using MimeKit;
 using MimeKit.Cryptography;
-using CryptoMail.Core.Internal;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>CryptoMail as MimeKit's OpenPGP <see cref="CryptographyContext"/>: code written against MimeKit's
 /// <see cref="MultipartSigned"/> and <see cref="MultipartEncrypted"/> runs on this library's engine after

@@ -1,4 +1,4 @@
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>What a MimeKit context made by <see cref="CryptoMailContext.Create"/> works with: where its keys come
 /// from, how it writes, and how it reads.</summary>
@@ -31,15 +31,16 @@ public sealed class CryptoMailContextOptions
     /// <summary>Passphrases tried on protected secret keys (signing and decryption).</summary>
     public IList<string> KeyPassphrases { get; } = new List<string>();
 
-    /// <summary>The engine; null for a default <see cref="OpenPgp"/>.</summary>
-    public OpenPgp? Pgp { get; init; }
+    /// <summary>The application-wide settings (policy, limits) the context's operations start from, as given to
+    /// <see cref="OpenPgp(OpenPgpOptions)"/>. Default <see cref="OpenPgpOptions.Default"/>.</summary>
+    public OpenPgpOptions Settings { get; init; } = OpenPgpOptions.Default;
 
     /// <summary>The cipher for encryption. Default AES-256. MimeKit's <c>EncryptionAlgorithm</c> arguments are not
     /// used: the overloads that take one run MimeKit's own code and are refused (see <see cref="CryptoMailContext"/>).</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
 
-    /// <summary>The policy for everything the context writes and reads: ciphers, signature hashes, and which keys are valid; null for <see cref="Core.Policy.Default"/>.</summary>
-    public Policy? Policy { get; init; }
+    /// <summary>The policy for everything the context writes and reads: ciphers, signature hashes, and which keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>SEIPD v1 or v2; <see cref="EncryptionFormat.Auto"/> (the default) uses v2 when every recipient
     /// announces it. Choose <see cref="EncryptionFormat.SeipdV1"/> when recipients read mail with GnuPG.</summary>

@@ -1,6 +1,6 @@
 using MimeKit.Cryptography;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>A signature checked by CryptoMail, as MimeKit's <see cref="IDigitalSignature"/>: it carries our verdict
 /// (<see cref="Verification"/>), which already includes the key's validity, expiry, revocation and the policy.</summary>

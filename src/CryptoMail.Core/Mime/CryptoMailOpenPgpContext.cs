@@ -2,7 +2,7 @@ using MimeKit;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>MimeKit's <see cref="OpenPgpContext"/> run on our engine. Internal: the members MimeKit makes abstract
 /// take and return BouncyCastle types, which stay out of our public API; callers get it as an
@@ -26,11 +26,11 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         ArgumentNullException.ThrowIfNull(options);
         if (options.Limits is null) throw new ArgumentException("CryptoMailContextOptions.Limits is null.", nameof(options));
         this.options = options;
-        Pgp = options.Pgp ?? new OpenPgp();
+        Pgp = new MessageEngine(options.Settings ?? OpenPgpOptions.Default);
         DefaultEncryptionAlgorithm = EncryptionAlgorithm.Aes256;
     }
 
-    public OpenPgp Pgp { get; }
+    internal MessageEngine Pgp { get; }
 
     private ICertificateLookup Certificates => options.Certificates;
 

@@ -1,7 +1,6 @@
-using CryptoMail.Core.Internal.IO;
 using MimeKit;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>Opens one received message: walks its MIME tree, decrypts and verifies the RFC 3156 parts, and
 /// records how much of the message each protection covers.</summary>
@@ -21,7 +20,7 @@ internal sealed partial class EnvelopeAnalysis
     // and possibly a passphrase derivation per key).
     internal const int MaxProtectedParts = 64;
 
-    private readonly OpenPgp pgp;
+    private readonly MessageEngine pgp;
     private readonly MimeOpenOptions options;
     private readonly CancellationToken token;
     private readonly List<FoundSignature> found = new();
@@ -37,7 +36,7 @@ internal sealed partial class EnvelopeAnalysis
     // The signatures found before that payload was reached: the layers around it, the only ones that cover its header.
     private int signaturesAroundPayload;
 
-    public EnvelopeAnalysis(OpenPgp pgp, MimeOpenOptions options, CancellationToken token)
+    public EnvelopeAnalysis(MessageEngine pgp, MimeOpenOptions options, CancellationToken token)
     {
         this.pgp = pgp;
         this.options = options;
@@ -45,7 +44,7 @@ internal sealed partial class EnvelopeAnalysis
     }
 
     /// <summary>Unlocked keys and the passphrase-work budget shared by every part this open decrypts.</summary>
-    internal Internal.KeyUnlocks? Unlocks { get; init; }
+    internal KeyUnlocks? Unlocks { get; init; }
 
     /// <summary>A verdict with what it covers and the From header of the message it was found in.</summary>
     private sealed record FoundSignature(SignatureVerification Verification, ProtectionCoverage Coverage, InternetAddressList From);

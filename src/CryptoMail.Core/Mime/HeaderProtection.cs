@@ -1,7 +1,7 @@
 using System.Text;
 using MimeKit;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>RFC 9788 header protection: copying the header into the cryptographic payload when sealing, and reading
 /// it back (also in the older <c>protected-headers="v1"</c> form) when opening.</summary>

@@ -1,4 +1,4 @@
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>A Header Confidentiality Policy (RFC 9788 section 3.2): what an encrypted message shows in its outer,
 /// unprotected header. The real values always travel inside the encryption.</summary>

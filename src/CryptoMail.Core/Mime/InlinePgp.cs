@@ -1,8 +1,7 @@
-using CryptoMail.Core.Internal.IO;
 using System.Text;
 using MimeKit;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>Inline PGP: armored messages and cleartext signatures inside text/plain parts, and OpenPGP messages sent
 /// as attachments (<c>.pgp</c>, <c>.gpg</c>, <c>.asc</c>, <c>application/pgp-encrypted</c>).</summary>
@@ -183,11 +182,11 @@ internal sealed partial class EnvelopeAnalysis
     /// <summary>Whether the first packet header names a PKESK (1), SKESK (3), SED (9), SEIPD (18) or OCB encrypted
     /// data (20) packet (RFC 9580 sections 4.2 and 10.3).</summary>
     private static bool StartsEncrypted(ReadOnlySpan<byte> head) =>
-        TagAt(head) is { } tag && Internal.Packets.PacketTags.IsEncryption(tag);
+        TagAt(head) is { } tag && Types.PacketTags.IsEncryption(tag);
 
     /// <summary>The tag of the packet header at the start of <paramref name="head"/>, or null when it is not one.</summary>
-    private static Internal.Packets.PacketTag? TagAt(ReadOnlySpan<byte> head) =>
-        head.Length >= 2 && Internal.Packets.PacketReader.TryTagOf(head, out var tag) ? tag : null;
+    private static Types.PacketTag? TagAt(ReadOnlySpan<byte> head) =>
+        head.Length >= 2 && Types.PacketTags.TryTagOf(head, out var tag) ? tag : null;
 
     private static bool IsOpenPgpAttachment(MimePart part)
     {
@@ -201,8 +200,8 @@ internal sealed partial class EnvelopeAnalysis
 
     /// <summary>Whether binary data starts like an OpenPGP message: a PKESK, SKESK, one-pass signature or compressed
     /// data packet.</summary>
-    private static bool LooksLikeBinaryMessage(ReadOnlySpan<byte> data) => TagAt(data) is Internal.Packets.PacketTag.PublicKeyEncryptedSessionKey
-        or Internal.Packets.PacketTag.SymmetricKeyEncryptedSessionKey or Internal.Packets.PacketTag.OnePassSignature or Internal.Packets.PacketTag.CompressedData;
+    private static bool LooksLikeBinaryMessage(ReadOnlySpan<byte> data) => TagAt(data) is Types.PacketTag.PublicKeyEncryptedSessionKey
+        or Types.PacketTag.SymmetricKeyEncryptedSessionKey or Types.PacketTag.OnePassSignature or Types.PacketTag.CompressedData;
 
     /// <summary>Every armored message or cleartext-signed block whose BEGIN line starts a line (quoted blocks, as in
     /// "&gt; -----BEGIN", are text).</summary>

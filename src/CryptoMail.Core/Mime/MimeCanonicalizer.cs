@@ -3,7 +3,7 @@ using MimeKit.Encodings;
 using MimeKit.IO;
 using MimeKit.IO.Filters;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>Turns MIME entities into the exact bytes that are signed, encrypted or verified.</summary>
 /// <remarks>

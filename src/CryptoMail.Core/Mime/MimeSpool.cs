@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
-using CryptoMail.Core.Internal.IO;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>A seekable, append-only scratch stream for MIME that must be parsed or written again: small contents stay
 /// in memory; past <see cref="MemoryLimit"/> everything moves to an <see cref="EncryptedSpool"/> file. A <em>secret</em>

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>How much of a message a protection covers.</summary>
 public enum ProtectionCoverage
@@ -28,8 +28,8 @@ public sealed class MimeSignOptions
     /// <summary>The hash. Default SHA-256 (<c>micalg=pgp-sha256</c>).</summary>
     public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
 
-    /// <summary>The policy for the signature hash and which signing keys are valid; null for <see cref="Core.Policy.Default"/>.</summary>
-    public Policy? Policy { get; init; }
+    /// <summary>The policy for the signature hash and which signing keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>Also sign the header (RFC 9788 <c>hp="clear"</c>): Subject, From, To, Cc, Date, Message-ID, the
     /// threading headers, Reply-To and Followup-To are copied into the signed part, so a reader detects a changed
@@ -50,8 +50,8 @@ public sealed class MimeEncryptOptions
     /// <summary>The cipher. Default AES-256.</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
 
-    /// <summary>The policy for the cipher, the signature hash and which recipient and signing keys are valid; null for <see cref="Core.Policy.Default"/>.</summary>
-    public Policy? Policy { get; init; }
+    /// <summary>The policy for the cipher, the signature hash and which recipient and signing keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>Also encrypt to the signer's own certificate, so the sender can read the sent copy. Default true.</summary>
     public bool EncryptToSelf { get; init; } = true;
@@ -65,7 +65,7 @@ public sealed class MimeEncryptOptions
     public bool ProtectHeaders { get; init; } = true;
 
     /// <summary>What the outer header still shows when <see cref="ProtectHeaders"/> is on. Default
-    /// <see cref="CryptoMail.Core.HeaderConfidentiality.Baseline"/> (Subject becomes <c>[...]</c>).</summary>
+    /// <see cref="CryptoMail.Core.Mime.HeaderConfidentiality.Baseline"/> (Subject becomes <c>[...]</c>).</summary>
     public HeaderConfidentiality HeaderConfidentiality { get; init; } = HeaderConfidentiality.Baseline;
 
     /// <summary>When the policy hides a user-facing field (such as the Subject), repeat it at the top of each text/plain
@@ -89,8 +89,8 @@ public sealed class MimeOpenOptions
     /// <summary>Limits for untrusted input.</summary>
     public ReadLimits Limits { get; init; } = ReadLimits.Default;
 
-    /// <summary>The policy for the ciphers accepted and the signatures checked; null for <see cref="Core.Policy.Default"/>.</summary>
-    public Policy? Policy { get; init; }
+    /// <summary>The policy for the ciphers accepted and the signatures checked; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>The deepest MIME nesting examined. Default 32.</summary>
     public int MaxMimeDepth { get; init; } = 32;

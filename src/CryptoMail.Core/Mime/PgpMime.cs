@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>PGP/MIME (RFC 3156): sign, encrypt, and open MimeKit messages.</summary>
 /// <remarks>Sealing returns a new message; the input is not changed. Opening never throws for bad signatures
@@ -11,9 +11,9 @@ namespace CryptoMail.Core;
 /// input messages with <c>MimeMessage.Load(stream, persistent: true)</c> to keep them out of memory as well.</remarks>
 public sealed partial class PgpMime
 {
-    private readonly OpenPgp pgp;
+    private readonly MessageEngine pgp;
 
-    internal PgpMime(OpenPgp pgp) => this.pgp = pgp;
+    internal PgpMime(MessageEngine pgp) => this.pgp = pgp;
 
     /// <summary>Signs a message as multipart/signed (RFC 3156 section 5).</summary>
     /// <param name="message">The message to sign; not changed.</param>
@@ -21,7 +21,7 @@ public sealed partial class PgpMime
     /// <param name="options">Hash and passphrases; null for defaults.</param>
     /// <returns>A new message with the same headers and a multipart/signed body.</returns>
     public MimeMessage Sign(MimeMessage message, SecretKey signer, MimeSignOptions? options = null) =>
-        Internal.PgpMimeEngine.Sign(pgp, message, signer, options ?? new MimeSignOptions(), CancellationToken.None);
+        PgpMimeEngine.Sign(pgp, message, signer, options ?? new MimeSignOptions(), CancellationToken.None);
 
     /// <summary>Signs a message as multipart/signed; the asynchronous form of <see cref="Sign"/>.</summary>
     /// <param name="message">The message to sign; not changed.</param>
@@ -30,7 +30,7 @@ public sealed partial class PgpMime
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A new message with the same headers and a multipart/signed body.</returns>
     public Task<MimeMessage> SignAsync(MimeMessage message, SecretKey signer, MimeSignOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Internal.PgpMimeEngine.Sign(pgp, message, signer, options ?? new MimeSignOptions(), cancellationToken), cancellationToken);
+        Task.Run(() => PgpMimeEngine.Sign(pgp, message, signer, options ?? new MimeSignOptions(), cancellationToken), cancellationToken);
 
     /// <summary>Encrypts a message as multipart/encrypted (RFC 3156 section 4).</summary>
     /// <param name="message">The message; not changed.</param>
@@ -38,7 +38,7 @@ public sealed partial class PgpMime
     /// <param name="options">Cipher; null for defaults.</param>
     /// <returns>A new message with the same headers and a multipart/encrypted body.</returns>
     public MimeMessage Encrypt(MimeMessage message, IEnumerable<Certificate> recipients, MimeEncryptOptions? options = null) =>
-        Internal.PgpMimeEngine.Encrypt(pgp, message, null, recipients, options ?? new MimeEncryptOptions(), CancellationToken.None);
+        PgpMimeEngine.Encrypt(pgp, message, null, recipients, options ?? new MimeEncryptOptions(), CancellationToken.None);
 
     /// <summary>Encrypts a message; the asynchronous form of <see cref="Encrypt"/>.</summary>
     /// <param name="message">The message; not changed.</param>
@@ -47,7 +47,7 @@ public sealed partial class PgpMime
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A new message with a multipart/encrypted body.</returns>
     public Task<MimeMessage> EncryptAsync(MimeMessage message, IEnumerable<Certificate> recipients, MimeEncryptOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Internal.PgpMimeEngine.Encrypt(pgp, message, null, recipients, options ?? new MimeEncryptOptions(), cancellationToken), cancellationToken);
+        Task.Run(() => PgpMimeEngine.Encrypt(pgp, message, null, recipients, options ?? new MimeEncryptOptions(), cancellationToken), cancellationToken);
 
     /// <summary>Signs and encrypts a message in one OpenPGP message (RFC 3156 section 6.2): the signature is inside the encryption.</summary>
     /// <param name="message">The message; not changed.</param>
@@ -56,7 +56,7 @@ public sealed partial class PgpMime
     /// <param name="options">Cipher, hash, passphrases; null for defaults.</param>
     /// <returns>A new message with a multipart/encrypted body.</returns>
     public MimeMessage SignAndEncrypt(MimeMessage message, SecretKey signer, IEnumerable<Certificate> recipients, MimeEncryptOptions? options = null) =>
-        Internal.PgpMimeEngine.Encrypt(pgp, message, signer, recipients, options ?? new MimeEncryptOptions(), CancellationToken.None);
+        PgpMimeEngine.Encrypt(pgp, message, signer, recipients, options ?? new MimeEncryptOptions(), CancellationToken.None);
 
     /// <summary>Signs and encrypts a message; the asynchronous form of <see cref="SignAndEncrypt"/>.</summary>
     /// <param name="message">The message; not changed.</param>
@@ -66,7 +66,7 @@ public sealed partial class PgpMime
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>A new message with a multipart/encrypted body.</returns>
     public Task<MimeMessage> SignAndEncryptAsync(MimeMessage message, SecretKey signer, IEnumerable<Certificate> recipients, MimeEncryptOptions? options = null, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Internal.PgpMimeEngine.Encrypt(pgp, message, signer, recipients, options ?? new MimeEncryptOptions(), cancellationToken), cancellationToken);
+        Task.Run(() => PgpMimeEngine.Encrypt(pgp, message, signer, recipients, options ?? new MimeEncryptOptions(), cancellationToken), cancellationToken);
 
     /// <summary>Opens any incoming message: decrypts what is encrypted, verifies what is signed, and reports coverage.</summary>
     /// <param name="message">The message; not changed.</param>
@@ -76,7 +76,7 @@ public sealed partial class PgpMime
     /// <exception cref="IntegrityException">An encrypted part was modified or lacks integrity protection.</exception>
     /// <exception cref="MalformedDataException">The PGP/MIME structure or the OpenPGP data is malformed.</exception>
     public OpenedMessage Open(MimeMessage message, MimeOpenOptions options) =>
-        Internal.PgpMimeEngine.Open(pgp, message, options, CancellationToken.None);
+        PgpMimeEngine.Open(pgp, message, options, CancellationToken.None);
 
     /// <summary>Opens an incoming message; the asynchronous form of <see cref="Open"/>.</summary>
     /// <param name="message">The message; not changed.</param>
@@ -84,5 +84,5 @@ public sealed partial class PgpMime
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The opened message and its report.</returns>
     public Task<OpenedMessage> OpenAsync(MimeMessage message, MimeOpenOptions options, CancellationToken cancellationToken = default) =>
-        Task.Run(() => Internal.PgpMimeEngine.Open(pgp, message, options, cancellationToken), cancellationToken);
+        Task.Run(() => PgpMimeEngine.Open(pgp, message, options, cancellationToken), cancellationToken);
 }

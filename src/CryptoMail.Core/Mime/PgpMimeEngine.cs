@@ -1,12 +1,12 @@
 using MimeKit;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>PGP/MIME (RFC 3156) on MimeKit messages. Every OpenPGP operation goes through the public
 /// <see cref="OpenPgp"/> API (never MimeKit's own OpenPGP contexts, which skip integrity checks).</summary>
 internal static class PgpMimeEngine
 {
-    public static MimeMessage Sign(OpenPgp pgp, MimeMessage message, SecretKey signer, MimeSignOptions options, CancellationToken token)
+    public static MimeMessage Sign(MessageEngine pgp, MimeMessage message, SecretKey signer, MimeSignOptions options, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(signer);
@@ -38,7 +38,7 @@ internal static class PgpMimeEngine
         }, "Signing the message", callerData: true);
     }
 
-    public static MimeMessage Encrypt(OpenPgp pgp, MimeMessage message, SecretKey? signer, IEnumerable<Certificate> recipients, MimeEncryptOptions options, CancellationToken token)
+    public static MimeMessage Encrypt(MessageEngine pgp, MimeMessage message, SecretKey? signer, IEnumerable<Certificate> recipients, MimeEncryptOptions options, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(recipients);
@@ -96,7 +96,7 @@ internal static class PgpMimeEngine
         }, "Encrypting the message", callerData: true);
     }
 
-    public static OpenedMessage Open(OpenPgp pgp, MimeMessage message, MimeOpenOptions options, CancellationToken token)
+    public static OpenedMessage Open(MessageEngine pgp, MimeMessage message, MimeOpenOptions options, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(message);
         ArgumentNullException.ThrowIfNull(options);
@@ -113,12 +113,12 @@ internal static class PgpMimeEngine
             var copy = message.Body is { } body && PgpMimeParts.IsPgpEncrypted(body)
                 ? PgpMimeParts.WithHeaders(message, body)
                 : MimeCanonicalizer.CopyMessage(message, token);
-            using var unlocks = new Internal.KeyUnlocks(options.Limits);
+            using var unlocks = new KeyUnlocks(options.Limits);
             return new EnvelopeAnalysis(pgp, options, token) { Unlocks = unlocks }.Open(copy);
         }, "Opening the message", callerData: false);
     }
 
-    internal static string Micalg(HashAlgorithm hash) => Internal.MessageWriter.Micalg(hash);
+    internal static string Micalg(HashAlgorithm hash) => MessageWriter.Micalg(hash);
 
     /// <summary>The public boundary of the MIME layer: our exceptions and cancellation pass; everything MimeKit or
     /// the runtime raises on bad MIME becomes a <see cref="MalformedDataException"/>.</summary>

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace CryptoMail.Core.Internal;
+namespace CryptoMail.Core.Mime;
 
 /// <summary>The RFC 3156 structures: building them, and recognising them in received messages.</summary>
 internal static class PgpMimeParts

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using CryptoMail.Core.Internal;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Stores;
 
 /// <summary>The shared OpenPGP certificate directory (cert-d, draft-nwjw-openpgp-cert-d): a certificate store on
 /// disk that Sequoia (<c>sq</c>), PGPainless and other implementations share.</summary>

@@ -1,8 +1,6 @@
 using System.Buffers.Binary;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Stores;
 
 /// <summary>Reads the certificates of a GnuPG home directory directly, without running gpg: the keybox
 /// <c>pubring.kbx</c> that GnuPG 2.1 and later write, or else the legacy keyring <c>pubring.gpg</c>.</summary>

@@ -1,4 +1,4 @@
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Stores;
 
 /// <summary>Finds certificates: by primary fingerprint, by the key ID or fingerprint of any of their keys, and by
 /// e-mail address.</summary>

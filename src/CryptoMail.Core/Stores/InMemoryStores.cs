@@ -1,4 +1,4 @@
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Stores;
 
 /// <summary>A thread-safe certificate store in memory. Inserting merges with the copy already held
 /// (<see cref="Certificate.Merge"/>), so updates accumulate and nothing is lost.</summary>

@@ -1,6 +1,5 @@
-using CryptoMail.Core.Internal;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Stores;
 
 /// <summary>The lookups every store answers, written once: the query is normalized first (<see cref="KeyQuery"/>,
 /// so a caller mistake throws before any work starts) and then run against the store's <see cref="KeyIndex{T}"/>.

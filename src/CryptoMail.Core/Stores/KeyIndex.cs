@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Stores;
 
 /// <summary>The one way every store reads a query: fingerprints and key IDs as uppercase hex, e-mail addresses
 /// lowercased (see <see cref="ICertificateLookup"/>).</summary>

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using CryptoMail.Core.Internal;
 
-namespace CryptoMail.Core;
+namespace CryptoMail.Core.Stores;
 
 /// <summary>A directory of secret keys, kept passphrase-protected at rest: one file of binary OpenPGP packets per
 /// key, named by the primary fingerprint in lowercase hex with the extension <c>.key</c>.</summary>

@@ -29,12 +29,12 @@ internal static class Opt
         return option;
     }
 
-    /// <summary>The preset a <see cref="Policy"/> option names; the default policy when it was not given.</summary>
-    public static CryptoMail.Core.Policy PolicyOf(this ParseResult parse, Option<string> option) => parse.GetValue(option) switch
+    /// <summary>The preset a <see cref="OpenPgpPolicy"/> option names; the default policy when it was not given.</summary>
+    public static CryptoMail.Core.OpenPgpPolicy PolicyOf(this ParseResult parse, Option<string> option) => parse.GetValue(option) switch
     {
-        "strict" => CryptoMail.Core.Policy.Strict,
-        "legacy" => CryptoMail.Core.Policy.Legacy,
-        _ => CryptoMail.Core.Policy.Default,
+        "strict" => CryptoMail.Core.OpenPgpPolicy.Strict,
+        "legacy" => CryptoMail.Core.OpenPgpPolicy.Legacy,
+        _ => CryptoMail.Core.OpenPgpPolicy.Default,
     };
 
     public static string[] All(this ParseResult parse, Option<string[]> option) => parse.GetValue(option) ?? [];

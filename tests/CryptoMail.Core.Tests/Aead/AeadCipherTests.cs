@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal.Aead;
 
 namespace CryptoMail.Core.Tests.Aead;
 

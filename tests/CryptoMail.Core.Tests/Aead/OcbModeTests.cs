@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using CryptoMail.Core.Internal.Aead;
 using Org.BouncyCastle.Crypto.Engines;
 using OcbBlockCipher = Org.BouncyCastle.Crypto.Modes.OcbBlockCipher;
 using Org.BouncyCastle.Crypto.Parameters;

@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal.Aead;
 
 namespace CryptoMail.Core.Tests.Aead;
 
@@ -110,7 +109,7 @@ public class SeipdV2StreamTests
         var iv = new byte[7];
         using var cipher = header.DeriveCipher(key, iv);
         var nonce = new byte[15];
-        SeipdV2Header.WriteNonce(iv, 0, nonce);
+        AeadChunkSchedule.WriteNonce(iv, 0, nonce);
         var ad = new byte[13];
         header.WriteAssociatedData(ad);
         var tag = new byte[16];

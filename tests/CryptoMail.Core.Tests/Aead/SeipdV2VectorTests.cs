@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Aead;
 
 namespace CryptoMail.Core.Tests.Aead;
 

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using CryptoMail.Core.Internal.Packets;
 using CryptoMail.Core.Tests.Support;
 
 namespace CryptoMail.Core.Tests.Autocrypt;

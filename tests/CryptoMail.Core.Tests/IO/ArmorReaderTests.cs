@@ -1,6 +1,4 @@
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.IO;
 using CryptoMail.Core.Tests.Support;
 
 namespace CryptoMail.Core.Tests.IO;

@@ -76,7 +76,7 @@ public sealed class RnpInteropTests : IDisposable
         var output = new MemoryStream();
         var e = Assert.Throws<IntegrityException>(() => pgp.Decrypt(new MemoryStream(ciphertext), output, new DecryptOptions { Passwords = { "pw" } }));
         // The one error of every failure before authentication (RFC 9580 section 13.4: no oracle), naming nothing.
-        Assert.Equal(CryptoMail.Core.Internal.DecryptionFailure.Text, e.Message);
+        Assert.Equal(DecryptionFailure.Text, e.Message);
         Assert.Null(e.InnerException);
         var released = output.ToArray();
         // What came out is an untouched prefix, and it ends before the tampered chunk begins (chunk 1's end, less

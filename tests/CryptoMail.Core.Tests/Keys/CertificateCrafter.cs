@@ -1,13 +1,11 @@
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
-using SignaturePacket = CryptoMail.Core.Internal.Packets.SignaturePacket;
+using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
 
 namespace CryptoMail.Core.Tests.Keys;
 

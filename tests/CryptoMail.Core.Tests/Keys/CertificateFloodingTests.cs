@@ -1,8 +1,7 @@
+using PacketTag = CryptoMail.Core.Types.PacketTag;
 using System.Buffers.Binary;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using Org.BouncyCastle.Bcpg;
-using SignaturePacket = CryptoMail.Core.Internal.Packets.SignaturePacket;
+using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
 
 namespace CryptoMail.Core.Tests.Keys;
 
@@ -72,13 +71,13 @@ public sealed class CertificateFloodingTests
         var primary = CertificateCrafter.Ed25519(T0);
         var ring = new CertificateCrafter(primary).UserId(Uid, T0.AddDays(1)).Build().Ring;
         using var ms = new MemoryStream();
-        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(6), ring.Primary.Body);
+        PacketWriter.WritePacket(ms, (PacketTag)(6), ring.Primary.Body);
         // Distinct user IDs, each within the per-component limit.
         for (int u = 0; u < 100; u++)
         {
-            PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(13), System.Text.Encoding.UTF8.GetBytes($"User {u} <u{u}@example.org>"));
+            PacketWriter.WritePacket(ms, (PacketTag)(13), System.Text.Encoding.UTF8.GetBytes($"User {u} <u{u}@example.org>"));
             for (int i = 0; i < CertificateLimits.MaxSelfSignaturesPerComponent; i++)
-                PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(2), Junk(0x13, ring.Primary.Fingerprint, u * 1000 + i).Body);
+                PacketWriter.WritePacket(ms, (PacketTag)(2), Junk(0x13, ring.Primary.Fingerprint, u * 1000 + i).Body);
         }
 
         Assert.Throws<LimitExceededException>(() => Certificate.Parse(ms.ToArray()));
@@ -94,8 +93,8 @@ public sealed class CertificateFloodingTests
         ms.Write(Encode(ring.Primary, ring.UserIds[0].Data, ring.UserIds[0].Signatures));
         for (int i = 0; i < 10_000; i++)
         {
-            PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(14), ring.Subkeys[0].Key.Body);
-            PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(2), ring.Subkeys[0].Signatures[0].Body);
+            PacketWriter.WritePacket(ms, (PacketTag)(14), ring.Subkeys[0].Key.Body);
+            PacketWriter.WritePacket(ms, (PacketTag)(2), ring.Subkeys[0].Signatures[0].Body);
         }
 
         var cert = Certificate.Parse(ms.ToArray());
@@ -111,9 +110,9 @@ public sealed class CertificateFloodingTests
     private static byte[] Encode(KeyPacket primary, byte[] uid, IEnumerable<SignaturePacket> signatures)
     {
         using var ms = new MemoryStream();
-        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(6), primary.Body);
-        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(13), uid);
-        foreach (var s in signatures) PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(2), s.Body);
+        PacketWriter.WritePacket(ms, (PacketTag)(6), primary.Body);
+        PacketWriter.WritePacket(ms, (PacketTag)(13), uid);
+        foreach (var s in signatures) PacketWriter.WritePacket(ms, (PacketTag)(2), s.Body);
         return ms.ToArray();
     }
 

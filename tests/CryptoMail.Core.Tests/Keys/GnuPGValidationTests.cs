@@ -24,16 +24,16 @@ public class GnuPGValidationTests
             "--quick-gen-key", "Early <early@example.org>", "ed25519", "cert,sign", "never");
         var when = new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
 
-        var refused = late.Validate(Policy.Default, when);
+        var refused = late.Validate(OpenPgpPolicy.Default, when);
         Assert.False(refused.IsValid);
         Assert.Equal(ValidationReason.WeakHash, refused.PrimaryKey.Reasons[0].Reason);
         Assert.Equal(ValidationReason.WeakHash, refused.UserIds[0].Reasons[0].Reason);
-        Assert.True(late.Validate(Policy.Legacy, when).IsValid);
+        Assert.True(late.Validate(OpenPgpPolicy.Legacy, when).IsValid);
 
-        var accepted = early.Validate(Policy.Default, when);
+        var accepted = early.Validate(OpenPgpPolicy.Default, when);
         Assert.True(accepted.IsValid);
         Assert.Equal("SHA1", accepted.PrimaryKey.Binding!.HashAlgorithm);
-        Assert.Equal(ValidationReason.WeakHash, early.Validate(Policy.Strict, when).PrimaryKey.Reasons[0].Reason);
+        Assert.Equal(ValidationReason.WeakHash, early.Validate(OpenPgpPolicy.Strict, when).PrimaryKey.Reasons[0].Reason);
     }
 
     [GnuPGFact]
@@ -41,12 +41,12 @@ public class GnuPGValidationTests
     {
         using var gpg = new GnuPG();
         var cert = Make(gpg, "Old <old@example.org>", "--quick-gen-key", "Old <old@example.org>", "rsa1024", "cert,sign", "never");
-        var v = cert.Validate(Policy.Default);
+        var v = cert.Validate(OpenPgpPolicy.Default);
         Assert.Equal(1024, v.PrimaryKey.Key.BitStrength);
         Assert.Equal(new[] { ValidationReason.WeakKey }, v.PrimaryKey.Reasons.Select(r => r.Reason));
         Assert.Empty(v.KeysFor(KeyUsage.Sign));
-        Assert.True(cert.Validate(Policy.Legacy).IsValid);
-        Assert.Single(cert.Validate(Policy.Legacy).KeysFor(KeyUsage.Sign));
+        Assert.True(cert.Validate(OpenPgpPolicy.Legacy).IsValid);
+        Assert.Single(cert.Validate(OpenPgpPolicy.Legacy).KeysFor(KeyUsage.Sign));
     }
 
     [GnuPGFact]

@@ -1,12 +1,10 @@
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using CryptoMail.Core.Tests.Support;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
 using Org.BouncyCastle.Math;
 using Org.BouncyCastle.Security;
-using SecretKeyPacket = CryptoMail.Core.Internal.Packets.SecretKeyPacket;
+using SecretKeyPacket = CryptoMail.Core.Packets.SecretKeyPacket;
 
 namespace CryptoMail.Core.Tests.Keys;
 

@@ -1,7 +1,6 @@
+using PacketTag = CryptoMail.Core.Types.PacketTag;
 using System.Buffers.Binary;
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using Org.BouncyCastle.Bcpg;
 
 namespace CryptoMail.Core.Tests.Keys;
@@ -134,9 +133,9 @@ public sealed class KeySizeLimitTests : IDisposable
         Mpi.Write(sig, Number(signatureBits));
 
         using var ms = new MemoryStream();
-        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(6), keyBody);
-        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(13), uid);
-        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(2), sig.ToArray());
+        PacketWriter.WritePacket(ms, (PacketTag)(6), keyBody);
+        PacketWriter.WritePacket(ms, (PacketTag)(13), uid);
+        PacketWriter.WritePacket(ms, (PacketTag)(2), sig.ToArray());
         return (ms.ToArray(), Hex.Of(fingerprint));
     }
 

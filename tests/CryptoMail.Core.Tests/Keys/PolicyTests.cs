@@ -17,42 +17,42 @@ public class PolicyTests
     [Fact]
     public void The_presets_differ_where_documented()
     {
-        Assert.False(Policy.Default.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
-        Assert.True(Policy.Default.AcceptsCertificationHash(HashAlgorithm.Sha1, Policy.Sha1CertificationCutoff.AddSeconds(-1)));
-        Assert.False(Policy.Default.AcceptsCertificationHash(HashAlgorithm.Sha1, Policy.Sha1CertificationCutoff));
-        Assert.False(Policy.Default.AcceptsCertificationHash(HashAlgorithm.Md5, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.False(Policy.Strict.AcceptsCertificationHash(HashAlgorithm.Sha1, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.True(Policy.Legacy.AcceptsCertificationHash(HashAlgorithm.Sha1, DateTimeOffset.UtcNow));
-        Assert.True(Policy.Legacy.AcceptsDataSignatureHash(HashAlgorithm.Sha1, new DateTimeOffset(2012, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.False(Policy.Legacy.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
+        Assert.False(OpenPgpPolicy.Default.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
+        Assert.True(OpenPgpPolicy.Default.AcceptsCertificationHash(HashAlgorithm.Sha1, OpenPgpPolicy.Sha1CertificationCutoff.AddSeconds(-1)));
+        Assert.False(OpenPgpPolicy.Default.AcceptsCertificationHash(HashAlgorithm.Sha1, OpenPgpPolicy.Sha1CertificationCutoff));
+        Assert.False(OpenPgpPolicy.Default.AcceptsCertificationHash(HashAlgorithm.Md5, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.False(OpenPgpPolicy.Strict.AcceptsCertificationHash(HashAlgorithm.Sha1, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.True(OpenPgpPolicy.Legacy.AcceptsCertificationHash(HashAlgorithm.Sha1, DateTimeOffset.UtcNow));
+        Assert.True(OpenPgpPolicy.Legacy.AcceptsDataSignatureHash(HashAlgorithm.Sha1, new DateTimeOffset(2012, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.False(OpenPgpPolicy.Legacy.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
 
-        Assert.Equal(ValidationReason.WeakKey, Policy.Default.CheckKey("RSA", 1024));
-        Assert.Null(Policy.Default.CheckKey("RSA", 2048));
-        Assert.Null(Policy.Legacy.CheckKey("RSA", 1024));
-        Assert.Equal(ValidationReason.WeakKey, Policy.Strict.CheckKey("RSA", 2048));
-        Assert.Equal(ValidationReason.RejectedAlgorithm, Policy.Strict.CheckKey("DSA", 3072));
-        Assert.Null(Policy.Default.CheckKey("DSA", 3072));
-        Assert.Null(Policy.Default.CheckKey("Ed25519", 256));
+        Assert.Equal(ValidationReason.WeakKey, OpenPgpPolicy.Default.CheckKey("RSA", 1024));
+        Assert.Null(OpenPgpPolicy.Default.CheckKey("RSA", 2048));
+        Assert.Null(OpenPgpPolicy.Legacy.CheckKey("RSA", 1024));
+        Assert.Equal(ValidationReason.WeakKey, OpenPgpPolicy.Strict.CheckKey("RSA", 2048));
+        Assert.Equal(ValidationReason.RejectedAlgorithm, OpenPgpPolicy.Strict.CheckKey("DSA", 3072));
+        Assert.Null(OpenPgpPolicy.Default.CheckKey("DSA", 3072));
+        Assert.Null(OpenPgpPolicy.Default.CheckKey("Ed25519", 256));
 
-        Assert.DoesNotContain(SymmetricCipher.Cast5, Policy.Default.ReadCiphers);
-        Assert.Contains(SymmetricCipher.Cast5, Policy.Legacy.ReadCiphers);
-        Assert.Equal(Policy.Default.WriteCiphers, Policy.Legacy.WriteCiphers);
-        Assert.DoesNotContain(SymmetricCipher.Twofish, Policy.Strict.ReadCiphers);
+        Assert.DoesNotContain(SymmetricCipher.Cast5, OpenPgpPolicy.Default.ReadCiphers);
+        Assert.Contains(SymmetricCipher.Cast5, OpenPgpPolicy.Legacy.ReadCiphers);
+        Assert.Equal(OpenPgpPolicy.Default.WriteCiphers, OpenPgpPolicy.Legacy.WriteCiphers);
+        Assert.DoesNotContain(SymmetricCipher.Twofish, OpenPgpPolicy.Strict.ReadCiphers);
     }
 
     [Fact]
     public void A_policy_is_immutable_and_copies_what_it_is_given()
     {
         var hashes = new Dictionary<HashAlgorithm, DateTimeOffset> { [HashAlgorithm.Sha512] = DateTimeOffset.MaxValue };
-        var mine = Policy.Default with { DataSignatureHashes = hashes, MinimumRsaBits = 4096 };
+        var mine = OpenPgpPolicy.Default with { DataSignatureHashes = hashes, MinimumRsaBits = 4096 };
         hashes[HashAlgorithm.Sha1] = DateTimeOffset.MaxValue;
 
         Assert.False(mine.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
         Assert.False(mine.AcceptsDataSignatureHash(HashAlgorithm.Sha256, T0));
         Assert.Equal(ValidationReason.WeakKey, mine.CheckKey("RSA", 3072));
-        Assert.Equal(2048, Policy.Default.MinimumRsaBits);
-        Assert.True(Policy.Default.AcceptsDataSignatureHash(HashAlgorithm.Sha256, T0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Policy.Default with { MinimumRsaBits = 0 });
+        Assert.Equal(2048, OpenPgpPolicy.Default.MinimumRsaBits);
+        Assert.True(OpenPgpPolicy.Default.AcceptsDataSignatureHash(HashAlgorithm.Sha256, T0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => OpenPgpPolicy.Default with { MinimumRsaBits = 0 });
     }
 
     [Fact]
@@ -68,8 +68,8 @@ public class PolicyTests
         Assert.Equal(SignatureStatus.WeakAlgorithm, weak.Status);
         Assert.Equal(ValidationReason.WeakHash, weak.RejectionReason);
         Assert.Equal(ValidationReason.WeakHash, Verify(cert, ancient, null).RejectionReason);
-        Assert.Equal(ValidationReason.WeakHash, Verify(cert, recent, Policy.Legacy).RejectionReason);
-        Assert.True(Verify(cert, ancient, Policy.Legacy).IsGood);
+        Assert.Equal(ValidationReason.WeakHash, Verify(cert, recent, OpenPgpPolicy.Legacy).RejectionReason);
+        Assert.True(Verify(cert, ancient, OpenPgpPolicy.Legacy).IsGood);
         Assert.True(Verify(cert, DataSignature(c.Primary, Data, T0), null).IsGood);
     }
 
@@ -92,7 +92,7 @@ public class PolicyTests
     {
         var bob = TestKeys.Get("Curve25519", "bob");
         var sed = Encoding.ASCII.GetBytes(AttackCraft.EncryptSed(Data, bob.Certificate));
-        foreach (var policy in new[] { Policy.Default, Policy.Legacy, Policy.Strict })
+        foreach (var policy in new[] { OpenPgpPolicy.Default, OpenPgpPolicy.Legacy, OpenPgpPolicy.Strict })
         {
             var output = new MemoryStream();
             Assert.Throws<IntegrityException>(() => Pgp.Decrypt(new MemoryStream(sed), output, new DecryptOptions { Keys = { bob }, Policy = policy }));
@@ -113,7 +113,7 @@ public class PolicyTests
         Assert.Equal(ValidationReason.RejectedAlgorithm, refused.Reason);
         Assert.Equal(0, output.Length);
 
-        var result = Pgp.Decrypt(new MemoryStream(ct), output, new DecryptOptions { Keys = { bob }, Policy = Policy.Legacy });
+        var result = Pgp.Decrypt(new MemoryStream(ct), output, new DecryptOptions { Keys = { bob }, Policy = OpenPgpPolicy.Legacy });
         Assert.Equal(Data, output.ToArray());
         Assert.Equal(cipher, result.Cipher);
     }
@@ -124,14 +124,14 @@ public class PolicyTests
         var alice = TestKeys.Get("Curve25519", "alice");
         var bob = TestKeys.Get("Curve25519", "bob");
         var e = Assert.Throws<PolicyViolationException>(() => Pgp.Encrypt(new MemoryStream(Data), new MemoryStream(),
-            new EncryptOptions { Recipients = { bob.Certificate }, Cipher = SymmetricCipher.Cast5, Policy = Policy.Legacy }));
+            new EncryptOptions { Recipients = { bob.Certificate }, Cipher = SymmetricCipher.Cast5, Policy = OpenPgpPolicy.Legacy }));
         Assert.Equal(ValidationReason.RejectedAlgorithm, e.Reason);
 
         var s = Assert.Throws<PolicyViolationException>(() => Pgp.SignDetached(new MemoryStream(Data), new MemoryStream(),
             new SignOptions { Signers = { alice }, Hash = HashAlgorithm.Sha1 }));
         Assert.Equal(ValidationReason.WeakHash, s.Reason);
 
-        var only512 = Policy.Default with { DataSignatureHashes = new Dictionary<HashAlgorithm, DateTimeOffset> { [HashAlgorithm.Sha512] = DateTimeOffset.MaxValue } };
+        var only512 = OpenPgpPolicy.Default with { DataSignatureHashes = new Dictionary<HashAlgorithm, DateTimeOffset> { [HashAlgorithm.Sha512] = DateTimeOffset.MaxValue } };
         Assert.Throws<PolicyViolationException>(() => Pgp.SignDetached(new MemoryStream(Data), new MemoryStream(),
             new SignOptions { Signers = { alice }, Policy = only512 }));
         var sig = new MemoryStream();
@@ -158,7 +158,7 @@ public class PolicyTests
         Assert.Contains(weak.Fingerprint, e.Message, StringComparison.Ordinal);
 
         // Under the legacy policy the RSA-1024 recipient is usable; the others still are not.
-        var legacy = new EncryptOptions { Recipients = { good, weak, expired }, Policy = Policy.Legacy };
+        var legacy = new EncryptOptions { Recipients = { good, weak, expired }, Policy = OpenPgpPolicy.Legacy };
         var again = Assert.Throws<KeyNotUsableException>(() => Pgp.Encrypt(new MemoryStream(Data), new MemoryStream(), legacy));
         Assert.Equal(expired, Assert.Single(again.UnusableCertificates).Certificate);
     }
@@ -188,7 +188,7 @@ public class PolicyTests
     public void A_rejected_algorithm_makes_the_key_invalid_with_that_reason()
     {
         var cert = Healthy(Ed25519(T0)).Build();
-        var noEd = Policy.Default with { RejectedKeyAlgorithms = new HashSet<string> { "ed25519" } };
+        var noEd = OpenPgpPolicy.Default with { RejectedKeyAlgorithms = new HashSet<string> { "ed25519" } };
         var v = cert.Validate(noEd, T0.AddDays(1));
         Assert.Equal(ValidationReason.RejectedAlgorithm, v.PrimaryKey.Reasons[0].Reason);
         Assert.True(cert.Validate(null, T0.AddDays(1)).IsValid);
@@ -209,7 +209,7 @@ public class PolicyTests
         return (c, sub);
     }
 
-    private static SignatureVerification Verify(Certificate cert, byte[] signature, Policy? policy) =>
+    private static SignatureVerification Verify(Certificate cert, byte[] signature, OpenPgpPolicy? policy) =>
         Assert.Single(Pgp.VerifyDetached(new MemoryStream(Data), new MemoryStream(signature),
             new VerifyOptions { Verifiers = { cert }, Policy = policy }).Signatures);
 

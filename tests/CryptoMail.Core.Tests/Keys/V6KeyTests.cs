@@ -110,7 +110,7 @@ public class V6KeyTests
         foreach (var sk in key.Ring.Secrets)
         {
             Assert.Equal(253, sk.Usage);
-            Assert.Equal(CryptoMail.Core.Internal.Packets.S2kType.Argon2, sk.S2k!.Type);
+            Assert.Equal(S2kType.Argon2, sk.S2k!.Type);
         }
         Assert.Throws<BadPassphraseException>(() => key.Unlock("wrong"));
         var reparsed = SecretKey.Parse(key.Export());

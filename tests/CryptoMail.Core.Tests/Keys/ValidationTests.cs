@@ -22,7 +22,7 @@ public class ValidationTests
 
     private static ValidationReason[] Reasons(KeyValidity k) => k.Reasons.Select(r => r.Reason).ToArray();
 
-    private static SignatureVerification VerifyData(Certificate cert, byte[] signature, Policy? policy = null)
+    private static SignatureVerification VerifyData(Certificate cert, byte[] signature, OpenPgpPolicy? policy = null)
     {
         var result = Pgp.VerifyDetached(new MemoryStream(Data), new MemoryStream(signature), new VerifyOptions { Verifiers = { cert }, Policy = policy });
         return Assert.Single(result.Signatures);
@@ -34,7 +34,7 @@ public class ValidationTests
         var (c, enc) = Healthy();
         var signer = Ed25519(T0);
         c.Bind(signer, T0, SignFlag);
-        var v = c.Build().Validate(Policy.Default, T0.AddDays(1));
+        var v = c.Build().Validate(OpenPgpPolicy.Default, T0.AddDays(1));
 
         Assert.True(v.IsValid);
         Assert.Empty(v.PrimaryKey.Reasons);
@@ -166,16 +166,16 @@ public class ValidationTests
     {
         var after = new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
         var late = new CertificateCrafter(Ed25519(after)).UserId("Alice <alice@example.org>", after, HashAlgorithmTag.Sha1).Build();
-        var v = late.Validate(Policy.Default, after.AddDays(1));
+        var v = late.Validate(OpenPgpPolicy.Default, after.AddDays(1));
         Assert.False(v.IsValid);
         Assert.Equal(ValidationReason.WeakHash, Reasons(v.PrimaryKey)[0]);
         Assert.Equal(ValidationReason.WeakHash, v.UserIds[0].Reasons[0].Reason);
         Assert.Empty(late.UserIds);
 
         var early = new CertificateCrafter(Ed25519(T0)).UserId("Alice <alice@example.org>", T0, HashAlgorithmTag.Sha1).Build();
-        Assert.True(early.Validate(Policy.Default, after).IsValid);
-        Assert.True(early.Validate(Policy.Legacy, after).IsValid);
-        Assert.Equal(ValidationReason.WeakHash, Reasons(early.Validate(Policy.Strict, after).PrimaryKey)[0]);
+        Assert.True(early.Validate(OpenPgpPolicy.Default, after).IsValid);
+        Assert.True(early.Validate(OpenPgpPolicy.Legacy, after).IsValid);
+        Assert.Equal(ValidationReason.WeakHash, Reasons(early.Validate(OpenPgpPolicy.Strict, after).PrimaryKey)[0]);
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public class ValidationTests
         var after = new DateTimeOffset(2024, 6, 1, 0, 0, 0, TimeSpan.Zero);
         // The newer binding would end the subkey's life; the policy refuses it, so the older one still rules.
         c.Bind(enc, after, EncryptFlags, HashAlgorithmTag.Sha1, expires: TimeSpan.FromDays(1));
-        var sub = c.Build().Validate(Policy.Default, after.AddDays(30)).Subkeys[0];
+        var sub = c.Build().Validate(OpenPgpPolicy.Default, after.AddDays(30)).Subkeys[0];
         Assert.True(sub.IsValid);
         Assert.Equal("SHA256", sub.Binding!.HashAlgorithm);
         Assert.Null(sub.Key.ExpirationTime);
@@ -196,15 +196,15 @@ public class ValidationTests
     {
         var (c, _) = Healthy(Rsa(T0, 1024));
         var cert = c.Build();
-        var v = cert.Validate(Policy.Default, T0.AddDays(1));
+        var v = cert.Validate(OpenPgpPolicy.Default, T0.AddDays(1));
         Assert.False(v.IsValid);
         Assert.Equal(new[] { ValidationReason.WeakKey }, Reasons(v.PrimaryKey));
         // The primary key's weakness makes its subkeys unusable as well.
         Assert.Contains(ValidationReason.WeakKey, Reasons(v.Subkeys[0]));
         Assert.Empty(cert.EncryptionKeys(T0.AddDays(1)));
 
-        Assert.True(cert.Validate(Policy.Legacy, T0.AddDays(1)).IsValid);
-        Assert.Single(cert.Validate(Policy.Legacy, T0.AddDays(1)).KeysFor(KeyUsage.EncryptCommunications));
+        Assert.True(cert.Validate(OpenPgpPolicy.Legacy, T0.AddDays(1)).IsValid);
+        Assert.Single(cert.Validate(OpenPgpPolicy.Legacy, T0.AddDays(1)).KeysFor(KeyUsage.EncryptCommunications));
     }
 
     [Fact]
@@ -283,7 +283,7 @@ public class ValidationTests
     {
         var key = Pgp.GenerateKey("Dave <dave@example.org>");
         var cert = key.Certificate;
-        var v = cert.Validate(Policy.Default, DateTimeOffset.UtcNow.AddMinutes(1));
+        var v = cert.Validate(OpenPgpPolicy.Default, DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.Equal(cert.UserIds, v.UserIds.Where(u => u.IsValid).Select(u => u.UserId));
         Assert.Equal(cert.EncryptionKeys(v.Time).Select(k => k.Fingerprint), v.KeysFor(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage).Select(k => k.Key.Fingerprint));
         Assert.Equal(cert.SigningKeys(v.Time).Select(k => k.Fingerprint), v.KeysFor(KeyUsage.Sign).Select(k => k.Key.Fingerprint));
@@ -302,10 +302,10 @@ public class ValidationTests
         var sha1Late = Certified(HashAlgorithmTag.Sha1, after);
         Assert.Single(sha1Late.Certifications);
         Assert.Empty(sha1Late.CertificationsBy(issuer));
-        Assert.Single(sha1Late.CertificationsBy(issuer, policy: Policy.Legacy));
+        Assert.Single(sha1Late.CertificationsBy(issuer, policy: OpenPgpPolicy.Legacy));
         // Before the default cut-off (2023-02-01) a SHA-1 certification still counts; SHA-256 always does.
         Assert.Single(Certified(HashAlgorithmTag.Sha1, T0.AddDays(1)).CertificationsBy(issuer));
-        Assert.Empty(Certified(HashAlgorithmTag.Sha1, T0.AddDays(1)).CertificationsBy(issuer, policy: Policy.Strict));
-        Assert.Single(Certified(HashAlgorithmTag.Sha256, after).CertificationsBy(issuer, policy: Policy.Strict));
+        Assert.Empty(Certified(HashAlgorithmTag.Sha1, T0.AddDays(1)).CertificationsBy(issuer, policy: OpenPgpPolicy.Strict));
+        Assert.Single(Certified(HashAlgorithmTag.Sha256, after).CertificationsBy(issuer, policy: OpenPgpPolicy.Strict));
     }
 }

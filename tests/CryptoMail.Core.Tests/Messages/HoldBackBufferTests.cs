@@ -1,5 +1,4 @@
 using System.Text;
-using CryptoMail.Core.Internal;
 using CryptoMail.Core.Tests.Support;
 
 namespace CryptoMail.Core.Tests.Messages;

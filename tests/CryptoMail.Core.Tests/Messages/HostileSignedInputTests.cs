@@ -1,10 +1,8 @@
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using CryptoMail.Core.Tests.Keys;
 using CryptoMail.Core.Tests.Support;
 using Org.BouncyCastle.Bcpg;
-using SignaturePacket = CryptoMail.Core.Internal.Packets.SignaturePacket;
+using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
 using static CryptoMail.Core.Tests.Support.CraftedMessages;
 
 namespace CryptoMail.Core.Tests.Messages;

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using CryptoMail.Core.Internal.Packets;
 using CryptoMail.Core.Tests.Support;
 using MimeKit;
 using static CryptoMail.Core.Tests.Mime.MimeFixtures;

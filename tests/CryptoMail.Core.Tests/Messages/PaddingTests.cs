@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal.Aead;
 using CryptoMail.Core.Tests.Aead;
 using CryptoMail.Core.Tests.Support;
 

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using CryptoMail.Core.Internal;
 using CryptoMail.Core.Tests.Support;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;

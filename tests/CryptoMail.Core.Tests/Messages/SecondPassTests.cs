@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal;
 using CryptoMail.Core.Tests.Support;
 
 namespace CryptoMail.Core.Tests.Messages;

@@ -68,7 +68,7 @@ public class SessionKeyTests
             l.Write(data);
         }
         // CAST5 and 3DES are read only under the legacy policy (PolicyTests checks that the default refuses them).
-        foreach (var options in new[] { new DecryptOptions { Keys = { bob }, Policy = Policy.Legacy }, new DecryptOptions { Passwords = { "pw" }, Policy = Policy.Legacy } })
+        foreach (var options in new[] { new DecryptOptions { Keys = { bob }, Policy = OpenPgpPolicy.Legacy }, new DecryptOptions { Passwords = { "pw" }, Policy = OpenPgpPolicy.Legacy } })
         {
             var output = new MemoryStream();
             var result = pgp.Decrypt(new MemoryStream(ct.ToArray()), output, options);

@@ -121,7 +121,7 @@ public class HeaderProtectionTests
         Assert.Equal("clear", content.ContentType.Parameters["hp"]);
         Assert.Equal("Handling the Jones contract", content.Headers[HeaderId.Subject]);
         Assert.Equal("Handling the Jones contract", signed.Subject);   // signed only: nothing is hidden
-        Assert.False(content.Headers.Contains(Internal.HeaderProtection.HpOuter));
+        Assert.False(content.Headers.Contains(HeaderProtection.HpOuter));
 
         var opened = pgp.Mime.Open(signed, BobOpens());
         Assert.Equal(HeaderProtectionForm.SignedOnly, opened.ProtectedHeaders!.Form);
@@ -175,10 +175,10 @@ public class HeaderProtectionTests
     [Fact]
     public void A_header_block_is_removed_only_when_it_looks_like_one()
     {
-        Assert.Equal("Body\n", Internal.HeaderProtection.WithoutHeaderBlock("Subject: x\nCc: a,\n  b\n\nBody\n"));
-        Assert.Equal("Body\r\n", Internal.HeaderProtection.WithoutHeaderBlock("Subject: x\r\n\r\nBody\r\n"));
-        Assert.Null(Internal.HeaderProtection.WithoutHeaderBlock("Dear Bob: hello\n\nBody\n"));
-        Assert.Null(Internal.HeaderProtection.WithoutHeaderBlock("\nBody\n"));
-        Assert.Null(Internal.HeaderProtection.WithoutHeaderBlock("Subject: no blank line\n"));
+        Assert.Equal("Body\n", HeaderProtection.WithoutHeaderBlock("Subject: x\nCc: a,\n  b\n\nBody\n"));
+        Assert.Equal("Body\r\n", HeaderProtection.WithoutHeaderBlock("Subject: x\r\n\r\nBody\r\n"));
+        Assert.Null(HeaderProtection.WithoutHeaderBlock("Dear Bob: hello\n\nBody\n"));
+        Assert.Null(HeaderProtection.WithoutHeaderBlock("\nBody\n"));
+        Assert.Null(HeaderProtection.WithoutHeaderBlock("Subject: no blank line\n"));
     }
 }

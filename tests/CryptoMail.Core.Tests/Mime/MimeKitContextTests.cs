@@ -235,7 +235,7 @@ public class MimeKitContextTests
         }
         while (edited is null && shift < 16);
         Assert.NotNull(edited);
-        ((MimePart)encrypted[1]).Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes(Internal.ArmorWriter.ToArmoredString(edited, ArmorKind.Message))));
+        ((MimePart)encrypted[1]).Content = new MimeContent(new MemoryStream(Encoding.ASCII.GetBytes(ArmorWriter.ToArmoredString(edited, ArmorKind.Message))));
 
         using var bob = BobContext();
         var received = Wire<MultipartEncrypted>(encrypted);

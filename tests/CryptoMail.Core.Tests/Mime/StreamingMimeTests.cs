@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.IO;
 using CryptoMail.Core.Tests.Support;
 using MimeKit;
 using static CryptoMail.Core.Tests.Mime.MimeFixtures;

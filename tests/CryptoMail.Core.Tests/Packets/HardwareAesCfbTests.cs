@@ -1,6 +1,4 @@
 using System.Security.Cryptography;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using CsCheck;
 
 namespace CryptoMail.Core.Tests.Packets;

@@ -1,5 +1,3 @@
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using CryptoMail.Core.Tests.Support;
 using CsCheck;
 
@@ -15,7 +13,7 @@ public sealed class PacketFramingPropertyTests
     private static byte[] WriteDefinite(int tag, byte[] body)
     {
         using var ms = new MemoryStream();
-        PacketWriter.WritePacket(ms, (CryptoMail.Core.Internal.Packets.PacketTag)(tag), body);
+        PacketWriter.WritePacket(ms, (PacketTag)(tag), body);
         return ms.ToArray();
     }
 

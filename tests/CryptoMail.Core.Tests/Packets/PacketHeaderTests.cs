@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal.Packets;
 using CryptoMail.Core.Tests.Support;
 using CsCheck;
 

@@ -1,5 +1,3 @@
-using CryptoMail.Core.Internal.Aead;
-using CryptoMail.Core.Internal.Packets;
 using CryptoMail.Core.Tests.Aead;
 
 namespace CryptoMail.Core.Tests.Packets;

@@ -1,10 +1,8 @@
 using System.IO.Compression;
 using System.Security.Cryptography;
-using CryptoMail.Core.Internal;
-using CryptoMail.Core.Internal.Packets;
 using Org.BouncyCastle.Bcpg;
-using SignaturePacket = CryptoMail.Core.Internal.Packets.SignaturePacket;
-using PacketTag = CryptoMail.Core.Internal.Packets.PacketTag;
+using SignaturePacket = CryptoMail.Core.Packets.SignaturePacket;
+using PacketTag = CryptoMail.Core.Types.PacketTag;
 
 namespace CryptoMail.Core.Tests.Support;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using CryptoMail.Core.Internal;
 using MimeKit;
 using Org.BouncyCastle.Bcpg;
 using Org.BouncyCastle.Bcpg.OpenPgp;

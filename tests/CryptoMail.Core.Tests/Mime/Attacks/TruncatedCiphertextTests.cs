@@ -1,4 +1,3 @@
-using CryptoMail.Core.Internal;
 using static CryptoMail.Core.Tests.Mime.MimeFixtures;
 using static CryptoMail.Core.Tests.Mime.Attacks.AttackCraft;
 

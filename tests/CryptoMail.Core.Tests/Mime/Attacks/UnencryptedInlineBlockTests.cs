@@ -1,5 +1,4 @@
 using System.Text;
-using CryptoMail.Core.Internal;
 using MimeKit;
 using static CryptoMail.Core.Tests.Mime.MimeFixtures;
 

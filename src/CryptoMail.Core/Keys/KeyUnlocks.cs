@@ -1,0 +1,113 @@
+using Org.BouncyCastle.Crypto;
+
+namespace CryptoMail.Core.Keys;
+
+/// <summary>The passphrase work of one reading operation (a decryption, or every part of one PGP/MIME open): each
+/// protected secret key is unlocked at most once, whatever the number of session key packets that name it, and the
+/// stretching it costs (iterated S2K, Argon2) counts against <see cref="ReadLimits.MaxKeyDerivationWork"/>, as does
+/// every password tried on a SKESK; at most <see cref="ReadLimits.MaxPasswordSkesks"/> SKESKs are tried.</summary>
+/// <remarks>Every S2K of the operation passes <see cref="Charge"/> before it runs, so the budget is checked before the
+/// work. Unlocked keys are BouncyCastle parameter objects, whose big integers and arrays cannot be zeroed from here:
+/// <see cref="Dispose"/> drops every reference so that nothing outlives the operation through this object.
+/// Not shared between threads (the MIME engine opens parts one after another); a lock keeps it safe anyway.</remarks>
+internal sealed class KeyUnlocks : IDisposable
+{
+    private readonly ReadLimits limits;
+    private readonly Dictionary<SecretKey, Dictionary<long, AsymmetricKeyParameter?>> unlocked = new(ReferenceEqualityComparer.Instance);
+    private readonly object gate = new();
+    private long work;
+    private int skesksTried;
+    private bool disposed;
+
+    public KeyUnlocks(ReadLimits limits)
+    {
+        this.limits = limits;
+    }
+
+    /// <summary>The private key for <paramref name="keyId"/> of <paramref name="key"/>, unlocked with the first of
+    /// <paramref name="passphrases"/> that fits, once per operation; null when the key has no secret material for it.</summary>
+    /// <exception cref="KeyNotUsableException">The key is protected and no passphrase unlocks it (remembered too).</exception>
+    public AsymmetricKeyParameter? PrivateKey(SecretKey key, long keyId, IEnumerable<string> passphrases)
+    {
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (!unlocked.TryGetValue(key, out var keys)) unlocked[key] = keys = new Dictionary<long, AsymmetricKeyParameter?>();
+            if (keys.TryGetValue(keyId, out var known)) return known ?? throw Locked(key, keyId);
+            var sk = key.Ring.SecretFor(keyId);
+            AsymmetricKeyParameter? result = null;
+            if (key.IsUnlocked || sk is null || sk.IsStub || !sk.IsProtected)
+            {
+                // No passphrase to stretch: an unprotected or already unlocked key, or none here.
+                result = key.GetPrivateKey(keyId, null, limits.MaxArgon2MemoryBytes);
+                if (result is null) return null;
+            }
+            else
+            {
+                foreach (var passphrase in passphrases)
+                {
+                    if (sk.S2k is { } s2k) Charge(s2k, KekLength(sk.Cipher));
+                    result = Guard.Run(() => sk.Unlock(passphrase, limits.MaxArgon2MemoryBytes), "Unlocking a secret key");
+                    if (result is not null) break;
+                }
+            }
+            keys[keyId] = result;
+            return result ?? throw Locked(key, keyId);
+        }
+    }
+
+    /// <summary>The session key of <paramref name="skesk"/> under <paramref name="password"/>, after charging the
+    /// derivation; null when the password cannot be right.</summary>
+    public SessionKeyMaterial? TryPassword(Skesk skesk, string password)
+    {
+        lock (gate)
+        {
+            Charge(skesk.S2k, skesk.Version == 4 ? KekLength(skesk.Cipher) : Math.Max(AeadSuite.KeySize((byte)skesk.Cipher), 16));
+        }
+        return skesk.TryDecrypt(password, limits.MaxArgon2MemoryBytes);
+    }
+
+    /// <summary>Counts one more SKESK to be tried with the passwords; refuses when the limit is reached.</summary>
+    public void NextSkesk()
+    {
+        lock (gate)
+        {
+            if (++skesksTried > limits.MaxPasswordSkesks)
+                throw new LimitExceededException(
+                    $"The message has more password-encrypted session key packets than are tried (ReadLimits.MaxPasswordSkesks = {limits.MaxPasswordSkesks}).");
+        }
+    }
+
+    private void Charge(S2kSpec s2k, int keyLength)
+    {
+        long cost = s2k.Work(keyLength);
+        if (cost > limits.MaxKeyDerivationWork - work)
+            throw new LimitExceededException(
+                $"Unlocking keys and trying passwords would take more than {limits.MaxKeyDerivationWork >> 20} MiB of passphrase stretching work (ReadLimits.MaxKeyDerivationWork).");
+        work += cost;
+    }
+
+    private static int KekLength(int cipher)
+    {
+        try
+        {
+            return SessionKeyDecryptor.KeyLength(cipher);
+        }
+        catch (UnsupportedPacketException)
+        {
+            return 32;
+        }
+    }
+
+    private static KeyNotUsableException Locked(SecretKey key, long keyId) =>
+        new($"Key {Hex.KeyId(keyId)} of {key.Fingerprint} is protected by a passphrase; unlock it or supply the passphrase.");
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            disposed = true;
+            unlocked.Clear();
+        }
+    }
+}

@@ -1,0 +1,173 @@
+using System.Collections.Frozen;
+
+namespace CryptoMail.Core;
+
+/// <summary>Which algorithms, key sizes and constructions are acceptable, for reading and for writing. Immutable:
+/// derive a variant with <c>with</c>, e.g. <c>OpenPgpPolicy.Default with { MinimumRsaBits = 3072 }</c>.</summary>
+/// <remarks>
+/// <para>Hashes are judged by when a signature says it was made: each accepted hash maps to the first instant at
+/// which it is no longer accepted (<see cref="DateTimeOffset.MaxValue"/> for "always"); a hash that is not in the
+/// map is never accepted. Data signatures and certifications (self-signatures, bindings, revocations) have separate
+/// maps, because a collision attack threatens the former long before a second-preimage attack threatens the latter.</para>
+/// <para>Messages without integrity protection (the Symmetrically Encrypted Data packet, no MDC) are refused under
+/// every policy: nothing here can turn that off.</para>
+/// </remarks>
+public sealed record OpenPgpPolicy
+{
+    private static readonly DateTimeOffset Always = DateTimeOffset.MaxValue;
+
+    /// <summary>The date from which the default policy refuses SHA-1 and RIPEMD-160 certifications
+    /// (1 February 2023, the date Sequoia chose after the SHA-1 chosen-prefix collision became practical).</summary>
+    public static DateTimeOffset Sha1CertificationCutoff { get; } = new(2023, 2, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The date from which the legacy policy refuses SHA-1 data signatures (1 February 2013).</summary>
+    public static DateTimeOffset Sha1DataSignatureLegacyCutoff { get; } = new(2013, 2, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> StrongHashes = Freeze(new Dictionary<HashAlgorithm, DateTimeOffset>
+    {
+        [HashAlgorithm.Sha224] = Always,
+        [HashAlgorithm.Sha256] = Always,
+        [HashAlgorithm.Sha384] = Always,
+        [HashAlgorithm.Sha512] = Always,
+        [HashAlgorithm.Sha3_256] = Always,
+        [HashAlgorithm.Sha3_512] = Always,
+    });
+
+    private static readonly IReadOnlySet<SymmetricCipher> ModernCiphers = new[]
+    {
+        SymmetricCipher.Aes128, SymmetricCipher.Aes192, SymmetricCipher.Aes256,
+        SymmetricCipher.Twofish, SymmetricCipher.Camellia128, SymmetricCipher.Camellia192, SymmetricCipher.Camellia256,
+    }.ToFrozenSet();
+
+    /// <summary>The default: SHA-1 data signatures refused; SHA-1 (and RIPEMD-160) certifications accepted when made
+    /// before <see cref="Sha1CertificationCutoff"/>; MD5 never; RSA, DSA and ElGamal keys of at least 2048 bits; AES
+    /// written; AES, Twofish and Camellia read (CAST5, 3DES, Blowfish and IDEA refused).</summary>
+    public static OpenPgpPolicy Default { get; } = new();
+
+    /// <summary>Stricter than <see cref="Default"/>: no SHA-1 at all, RSA of at least 3072 bits, DSA and ElGamal
+    /// refused, only AES read and written.</summary>
+    public static OpenPgpPolicy Strict { get; } = new()
+    {
+        CertificationHashes = StrongHashes,
+        MinimumRsaBits = 3072,
+        RejectedKeyAlgorithms = new[] { "DSA", "ElGamal" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+        ReadCiphers = new[] { SymmetricCipher.Aes128, SymmetricCipher.Aes192, SymmetricCipher.Aes256 }.ToFrozenSet(),
+    };
+
+    /// <summary>For reading old archives: SHA-1 certifications at any date, SHA-1 data signatures made before
+    /// <see cref="Sha1DataSignatureLegacyCutoff"/>, RSA, DSA and ElGamal keys from 1024 bits, and messages in CAST5,
+    /// 3DES, Blowfish or IDEA read. Writing stays as in <see cref="Default"/>.</summary>
+    public static OpenPgpPolicy Legacy { get; } = new()
+    {
+        DataSignatureHashes = With(StrongHashes, (HashAlgorithm.Sha1, Sha1DataSignatureLegacyCutoff)),
+        CertificationHashes = With(StrongHashes, (HashAlgorithm.Sha1, Always), (HashAlgorithm.RipeMd160, Always)),
+        MinimumRsaBits = 1024,
+        MinimumDsaBits = 1024,
+        ReadCiphers = ModernCiphers.Concat(new[] { SymmetricCipher.Cast5, SymmetricCipher.TripleDes, SymmetricCipher.Blowfish, SymmetricCipher.Idea }).ToFrozenSet(),
+    };
+
+    private readonly IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> dataSignatureHashes = StrongHashes;
+    private readonly IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> certificationHashes =
+        With(StrongHashes, (HashAlgorithm.Sha1, Sha1CertificationCutoff), (HashAlgorithm.RipeMd160, Sha1CertificationCutoff));
+    private readonly IReadOnlySet<string> rejectedKeyAlgorithms = FrozenSet<string>.Empty;
+    private readonly IReadOnlySet<SymmetricCipher> writeCiphers =
+        new[] { SymmetricCipher.Aes128, SymmetricCipher.Aes192, SymmetricCipher.Aes256 }.ToFrozenSet();
+    private readonly IReadOnlySet<SymmetricCipher> readCiphers = ModernCiphers;
+    private readonly int minimumRsaBits = 2048;
+    private readonly int minimumDsaBits = 2048;
+
+    /// <summary>Hashes accepted in signatures over data (messages, files), each with the date from which it is
+    /// refused. Default: SHA-224, SHA-256, SHA-384, SHA-512, SHA3-256, SHA3-512, always. A hash signatures are
+    /// written with must be accepted here at the signing time.</summary>
+    public IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> DataSignatureHashes
+    {
+        get => dataSignatureHashes;
+        init => dataSignatureHashes = Freeze(value, nameof(DataSignatureHashes));
+    }
+
+    /// <summary>Hashes accepted in certifications: user ID self-signatures, subkey bindings and back-signatures,
+    /// direct-key signatures and revocations. Default: the SHA-2 and SHA-3 family always, SHA-1 and RIPEMD-160 when
+    /// made before <see cref="Sha1CertificationCutoff"/>.</summary>
+    public IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> CertificationHashes
+    {
+        get => certificationHashes;
+        init => certificationHashes = Freeze(value, nameof(CertificationHashes));
+    }
+
+    /// <summary>The smallest RSA key accepted, in bits. Default 2048.</summary>
+    public int MinimumRsaBits
+    {
+        get => minimumRsaBits;
+        init => minimumRsaBits = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MinimumRsaBits), "The minimum must be positive.");
+    }
+
+    /// <summary>The smallest DSA or ElGamal key accepted, in bits. Default 2048.</summary>
+    public int MinimumDsaBits
+    {
+        get => minimumDsaBits;
+        init => minimumDsaBits = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MinimumDsaBits), "The minimum must be positive.");
+    }
+
+    /// <summary>Public-key algorithms refused whatever their size, by the names <see cref="KeyInfo.Algorithm"/>
+    /// reports (<c>RSA</c>, <c>DSA</c>, <c>ElGamal</c>, <c>ECDSA</c>, <c>ECDH</c>, <c>Ed25519</c>...), compared
+    /// without regard to case. Default none.</summary>
+    public IReadOnlySet<string> RejectedKeyAlgorithms
+    {
+        get => rejectedKeyAlgorithms;
+        init => rejectedKeyAlgorithms = (value ?? throw new ArgumentNullException(nameof(RejectedKeyAlgorithms))).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Ciphers messages may be written with. Default AES-128, AES-192, AES-256.</summary>
+    public IReadOnlySet<SymmetricCipher> WriteCiphers
+    {
+        get => writeCiphers;
+        init => writeCiphers = (value ?? throw new ArgumentNullException(nameof(WriteCiphers))).ToFrozenSet();
+    }
+
+    /// <summary>Ciphers of messages that are decrypted; another cipher gives a <see cref="PolicyViolationException"/>.
+    /// Default AES, Twofish and Camellia.</summary>
+    public IReadOnlySet<SymmetricCipher> ReadCiphers
+    {
+        get => readCiphers;
+        init => readCiphers = (value ?? throw new ArgumentNullException(nameof(ReadCiphers))).ToFrozenSet();
+    }
+
+    /// <summary>Whether a data signature with <paramref name="hash"/> made at <paramref name="created"/> is accepted.</summary>
+    /// <param name="hash">The hash algorithm.</param>
+    /// <param name="created">When the signature was made.</param>
+    /// <returns>True when accepted.</returns>
+    public bool AcceptsDataSignatureHash(HashAlgorithm hash, DateTimeOffset created) =>
+        DataSignatureHashes.TryGetValue(hash, out var until) && created < until;
+
+    /// <summary>Whether a certification (binding, self-signature, revocation) with <paramref name="hash"/> made at
+    /// <paramref name="created"/> is accepted.</summary>
+    /// <param name="hash">The hash algorithm.</param>
+    /// <param name="created">When the signature was made.</param>
+    /// <returns>True when accepted.</returns>
+    public bool AcceptsCertificationHash(HashAlgorithm hash, DateTimeOffset created) =>
+        CertificationHashes.TryGetValue(hash, out var until) && created < until;
+
+    /// <summary>Why a public key is refused, or null when it is accepted.</summary>
+    /// <param name="algorithm">The algorithm name, as <see cref="KeyInfo.Algorithm"/> reports it.</param>
+    /// <param name="bits">The key size in bits.</param>
+    /// <returns><see cref="ValidationReason.RejectedAlgorithm"/>, <see cref="ValidationReason.WeakKey"/>, or null.</returns>
+    public ValidationReason? CheckKey(string algorithm, int bits)
+    {
+        ArgumentNullException.ThrowIfNull(algorithm);
+        if (RejectedKeyAlgorithms.Contains(algorithm)) return ValidationReason.RejectedAlgorithm;
+        if (string.Equals(algorithm, "RSA", StringComparison.OrdinalIgnoreCase)) return bits < MinimumRsaBits ? ValidationReason.WeakKey : null;
+        if (algorithm is "DSA" or "ElGamal") return bits < MinimumDsaBits ? ValidationReason.WeakKey : null;
+        return algorithm.StartsWith("Unknown", StringComparison.Ordinal) ? ValidationReason.RejectedAlgorithm : null;
+    }
+
+    private static FrozenDictionary<HashAlgorithm, DateTimeOffset> Freeze(IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> value, string name = "value") =>
+        (value ?? throw new ArgumentNullException(name)).ToFrozenDictionary();
+
+    private static FrozenDictionary<HashAlgorithm, DateTimeOffset> With(IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> baseline,
+        params (HashAlgorithm Hash, DateTimeOffset Until)[] more)
+    {
+        var d = baseline.ToDictionary();
+        foreach (var (h, until) in more) d[h] = until;
+        return d.ToFrozenDictionary();
+    }
+}

@@ -1,0 +1,15 @@
+// The library's public namespaces, and the internal ones (one per folder) these tests and benchmarks reach through InternalsVisibleTo.
+global using CryptoMail.Core;
+global using CryptoMail.Core.Autocrypt;
+global using CryptoMail.Core.Discovery;
+global using CryptoMail.Core.Mime;
+global using CryptoMail.Core.Stores;
+global using CryptoMail.Core.Crypto;
+global using CryptoMail.Core.IO;
+global using CryptoMail.Core.Keys;
+global using CryptoMail.Core.Messages;
+global using CryptoMail.Core.Messages.Encryption;
+global using CryptoMail.Core.Messages.Reading;
+global using CryptoMail.Core.Messages.Writing;
+global using CryptoMail.Core.Packets;
+global using CryptoMail.Core.Types;
