@@ -9,7 +9,7 @@
 #   --runs N          timed runs per operation per round (default 3; medians over all rounds)
 #   --quick           smoke run: 16 MiB, 1 round, 1 run, short latency and start-up loops
 #   --out DIR         results folder (default artifacts/compare-<size>mib in the repository)
-#   --jobs "LIST"     subset of: gpg sqop openpgpjs cm-v1 cm-v2 cm-mime signenc
+#   --jobs "LIST"     subset of: gpg sqop openpgpjs cm-v1 cm-v2 mimekit cm-mime signenc
 #   --install-peers   run eng/interop/install-peers.sh first (apt: gnupg rnp sqop gosop pgpainless-cli;
 #                     npm: openpgp); without it, missing peers stop the script with a message
 #   --no-build        reuse the tool and driver published into DIR by an earlier run
@@ -28,11 +28,11 @@
 #   openpgpjs  OpenPGP.js 6, v4 (SEIPD v1) and v6 (SEIPD v2) keys, Web Streams (bench-openpgpjs.mjs)
 #   cm-v1      cryptomail sop, encrypt --profile=rfc4880 (SEIPD v1, AES-256), SHA-256 signatures
 #   cm-v2      cryptomail sop, encrypt --profile=rfc9580 (SEIPD v2, OCB, AES-256)
+#   mimekit    MimeKit's own OpenPGP (bench-mimekit.sh, AES-256): SIZE attachment + 10 KiB messages/s
 #   cm-mime    the same PGP/MIME work through CryptoMail.Core's PgpMime (benchmark project, `pgpmime`)
 #   signenc    one-pass sign+encrypt and decrypt+verify (gpg, cryptomail v1/v2), and sign/verify with the
 #              same hash (SHA-256) for gpg, sqop and cryptomail (sqop and gpg verify cryptomail's signature)
 # plus `cryptomail sop version` start-up (hyperfine when installed, else GNU time runs).
-# (MimeKit's own OpenPGP as a PGP/MIME baseline is not in the repository yet: its targets read "not measured".)
 # Output in DIR: machine.txt, runs.tsv (every run), rows.tsv, summary.md (peers/summarize.sh), latency.tsv,
 # startup.tsv, and targets.md: the targets with our value, the peer's, the ratio and met/gap.
 # Nothing is installed unless --install-peers is given. GNU time (/usr/bin/time), openssl and node are required.
@@ -42,7 +42,7 @@ ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1 MEASURE=1 AOT=0
-JOBS_ALL="gpg sqop openpgpjs cm-v1 cm-v2 cm-mime signenc"
+JOBS_ALL="gpg sqop openpgpjs cm-v1 cm-v2 mimekit cm-mime signenc"
 JOBS_SEL=$JOBS_ALL
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -130,6 +130,10 @@ DRIVER=(dotnet "$DRIVER_DLL" pgpmime)
 PEERS=$ROOT/benchmarks/peers
 # shellcheck source=peers/lib.sh
 source "$PEERS/lib.sh"
+if [[ " $JOBS_SEL " == *" mimekit "* ]]; then
+  log "building mimekit-baseline (Release)"
+  dotnet build "$PEERS/mimekit-baseline" -c Release -nologo -v quiet >&2 || die "mimekit-baseline build failed"
+fi
 
 # ---------------------------------------------------------------- input and bookkeeping
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/cryptomail-compare.XXXXXX")
@@ -233,7 +237,10 @@ run_job() { # run_job JOB ROUND: rows to stdout, runs to BENCH_DETAIL
     cm-v2) BENCH_LABEL=cryptomail-v2-ocb SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM" "$SIZE" ;;
     cm-v1-aot) BENCH_LABEL=cryptomail-v1-aot SOP_ENCRYPT_ARGS=--profile=rfc4880 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
     cm-v2-aot) BENCH_LABEL=cryptomail-v2-ocb-aot SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
-    mimekit) die "the MimeKit baseline job is not in the repository yet" ;;
+    mimekit)
+      MIMEKIT_LATENCY_SECONDS=$LATENCY_S BENCH_LATENCY_OUT=$WORK/mk-latency.tsv "$PEERS/bench-mimekit.sh" "$SIZE"
+      latency_rows mimekit-pgpmime-aes256 "$2" <"$WORK/mk-latency.tsv"
+      ;;
     cm-mime) (job_cm_mime) ;;
     signenc) (job_signenc) ;;
     *) die "unknown job $job (known: $JOBS_ALL)" ;;
