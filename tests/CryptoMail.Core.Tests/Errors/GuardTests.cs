@@ -68,7 +68,7 @@ public class GuardTests
     [Theory]
     [InlineData("   at CryptoMail.Core.Keys.Certificate.Parse(ReadOnlySpan`1 data) in /src/Certificate.cs:line 12\n   at Other.Caller()", true)]
     [InlineData("   at CryptoMail.Core.Keys.Certificate.Parse(ReadOnlySpan`1) + 0x3c\n   at Other.Caller() + 0x10", true)]
-    [InlineData("   at Helper.Get[T](Int32) + 0x3c", true)]
+    [InlineData("   at CryptoMail.Core.Keys.Helper.Get[T](Int32) + 0x3c", true)]
     [InlineData("   at Org.BouncyCastle.Bcpg.BcpgInputStream.ReadPacket() + 0x3c\n   at CryptoMail.Core.Keys.Certificate.Parse()", false)]
     [InlineData("   at System.ArgumentException.ThrowIfNullOrEmpty(String, String)\n   at CryptoMail.Core.X.Y()", false)]
     [InlineData("   at CryptoMailFake.Type.Method()", false)]
