@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare.sh - CryptoMail.Core side by side with GnuPG, sqop, OpenPGP.js and MimeKit (issue #7), in one run.
+# compare.sh - CryptoMail.Core side by side with GnuPG, sqop and OpenPGP.js (issue #7), in one run.
 #
 # Usage: benchmarks/compare.sh [--quick] [--size MIB] [--rounds N] [--runs N] [--out DIR]
 #                              [--jobs "LIST"] [--install-peers] [--no-build] [--aot]
@@ -10,7 +10,7 @@
 #   --quick           smoke run: 16 MiB, 1 round, 1 run, short latency and start-up loops
 #   --out DIR         results folder (default artifacts/compare-<size>mib in the repository)
 #   --jobs "LIST"     subset of: gpg sqop openpgpjs cm-v1 cm-v2 mimekit cm-mime signenc
-#   --install-peers   run ../shared/interop/install-peers.sh first (apt: sqop gosop pgpainless-cli gnupg;
+#   --install-peers   run eng/interop/install-peers.sh first (apt: gnupg rnp sqop gosop pgpainless-cli;
 #                     npm: openpgp); without it, missing peers stop the script with a message
 #   --no-build        reuse the tool and driver published into DIR by an earlier run
 #   --aot             also publish the tool as a native AOT binary (needs clang and zlib1g-dev; nothing is
@@ -20,26 +20,25 @@
 #   --summarize-only  only recompute medians.tsv, summary.md and targets.md from DIR's runs (with --out)
 #
 # What it does, from a fresh clone: publishes the cryptomail tool (Release, framework-dependent, ReadyToRun) and
-# the PGP/MIME driver of benchmarks/CryptoMail.Core.Benchmarks, copies ../shared/peers to a scratch folder (it
-# builds mimekit-baseline there), makes one incompressible input, then times every job in alternating rounds with
-# the peers' own scripts (every operation one fresh process under GNU time: wall time and peak RSS):
+# the PGP/MIME driver of benchmarks/CryptoMail.Core.Benchmarks, makes one incompressible input, then times every job
+# in alternating rounds with the scripts in benchmarks/peers (every operation one fresh process under GNU time: wall
+# time and peak RSS):
 #   gpg        GnuPG, AES-256, no compression (bench-gpg.sh, variant aes256)
 #   sqop       Sequoia's SOP (bench-sop.sh)
 #   openpgpjs  OpenPGP.js 6, v4 (SEIPD v1) and v6 (SEIPD v2) keys, Web Streams (bench-openpgpjs.mjs)
 #   cm-v1      cryptomail sop, encrypt --profile=rfc4880 (SEIPD v1, AES-256), SHA-256 signatures
 #   cm-v2      cryptomail sop, encrypt --profile=rfc9580 (SEIPD v2, OCB, AES-256)
-#   mimekit    MimeKit's own OpenPGP (bench-mimekit.sh, AES-256): 256 MiB attachment + 10 KiB messages/s
+#   mimekit    MimeKit's own OpenPGP (bench-mimekit.sh, AES-256): SIZE attachment + 10 KiB messages/s
 #   cm-mime    the same PGP/MIME work through CryptoMail.Core's PgpMime (benchmark project, `pgpmime`)
 #   signenc    one-pass sign+encrypt and decrypt+verify (gpg, cryptomail v1/v2), and sign/verify with the
 #              same hash (SHA-256) for gpg, sqop and cryptomail (sqop and gpg verify cryptomail's signature)
 # plus `cryptomail sop version` start-up (hyperfine when installed, else GNU time runs).
-# Output in DIR: machine.txt, runs.tsv (every run), rows.tsv, summary.md (the peers' summarize.sh), latency.tsv,
+# Output in DIR: machine.txt, runs.tsv (every run), rows.tsv, summary.md (peers/summarize.sh), latency.tsv,
 # startup.tsv, and targets.md: the issue's targets with our value, the peer's, the ratio and met/gap.
 # Nothing is installed unless --install-peers is given. GNU time (/usr/bin/time), openssl and node are required.
 
 set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
-SHARED_DIR=${SHARED_DIR:-$ROOT/../shared}
 
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1 MEASURE=1 AOT=0
@@ -74,14 +73,14 @@ die() { log "ERROR: $*"; exit 1; }
 
 measure() {
 # ---------------------------------------------------------------- prerequisites (installed by nobody but the user)
-[[ -d $SHARED_DIR/peers && -d $SHARED_DIR/interop ]] || die "no ../shared/peers and ../shared/interop beside the repository (set SHARED_DIR)"
 if [[ $INSTALL == 1 ]]; then
-  log "install-peers.sh"
-  bash "$SHARED_DIR/interop/install-peers.sh" >&2
+  log "eng/interop/install-peers.sh"
+  bash "$ROOT/eng/interop/install-peers.sh" >&2
 fi
-# shellcheck source=/dev/null
-source "$SHARED_DIR/interop/openpgpjs-dir.sh"
+# shellcheck source=../eng/interop/lib.sh
+source "$ROOT/eng/interop/lib.sh"
 NODE_DIR=$(openpgpjs_dir)
+export OPENPGPJS_DIR=$NODE_DIR
 missing=()
 for c in dotnet gpg gpgconf sqop node openssl awk cmp; do command -v "$c" >/dev/null 2>&1 || missing+=("$c"); done
 [[ -x /usr/bin/time ]] || missing+=("GNU time (apt-get install time)")
@@ -90,7 +89,7 @@ for c in dotnet gpg gpgconf sqop node openssl awk cmp; do command -v "$c" >/dev/
 HAVE_OPENPGPJS=0
 [[ -f $NODE_DIR/node_modules/openpgp/package.json ]] && HAVE_OPENPGPJS=1
 [[ $HAVE_OPENPGPJS == 1 || " $JOBS_SEL " != *" openpgpjs "* ]] || missing+=("OpenPGP.js (npm)")
-((${#missing[@]} == 0)) || die "missing: ${missing[*]}; run ../shared/interop/install-peers.sh (or pass --install-peers)"
+((${#missing[@]} == 0)) || die "missing: ${missing[*]}; run eng/interop/install-peers.sh (or pass --install-peers)"
 
 # ---------------------------------------------------------------- build
 case $(uname -m) in x86_64) RID=linux-x64 ;; aarch64) RID=linux-arm64 ;; *) RID="" ;; esac
@@ -128,18 +127,10 @@ if [[ $AOT == 1 ]]; then
 fi
 DRIVER=(dotnet "$DRIVER_DLL" pgpmime)
 
-# The peers' scripts build mimekit-baseline beside themselves: work on a copy outside this repository (whose
-# Directory.*.props would apply to that project), keeping its build between runs.
-PEERS=${XDG_CACHE_HOME:-$HOME/.cache}/cryptomail-compare/peers
-mkdir -p "$PEERS"
-cp -r --preserve=timestamps "$SHARED_DIR/peers/." "$PEERS/"
-chmod -R u+w "$PEERS"
-# A link of an earlier run may dangle (its npm folder gone): relink unless a real folder is there.
-[[ -L $PEERS/node_modules || ! -e $PEERS/node_modules ]] && ln -sfn "$NODE_DIR/node_modules" "$PEERS/node_modules"
-# shellcheck source=/dev/null
+PEERS=$ROOT/benchmarks/peers
+# shellcheck source=peers/lib.sh
 source "$PEERS/lib.sh"
-MK_DLL=$PEERS/mimekit-baseline/bin/Release/net10.0/mimekit-baseline.dll
-if [[ ! -f $MK_DLL || -n $(find "$PEERS/mimekit-baseline" -maxdepth 1 \( -name '*.cs' -o -name '*.csproj' \) -newer "$MK_DLL") ]]; then
+if [[ " $JOBS_SEL " == *" mimekit "* ]]; then
   log "building mimekit-baseline (Release)"
   dotnet build "$PEERS/mimekit-baseline" -c Release -nologo -v quiet >&2 || die "mimekit-baseline build failed"
 fi
@@ -163,14 +154,12 @@ printf 'round\timpl\top\tsize_kib\tmsgs_per_s\n' >"$OUT/latency.tsv"
   echo "dotnet $(dotnet --version); node $(node --version); $(gpg --version | head -n1); $(sqop version --extended 2>/dev/null | head -n2 | paste -sd ' ')"
   [[ $HAVE_OPENPGPJS == 0 ]] || echo "openpgp (npm) $(node -p 'require(process.argv[1]).version' "$NODE_DIR/node_modules/openpgp/package.json")"
 } >"$OUT/machine.txt"
-log "AES/SHA limits (openssl speed)"
-"$PEERS/aes-limit.sh" "$([[ $QUICK == 1 ]] && echo 1 || echo 3)" >"$OUT/aes-limit.tsv"
 
 # ---------------------------------------------------------------- jobs
 # latency_rows IMPL ROUND < the driver's/baseline's TSV: keep op and messages per second.
 latency_rows() { awk -F'\t' -v OFS='\t' -v impl="$1" -v r="$2" 'NR > 1 { print r, impl, $1, $3, $4 }' >>"$OUT/latency.tsv"; }
 
-job_cm_mime() { # PGP/MIME through PgpMime, measured like bench-mimekit.sh
+job_cm_mime() { # PGP/MIME through PgpMime: a 256 MiB attachment sealed and opened, then 10 KiB messages per second
   BENCH_IMPL=cryptomail-pgpmime
   bench_setup "$SIZE"
   local W=$BENCH_WORK
@@ -249,8 +238,7 @@ run_job() { # run_job JOB ROUND: rows to stdout, runs to BENCH_DETAIL
     cm-v1-aot) BENCH_LABEL=cryptomail-v1-aot SOP_ENCRYPT_ARGS=--profile=rfc4880 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
     cm-v2-aot) BENCH_LABEL=cryptomail-v2-ocb-aot SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
     mimekit)
-      MIMEKIT_CIPHERS=aes256 MIMEKIT_LATENCY_SECONDS=$LATENCY_S BENCH_LATENCY_OUT=$WORK/mk-latency.tsv \
-        "$PEERS/bench-mimekit.sh" "$SIZE"
+      MIMEKIT_LATENCY_SECONDS=$LATENCY_S BENCH_LATENCY_OUT=$WORK/mk-latency.tsv "$PEERS/bench-mimekit.sh" "$SIZE"
       latency_rows mimekit-pgpmime-aes256 "$2" <"$WORK/mk-latency.tsv"
       ;;
     cm-mime) (job_cm_mime) ;;
@@ -305,12 +293,11 @@ startup() { # startup LABEL CMD...
 # ---------------------------------------------------------------- summaries
 if [[ $MEASURE == 1 ]]; then
   measure
-  "$PEERS/aes-limit.sh" "$([[ $QUICK == 1 ]] && echo 1 || echo 3)" >"$OUT/aes-limit-end.tsv"
   echo "load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/machine.txt"
 else
   [[ -s $OUT/runs.tsv ]] || die "no runs.tsv in $OUT"
 fi
-"$SHARED_DIR/peers/summarize.sh" "$OUT" >/dev/null
+"$PEERS/summarize.sh" "$OUT" >/dev/null
 
 # Medians over all runs of all rounds, every op (summary.tsv has only the four SOP operations); MB/s per wall second
 # and per CPU second (user+sys: what the process got from the cores, which contention distorts less).
@@ -408,5 +395,5 @@ awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
 
 cat "$OUT/targets.md"
 echo
-sed -n '/^### Throughput/,/^### Ratio to the single-core/p' "$OUT/summary.md" | sed '$d'
+cat "$OUT/summary.md"
 log "results in $OUT (targets.md, summary.md, medians.tsv, runs.tsv, startup.tsv, latency.tsv)"

@@ -1,49 +1,53 @@
 namespace CryptoMail.Core.Tests.Aead;
 
-/// <summary>The public test vectors in <c>shared/vectors</c> beside the repository: found by walking up from the
-/// test binaries to the folder holding CryptoMail.Core.sln, then to its parent.</summary>
+/// <summary>The public test vectors in the test project's <c>Data</c> folder (copied next to the test binaries; see
+/// <c>Data/README.md</c> for their sources). Tests name a vector by a short name; <see cref="Files"/> says which file
+/// holds it. A missing file fails the test: the data is part of the repository, so nothing is skipped.</summary>
 internal static class SharedVectors
 {
-    public static string? Folder { get; } = Find();
+    /// <summary>The short names the tests use, and the files (relative to <c>Data</c>) they stand for.</summary>
+    private static readonly Dictionary<string, string> Files = BuildFiles();
 
-    /// <summary>Skip only on a developer machine without the folder; in CI (CI=true) the tests must run.</summary>
-    public static string? SkipReason =>
-        Folder is null && Environment.GetEnvironmentVariable("CI") != "true"
-            ? "shared/vectors is not present next to the repository (it is required when CI=true)."
-            : null;
+    /// <summary>The folder holding the data, beside the test assembly.</summary>
+    public static string Folder { get; } = Path.Combine(AppContext.BaseDirectory, "Data");
 
+    /// <summary>The bytes of a vector, by short name.</summary>
     public static byte[] Read(string name) =>
-        File.ReadAllBytes(Path.Combine(
-            Folder ?? throw new InvalidOperationException("shared/vectors was not found beside the repository; CI must provide it."),
-            name));
+        File.ReadAllBytes(Path.Combine(Folder, Files.TryGetValue(name, out var file)
+            ? file
+            : throw new ArgumentException($"No test vector is named {name}; add it to SharedVectors.Files.", nameof(name))));
 
-    private static string? Find()
+    private static Dictionary<string, string> BuildFiles()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        const string appendix = "Rfc9580-AppendixA/";
+        var files = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            if (!File.Exists(Path.Combine(dir.FullName, "CryptoMail.Core.sln"))) continue;
-            if (dir.Parent is null) return null;
-            string vectors = Path.Combine(dir.Parent.FullName, "shared", "vectors");
-            return Directory.Exists(vectors) ? vectors : null;
-        }
-        return null;
+            ["A3_v6_cert.asc"] = appendix + "a3-v6-certificate.asc",
+            ["A4_v6_tsk.asc"] = appendix + "a4-v6-secret-key.asc",
+            ["A5_v6_locked_tsk.asc"] = appendix + "a5-v6-locked-secret-key.asc",
+            ["A6_csf.asc"] = appendix + "a6-cleartext-signed.asc",
+            ["A7_inline_signed.asc"] = appendix + "a7-inline-signed.asc",
+            ["A8_x25519_ocb.asc"] = appendix + "a8-x25519-aead-ocb.asc",
+            ["aead_eax.msg"] = appendix + "a9-password-aead-eax.asc",
+            ["aead_ocb.msg"] = appendix + "a10-password-aead-ocb.asc",
+            ["aead_gcm.msg"] = appendix + "a11-password-aead-gcm.asc",
+            ["argon2_aes128.msg"] = appendix + "a12.1-argon2-aes128.asc",
+            ["argon2_aes192.msg"] = appendix + "a12.2-argon2-aes192.asc",
+            ["argon2_aes256.msg"] = appendix + "a12.3-argon2-aes256.asc",
+        };
+        // rPGP's padding messages: padding_NAME is Rpgp/Padding/NAME.
+        foreach (var name in new[] { "alice.key", "msg-short-padding.pgp", "msg-long-padding.pgp", "rpgp-0-10.enc.asc", "rpgp-current.enc.asc" })
+            files["padding_" + name] = "Rpgp/Padding/" + name;
+        // rPGP's RFC 9580 sample set: rfc9580_SET_FILE is Rpgp/Rfc9580Samples/SET/FILE.
+        foreach (var set in new[] { "v6-25519-annex-a-4", "v6-ed25519-x448", "v6-ed448-x448", "v6-rsa", "v6-nistp", "v4-ed25519-x25519", "v4-rsa", "v4-nistp" })
+            foreach (var file in new[] { "tsk.asc", "enc-seipdv1.msg", "enc-seipdv2.msg", "csf.msg" })
+                files[$"rfc9580_{set}_{file}"] = $"Rpgp/Rfc9580Samples/{set}/{file}";
+        return files;
     }
 }
 
-/// <summary>A theory over files in shared/vectors, skipped only where <see cref="SharedVectors.SkipReason"/> says.</summary>
-public sealed class VectorTheoryAttribute : TheoryAttribute
-{
-    public VectorTheoryAttribute()
-    {
-        if (SharedVectors.SkipReason is { } reason) Skip = reason;
-    }
-}
+/// <summary>A theory over the test vectors in <c>Data</c> (never skipped: the files are in the repository).</summary>
+public sealed class VectorTheoryAttribute : TheoryAttribute;
 
-/// <summary>A fact over files in shared/vectors, skipped only where <see cref="SharedVectors.SkipReason"/> says.</summary>
-public sealed class VectorFactAttribute : FactAttribute
-{
-    public VectorFactAttribute()
-    {
-        if (SharedVectors.SkipReason is { } reason) Skip = reason;
-    }
-}
+/// <summary>A fact over the test vectors in <c>Data</c> (never skipped: the files are in the repository).</summary>
+public sealed class VectorFactAttribute : FactAttribute;

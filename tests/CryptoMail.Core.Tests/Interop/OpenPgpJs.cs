@@ -5,8 +5,8 @@ namespace CryptoMail.Core.Tests.Interop;
 /// <summary>Runs OpenPGP.js 6 (the npm package <c>openpgp</c>) under node, through a small driver script written to a
 /// temporary folder: <c>gen</c> (a v6 Curve25519 key), <c>encrypt CERT KEY AEAD</c> (SEIPD v2 with the named AEAD
 /// mode, signed unless KEY is <c>-</c>) and <c>decrypt KEY CERT</c> (fails unless the signature verifies; with CERT
-/// <c>-</c> the message must be unsigned). OpenPGP.js is found as the shared
-/// interop harness installs it: <c>$OPENPGPJS_DIR</c>, <c>shared/interop/.node</c>, or the user's cache folder.</summary>
+/// <c>-</c> the message must be unsigned). OpenPGP.js is found where <c>eng/interop/install-peers.sh</c> installs it:
+/// <c>$OPENPGPJS_DIR</c>, <c>eng/interop/.node</c> in the repository, or the user's cache folder.</summary>
 /// <remarks>Tests use <see cref="OpenPgpJsFactAttribute"/>: skipped on a developer machine without node or OpenPGP.js,
 /// never when <c>CI=true</c> (the constructor then fails instead).</remarks>
 internal sealed class OpenPgpJs : IDisposable
@@ -47,7 +47,7 @@ internal sealed class OpenPgpJs : IDisposable
     public OpenPgpJs()
     {
         Module = LazyModule.Value ?? throw new InvalidOperationException(
-            "node or OpenPGP.js was not found" + (GnuPG.IsCi ? " and CI=true: install it with shared/interop/install-peers.sh." : "."));
+            "node or OpenPGP.js was not found" + (GnuPG.IsCi ? " and CI=true: install it with eng/interop/install-peers.sh." : "."));
         Dir = Directory.CreateTempSubdirectory("cmopenpgpjs-").FullName;
         File.WriteAllText(PathOf("driver.mjs"), Driver);
     }
@@ -60,7 +60,7 @@ internal sealed class OpenPgpJs : IDisposable
     /// <summary>Why the tests are skipped here, or null when they must run.</summary>
     public static string? SkipReason => LazyModule.Value is not null || GnuPG.IsCi
         ? null
-        : "node with OpenPGP.js is not installed (shared/interop/install-peers.sh); these tests skip only outside CI.";
+        : "node with OpenPGP.js is not installed (eng/interop/install-peers.sh); these tests skip only outside CI.";
 
     /// <summary>Runs the driver; throws with its stderr when it fails.</summary>
     public byte[] Run(byte[] stdin, params string[] args)
@@ -90,7 +90,12 @@ internal sealed class OpenPgpJs : IDisposable
         if (GnuPG.FindOnPath("node") is null) return null;
         var candidates = new List<string>();
         if (Environment.GetEnvironmentVariable("OPENPGPJS_DIR") is { Length: > 0 } env) candidates.Add(env);
-        if (Aead.SharedVectors.Folder is { } vectors) candidates.Add(Path.Combine(Path.GetDirectoryName(vectors)!, "interop", ".node"));
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "CryptoMail.Core.sln")))
+            {
+                candidates.Add(Path.Combine(dir.FullName, "eng", "interop", ".node"));
+                break;
+            }
         var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
         candidates.Add(Path.Combine(cache, "cryptomail-interop", "node"));

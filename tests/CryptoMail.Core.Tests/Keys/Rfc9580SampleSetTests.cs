@@ -3,7 +3,7 @@ using CryptoMail.Core.Tests.Aead;
 
 namespace CryptoMail.Core.Tests.Keys;
 
-/// <summary>RFC 9580 sample keys beyond the appendix (shared/vectors rfc9580_*: v4 and v6 keys of each algorithm
+/// <summary>RFC 9580 sample keys beyond the appendix (Data/Rpgp/Rfc9580Samples: v4 and v6 keys of each algorithm
 /// family with SEIPD v1/v2 messages to them and (where present) a cleartext-signed message, all of "hello world\n").</summary>
 /// <remarks>The NIST P-curve samples pad their ECDH session keys beyond the next multiple of 8 (PKCS#5 to a larger
 /// block, as RFC 6637 allowed); the reader accepts that.</remarks>
