@@ -187,7 +187,7 @@ internal sealed partial class EnvelopeAnalysis
         VerifySignatures(coverage, from, "The signature part is not a readable OpenPGP signature: ", verifyOptions =>
         {
             using var signatureStream = new MemoryStream(signature, writable: false);
-            return pgp.VerifyDetached(data, signatureStream, verifyOptions);
+            return pgp.VerifyDetached(data, signatureStream, verifyOptions, token);
         });
     }
 
@@ -273,7 +273,7 @@ internal sealed partial class EnvelopeAnalysis
         DecryptionResult result;
         try
         {
-            result = pgp.Decrypt(input, output, decryptOptions);
+            result = pgp.Decrypt(input, output, decryptOptions, token);
         }
         catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
         {

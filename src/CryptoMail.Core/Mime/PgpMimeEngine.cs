@@ -31,7 +31,7 @@ internal static class PgpMimeEngine
             using var signature = new MemoryStream();
             using (var input = new MemoryStream(canonical, writable: false))
             {
-                result = pgp.SignDetached(input, signature, signOptions);
+                result = pgp.SignDetached(input, signature, signOptions, token);
             }
             var micalg = string.IsNullOrEmpty(result.Micalg) ? Micalg(options.Hash) : result.Micalg;
             return PgpMimeParts.WithBody(message, PgpMimeParts.Signed(embedded, signature.ToArray(), micalg));
@@ -83,7 +83,7 @@ internal static class PgpMimeEngine
             var ciphertext = new MimeSpool(secret: false);
             try
             {
-                pgp.Encrypt(plaintext, ciphertext, encryptOptions);
+                pgp.Encrypt(plaintext, ciphertext, encryptOptions, token);
             }
             catch
             {
