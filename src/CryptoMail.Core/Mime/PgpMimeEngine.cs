@@ -23,7 +23,7 @@ internal static class PgpMimeEngine
             var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(content, token);
             token.ThrowIfCancellationRequested();
 
-            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy };
+            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy, Progress = options.Progress };
             signOptions.Signers.Add(signer);
             foreach (var passphrase in options.SignerPassphrases) signOptions.SignerPassphrases.Add(passphrase);
 
@@ -74,6 +74,7 @@ internal static class PgpMimeEngine
                 SignatureHash = options.Hash,
                 SignatureMode = SignatureMode.Binary,
                 Format = LiteralFormat.Binary,
+                Progress = options.Progress,
             };
             foreach (var certificate in all) encryptOptions.Recipients.Add(certificate);
             if (signer is not null) encryptOptions.Signers.Add(signer);

@@ -224,6 +224,40 @@ public class CancellationTests
     }
 }
 
+/// <summary>PGP/MIME operations report progress as the message operations do.</summary>
+public class MimeProgressTests
+{
+    private static readonly OpenPgp pgp = new();
+    private static readonly SecretKey Alice = TestKeys.Get("Curve25519");
+    private static readonly SecretKey Bob = TestKeys.Get("Curve25519", "bob");
+
+    [Fact]
+    public async Task Seal_and_open_report_the_octets_they_process()
+    {
+        var message = new MimeMessage();
+        message.From.Add(new MailboxAddress("Alice", "alice@example.org"));
+        message.To.Add(new MailboxAddress("Bob", "bob@example.org"));
+        message.Body = new TextPart("plain") { Text = new string('x', 200_000) };
+        var sealing = new Recorder();
+        var sealedMessage = await pgp.Mime.SignAndEncryptAsync(message, Alice, [Bob.Certificate], new MimeEncryptOptions { Progress = sealing });
+        Assert.NotEmpty(sealing.Values);
+        Assert.True(sealing.Values.Max() >= 200_000);
+        var opening = new Recorder();
+        var opened = pgp.Mime.Open(sealedMessage, new MimeOpenOptions { Keys = { Bob }, Verifiers = { Alice.Certificate }, Progress = opening });
+        Assert.True(opened.IsFullySignedBySender);
+        Assert.True(opening.Values.Max() >= 200_000);
+        var signing = new Recorder();
+        pgp.Mime.Sign(message, Alice, new MimeSignOptions { Progress = signing });
+        Assert.True(signing.Values.Max() >= 200_000);
+    }
+
+    private sealed class Recorder : IProgress<long>
+    {
+        public List<long> Values { get; } = [];
+        public void Report(long value) => Values.Add(value);
+    }
+}
+
 /// <summary><see cref="OpenPgpOptions.MaxParallelism"/>: validated, and every setting gives the same messages.</summary>
 public class MaxParallelismTests
 {
