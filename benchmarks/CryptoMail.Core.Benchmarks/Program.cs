@@ -4,7 +4,8 @@ namespace CryptoMail.Core.Benchmarks;
 
 /// <summary>Runs the benchmarks BenchmarkDotNet's command line selects, e.g. <c>--filter '*' --job short</c>; or, with
 /// <c>pgpmime ...</c> as the first words, one PGP/MIME operation for <c>benchmarks/compare.sh</c>
-/// (see <see cref="PgpMimeDriver"/>).</summary>
+/// (see <see cref="PgpMimeDriver"/>); or, with <c>concurrency ...</c>, many PGP/MIME operations at once
+/// (see <see cref="ConcurrencyDriver"/>).</summary>
 public static class Program
 {
     /// <summary>The entry point.</summary>
@@ -13,6 +14,7 @@ public static class Program
     public static int Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "pgpmime") return PgpMimeDriver.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "concurrency") return ConcurrencyDriver.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

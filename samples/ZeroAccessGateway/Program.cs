@@ -121,7 +121,7 @@ static async Task<int> RunGateway(string root, int crashAfter)
                     if (outbox.Contains(uniqueName)) { Interlocked.Increment(ref skipped); continue; }   // delivered before a crash
                     // One copy per recipient, encrypted to that recipient only, so Bcc recipients stay hidden. The header
                     // travels inside the encryption (RFC 9788); the outer Subject shows only "[...]".
-                    var sealedMessage = pgp.Mime.Encrypt(message, new[] { certificates[recipient] }, new MimeEncryptOptions { ProtectHeaders = true });
+                    var sealedMessage = pgp.Mime.Encrypt(message, new[] { certificates[recipient] }, new MimeEncryptOptions { ProtectHeaders = true }, token);
                     sealedMessage.Bcc.Clear();
                     outbox.Deliver(uniqueName, stream => sealedMessage.WriteTo(stream, token), beforeRename: () =>
                     {

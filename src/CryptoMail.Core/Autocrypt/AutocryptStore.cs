@@ -34,7 +34,7 @@ public sealed class AutocryptStore
     /// <param name="address">The peer's address.</param>
     /// <returns>The state, or null when nothing is known about the peer.</returns>
     /// <exception cref="MalformedDataException">The peer's file is damaged.</exception>
-    public AutocryptPeer? Get(string address) => SyncPath.Result(GetCore(Canonical(address), sync: true, CancellationToken.None));
+    public AutocryptPeer? Get(string address) => AsyncMode.Complete(GetCore(Canonical(address), sync: true, CancellationToken.None));
 
     /// <summary>The state of one peer; the asynchronous form of <see cref="Get"/>.</summary>
     /// <param name="address">The peer's address.</param>
@@ -50,7 +50,7 @@ public sealed class AutocryptStore
     /// <returns>The stored state.</returns>
     /// <exception cref="TimeoutException">Another writer held the peer's lock longer than the lock timeout.</exception>
     public AutocryptPeer Update(string address, Func<AutocryptPeer, AutocryptPeer> change) =>
-        SyncPath.Result(UpdateCore(Canonical(address), change, sync: true, CancellationToken.None));
+        AsyncMode.Complete(UpdateCore(Canonical(address), change, sync: true, CancellationToken.None));
 
     /// <summary>Atomically changes one peer's state; the asynchronous form of <see cref="Update"/>.</summary>
     /// <param name="address">The peer's address.</param>

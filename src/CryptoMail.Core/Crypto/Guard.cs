@@ -31,6 +31,21 @@ internal static class Guard
 
     public static void Run(Action body, string what) => Run(() => { body(); return 0; }, what);
 
+    /// <summary><see cref="Run{T}(Func{T}, string)"/> for a core that follows the async convention (see
+    /// <c>AsyncMode</c>): the same boundary, whether the core completes synchronously or not.</summary>
+    public static async ValueTask<T> RunAsync<T>(Func<ValueTask<T>> body, string what)
+    {
+        try
+        {
+            return await body().ConfigureAwait(false);
+        }
+        catch (Exception e) when (Translate(e, what) is { } mapped)
+        {
+            if (mapped is CallerStreamException cse) ExceptionDispatchInfo.Throw(cse.InnerException!);
+            throw mapped;
+        }
+    }
+
     /// <summary>Maps a foreign exception to ours; returns null for exceptions that pass through unchanged.</summary>
     public static Exception? Translate(Exception e, string what)
     {

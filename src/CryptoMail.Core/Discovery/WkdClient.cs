@@ -107,7 +107,7 @@ public sealed class WkdClient : IDisposable
     /// <exception cref="MalformedDataException">The directory served something that is not OpenPGP key data.</exception>
     /// <exception cref="LimitExceededException">The answer is larger than <see cref="WkdClientOptions.MaxResponseBytes"/>.</exception>
     public WkdLookupResult Lookup(string address) =>
-        SyncPath.Result(LookupCore(address, sync: true, CancellationToken.None));
+        AsyncMode.Complete(LookupCore(address, sync: true, CancellationToken.None));
 
     /// <summary>Looks up the certificates published for <paramref name="address"/>; the asynchronous form of <see cref="Lookup"/>.</summary>
     /// <param name="address">The e-mail address.</param>
@@ -121,7 +121,7 @@ public sealed class WkdClient : IDisposable
     /// <returns>The policy, or null when the directory has none (HTTP 404).</returns>
     /// <exception cref="WkdException">The directory could not be queried.</exception>
     public WkdPolicy? GetPolicy(string domain) =>
-        SyncPath.Result(PolicyCore(domain, sync: true, CancellationToken.None));
+        AsyncMode.Complete(PolicyCore(domain, sync: true, CancellationToken.None));
 
     /// <summary>Reads a domain's policy file; the asynchronous form of <see cref="GetPolicy"/>.</summary>
     /// <param name="domain">The mail domain.</param>

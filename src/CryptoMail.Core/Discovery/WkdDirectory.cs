@@ -38,7 +38,7 @@ public static class WkdDirectory
     /// <param name="cancellationToken">Cancels the operation (files already written stay).</param>
     /// <returns>The paths of the files written.</returns>
     public static Task<IReadOnlyList<string>> WriteAsync(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts = WkdLayouts.Both, WkdPolicy? policy = null, CancellationToken cancellationToken = default) =>
-        Async.Run<IReadOnlyList<string>>(() => WriteCore(webRoot, domain, certificates, layouts, policy, cancellationToken), cancellationToken);
+        Completed.Run<IReadOnlyList<string>>(() => WriteCore(webRoot, domain, certificates, layouts, policy, cancellationToken), cancellationToken);
 
     private static List<string> WriteCore(string webRoot, string domain, IEnumerable<Certificate> certificates, WkdLayouts layouts, WkdPolicy? policy, CancellationToken cancellationToken)
     {

@@ -10,8 +10,8 @@ internal static class ArmorCodec
         ArgumentNullException.ThrowIfNull(output);
         Guard.Run(() =>
         {
-            var source = new IoBridge(input, false, CancellationToken.None);
-            var sink = new IoBridge(output, false, CancellationToken.None);
+            var source = new IoBridge(input, CancellationToken.None);
+            var sink = new IoBridge(output, CancellationToken.None);
             var peek = new PeekStream(source);
             if (peek.Head.Length == 0) throw new MalformedDataException("Armoring: the input is empty.");
             if (PgpInput.LooksArmored(peek.Head))
@@ -34,8 +34,8 @@ internal static class ArmorCodec
         ArgumentNullException.ThrowIfNull(output);
         Guard.Run(() =>
         {
-            var source = new IoBridge(input, false, CancellationToken.None);
-            var sink = new IoBridge(output, false, CancellationToken.None);
+            var source = new IoBridge(input, CancellationToken.None);
+            var sink = new IoBridge(output, CancellationToken.None);
             var peek = new PeekStream(source);
             if (peek.Head.Length == 0) throw new MalformedDataException("Dearmoring: the input is empty.");
             if (PgpInput.LooksBinary(peek.Head))

@@ -55,7 +55,12 @@ internal sealed class HoldBackBuffer : IDisposable
     }
 
     /// <summary>Writes everything held (or its first <paramref name="limit"/> bytes) to <paramref name="output"/>, in order.</summary>
-    public void CopyTo(Stream output, CancellationToken token, long limit = long.MaxValue)
+    public void CopyTo(Stream output, CancellationToken token, long limit = long.MaxValue) =>
+        AsyncMode.Complete(CopyToAsync(output, async: false, token, limit));
+
+    /// <summary>Writes everything held (or its first <paramref name="limit"/> bytes) to <paramref name="output"/>, in
+    /// order, with its asynchronous method in async mode.</summary>
+    public async ValueTask CopyToAsync(Stream output, bool async, CancellationToken token, long limit = long.MaxValue)
     {
         long left = Math.Min(memoryBytes, limit);
         long spoolLeft = Math.Max(0, Math.Min(spool?.Length ?? 0, limit - memoryBytes));
@@ -64,7 +69,8 @@ internal sealed class HoldBackBuffer : IDisposable
             token.ThrowIfCancellationRequested();
             if (left <= 0) break;
             int n = (int)Math.Min(chunk.Length, left);
-            output.Write(chunk, 0, n);
+            if (async) await output.WriteAsync(chunk.AsMemory(0, n), token).ConfigureAwait(false);
+            else output.Write(chunk, 0, n);
             left -= n;
         }
         if (spool is null || spoolLeft == 0) return;
@@ -76,7 +82,8 @@ internal sealed class HoldBackBuffer : IDisposable
             while (offset < spoolLeft && (r = spool.ReadAt(offset, buffer.AsSpan(0, (int)Math.Min(EncryptedSpool.PieceSize, spoolLeft - offset)))) > 0)
             {
                 token.ThrowIfCancellationRequested();
-                output.Write(buffer, 0, r);
+                if (async) await output.WriteAsync(buffer.AsMemory(0, r), token).ConfigureAwait(false);
+                else output.Write(buffer, 0, r);
                 offset += r;
             }
         }
@@ -85,6 +92,72 @@ internal sealed class HoldBackBuffer : IDisposable
             CryptographicOperations.ZeroMemory(buffer);
             ArrayPool<byte>.Shared.Return(buffer);
         }
+    }
+
+    /// <summary>Copies held octets from <paramref name="position"/> into <paramref name="destination"/>; returns how many.</summary>
+    private int ReadAt(long position, Span<byte> destination)
+    {
+        if (position < memoryBytes)
+        {
+            // Every chunk but the last is full; the chunks hold memoryBytes octets in all.
+            long before = 0;
+            foreach (var chunk in chunks)
+            {
+                long holds = Math.Min(chunk.Length, memoryBytes - before);
+                if (position < before + holds)
+                {
+                    int from = (int)(position - before);
+                    int n = (int)Math.Min(destination.Length, holds - from);
+                    chunk.AsSpan(from, n).CopyTo(destination);
+                    return n;
+                }
+                before += holds;
+            }
+            return 0;
+        }
+        return spool is null ? 0 : spool.ReadAt(position - memoryBytes, destination);
+    }
+
+    /// <summary>A seekable read-only view of what is held (the staged input of an asynchronous read operation).</summary>
+    public Stream OpenRead() => new HeldReader(this);
+
+    /// <summary>A write-only stream that appends to this buffer (the staged output of an asynchronous operation).</summary>
+    public Stream OpenWrite() => new HeldWriter(this);
+
+    private sealed class HeldReader(HoldBackBuffer held) : Stream
+    {
+        private long position;
+        public override bool CanRead => true;
+        public override bool CanSeek => true;
+        public override bool CanWrite => false;
+        public override long Length => held.Length;
+        public override long Position
+        {
+            get => position;
+            set => position = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value));
+        }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            if (buffer.IsEmpty || position >= held.Length) return 0;
+            int n = held.ReadAt(position, buffer);
+            position += n;
+            return n;
+        }
+        public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => position + offset,
+            _ => held.Length + offset,
+        };
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
+    private sealed class HeldWriter(HoldBackBuffer held) : WriteOnlyStage
+    {
+        public override void Write(ReadOnlySpan<byte> buffer) => held.Write(buffer);
     }
 
     public void Dispose()

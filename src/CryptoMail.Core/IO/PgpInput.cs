@@ -22,22 +22,20 @@ internal static class PgpInput
     public static bool LooksBinary(ReadOnlySpan<byte> head) => head.Length > 0 && (head[0] & 0x80) != 0;
 
     /// <summary>Reads a whole (small) input, with a size cap.</summary>
-    public static byte[] ReadAllBounded(Stream input, int max = MaxKeyFileBytes)
+    public static byte[] ReadAllBounded(Stream input, int max = MaxKeyFileBytes) =>
+        AsyncMode.Complete(ReadAllBoundedAsync(input, max, async: false, CancellationToken.None));
+
+    /// <summary>Reads a caller's stream to its end, refusing more than <paramref name="max"/> octets; follows the
+    /// async convention (<see cref="AsyncMode"/>).</summary>
+    public static async ValueTask<byte[]> ReadAllBoundedAsync(Stream input, int max, bool async, CancellationToken token)
     {
         using var ms = new MemoryStream();
         var buffer = new byte[81920];
         int n;
-        try
+        while ((n = await AsyncMode.ReadAsync(input, buffer, async, token).ConfigureAwait(false)) > 0)
         {
-            while ((n = input.Read(buffer, 0, buffer.Length)) > 0)
-            {
-                if (ms.Length + n > max) throw new LimitExceededException($"The key data is larger than {max} bytes.");
-                ms.Write(buffer, 0, n);
-            }
-        }
-        catch (Exception e) when (e is not CryptoMailException)
-        {
-            throw new CallerStreamException(e);
+            if (ms.Length + n > max) throw new LimitExceededException($"The key data is larger than {max} bytes.");
+            ms.Write(buffer, 0, n);
         }
         return ms.ToArray();
     }

@@ -1,41 +1,129 @@
 namespace CryptoMail.Core.Messages;
 
 /// <summary>The message operations behind <see cref="OpenPgp"/>, for the layers above Messages (MIME, Autocrypt)
-/// that must not reach up to the facade. Carries the application-wide defaults.</summary>
+/// that must not reach up to the facade. Carries the application-wide defaults and the limiter of parallel stages
+/// (<see cref="OpenPgpOptions.MaxParallelism"/>) that all of its operations share.</summary>
+/// <remarks>Async convention (docs/ARCHITECTURE.md, "Async"): writing operations and detached verification are one
+/// core each, run with <c>async: false</c> or <c>true</c>; reading operations whose grammar pulls from its input in
+/// place run their one synchronous implementation between asynchronous edges (<see cref="StagedIo"/>).</remarks>
 internal sealed class MessageEngine
 {
-    public MessageEngine(OpenPgpOptions defaults) => Defaults = defaults;
+    /// <summary>Memory for staging an input or output of an asynchronous verification or cleartext signature before
+    /// it spills to an encrypted temporary file; decryption uses <see cref="DecryptOptions.HoldBackMemoryBytes"/>.</summary>
+    private const long StagingMemoryBytes = 32L << 20;
+
+    private readonly ParallelLimiter limiter;
+
+    public MessageEngine(OpenPgpOptions defaults)
+    {
+        Defaults = defaults;
+        limiter = new ParallelLimiter(defaults.MaxParallelism);
+    }
 
     /// <summary>The application-wide defaults this engine was made with.</summary>
     public OpenPgpOptions Defaults { get; }
 
-    public EncryptionResult Encrypt(Stream input, Stream output, EncryptOptions options) =>
-        MessageWriter.Encrypt(input, output, options, async: false, CancellationToken.None);
-    public Task<EncryptionResult> EncryptAsync(Stream input, Stream output, EncryptOptions options, CancellationToken cancellationToken = default) =>
-        Async.Run(() => MessageWriter.Encrypt(input, output, options, async: true, cancellationToken), cancellationToken);
-    public DecryptionResult Decrypt(Stream input, Stream output, DecryptOptions options) =>
-        MessageReader.Decrypt(input, output, options, async: false, CancellationToken.None);
-    public Task<DecryptionResult> DecryptAsync(Stream input, Stream output, DecryptOptions options, CancellationToken cancellationToken = default) =>
-        Async.Run(() => MessageReader.Decrypt(input, output, options, async: true, cancellationToken), cancellationToken);
-    public SigningResult SignDetached(Stream input, Stream signature, SignOptions options) =>
-        MessageWriter.SignDetached(input, signature, options, async: false, CancellationToken.None);
-    public Task<SigningResult> SignDetachedAsync(Stream input, Stream signature, SignOptions options, CancellationToken cancellationToken = default) =>
-        Async.Run(() => MessageWriter.SignDetached(input, signature, options, async: true, cancellationToken), cancellationToken);
-    public SigningResult SignInline(Stream input, Stream output, SignOptions options) =>
-        MessageWriter.SignInline(input, output, options, async: false, CancellationToken.None);
-    public Task<SigningResult> SignInlineAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default) =>
-        Async.Run(() => MessageWriter.SignInline(input, output, options, async: true, cancellationToken), cancellationToken);
-    public SigningResult SignCleartext(Stream input, Stream output, SignOptions options) =>
-        Cleartext.Sign(input, output, options, CancellationToken.None);
-    public VerificationResult VerifyDetached(Stream data, Stream signature, VerifyOptions options) =>
-        MessageReader.VerifyDetached(data, signature, options, async: false, CancellationToken.None);
-    public Task<VerificationResult> VerifyDetachedAsync(Stream data, Stream signature, VerifyOptions options, CancellationToken cancellationToken = default) =>
-        Async.Run(() => MessageReader.VerifyDetached(data, signature, options, async: true, cancellationToken), cancellationToken);
-    public VerificationResult VerifyInline(Stream input, Stream output, VerifyOptions options) =>
-        MessageReader.VerifyInline(input, output, options, async: false, CancellationToken.None);
-    public Task<VerificationResult> VerifyInlineAsync(Stream input, Stream output, VerifyOptions options, CancellationToken cancellationToken = default) =>
-        Async.Run(() => MessageReader.VerifyInline(input, output, options, async: true, cancellationToken), cancellationToken);
+    public EncryptionResult Encrypt(Stream input, Stream output, EncryptOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return AsyncMode.Complete(MessageWriter.Encrypt(input, output, options, async: false, cancellationToken));
+    }
 
-    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = true) =>
-        MessageReader.DetachSignatures(input, data, signatures, armor, CancellationToken.None);
+    public async Task<EncryptionResult> EncryptAsync(Stream input, Stream output, EncryptOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return await MessageWriter.Encrypt(input, output, options, async: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public DecryptionResult Decrypt(Stream input, Stream output, DecryptOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return MessageReader.Decrypt(input, output, options, cancellationToken);
+    }
+
+    public async Task<DecryptionResult> DecryptAsync(Stream input, Stream output, DecryptOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        using var scope = ParallelLimiter.Use(limiter);
+        return await StagedIo.RunAsync(input, [output], options.HoldBackMemoryBytes,
+            (staged, outputs) => MessageReader.Decrypt(staged, outputs[0], options, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public SigningResult SignDetached(Stream input, Stream signature, SignOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return AsyncMode.Complete(MessageWriter.SignDetached(input, signature, options, async: false, cancellationToken));
+    }
+
+    public async Task<SigningResult> SignDetachedAsync(Stream input, Stream signature, SignOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return await MessageWriter.SignDetached(input, signature, options, async: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public SigningResult SignInline(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return AsyncMode.Complete(MessageWriter.SignInline(input, output, options, async: false, cancellationToken));
+    }
+
+    public async Task<SigningResult> SignInlineAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return await MessageWriter.SignInline(input, output, options, async: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public SigningResult SignCleartext(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default) =>
+        Cleartext.Sign(input, output, options, cancellationToken);
+
+    public Task<SigningResult> SignCleartextAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        return StagedIo.RunAsync(input, [output], StagingMemoryBytes,
+            (staged, outputs) => Cleartext.Sign(staged, outputs[0], options, cancellationToken), cancellationToken);
+    }
+
+    public VerificationResult VerifyDetached(Stream data, Stream signature, VerifyOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return AsyncMode.Complete(MessageReader.VerifyDetached(data, signature, options, async: false, cancellationToken));
+    }
+
+    public async Task<VerificationResult> VerifyDetachedAsync(Stream data, Stream signature, VerifyOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return await MessageReader.VerifyDetached(data, signature, options, async: true, cancellationToken).ConfigureAwait(false);
+    }
+
+    public VerificationResult VerifyInline(Stream input, Stream output, VerifyOptions options, CancellationToken cancellationToken = default)
+    {
+        using var scope = ParallelLimiter.Use(limiter);
+        return MessageReader.VerifyInline(input, output, options, cancellationToken);
+    }
+
+    public async Task<VerificationResult> VerifyInlineAsync(Stream input, Stream output, VerifyOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
+        using var scope = ParallelLimiter.Use(limiter);
+        return await StagedIo.RunAsync(input, [output], StagingMemoryBytes,
+            (staged, outputs) => MessageReader.VerifyInline(staged, outputs[0], options, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = true, CancellationToken cancellationToken = default) =>
+        MessageReader.DetachSignatures(input, data, signatures, armor, cancellationToken);
+
+    public Task<int> DetachSignaturesAsync(Stream input, Stream data, Stream signatures, bool armor = true, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(signatures);
+        return StagedIo.RunAsync(input, [data, signatures], StagingMemoryBytes,
+            (staged, outputs) => MessageReader.DetachSignatures(staged, outputs[0], outputs[1], armor, cancellationToken), cancellationToken);
+    }
 }

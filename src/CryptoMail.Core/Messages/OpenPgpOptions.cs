@@ -14,4 +14,20 @@ public sealed class OpenPgpOptions
     /// <summary>The limits for reading untrusted input when an operation's options name none. Default
     /// <see cref="ReadLimits.Default"/>.</summary>
     public ReadLimits Limits { get; init; } = ReadLimits.Default;
+
+    /// <summary>The degree of parallelism of this instance's parallel stages (hashing beside encryption, sealing or
+    /// opening the next AEAD chunk on another core), shared by all of its operations: besides each operation's own
+    /// thread, at most <c>MaxParallelism − 1</c> stage work items are on the thread pool at once; a stage that finds
+    /// no free slot runs on its operation's own thread, so the limit never makes an operation wait. 0 or 1 turns
+    /// parallel stages off (every operation then uses one thread at a time). Default
+    /// <see cref="Environment.ProcessorCount"/>: a single large operation uses the machine, and a server with many
+    /// concurrent operations does not queue extra pool work for each of them.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int MaxParallelism
+    {
+        get => maxParallelism;
+        init => maxParallelism = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "MaxParallelism must be 0 or more.");
+    }
+
+    private readonly int maxParallelism = Environment.ProcessorCount;
 }

@@ -66,7 +66,7 @@ public static class CryptoMailContext
     /// <exception cref="PublicKeyNotFoundException">No certificate that can encrypt is known for a recipient.</exception>
     /// <exception cref="NotSupportedException"><paramref name="digestAlgo"/> is not SHA-256, SHA-384 or SHA-512.</exception>
     public static MultipartEncrypted SignAndEncrypt(OpenPgpContext ctx, MailboxAddress signer, DigestAlgorithm digestAlgo, IEnumerable<MailboxAddress> recipients, MimeEntity entity, CancellationToken cancellationToken = default) =>
-        SignAndEncryptCore(ctx, signer, digestAlgo, recipients, entity, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(SignAndEncryptCore(ctx, signer, digestAlgo, recipients, entity, false, cancellationToken));
 
     /// <summary>Signs and encrypts an entity; the asynchronous form of <see cref="SignAndEncrypt"/>.</summary>
     /// <param name="ctx">A context from <see cref="Create"/> or the registered one.</param>
@@ -92,7 +92,7 @@ public static class CryptoMailContext
     /// <exception cref="MalformedDataException">The PGP/MIME structure or the OpenPGP data is malformed.</exception>
     public static MimeEntity Decrypt(MultipartEncrypted encrypted, OpenPgpContext ctx, out DigitalSignatureCollection signatures, CancellationToken cancellationToken = default)
     {
-        var result = DecryptCore(encrypted, ctx, false, cancellationToken).GetAwaiter().GetResult();
+        var result = AsyncMode.Complete(DecryptCore(encrypted, ctx, false, cancellationToken));
         signatures = result.Signatures;
         return result.Entity;
     }

@@ -37,25 +37,25 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     // ---- the operations MimeKit lets us replace ----------------------------------------------------------------
 
     public override MimePart Sign(MailboxAddress signer, DigestAlgorithm digestAlgo, Stream content, CancellationToken cancellationToken = default) =>
-        SignCore(signer, digestAlgo, content, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(SignCore(signer, digestAlgo, content, false, cancellationToken));
 
     public override Task<MimePart> SignAsync(MailboxAddress signer, DigestAlgorithm digestAlgo, Stream content, CancellationToken cancellationToken = default) =>
         SignCore(signer, digestAlgo, content, true, cancellationToken);
 
     public override DigitalSignatureCollection Verify(Stream content, Stream signatureData, CancellationToken cancellationToken = default) =>
-        VerifyCore(content, signatureData, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(VerifyCore(content, signatureData, false, cancellationToken));
 
     public override Task<DigitalSignatureCollection> VerifyAsync(Stream content, Stream signatureData, CancellationToken cancellationToken = default) =>
         VerifyCore(content, signatureData, true, cancellationToken);
 
     public override MimePart Encrypt(IEnumerable<MailboxAddress> recipients, Stream content, CancellationToken cancellationToken = default) =>
-        EncryptCore(null, DigestAlgorithm.Sha256, recipients, content, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(EncryptCore(null, DigestAlgorithm.Sha256, recipients, content, false, cancellationToken));
 
     public override Task<MimePart> EncryptAsync(IEnumerable<MailboxAddress> recipients, Stream content, CancellationToken cancellationToken = default) =>
         EncryptCore(null, DigestAlgorithm.Sha256, recipients, content, true, cancellationToken);
 
     public override MimeEntity Decrypt(Stream encryptedData, CancellationToken cancellationToken = default) =>
-        DecryptCore(encryptedData, false, cancellationToken).GetAwaiter().GetResult().Entity;
+        AsyncMode.Complete(DecryptCore(encryptedData, false, cancellationToken)).Entity;
 
     public override async Task<MimeEntity> DecryptAsync(Stream encryptedData, CancellationToken cancellationToken = default) =>
         (await DecryptCore(encryptedData, true, cancellationToken).ConfigureAwait(false)).Entity;
@@ -71,25 +71,25 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         && base.Supports(protocol);
 
     public override bool CanSign(MailboxAddress signer, CancellationToken cancellationToken = default) =>
-        CanSignCore(signer, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(CanSignCore(signer, false, cancellationToken));
 
     public override Task<bool> CanSignAsync(MailboxAddress signer, CancellationToken cancellationToken = default) =>
         CanSignCore(signer, true, cancellationToken);
 
     public override bool CanEncrypt(MailboxAddress mailbox, CancellationToken cancellationToken = default) =>
-        CanEncryptCore(mailbox, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(CanEncryptCore(mailbox, false, cancellationToken));
 
     public override Task<bool> CanEncryptAsync(MailboxAddress mailbox, CancellationToken cancellationToken = default) =>
         CanEncryptCore(mailbox, true, cancellationToken);
 
     public override MimePart Export(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default) =>
-        ExportPart(mailboxes, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(ExportPart(mailboxes, false, cancellationToken));
 
     public override Task<MimePart> ExportAsync(IEnumerable<MailboxAddress> mailboxes, CancellationToken cancellationToken = default) =>
         ExportPart(mailboxes, true, cancellationToken);
 
     public override void Export(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default) =>
-        ExportTo(mailboxes, stream, armor, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(ExportTo(mailboxes, stream, armor, false, cancellationToken));
 
     public override Task ExportAsync(IEnumerable<MailboxAddress> mailboxes, Stream stream, bool armor, CancellationToken cancellationToken = default) =>
         ExportTo(mailboxes, stream, armor, true, cancellationToken);
@@ -97,7 +97,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     /// <summary>Inserts the certificates in <paramref name="stream"/> into the options' certificate lookup when it
     /// is an <see cref="ICertificateStore"/>; refuses otherwise (a lookup such as <see cref="GnuPGHome"/> is read-only).</summary>
     public override void Import(Stream stream, CancellationToken cancellationToken = default) =>
-        ImportCore(stream, false, cancellationToken).GetAwaiter().GetResult();
+        AsyncMode.Complete(ImportCore(stream, false, cancellationToken));
 
     public override Task ImportAsync(Stream stream, CancellationToken cancellationToken = default) =>
         ImportCore(stream, true, cancellationToken);
@@ -145,7 +145,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
 
         var signature = new MemoryStream();
         if (async) await Pgp.SignDetachedAsync(content, signature, signOptions, token).ConfigureAwait(false);
-        else Pgp.SignDetached(content, signature, signOptions);
+        else Pgp.SignDetached(content, signature, signOptions, token);
         signature.Position = 0;
         return new ApplicationPgpSignature(signature);
     }
@@ -172,7 +172,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         using var signatureStream = new MemoryStream(signature, writable: false);
         return async
             ? await Pgp.VerifyDetachedAsync(dataStream, signatureStream, verifyOptions, token).ConfigureAwait(false)
-            : Pgp.VerifyDetached(dataStream, signatureStream, verifyOptions);
+            : Pgp.VerifyDetached(dataStream, signatureStream, verifyOptions, token);
     }
 
     /// <summary>Encrypts (and with <paramref name="signer"/> signs) <paramref name="content"/> for the mailboxes'
@@ -213,7 +213,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         try
         {
             if (async) await Pgp.EncryptAsync(content, ciphertext, encryptOptions, token).ConfigureAwait(false);
-            else Pgp.Encrypt(content, ciphertext, encryptOptions);
+            else Pgp.Encrypt(content, ciphertext, encryptOptions, token);
         }
         catch
         {
@@ -283,7 +283,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         {
             var result = async
                 ? await Pgp.DecryptAsync(input, output, decryptOptions, token).ConfigureAwait(false)
-                : Pgp.Decrypt(input, output, decryptOptions);
+                : Pgp.Decrypt(input, output, decryptOptions, token);
             return (output.ToArray(), result);
         }
         finally

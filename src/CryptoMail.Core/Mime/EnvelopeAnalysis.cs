@@ -187,7 +187,7 @@ internal sealed partial class EnvelopeAnalysis
         VerifySignatures(coverage, from, "The signature part is not a readable OpenPGP signature: ", verifyOptions =>
         {
             using var signatureStream = new MemoryStream(signature, writable: false);
-            return pgp.VerifyDetached(data, signatureStream, verifyOptions);
+            return pgp.VerifyDetached(data, signatureStream, verifyOptions, token);
         });
     }
 
@@ -195,7 +195,7 @@ internal sealed partial class EnvelopeAnalysis
     /// cannot even be parsed signs nothing, so it becomes a Bad verdict and the message still opens.</summary>
     private void VerifySignatures(ProtectionCoverage coverage, InternetAddressList from, string unreadable, Func<VerifyOptions, VerificationResult> verify)
     {
-        var verifyOptions = new VerifyOptions { Limits = options.Limits, Policy = options.Policy };
+        var verifyOptions = new VerifyOptions { Limits = options.Limits, Policy = options.Policy, Progress = options.Progress };
         foreach (var certificate in options.Verifiers) verifyOptions.Verifiers.Add(certificate);
         VerificationResult result;
         try
@@ -265,7 +265,7 @@ internal sealed partial class EnvelopeAnalysis
     /// decrypted counts as decrypted.</summary>
     private DecryptionResult? DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
-        var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy, Unlocks = Unlocks };
+        var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy, Unlocks = Unlocks, Progress = options.Progress };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
         foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
         foreach (var certificate in options.Verifiers) decryptOptions.Verifiers.Add(certificate);
@@ -273,7 +273,7 @@ internal sealed partial class EnvelopeAnalysis
         DecryptionResult result;
         try
         {
-            result = pgp.Decrypt(input, output, decryptOptions);
+            result = pgp.Decrypt(input, output, decryptOptions, token);
         }
         catch (NoDecryptionKeyException) when (coverage != ProtectionCoverage.Full)
         {

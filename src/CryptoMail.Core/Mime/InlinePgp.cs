@@ -63,7 +63,7 @@ internal sealed partial class EnvelopeAnalysis
                 VerifySignatures(blockCoverage, from, "The cleartext signature is not readable: ", verifyOptions =>
                 {
                     using var output = new MemoryStream();
-                    var result = pgp.VerifyInline(new MemoryStream(armored, writable: false), output, verifyOptions);
+                    var result = pgp.VerifyInline(new MemoryStream(armored, writable: false), output, verifyOptions, token);
                     signedText = output.ToArray();
                     return result;
                 });

@@ -36,6 +36,10 @@ public sealed class MimeSignOptions
     /// outer header. Default false: a signed-only message gains no confidentiality from it, and readers without
     /// RFC 9788 support ignore it.</summary>
     public bool ProtectHeaders { get; init; }
+
+    /// <summary>Receives, for each OpenPGP part the operation processes, the number of that part's octets processed
+    /// so far (it starts again at the next part), as <see cref="EncryptOptions.Progress"/> does for a message.</summary>
+    public IProgress<long>? Progress { get; init; }
 }
 
 /// <summary>Options for PGP/MIME encryption.</summary>
@@ -72,6 +76,10 @@ public sealed class MimeEncryptOptions
     /// body part, marked <c>hp-legacy-display="1"</c> (RFC 9788 Legacy Display Element), so readers without header
     /// protection still see it; readers with it (including <see cref="PgpMime.Open"/>) remove it. Default true.</summary>
     public bool LegacyDisplay { get; init; } = true;
+
+    /// <summary>Receives, for each OpenPGP part the operation processes, the number of that part's octets processed
+    /// so far (it starts again at the next part), as <see cref="EncryptOptions.Progress"/> does for a message.</summary>
+    public IProgress<long>? Progress { get; init; }
 }
 
 /// <summary>Options for opening an incoming message.</summary>
@@ -106,6 +114,10 @@ public sealed class MimeOpenOptions
     /// attachments (<c>.pgp</c>, <c>.gpg</c>, <c>.asc</c>, <c>application/pgp-encrypted</c>) are such parts too; when
     /// decrypted they become application/octet-stream attachments, never a type derived from their file name.</summary>
     public bool DecryptNestedParts { get; init; }
+
+    /// <summary>Receives, for each OpenPGP part the operation processes, the number of that part's octets processed
+    /// so far (it starts again at the next part), as <see cref="EncryptOptions.Progress"/> does for a message.</summary>
+    public IProgress<long>? Progress { get; init; }
 }
 
 /// <summary>A signature found in a message, with what it covers and whom it names.</summary>

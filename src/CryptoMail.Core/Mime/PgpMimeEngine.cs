@@ -23,7 +23,7 @@ internal static class PgpMimeEngine
             var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(content, token);
             token.ThrowIfCancellationRequested();
 
-            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy };
+            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy, Progress = options.Progress };
             signOptions.Signers.Add(signer);
             foreach (var passphrase in options.SignerPassphrases) signOptions.SignerPassphrases.Add(passphrase);
 
@@ -31,7 +31,7 @@ internal static class PgpMimeEngine
             using var signature = new MemoryStream();
             using (var input = new MemoryStream(canonical, writable: false))
             {
-                result = pgp.SignDetached(input, signature, signOptions);
+                result = pgp.SignDetached(input, signature, signOptions, token);
             }
             var micalg = string.IsNullOrEmpty(result.Micalg) ? Micalg(options.Hash) : result.Micalg;
             return PgpMimeParts.WithBody(message, PgpMimeParts.Signed(embedded, signature.ToArray(), micalg));
@@ -74,6 +74,7 @@ internal static class PgpMimeEngine
                 SignatureHash = options.Hash,
                 SignatureMode = SignatureMode.Binary,
                 Format = LiteralFormat.Binary,
+                Progress = options.Progress,
             };
             foreach (var certificate in all) encryptOptions.Recipients.Add(certificate);
             if (signer is not null) encryptOptions.Signers.Add(signer);
@@ -83,7 +84,7 @@ internal static class PgpMimeEngine
             var ciphertext = new MimeSpool(secret: false);
             try
             {
-                pgp.Encrypt(plaintext, ciphertext, encryptOptions);
+                pgp.Encrypt(plaintext, ciphertext, encryptOptions, token);
             }
             catch
             {

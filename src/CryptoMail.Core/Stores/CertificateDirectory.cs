@@ -44,7 +44,7 @@ public sealed class CertificateDirectory : ICertificateStore
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
-        queries = new IndexQueries<Certificate>((query, cancellationToken) => query(Scan(cancellationToken)), blocking: true);
+        queries = new IndexQueries<Certificate>((query, cancellationToken) => query(Scan(cancellationToken)));
     }
 
     /// <summary>The base directory.</summary>
@@ -98,7 +98,7 @@ public sealed class CertificateDirectory : ICertificateStore
     public Task<Certificate?> GetCertificateAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
         var path = GetPath(fingerprint);
-        return Async.Run(() => Read(path, KeyQuery.Fingerprint(fingerprint, nameof(fingerprint))), cancellationToken);
+        return Completed.Run(() => Read(path, KeyQuery.Fingerprint(fingerprint, nameof(fingerprint))), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -130,7 +130,7 @@ public sealed class CertificateDirectory : ICertificateStore
     public Task<Certificate> InsertCertificateAsync(Certificate certificate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return Async.Run(() => Insert(certificate, null, cancellationToken), cancellationToken);
+        return Completed.Run(() => Insert(certificate, null, cancellationToken), cancellationToken);
     }
 
     /// <summary>The trust root (the certificate stored under <see cref="TrustRootName"/>), or null when none is set.</summary>
@@ -141,7 +141,7 @@ public sealed class CertificateDirectory : ICertificateStore
     /// <summary>The asynchronous form of <see cref="GetTrustRoot"/>.</summary>
     /// <param name="cancellationToken">Cancels the lookup.</param>
     /// <returns>The certificate, or null.</returns>
-    public Task<Certificate?> GetTrustRootAsync(CancellationToken cancellationToken = default) => Async.Run(GetTrustRoot, cancellationToken);
+    public Task<Certificate?> GetTrustRootAsync(CancellationToken cancellationToken = default) => Completed.Run(GetTrustRoot, cancellationToken);
 
     /// <summary>Stores the trust root, merged with the stored one when it is the same certificate.</summary>
     /// <param name="certificate">The trust root. The draft recommends that its self-signatures be non-exportable.</param>
@@ -156,7 +156,7 @@ public sealed class CertificateDirectory : ICertificateStore
     public Task<Certificate> InsertTrustRootAsync(Certificate certificate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(certificate);
-        return Async.Run(() => Insert(certificate, TrustRootName, cancellationToken), cancellationToken);
+        return Completed.Run(() => Insert(certificate, TrustRootName, cancellationToken), cancellationToken);
     }
 
     private Certificate Insert(Certificate certificate, string? specialName, CancellationToken cancellationToken)

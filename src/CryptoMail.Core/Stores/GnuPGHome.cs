@@ -26,7 +26,7 @@ public sealed class GnuPGHome : ICertificateLookup
     public GnuPGHome(string? directory = null)
     {
         Directory = Path.GetFullPath(directory ?? DefaultDirectory());
-        queries = new IndexQueries<Certificate>((query, cancellationToken) => query(Load(cancellationToken)), blocking: true);
+        queries = new IndexQueries<Certificate>((query, cancellationToken) => query(Load(cancellationToken)));
     }
 
     /// <summary>The home directory.</summary>

@@ -161,31 +161,13 @@ internal sealed class Locked<T>
 
     public Locked(Func<T, Certificate> certificateOf) => index = new KeyIndex<T>(certificateOf);
 
-    public IndexQueries<T> Queries() => new((query, _) => Write(query), blocking: false);
+    public IndexQueries<T> Queries() => new((query, _) => Write(query));
 
     public TResult Write<TResult>(Func<KeyIndex<T>, TResult> body)
     {
         lock (gate)
         {
             return body(index);
-        }
-    }
-}
-
-/// <summary>Completed tasks for operations that never block (in-memory stores): run now, and report the outcome,
-/// an exception or a cancellation through the task.</summary>
-internal static class Completed
-{
-    public static Task<T> Run<T>(Func<T> body, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<T>(cancellationToken);
-        try
-        {
-            return Task.FromResult(body());
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<T>(e);
         }
     }
 }

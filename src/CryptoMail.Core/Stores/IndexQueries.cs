@@ -8,16 +8,12 @@ internal sealed class IndexQueries<T>
     where T : class
 {
     private readonly Func<Func<KeyIndex<T>, object?>, CancellationToken, object?> withIndex;
-    private readonly bool blocking;
 
     /// <param name="withIndex">Runs a query against the current index (under the store's lock, or on a fresh
     /// scan) and returns its result.</param>
-    /// <param name="blocking">Whether a query does I/O, so its async form belongs on the thread pool.</param>
-    public IndexQueries(Func<Func<KeyIndex<T>, object?>, CancellationToken, object?> withIndex, bool blocking)
-    {
-        this.withIndex = withIndex;
-        this.blocking = blocking;
-    }
+    /// <remarks>The async forms run the query on the caller's thread (<see cref="Completed"/>): a directory scan reads
+    /// small local files, and holding a second pool thread for it, as a hop to the pool did, only adds to the load.</remarks>
+    public IndexQueries(Func<Func<KeyIndex<T>, object?>, CancellationToken, object?> withIndex) => this.withIndex = withIndex;
 
     public T? Get(string fingerprint, string parameterName) => Run(ForFingerprint(fingerprint, parameterName), CancellationToken.None);
 
@@ -62,7 +58,5 @@ internal sealed class IndexQueries<T>
         (TResult)withIndex(index => query(index), cancellationToken)!;
 
     private Task<TResult> RunAsync<TResult>(Func<KeyIndex<T>, TResult> query, CancellationToken cancellationToken) =>
-        blocking
-            ? Async.Run(() => Run(query, cancellationToken), cancellationToken)
-            : Completed.Run(() => Run(query, cancellationToken), cancellationToken);
+        Completed.Run(() => Run(query, cancellationToken), cancellationToken);
 }

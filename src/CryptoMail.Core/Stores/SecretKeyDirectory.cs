@@ -31,7 +31,7 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
         ArgumentException.ThrowIfNullOrEmpty(directory);
         Directory = Path.GetFullPath(directory);
         AllowUnprotected = allowUnprotected;
-        queries = new IndexQueries<SecretKey>((query, cancellationToken) => query(Scan(cancellationToken)), blocking: true);
+        queries = new IndexQueries<SecretKey>((query, cancellationToken) => query(Scan(cancellationToken)));
     }
 
     /// <summary>The directory.</summary>
@@ -58,7 +58,7 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
     public Task<SecretKey?> GetSecretKeyAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
         var path = GetPath(fingerprint);
-        return Async.Run(() => Load(path, KeyQuery.Fingerprint(fingerprint, nameof(fingerprint)), strict: true), cancellationToken);
+        return Completed.Run(() => Load(path, KeyQuery.Fingerprint(fingerprint, nameof(fingerprint)), strict: true), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -88,7 +88,7 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
     public Task InsertSecretKeyAsync(SecretKey key, CancellationToken cancellationToken = default)
     {
         CheckProtection(key);
-        return Async.Run(() => Insert(key, cancellationToken), cancellationToken);
+        return Completed.Run(() => Insert(key, cancellationToken), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -105,7 +105,7 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
     public Task<bool> RemoveSecretKeyAsync(string fingerprint, CancellationToken cancellationToken = default)
     {
         _ = KeyQuery.Fingerprint(fingerprint, nameof(fingerprint));
-        return Async.Run(() => RemoveSecretKey(fingerprint), cancellationToken);
+        return Completed.Run(() => RemoveSecretKey(fingerprint), cancellationToken);
     }
 
     private bool Insert(SecretKey key, CancellationToken cancellationToken)

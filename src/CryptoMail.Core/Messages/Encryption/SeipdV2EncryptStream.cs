@@ -68,7 +68,7 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
             buffer = buffer[n..];
             if (pending == ChunkSize)
             {
-                if (inFlight) SyncPath.Wait(EmitInFlight(sync: true, default));
+                if (inFlight) AsyncMode.Complete(EmitInFlight(sync: true, default));
                 StartSeal();
             }
         }
@@ -99,7 +99,7 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     public override void Flush()
     {
         if (IsDisposed) return;
-        if (!aborted) SyncPath.Wait(EmitInFlight(sync: true, default));
+        if (!aborted) AsyncMode.Complete(EmitInFlight(sync: true, default));
         Inner.Flush();
     }
 
@@ -115,8 +115,8 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     {
         if (completed) return;
         ThrowIfUnusable();
-        SyncPath.Wait(EmitInFlight(sync: true, default));
-        SyncPath.Wait(Emit(sealedBuffer!, SealPending(), sync: true, default));
+        AsyncMode.Complete(EmitInFlight(sync: true, default));
+        AsyncMode.Complete(Emit(sealedBuffer!, SealPending(), sync: true, default));
         completed = true;
         Inner.Flush();
     }

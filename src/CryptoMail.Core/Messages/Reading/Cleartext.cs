@@ -9,9 +9,12 @@ internal static class Cleartext
     private const int MaxLine = 1 << 20;
     private static readonly byte[] Crlf = { (byte)'\r', (byte)'\n' };
 
+    /// <summary>Signs in sync mode: the framework reads its input line by line in place (the async form stages it,
+    /// see <see cref="StagedIo"/>).</summary>
     public static SigningResult Sign(Stream input, Stream output, SignOptions options, CancellationToken token) =>
-        MessageWriter.Signing(input, output, options, SignatureMode.Text, async: false, (source, sink, signers, _) =>
+        AsyncMode.Complete(MessageWriter.Signing(input, output, options, SignatureMode.Text, async: false, (sink, signers, _) =>
         {
+            var source = new IoBridge(input, token);
             // The Hash header names every digest the signatures use (RFC 9580 section 7.1; an Ed448 key forces SHA-512).
             string hashNames = string.Join(", ", signers.Select(s => SignatureChecker.HashName(s.HashAlgorithm)).Distinct());
             sink.Write(Encoding.ASCII.GetBytes($"-----BEGIN PGP SIGNED MESSAGE-----\nHash: {hashNames}\n\n"));
@@ -30,7 +33,8 @@ internal static class Cleartext
             }
             using var armor = new ArmorStream(sink, ArmorKind.Signature);
             foreach (var s in signers) armor.Write(s.Generate().Encoded());
-        }, token);
+            return ValueTask.CompletedTask;
+        }, token));
 
     public sealed record Verified(IReadOnlyList<SignatureVerification> Signatures, long Length);
 

@@ -10,7 +10,7 @@ internal static class MessageReader
 {
     private const int MaxSignatureBytes = 16 << 20;
 
-    public static DecryptionResult Decrypt(Stream input, Stream output, DecryptOptions options, bool async, CancellationToken token)
+    public static DecryptionResult Decrypt(Stream input, Stream output, DecryptOptions options, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -20,8 +20,8 @@ internal static class MessageReader
         return Guard.Run(() =>
         {
             long? start = Start(input);
-            var source = new IoBridge(input, async, token, readAhead: true);
-            var sink = new IoBridge(output, async, token);
+            var source = new IoBridge(input, token, readAhead: true);
+            var sink = new IoBridge(output, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Decrypting");
             if (kind == MessageInput.Kind.Cleartext)
             {
@@ -35,7 +35,7 @@ internal static class MessageReader
             if (!PacketTags.TryTagOf(head.Head, out var tag)) throw new MalformedDataException("The input is not OpenPGP data.");
             if (PacketTags.IsEncryption(tag) || tag is PacketTag.Marker or PacketTag.Padding)
             {
-                Func<Stream>? reopen = start is long at ? () => Reopen(input, at, async, token) : null;
+                Func<Stream>? reopen = start is long at ? () => Reopen(input, at, token) : null;
                 using var owned = options.Unlocks is null ? new KeyUnlocks(options.Limits) : null;
                 return DecryptPackets(head, sink, options, options.Unlocks ?? owned!, reopen, token);
             }
@@ -74,7 +74,7 @@ internal static class MessageReader
     }
 
     /// <summary>The input's packets again, from <paramref name="start"/>: binary, or armor decoded once more.</summary>
-    private static Stream Reopen(Stream input, long start, bool async, CancellationToken token)
+    private static Stream Reopen(Stream input, long start, CancellationToken token)
     {
         try
         {
@@ -84,7 +84,7 @@ internal static class MessageReader
         {
             throw new CallerStreamException(e);
         }
-        var (packets, kind, _) = MessageInput.Open(new IoBridge(input, async, token, readAhead: true), "Decrypting");
+        var (packets, kind, _) = MessageInput.Open(new IoBridge(input, token, readAhead: true), "Decrypting");
         if (kind == MessageInput.Kind.Cleartext) throw new MalformedDataException("the input is no longer an encrypted message");
         return packets;
     }
@@ -487,27 +487,28 @@ internal static class MessageReader
         }
     }
 
-    public static VerificationResult VerifyDetached(Stream data, Stream signature, VerifyOptions options, bool async, CancellationToken token)
+    /// <summary>Verifies a detached signature; follows the async convention (<see cref="AsyncMode"/>): the bounded
+    /// signature and then the data are read from the caller's streams, asynchronously in async mode.</summary>
+    public static ValueTask<VerificationResult> VerifyDetached(Stream data, Stream signature, VerifyOptions options, bool async, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(signature);
         ArgumentNullException.ThrowIfNull(options);
         Check.NoNulls(options.Verifiers, nameof(options.Verifiers));
-        return Guard.Run(() =>
+        return Guard.RunAsync(async () =>
         {
-            var sigBytes = PgpInput.ReadAllBounded(new IoBridge(signature, async, token), MaxSignatureBytes);
+            var sigBytes = await PgpInput.ReadAllBoundedAsync(signature, MaxSignatureBytes, async, token).ConfigureAwait(false);
             // One shared hash per algorithm and mode, however many signatures (at most Limits.MaxSignatures) use it.
             var pool = new HashPool();
             var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.Limits.MaxSignatures)
                 .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers, pool)).ToList();
-            var source = new IoBridge(data, async, token);
             long total = 0;
             // The hashes run on the second core while this one reads the next chunk.
-            ParallelStage.Pump(source, 1 << 18, pool.IsEmpty ? null : (buffer, offset, count) => pool.Update(buffer.AsSpan(offset, count)), chunk =>
+            await ParallelStage.PumpAsync(m => AsyncMode.ReadAsync(data, m, async, token), 1 << 18, pool.IsEmpty ? null : (buffer, offset, count) => pool.Update(buffer.AsSpan(offset, count)), chunk =>
             {
                 total += chunk.Length;
                 options.Progress?.Report(total);
-            }, token);
+            }, null, token).ConfigureAwait(false);
             var context = new VerdictContext(options.NotBefore, options.NotAfter, options.Policy);
             var verdicts = pending.Select(p => SignatureChecker.Verdict(p, context)).ToList();
             Require(options.RequireValidSignature, verdicts);
@@ -515,7 +516,7 @@ internal static class MessageReader
         }, "Verifying");
     }
 
-    public static VerificationResult VerifyInline(Stream input, Stream output, VerifyOptions options, bool async, CancellationToken token)
+    public static VerificationResult VerifyInline(Stream input, Stream output, VerifyOptions options, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -523,8 +524,8 @@ internal static class MessageReader
         Check.NoNulls(options.Verifiers, nameof(options.Verifiers));
         return Guard.Run(() =>
         {
-            var source = new IoBridge(input, async, token);
-            var sink = new IoBridge(output, async, token);
+            var source = new IoBridge(input, token);
+            var sink = new IoBridge(output, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Verifying");
             if (kind == MessageInput.Kind.Cleartext)
             {
@@ -557,8 +558,8 @@ internal static class MessageReader
         ArgumentNullException.ThrowIfNull(signatures);
         return Guard.Run(() =>
         {
-            var source = new IoBridge(input, false, token);
-            var dataSink = new IoBridge(data, false, token);
+            var source = new IoBridge(input, token);
+            var dataSink = new IoBridge(data, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Detaching signatures");
             byte[] binary;
             if (kind == MessageInput.Kind.Cleartext)
@@ -600,7 +601,7 @@ internal static class MessageReader
             }
             if (binary.Length == 0) throw new MalformedDataException("The message holds no signature.");
             int count = SignatureReader.ReadAll(binary, "Reading signatures").Count;
-            var sigSink = new IoBridge(signatures, false, token);
+            var sigSink = new IoBridge(signatures, token);
             if (armor)
             {
                 using var a = new ArmorStream(sigSink, ArmorKind.Signature);

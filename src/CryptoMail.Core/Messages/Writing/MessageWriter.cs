@@ -39,7 +39,9 @@ internal static class MessageWriter
     private const int BufferSize = 1 << 16;
     private const int PumpChunkSize = 1 << 18;
 
-    public static EncryptionResult Encrypt(Stream input, Stream output, EncryptOptions options, bool async, CancellationToken token)
+    /// <summary>Encrypts; follows the async convention (<see cref="AsyncMode"/>): the stages run in memory on this
+    /// thread or the continuation, only <see cref="Pump"/> and the <see cref="CallerSink"/> touch the caller's streams.</summary>
+    public static ValueTask<EncryptionResult> Encrypt(Stream input, Stream output, EncryptOptions options, bool async, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -51,15 +53,15 @@ internal static class MessageWriter
         Check.NoNulls(options.Recipients, nameof(options.Recipients));
         Check.NoNulls(options.Signers, nameof(options.Signers));
 
-        return Guard.Run(() =>
+        return Guard.RunAsync(async () =>
         {
+            token.ThrowIfCancellationRequested();
             var time = options.Time ?? DateTimeOffset.UtcNow;
             PolicyChecks.WriteCipher(options.Policy, options.Cipher);
             var recipients = PolicyChecks.Recipients(options.Recipients, options.Policy, time);
             var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.SignatureHash, options.SignatureMode, time, options.Policy);
 
-            var source = new IoBridge(input, async, token);
-            var sink = new IoBridge(output, async, token);
+            var sink = new CallerSink(output, async, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
             Stream target = armor ?? (Stream)sink;
             string protection;
@@ -90,8 +92,8 @@ internal static class MessageWriter
                 var encOut = new SeipdV2EncryptStream(packet, header, sessionKey.Key, leaveOpen: true);
                 try
                 {
-                    total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
-                    paddingLength = WritePadding(encOut, options.Padding ?? PaddingPolicy.None, encOut.PlaintextLength, token);
+                    total = await WriteSignedLiteral(input, async, sink, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token).ConfigureAwait(false);
+                    paddingLength = await WritePadding(sink, encOut, options.Padding ?? PaddingPolicy.None, encOut.PlaintextLength, token).ConfigureAwait(false);
                     encOut.Complete();
                 }
                 catch
@@ -106,11 +108,11 @@ internal static class MessageWriter
             else
             {
                 using var encOut = new SeipdV1EncryptStream(target, sessionKey);
-                total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
+                total = await WriteSignedLiteral(input, async, sink, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token).ConfigureAwait(false);
             }
             protection = v2 ? "SEIPDv2 " + aead.ToString().ToUpperInvariant() : "SEIPDv1";
             armor?.Finish();
-            sink.Flush();
+            await sink.FinishAsync().ConfigureAwait(false);
             return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher, protection,
                 signers.Select(s => s.Info).ToList(), total, options.Armor)
             {
@@ -120,49 +122,50 @@ internal static class MessageWriter
         }, "Encrypting");
     }
 
-    public static SigningResult SignDetached(Stream input, Stream output, SignOptions options, bool async, CancellationToken token) =>
-        Signing(input, output, options, options.Mode, async, (source, sink, signers, _) =>
+    public static ValueTask<SigningResult> SignDetached(Stream input, Stream output, SignOptions options, bool async, CancellationToken token) =>
+        Signing(input, output, options, options.Mode, async, async (sink, signers, _) =>
         {
-            Pump(source, signers, null, options.Progress, token);
+            await Pump(input, async, signers, null, sink, options.Progress, token).ConfigureAwait(false);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Signature) : null;
             Stream target = armor ?? (Stream)sink;
             foreach (var s in signers) target.Write(s.Generate().Encoded());
             armor?.Finish();
         }, token);
 
-    public static SigningResult SignInline(Stream input, Stream output, SignOptions options, bool async, CancellationToken token) =>
-        Signing(input, output, options, options.Mode, async, (source, sink, signers, time) =>
+    public static ValueTask<SigningResult> SignInline(Stream input, Stream output, SignOptions options, bool async, CancellationToken token) =>
+        Signing(input, output, options, options.Mode, async, async (sink, signers, time) =>
         {
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
             Stream target = armor ?? (Stream)sink;
             var format = options.Mode == SignatureMode.Text ? LiteralFormat.Utf8 : LiteralFormat.Binary;
-            WriteSignedLiteral(source, new NonClosingStream(target), signers, Compression.None, format, string.Empty, time, options.Progress, token);
+            await WriteSignedLiteral(input, async, sink, new NonClosingStream(target), signers, Compression.None, format, string.Empty, time, options.Progress, token).ConfigureAwait(false);
             armor?.Finish();
         }, token);
 
-    /// <summary>The frame every signing operation shares: argument checks, signer preparation, the caller's streams
-    /// behind the boundary, and the result.</summary>
-    public static SigningResult Signing(Stream input, Stream output, SignOptions options, SignatureMode mode, bool async,
-        Action<IoBridge, IoBridge, List<ActiveSigner>, DateTimeOffset> body, CancellationToken token)
+    /// <summary>The frame every signing operation shares: argument checks, signer preparation, the caller's output
+    /// behind the boundary (a <see cref="CallerSink"/>), and the result. Follows the async convention.</summary>
+    public static ValueTask<SigningResult> Signing(Stream input, Stream output, SignOptions options, SignatureMode mode, bool async,
+        Func<CallerSink, List<ActiveSigner>, DateTimeOffset, ValueTask> body, CancellationToken token)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         if (options.Signers.Count == 0) throw new ArgumentException("Give at least one signing key.", nameof(options));
         Check.NoNulls(options.Signers, nameof(options.Signers));
-        return Guard.Run(() =>
+        return Guard.RunAsync(async () =>
         {
+            token.ThrowIfCancellationRequested();
             var time = options.Time ?? DateTimeOffset.UtcNow;
             var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, mode, time, options.Policy);
-            var sink = new IoBridge(output, async, token);
-            body(new IoBridge(input, async, token), sink, signers, time);
-            sink.Flush();
+            var sink = new CallerSink(output, async, token);
+            await body(sink, signers, time).ConfigureAwait(false);
+            await sink.FinishAsync().ConfigureAwait(false);
             return new SigningResult(signers.Select(s => s.Info).ToList(), Micalg(options.Hash));
         }, "Signing");
     }
 
     /// <summary>Appends a padding packet (tag 21) of random octets as the policy asks; returns its whole length.</summary>
-    private static long WritePadding(Stream output, PaddingPolicy policy, long contentLength, CancellationToken token)
+    private static async ValueTask<long> WritePadding(CallerSink sink, Stream output, PaddingPolicy policy, long contentLength, CancellationToken token)
     {
         int body = policy.BodyLength(contentLength);
         if (body < 0) return 0;
@@ -178,6 +181,7 @@ internal static class MessageWriter
                 int n = Math.Min(left, buffer.Length);
                 System.Security.Cryptography.RandomNumberGenerator.Fill(buffer.AsSpan(0, n));
                 output.Write(buffer, 0, n);
+                await sink.DrainAsync().ConfigureAwait(false);
                 left -= n;
             }
         }
@@ -198,8 +202,8 @@ internal static class MessageWriter
     public static string Micalg(HashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmId)(int)hash).ToLowerInvariant();
 
     /// <summary>[compression] one-pass signatures, literal data, signatures (in reverse order).</summary>
-    private static long WriteSignedLiteral(Stream source, Stream output, List<ActiveSigner> signers, Compression compression,
-        LiteralFormat format, string fileName, DateTimeOffset time, IProgress<long>? progress, CancellationToken token)
+    private static async ValueTask<long> WriteSignedLiteral(Stream input, bool async, CallerSink sink, Stream output, List<ActiveSigner> signers,
+        Compression compression, LiteralFormat format, string fileName, DateTimeOffset time, IProgress<long>? progress, CancellationToken token)
     {
         bool compressed = compression != Compression.None;
         Stream body = output;
@@ -220,7 +224,7 @@ internal static class MessageWriter
         long total;
         using (var lit = PacketStreams.Literal(new NonClosingStream(body), formatChar, fileName, time.UtcDateTime, new byte[BufferSize]))
         {
-            total = Pump(source, signers, lit, progress, token);
+            total = await Pump(input, async, signers, lit, sink, progress, token).ConfigureAwait(false);
         }
         for (int i = signers.Count - 1; i >= 0; i--)
         {
@@ -230,20 +234,22 @@ internal static class MessageWriter
         return total;
     }
 
-    /// <summary>Reads the input to its end, hashing it for every signer (on the second core, while this one
-    /// writes the chunk on and reads the next) and writing it to <paramref name="sink"/>.</summary>
-    private static long Pump(Stream source, List<ActiveSigner> signers, Stream? sink, IProgress<long>? progress, CancellationToken token)
+    /// <summary>Reads the caller's input to its end (asynchronously in async mode), hashing it for every signer (on
+    /// the second core, while this one writes the chunk on and reads the next), writing it to <paramref name="stages"/>
+    /// and handing what that produced to the caller's output after every chunk.</summary>
+    private static ValueTask<long> Pump(Stream input, bool async, List<ActiveSigner> signers, Stream? stages, CallerSink sink,
+        IProgress<long>? progress, CancellationToken token)
     {
         long total = 0;
-        return ParallelStage.Pump(source, PumpChunkSize, signers.Count == 0 ? null : (buffer, offset, count) =>
+        return ParallelStage.PumpAsync(m => AsyncMode.ReadAsync(input, m, async, token), PumpChunkSize, signers.Count == 0 ? null : (buffer, offset, count) =>
         {
             foreach (var s in signers) s.Update(buffer.AsSpan(offset, count));
         }, chunk =>
         {
-            sink?.Write(chunk);
+            stages?.Write(chunk);
             total += chunk.Length;
             progress?.Report(total);
-        }, token);
+        }, sink.DrainAsync, token);
     }
 
     /// <summary>Picks each key's signing (sub)key alive at <paramref name="time"/> and readies a generator.</summary>
