@@ -38,7 +38,7 @@ public sealed class EncryptOptions
     public PaddingPolicy Padding { get; init; } = PaddingPolicy.None;
 
     /// <summary>The hash for signatures. Default SHA-256.</summary>
-    public HashAlgorithm SignatureHash { get; init; } = HashAlgorithm.Sha256;
+    public OpenPgpHashAlgorithm SignatureHash { get; init; } = OpenPgpHashAlgorithm.Sha256;
 
     /// <summary>Signatures over bytes or over canonical text. Default binary.</summary>
     public SignatureMode SignatureMode { get; init; } = SignatureMode.Binary;
@@ -136,7 +136,7 @@ public sealed class SignOptions
     public SignatureMode Mode { get; init; } = SignatureMode.Binary;
 
     /// <summary>The hash. Default SHA-256.</summary>
-    public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+    public OpenPgpHashAlgorithm Hash { get; init; } = OpenPgpHashAlgorithm.Sha256;
 
     /// <summary>Write ASCII armor. Default true for detached signatures.</summary>
     public bool Armor { get; init; } = true;

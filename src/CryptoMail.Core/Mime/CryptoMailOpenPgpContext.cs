@@ -353,11 +353,11 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     private static DigitalSignatureCollection Collection(IReadOnlyList<SignatureVerification> signatures) =>
         new(signatures.Select(s => (IDigitalSignature)new CryptoMailDigitalSignature(s)).ToList());
 
-    internal static HashAlgorithm Hash(DigestAlgorithm digestAlgo, string parameterName) => digestAlgo switch
+    internal static OpenPgpHashAlgorithm Hash(DigestAlgorithm digestAlgo, string parameterName) => digestAlgo switch
     {
-        DigestAlgorithm.Sha256 => HashAlgorithm.Sha256,
-        DigestAlgorithm.Sha384 => HashAlgorithm.Sha384,
-        DigestAlgorithm.Sha512 => HashAlgorithm.Sha512,
+        DigestAlgorithm.Sha256 => OpenPgpHashAlgorithm.Sha256,
+        DigestAlgorithm.Sha384 => OpenPgpHashAlgorithm.Sha384,
+        DigestAlgorithm.Sha512 => OpenPgpHashAlgorithm.Sha512,
         _ => throw new NotSupportedException($"{parameterName} {digestAlgo} is not accepted for new signatures: use Sha256, Sha384 or Sha512."),
     };
 

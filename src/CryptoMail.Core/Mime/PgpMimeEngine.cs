@@ -118,7 +118,7 @@ internal static class PgpMimeEngine
         }, "Opening the message", callerData: false);
     }
 
-    internal static string Micalg(HashAlgorithm hash) => MessageWriter.Micalg(hash);
+    internal static string Micalg(OpenPgpHashAlgorithm hash) => MessageWriter.Micalg(hash);
 
     /// <summary>The public boundary of the MIME layer: our exceptions and cancellation pass; everything MimeKit or
     /// the runtime raises on bad MIME becomes a <see cref="MalformedDataException"/>.</summary>

@@ -304,6 +304,21 @@ internal sealed class KeyPacket
         }
     }
 
+    /// <summary>The algorithm as users know it; <see cref="KeyAlgorithm.Unknown"/> for an ID this library does not know.</summary>
+    public KeyAlgorithm KeyAlgorithm => Algorithm switch
+    {
+        PublicKeyAlgorithmTag.RsaGeneral or PublicKeyAlgorithmTag.RsaEncrypt or PublicKeyAlgorithmTag.RsaSign => KeyAlgorithm.Rsa,
+        PublicKeyAlgorithmTag.EdDsa_Legacy or PublicKeyAlgorithmTag.Ed25519 => KeyAlgorithm.Ed25519,
+        PublicKeyAlgorithmTag.Ed448 => KeyAlgorithm.Ed448,
+        PublicKeyAlgorithmTag.X25519 => KeyAlgorithm.X25519,
+        PublicKeyAlgorithmTag.X448 => KeyAlgorithm.X448,
+        PublicKeyAlgorithmTag.ECDH => IsOid(CurveOid, Cv25519Oid) ? KeyAlgorithm.Cv25519 : KeyAlgorithm.Ecdh,
+        PublicKeyAlgorithmTag.ECDsa => KeyAlgorithm.Ecdsa,
+        PublicKeyAlgorithmTag.Dsa => KeyAlgorithm.Dsa,
+        PublicKeyAlgorithmTag.ElGamalEncrypt or PublicKeyAlgorithmTag.ElGamalGeneral => KeyAlgorithm.ElGamal,
+        _ => KeyAlgorithm.Unknown,
+    };
+
     /// <summary>The algorithm's name as users know it: Ed25519, Cv25519, X25519, RSA...</summary>
     public string AlgorithmName => Algorithm switch
     {

@@ -32,7 +32,8 @@ public sealed class OpenPgpJsV6Tests
         var output = new MemoryStream();
         var result = pgp.Decrypt(new MemoryStream(fromJs), output, new DecryptOptions { Keys = { ours }, Verifiers = { jsCert } });
         Assert.Equal(data, output.ToArray());
-        Assert.Equal("SEIPDv2 " + mode.ToUpperInvariant(), result.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, result.IntegrityProtection);
+        Assert.Equal(mode, result.Aead?.ToString(), ignoreCase: true);
         var sig = Assert.Single(result.Signatures);
         Assert.True(sig.IsGood, sig.Reason);
 
@@ -71,7 +72,8 @@ public sealed class OpenPgpJsV6Tests
         var plain = new MemoryStream();
         var result = pgp.Decrypt(new MemoryStream(fromJs), plain, new DecryptOptions { Keys = { ours } });
         Assert.Empty(result.Signatures);
-        Assert.Equal("SEIPDv2 " + mode.ToUpperInvariant(), result.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, result.IntegrityProtection);
+        Assert.Equal(mode, result.Aead?.ToString(), ignoreCase: true);
         Assert.Equal(data, plain.ToArray());
     }
 }

@@ -93,7 +93,7 @@ internal static class MessageReader
 
     private static DecryptionResult Unencrypted(IReadOnlyList<SignatureVerification> verdicts, long length, LiteralFormat format,
         Compression compression, string fileName, DateTimeOffset? mtime) =>
-        new(false, null, false, Array.Empty<string>(), null, false, "none", compression, fileName, format, mtime, verdicts, length, false);
+        new(false, null, false, Array.Empty<string>(), null, false, IntegrityProtection.None, compression, fileName, format, mtime, verdicts, length, false);
 
     /// <summary>Reads the session key packets, finds a session key, and decrypts the encrypted data packet that
     /// follows: SEIPD v1, SEIPD v2, or LibrePGP's OCB Encrypted Data (tag 20).</summary>
@@ -113,7 +113,7 @@ internal static class MessageReader
         {
             // Session keys: PKESK v3 (with the algorithm octet) or SKESK v5; the packet names the cipher.
             var ocb = AeadEncryptedDataHeader.Read(encrypted);
-            return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), "OCB Encrypted Data " + ocb.Aead.ToString().ToUpperInvariant(),
+            return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), new Protection(IntegrityProtection.OcbEncryptedData, (AeadMode)(int)ocb.Aead),
                 pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, options, unlocks, token);
         }
         int version = encrypted.ReadByte();
@@ -124,7 +124,7 @@ internal static class MessageReader
             if (encrypted.ReadAtLeast(prefix.AsSpan(1), prefix.Length - 1, throwOnEndOfStream: false) < prefix.Length - 1)
                 throw DecryptionFailure.Create();
             var header = SeipdV2Header.Parse(prefix);
-            return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(),
+            return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), new Protection(IntegrityProtection.SeipdV2, (AeadMode)(int)header.Aead),
                 pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, options, unlocks, token);
         }
         if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
@@ -175,7 +175,7 @@ internal static class MessageReader
             using var twice = holdBack && reopen is not null && SecondPass.IsSupported ? new SecondPass() : null;
             Action? replay = twice is null ? null : () => ReplayV1(reopen!, initial, sessionKey, twice, sink, options, token);
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, initial);
-            return ReadDecrypted(clear, () => clear.Verified, holdBack, "SEIPDv1", ToCipher(sessionKey.Algorithm),
+            return ReadDecrypted(clear, () => clear.Verified, holdBack, Protection.SeipdV1, ToCipher(sessionKey.Algorithm),
                 decryptedWith, withPassword, recipientIds, exported, sink, options, token, twice, replay);
         }
     }
@@ -257,7 +257,7 @@ internal static class MessageReader
     /// given session key, a PKESK or a SKESK of the fitting version; each chunk is released only after its tag
     /// verifies, and the final tag is checked before the end is reported.</summary>
     private static DecryptionResult DecryptChunked(PacketBodyStream encrypted, int keySize, byte cipherId, Func<byte[], AeadChunkSchedule> schedule,
-        string protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks,
+        Protection protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks,
         CancellationToken token)
     {
         byte[]? key = null;
@@ -337,7 +337,7 @@ internal static class MessageReader
     /// <summary>Reads the decrypted packet stream: grammar, limits, signatures; releases the plaintext once authenticated.</summary>
     /// <remarks>Held-back plaintext waits in a <see cref="HoldBackBuffer"/>, or, given <paramref name="twice"/>, is
     /// only recorded, and <paramref name="replay"/> releases it from a second pass over the input.</remarks>
-    private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, string protection, SymmetricCipher? cipher,
+    private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, Protection protection, SymmetricCipher? cipher,
         string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token,
         SecondPass? twice = null, Action? replay = null)
     {
@@ -372,9 +372,10 @@ internal static class MessageReader
             held?.CopyTo(sink, token);
             replay?.Invoke();
             sink.Flush();
-            return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, protection, reader.Compression,
+            return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, protection.Kind, reader.Compression,
                 reader.FileName, reader.Format, reader.ModificationTime, verdicts, reader.Length, options.ReleaseUnverifiedPlaintext)
             {
+                Aead = protection.Aead,
                 SessionKey = exported,
             };
         }

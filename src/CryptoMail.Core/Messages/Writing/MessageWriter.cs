@@ -64,7 +64,6 @@ internal static class MessageWriter
             var sink = new IoBridge(output, async, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
             Stream target = armor ?? (Stream)sink;
-            string protection;
 
             bool v2 = options.EncryptionFormat switch
             {
@@ -109,12 +108,12 @@ internal static class MessageWriter
                 using var encOut = new SeipdV1EncryptStream(target, sessionKey);
                 total = WriteSignedLiteral(source, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token);
             }
-            protection = v2 ? "SEIPDv2 " + aead.ToString().ToUpperInvariant() : "SEIPDv1";
             armor?.Finish();
             sink.Flush();
-            return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher, protection,
-                signers.Select(s => s.Info).ToList(), total, options.Armor)
+            return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher,
+                v2 ? IntegrityProtection.SeipdV2 : IntegrityProtection.SeipdV1, signers.Select(s => s.Info).ToList(), total, options.Armor)
             {
+                Aead = v2 ? options.Aead : null,
                 SessionKey = exported,
                 PaddingLength = paddingLength,
             };
@@ -196,7 +195,7 @@ internal static class MessageWriter
         return (byte)(System.Numerics.BitOperations.Log2((uint)size) - 6);
     }
 
-    public static string Micalg(HashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmTag)(int)hash).ToLowerInvariant();
+    public static string Micalg(OpenPgpHashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmTag)(int)hash).ToLowerInvariant();
 
     /// <summary>[compression] one-pass signatures, literal data, signatures (in reverse order).</summary>
     private static long WriteSignedLiteral(Stream source, Stream output, List<ActiveSigner> signers, Compression compression,
@@ -250,7 +249,7 @@ internal static class MessageWriter
     }
 
     /// <summary>Picks each key's signing (sub)key alive at <paramref name="time"/> and readies a generator.</summary>
-    public static List<ActiveSigner> PrepareSigners(IEnumerable<SecretKey> keys, IEnumerable<string> passphrases, HashAlgorithm hash, SignatureMode mode, DateTimeOffset time,
+    public static List<ActiveSigner> PrepareSigners(IEnumerable<SecretKey> keys, IEnumerable<string> passphrases, OpenPgpHashAlgorithm hash, SignatureMode mode, DateTimeOffset time,
         OpenPgpPolicy? policy)
     {
         var result = new List<ActiveSigner>();
@@ -271,13 +270,13 @@ internal static class MessageWriter
             var hashTag = (HashAlgorithmTag)(int)hash;
             // Ed448 needs a hash of at least 512 bits (RFC 9580 section 5.2.3.4).
             if (pub.Algorithm == PublicKeyAlgorithmTag.Ed448 && hashTag != HashAlgorithmTag.Sha512) hashTag = HashAlgorithmTag.Sha512;
-            PolicyChecks.SignatureHash(policy, (HashAlgorithm)(int)hashTag, time);
+            PolicyChecks.SignatureHash(policy, (OpenPgpHashAlgorithm)(int)hashTag, time);
             int type = mode == SignatureMode.Text ? 0x01 : 0x00;
             var when = DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
             var hashed = new[] { Subpacket.Time(SubpacketType.CreationTime, when), Subpacket.Issuer(pub) };
             // v4 signatures also carry the issuer key ID (unhashed) for older readers.
             var unhashed = pub.Version == 6 ? null : new[] { Subpacket.IssuerId(pub.KeyId) };
-            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, SignatureChecker.HashName(hashTag), when, mode);
+            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, (OpenPgpHashAlgorithm)(int)hashTag, when, mode);
             var signer = new ActiveSigner
             {
                 Builder = SignaturePacket.Build(pub, type, hashTag, hashed, unhashed),
