@@ -28,7 +28,7 @@ public sealed class MimeSignOptions
     /// <summary>The hash. Default SHA-256 (<c>micalg=pgp-sha256</c>).</summary>
     public OpenPgpHashAlgorithm Hash { get; init; } = OpenPgpHashAlgorithm.Sha256;
 
-    /// <summary>The policy for the signature hash and which signing keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    /// <summary>The policy for the signature hash and which signing keys are valid; null for the instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
     public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>Also sign the header (RFC 9788 <c>hp="clear"</c>): Subject, From, To, Cc, Date, Message-ID, the
@@ -50,7 +50,7 @@ public sealed class MimeEncryptOptions
     /// <summary>The cipher. Default AES-256.</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
 
-    /// <summary>The policy for the cipher, the signature hash and which recipient and signing keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    /// <summary>The policy for the cipher, the signature hash and which recipient and signing keys are valid; null for the instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
     public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>Also encrypt to the signer's own certificate, so the sender can read the sent copy. Default true.</summary>
@@ -86,10 +86,10 @@ public sealed class MimeOpenOptions
     /// <summary>Certificates whose signatures are checked.</summary>
     public IList<Certificate> Verifiers { get; } = new List<Certificate>();
 
-    /// <summary>Limits for untrusted input.</summary>
-    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+    /// <summary>Limits for untrusted input; null for the instance's <see cref="OpenPgpOptions.Limits"/>.</summary>
+    public ReadLimits? Limits { get; init; }
 
-    /// <summary>The policy for the ciphers accepted and the signatures checked; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    /// <summary>The policy for the ciphers accepted and the signatures checked; null for the instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
     public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>The deepest MIME nesting examined. Default 32.</summary>

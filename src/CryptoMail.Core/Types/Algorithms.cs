@@ -27,7 +27,8 @@ public enum SymmetricCipher
     Camellia256 = 13,
 }
 
-/// <summary>A hash algorithm for signatures.</summary>
+/// <summary>A hash algorithm for signatures, numbered as in RFC 9580 section 9.5. Named so that it does not collide
+/// with <see cref="System.Security.Cryptography.HashAlgorithm"/> in a file that imports both namespaces.</summary>
 public enum OpenPgpHashAlgorithm
 {
     /// <summary>Not known: a verdict on a signature that could not be read reports it.</summary>

@@ -39,12 +39,12 @@ public sealed class OpenPgpJsV6Tests
 
         // We encrypt to OpenPGP.js's v6 key and sign with ours; OpenPGP.js decrypts and insists on a valid signature.
         var ct = new MemoryStream();
-        pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { jsCert }, Signers = { ours }, Aead = aead });
+        pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { jsCert }, Aead = aead, Signing = new SignatureSettings { Signers = { ours } } });
         Assert.Equal(data, js.Run(ct.ToArray(), "decrypt", js.PathOf("js.key"), js.PathOf("ours.cert")));
 
         // And OpenPGP.js's own key signs and decrypts here: a message from us to both keys, signed by its key.
         var both = new MemoryStream();
-        pgp.Encrypt(new MemoryStream(data), both, new EncryptOptions { Recipients = { jsCert, ours.Certificate }, Signers = { jsKey }, Aead = aead });
+        pgp.Encrypt(new MemoryStream(data), both, new EncryptOptions { Recipients = { jsCert, ours.Certificate }, Aead = aead, Signing = new SignatureSettings { Signers = { jsKey } } });
         Assert.Equal(data, js.Run(both.ToArray(), "decrypt", js.PathOf("js.key"), js.PathOf("js.cert")));
         var mine = new MemoryStream();
         var r2 = pgp.Decrypt(new MemoryStream(both.ToArray()), mine, new DecryptOptions { Keys = { jsKey }, Verifiers = { jsCert } });

@@ -45,7 +45,7 @@ public class V6KeyTests
         var bob = TestKeys.Get(profile, "bob");
         var data = TestData.Random(100_000);
         var ct = new MemoryStream();
-        var enc = pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { Certificate.Parse(bob.Certificate.Export()) }, Signers = { alice } });
+        var enc = pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { Certificate.Parse(bob.Certificate.Export()) }, Signing = new SignatureSettings { Signers = { alice } } });
         Assert.Equal(IntegrityProtection.SeipdV2, enc.IntegrityProtection);
 
         var output = new MemoryStream();
@@ -139,7 +139,7 @@ public class V6KeyTests
         Assert.Equal(new[] { 4, 6 }, ring.Select(c => c.Version));
 
         var ct = new MemoryStream();
-        var enc = pgp.Encrypt(new MemoryStream("to both"u8.ToArray()), ct, new EncryptOptions { Recipients = { ring[0], ring[1] }, Signers = { v4, v6 } });
+        var enc = pgp.Encrypt(new MemoryStream("to both"u8.ToArray()), ct, new EncryptOptions { Recipients = { ring[0], ring[1] }, Signing = new SignatureSettings { Signers = { v4, v6 } } });
         Assert.Equal(2, enc.Recipients.Count);
         foreach (var key in new[] { v4, v6 })
         {

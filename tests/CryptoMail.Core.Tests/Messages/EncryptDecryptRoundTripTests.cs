@@ -47,8 +47,7 @@ public class EncryptDecryptRoundTripTests
         var enc = pgp.Encrypt(new MemoryStream(plaintext), ct, new EncryptOptions
         {
             Recipients = { bob.Certificate },
-            Signers = { alice },
-            SignerPassphrases = { TestKeys.Passphrase },
+            Signing = new SignatureSettings { Signers = { alice }, SignerPassphrases = { TestKeys.Passphrase } },
         });
         Assert.Equal(alice.Fingerprint, Assert.Single(enc.Signatures).SignerFingerprint);
 
@@ -99,7 +98,7 @@ public class EncryptDecryptRoundTripTests
         var alice = TestKeys.Get("Curve25519", "alice");
         var bob = TestKeys.Get("Curve25519", "bob");
         var ct = new MemoryStream();
-        pgp.Encrypt(new MemoryStream("hello"u8.ToArray()), ct, new EncryptOptions { Recipients = { bob.Certificate }, Signers = { alice } });
+        pgp.Encrypt(new MemoryStream("hello"u8.ToArray()), ct, new EncryptOptions { Recipients = { bob.Certificate }, Signing = new SignatureSettings { Signers = { alice } } });
 
         var dec = pgp.Decrypt(new MemoryStream(ct.ToArray()), new MemoryStream(), new DecryptOptions { Keys = { bob } });
 
@@ -151,7 +150,8 @@ public class EncryptDecryptRoundTripTests
         var ct = new MemoryStream();
         pgp.Encrypt(new MemoryStream(text), ct, new EncryptOptions
         {
-            Recipients = { bob.Certificate }, Signers = { alice }, SignatureMode = SignatureMode.Text, Format = LiteralFormat.Utf8,
+            Recipients = { bob.Certificate }, Format = LiteralFormat.Utf8,
+            Signing = new SignatureSettings { Signers = { alice }, Mode = SignatureMode.Text },
         });
         var pt = new MemoryStream();
         var dec = pgp.Decrypt(new MemoryStream(ct.ToArray()), pt, new DecryptOptions { Keys = { bob }, Verifiers = { alice.Certificate } });

@@ -20,10 +20,10 @@ public class SeipdV2RoundTripTests
         {
             Recipients = { bob.Certificate },
             Passwords = { "sesame" },
-            Signers = { alice },
             EncryptionFormat = EncryptionFormat.SeipdV2,
             Aead = mode,
             AeadChunkSize = 64 * 1024,
+            Signing = new SignatureSettings { Signers = { alice } },
         });
         Assert.Equal(IntegrityProtection.SeipdV2, enc.IntegrityProtection);
         Assert.Equal(mode, enc.Aead);

@@ -29,7 +29,7 @@ internal static class MessageReader
             {
                 if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted (it is cleartext-signed).");
                 var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter,
-                    options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, options.Limits, token);
+                    options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, options.EffectiveLimits, token);
                 return Unencrypted(v.Signatures, v.Length, LiteralFormat.Utf8, Compression.None, string.Empty, null);
             }
             var head = new PeekStream(packets, 1);
@@ -38,13 +38,13 @@ internal static class MessageReader
             if (PacketTags.IsEncryption(tag) || tag is PacketTag.Marker or PacketTag.Padding)
             {
                 Func<Stream>? reopen = start is long at ? () => Reopen(input, at, async, token) : null;
-                using var owned = options.Unlocks is null ? new KeyUnlocks(options.Limits) : null;
+                using var owned = options.Unlocks is null ? new KeyUnlocks(options.EffectiveLimits) : null;
                 return DecryptPackets(head, sink, options, options.Unlocks ?? owned!, reopen, token);
             }
 
             if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
             var counted = new CountingStream(head);
-            var plain = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+            var plain = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(options.HoldBackMemoryBytes);
             plain.Read(counted, held.Write, 0, counted);
             var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
@@ -196,7 +196,7 @@ internal static class MessageReader
                 throw new MalformedDataException("the encrypted data differs");
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, again, checkMdc: false);
             var counted = new CountingStream(clear);
-            new ContentReader(options.Limits, Array.Empty<Certificate>(), null, token).Read(counted, twice.Replay, 0, counted);
+            new ContentReader(options.EffectiveLimits, Array.Empty<Certificate>(), null, token).Read(counted, twice.Replay, 0, counted);
         }
         catch (Exception e) when (e is MalformedDataException or IntegrityException or LimitExceededException)
         {
@@ -221,8 +221,8 @@ internal static class MessageReader
             {
                 case PacketTag.PublicKeyEncryptedSessionKey:
                 case PacketTag.SymmetricKeyEncryptedSessionKey:
-                    if (++examined > options.Limits.MaxRecipients)
-                        throw new LimitExceededException($"The message names more than {options.Limits.MaxRecipients} recipients.");
+                    if (++examined > options.EffectiveLimits.MaxRecipients)
+                        throw new LimitExceededException($"The message names more than {options.EffectiveLimits.MaxRecipients} recipients.");
                     var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == PacketTag.PublicKeyEncryptedSessionKey ? "public-key encrypted session key" : "symmetric-key encrypted session key");
                     try
                     {
@@ -345,7 +345,7 @@ internal static class MessageReader
         // judged only once the data proves authentic, so that a forged RSA PKESK cannot learn "well-formed and names a
         // refused cipher" from a policy error (RFC 9580 section 13.5).
         if (!holdBack) PolicyChecks.ReadCipher(options.Policy, cipher, protection);
-        var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+        var reader = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
         HoldBackBuffer? held = holdBack && twice is null ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
         try
         {
@@ -501,7 +501,7 @@ internal static class MessageReader
             var sigBytes = PgpInput.ReadAllBounded(new IoBridge(signature, async, token), MaxSignatureBytes);
             // One shared hash per algorithm and mode, however many signatures (at most Limits.MaxSignatures) use it.
             var pool = new HashPool();
-            var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.Limits.MaxSignatures)
+            var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.EffectiveLimits.MaxSignatures)
                 .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers, pool)).ToList();
             var source = new IoBridge(data, async, token);
             long total = 0;
@@ -511,7 +511,7 @@ internal static class MessageReader
                 total += chunk.Length;
                 options.Progress?.Report(total);
             }, token);
-            var context = new VerdictContext(options.NotBefore, options.NotAfter, options.Policy);
+            var context = new VerdictContext(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             var verdicts = pending.Select(p => SignatureChecker.Verdict(p, context)).ToList();
             Require(options.RequireValidSignature, verdicts);
             return new VerificationResult(verdicts);
@@ -531,7 +531,7 @@ internal static class MessageReader
             var (packets, kind, raw) = MessageInput.Open(source, "Verifying");
             if (kind == MessageInput.Kind.Cleartext)
             {
-                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.NotBefore, options.NotAfter, options.Policy, options.RequireValidSignature, 32L << 20, options.Limits, token);
+                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter, options.Policy, options.RequireValidSignature, 32L << 20, options.EffectiveLimits, token);
                 return new VerificationResult(v.Signatures);
             }
             var head = new PeekStream(packets, 1);
@@ -539,10 +539,10 @@ internal static class MessageReader
             if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
             if (PacketTags.TryTagOf(head.Head, out var tag) && PacketTags.IsEncryption(tag)) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
             var counted = new CountingStream(head);
-            var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+            var reader = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(32L << 20);
             reader.Read(counted, held.Write, 0, counted);
-            var verdicts = reader.Verdicts(options.NotBefore, options.NotAfter, options.Policy);
+            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             Require(options.RequireValidSignature, verdicts);
             held.CopyTo(sink, token);
             sink.Flush();

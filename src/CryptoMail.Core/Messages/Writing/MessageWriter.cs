@@ -51,14 +51,15 @@ internal static class MessageWriter
         if (options.Passwords.Any(string.IsNullOrEmpty))
             throw new ArgumentException("Passwords must not be empty.", nameof(options));
         Check.NoNulls(options.Recipients, nameof(options.Recipients));
-        Check.NoNulls(options.Signers, nameof(options.Signers));
+        ArgumentNullException.ThrowIfNull(options.Signing, nameof(options.Signing));
+        Check.NoNulls(options.Signing.Signers, nameof(options.Signing.Signers));
 
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;
             PolicyChecks.WriteCipher(options.Policy, options.Cipher);
             var recipients = PolicyChecks.Recipients(options.Recipients, options.Policy, time);
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.SignatureHash, options.SignatureMode, time, options.Policy);
+            var signers = PrepareSigners(options.Signing, options.Signing.Mode, time, options.Policy);
 
             var source = new IoBridge(input, async, token);
             var sink = new IoBridge(output, async, token);
@@ -153,7 +154,7 @@ internal static class MessageWriter
         return Guard.Run(() =>
         {
             var time = options.Time ?? DateTimeOffset.UtcNow;
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, mode, time, options.Policy);
+            var signers = PrepareSigners(options, mode, time, options.Policy);
             var sink = new IoBridge(output, async, token);
             body(new IoBridge(input, async, token), sink, signers, time);
             sink.Flush();
@@ -249,9 +250,11 @@ internal static class MessageWriter
     }
 
     /// <summary>Picks each key's signing (sub)key alive at <paramref name="time"/> and readies a generator.</summary>
-    public static List<ActiveSigner> PrepareSigners(IEnumerable<SecretKey> keys, IEnumerable<string> passphrases, OpenPgpHashAlgorithm hash, SignatureMode mode, DateTimeOffset time,
-        OpenPgpPolicy? policy)
+    public static List<ActiveSigner> PrepareSigners(SignatureSettings settings, SignatureMode mode, DateTimeOffset time, OpenPgpPolicy? policy)
     {
+        IEnumerable<SecretKey> keys = settings.Signers;
+        IEnumerable<string> passphrases = settings.SignerPassphrases;
+        var hash = settings.Hash;
         var result = new List<ActiveSigner>();
         foreach (var key in keys)
         {
