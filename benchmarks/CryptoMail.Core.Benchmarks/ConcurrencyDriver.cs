@@ -68,7 +68,7 @@ internal static class ConcurrencyDriver
                 var entity = body.Decrypt(mimekit, out var signatures);
                 Require(entity is not null && signatures is { Count: 1 } && signatures[0].Verify());
             }));
-            var encrypt = new EncryptOptions { Recipients = { bob.Certificate }, Signers = { alice } };
+            var encrypt = new EncryptOptions { Recipients = { bob.Certificate }, Signing = { Signers = { alice } } };
             var decrypt = new DecryptOptions { Keys = { bob }, Verifiers = { alice.Certificate } };
             Measure("cm-stream-async", operations, rounds, async () =>
             {

@@ -54,7 +54,7 @@ internal static class Fixtures
     {
         var options = new EncryptOptions { EncryptionFormat = profile.Format, Aead = profile.Aead };
         options.Recipients.Add(Bob(profile.Keys).Certificate);
-        if (sign) options.Signers.Add(Alice(profile.Keys));
+        if (sign) options.Signing.Signers.Add(Alice(profile.Keys));
         return options;
     }
 

@@ -42,8 +42,8 @@ try
         sent = await pgp.EncryptAsync(input, output, new EncryptOptions
         {
             Recipients = { bob.Certificate },
-            Signers = { alice },
             Progress = progress,
+            Signing = new SignatureSettings { Signers = { alice } },
         });
     });
     long ciphertextLength = new FileInfo(ciphertextPath).Length;

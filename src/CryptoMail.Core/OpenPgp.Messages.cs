@@ -3,7 +3,7 @@ namespace CryptoMail.Core;
 
 public sealed partial class OpenPgp
 {
-    /// <summary>Encrypts (and, with <see cref="EncryptOptions.Signers"/>, signs) a stream in one pass, in bounded memory.</summary>
+    /// <summary>Encrypts (and, with <see cref="EncryptOptions.Signing"/>, signs) a stream in one pass, in bounded memory.</summary>
     /// <param name="input">The plaintext; read to its end, left open.</param>
     /// <param name="output">Receives the OpenPGP message; left open.</param>
     /// <param name="options">Recipients, passwords, signers and format.</param>
@@ -148,11 +148,11 @@ public sealed partial class OpenPgp
     /// <param name="input">The signed message, armored or binary; left open.</param>
     /// <param name="data">Receives the signed data (for a cleartext message, its text with LF line endings); left open.</param>
     /// <param name="signatures">Receives the signatures; left open.</param>
-    /// <param name="armor">Armor the signatures (<c>PGP SIGNATURE</c>). Default true.</param>
+    /// <param name="armor">Armor the signatures (<c>PGP SIGNATURE</c>). Default false, as for every operation.</param>
     /// <param name="cancellationToken">Cancels the operation, checked between chunks.</param>
     /// <returns>How many signatures were found.</returns>
     /// <exception cref="MalformedDataException">The input is not a signed message.</exception>
-    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = true, CancellationToken cancellationToken = default) =>
+    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default) =>
         Engine.DetachSignatures(input, data, signatures, armor, cancellationToken);
 
     /// <summary>Splits a signed message into its data and detached signatures; the asynchronous form of
@@ -162,10 +162,10 @@ public sealed partial class OpenPgp
     /// <param name="input">The signed message, armored or binary; left open.</param>
     /// <param name="data">Receives the signed data; left open.</param>
     /// <param name="signatures">Receives the signatures; left open.</param>
-    /// <param name="armor">Armor the signatures (<c>PGP SIGNATURE</c>). Default true.</param>
+    /// <param name="armor">Armor the signatures (<c>PGP SIGNATURE</c>). Default false, as for every operation.</param>
     /// <param name="cancellationToken">Cancels the operation; nothing is written then.</param>
     /// <returns>How many signatures were found.</returns>
     /// <exception cref="MalformedDataException">The input is not a signed message.</exception>
-    public Task<int> DetachSignaturesAsync(Stream input, Stream data, Stream signatures, bool armor = true, CancellationToken cancellationToken = default) =>
+    public Task<int> DetachSignaturesAsync(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default) =>
         Engine.DetachSignaturesAsync(input, data, signatures, armor, cancellationToken);
 }

@@ -75,7 +75,7 @@ public sealed class ReadmeTourTests : IDisposable
             EncryptionResult sent = pgp.Encrypt(input, output, new EncryptOptions
             {
                 Recipients = { bobCertificate },
-                Signers = { alice },
+                Signing = new SignatureSettings { Signers = { alice } },
             });
             Console.WriteLine($"{sent.PlaintextLength} bytes, {sent.Cipher}, {sent.IntegrityProtection}, {sent.Signatures.Count} signature(s)");
         }
@@ -236,7 +236,7 @@ public sealed class ReadmeTourTests : IDisposable
         byte[] contract = Encoding.UTF8.GetBytes("I agree to the terms.\n");
         using var signature = new MemoryStream();
         SigningResult signed = pgp.SignDetached(new MemoryStream(contract), signature, new SignOptions { Signers = { alice } });
-        signature.Position = 0;   // armored "PGP SIGNATURE" by default; signed.Micalg is "pgp-sha256"
+        signature.Position = 0;   // binary unless Armor = true; signed.Micalg is "pgp-sha256"
         VerificationResult check = pgp.VerifyDetached(new MemoryStream(contract), signature, new VerifyOptions { Verifiers = { aliceCertificate } });
         Console.WriteLine(check.IsVerified ? $"signed by {check.GoodSignatures.First().SignerFingerprint}" : "NOT signed by Alice");
         // end
@@ -360,7 +360,7 @@ public sealed class ReadmeTourTests : IDisposable
     {
         var (pgp, alice, bob, _, bobCertificate) = Tour.Keys;
         using var ciphertext = new MemoryStream();
-        pgp.Encrypt(new MemoryStream(new byte[10_000]), ciphertext, new EncryptOptions { Recipients = { bobCertificate }, Signers = { alice } });
+        pgp.Encrypt(new MemoryStream(new byte[10_000]), ciphertext, new EncryptOptions { Recipients = { bobCertificate }, Signing = new SignatureSettings { Signers = { alice } } });
         var tampered = ciphertext.ToArray();
         tampered[tampered.Length / 2] ^= 0x20;
         using var untrusted = new MemoryStream(tampered);

@@ -43,8 +43,8 @@ internal static class Seeds
         yield return ("packets", "v4-seipd1.pgp", Encrypt(o => o.Recipients.Add(v4.Certificate), EncryptionFormat.SeipdV1));
         yield return ("packets", "v6-seipd2.pgp", Encrypt(o => o.Recipients.Add(v6.Certificate), EncryptionFormat.SeipdV2));
         yield return ("packets", "password-seipd1.pgp", Encrypt(o => o.Passwords.Add(FuzzKeys.Password), EncryptionFormat.SeipdV1));
-        yield return ("packets", "signed-encrypted-zlib.pgp", Encrypt(o => { o.Recipients.Add(v4.Certificate); o.Signers.Add(v4); }, EncryptionFormat.SeipdV1, Compression.Zlib));
-        yield return ("packets", "signed-encrypted-v6.pgp", Encrypt(o => { o.Recipients.Add(v6.Certificate); o.Signers.Add(v6); }, EncryptionFormat.SeipdV2));
+        yield return ("packets", "signed-encrypted-zlib.pgp", Encrypt(o => { o.Recipients.Add(v4.Certificate); o.Signing.Signers.Add(v4); }, EncryptionFormat.SeipdV1, Compression.Zlib));
+        yield return ("packets", "signed-encrypted-v6.pgp", Encrypt(o => { o.Recipients.Add(v6.Certificate); o.Signing.Signers.Add(v6); }, EncryptionFormat.SeipdV2));
         yield return ("packets", "signed-only.pgp", Sign(v4, SignatureMode.Binary, inline: true));
 
         yield return ("signatures", "detached-v4.sig", Detached(v4));

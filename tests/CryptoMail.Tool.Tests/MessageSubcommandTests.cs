@@ -324,7 +324,8 @@ public sealed partial class MessageSubcommandTests : IDisposable
         var ct = tool.Ok(Text, "sop", "encrypt", "--profile=rfc9580", "--no-armor", bob.Cert);
         Assert.Equal(Text, tool.Ok(ct, "sop", "decrypt", bob.Key));
         var result = new OpenPgp().Decrypt(new MemoryStream(ct), new MemoryStream(), new DecryptOptions { Keys = { SecretKey.Parse(File.ReadAllBytes(bob.Key)) } });
-        Assert.Equal("SEIPDv2 OCB", result.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, result.IntegrityProtection);
+        Assert.Equal(AeadMode.Ocb, result.Aead);
         Assert.Equal(89, tool.RunWithInput(Text, "sop", "encrypt", "--profile=nonsense", bob.Cert).ExitCode);
     }
 }

@@ -63,9 +63,9 @@ public sealed class MimeCommandTests : IDisposable
     public void Report_of_an_opened_message_follows_the_schema()
     {
         var verification = new SignatureVerification(SignatureStatus.Good, "0011223344556677", "AAAA", "BBBB", null,
-            DateTimeOffset.UnixEpoch, "SHA256", SignatureMode.Binary, "valid signature");
+            DateTimeOffset.UnixEpoch, OpenPgpHashAlgorithm.Sha256, SignatureMode.Binary, "valid signature");
         var unknown = new SignatureVerification(SignatureStatus.UnknownKey, "8899AABBCCDDEEFF", null, null, null,
-            DateTimeOffset.UnixEpoch, "SHA256", SignatureMode.Text, "no certificate for the signer");
+            DateTimeOffset.UnixEpoch, OpenPgpHashAlgorithm.Sha256, SignatureMode.Text, "no certificate for the signer");
         var opened = new OpenedMessage(new MimeMessage(), ProtectionCoverage.Full, true, true,
             [new MimeSignature(verification, ProtectionCoverage.Full, ["Alice <alice@example.org>"], true),
              new MimeSignature(unknown, ProtectionCoverage.Partial, [], null),

@@ -8,14 +8,14 @@ public sealed class VerificationLineTests
     public void Line_is_utc_timestamp_signing_fpr_primary_fpr_and_mode()
     {
         var v = new SignatureVerification(SignatureStatus.Good, "1122334455667788", "AAAA1111", "BBBB2222", null,
-            new DateTimeOffset(2026, 1, 31, 13, 0, 0, TimeSpan.FromHours(1)), "SHA256", SignatureMode.Text, "ok");
+            new DateTimeOffset(2026, 1, 31, 13, 0, 0, TimeSpan.FromHours(1)), OpenPgpHashAlgorithm.Sha256, SignatureMode.Text, "ok");
         Assert.Equal("2026-01-31T12:00:00Z AAAA1111 BBBB2222 mode:text", SopCommands.VerificationLine(v));
     }
 
     [Fact]
     public void Binary_mode_is_spelled_binary()
     {
-        var v = new SignatureVerification(SignatureStatus.Good, "11", "AA", "BB", null, DateTimeOffset.UnixEpoch, "SHA256", SignatureMode.Binary, "ok");
+        var v = new SignatureVerification(SignatureStatus.Good, "11", "AA", "BB", null, DateTimeOffset.UnixEpoch, OpenPgpHashAlgorithm.Sha256, SignatureMode.Binary, "ok");
         Assert.EndsWith(" mode:binary", SopCommands.VerificationLine(v));
     }
 

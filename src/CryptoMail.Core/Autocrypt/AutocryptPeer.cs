@@ -2,9 +2,19 @@ namespace CryptoMail.Core.Autocrypt;
 
 /// <summary>What Autocrypt Level 1 remembers about one communication peer (<c>peers[addr]</c>), with the spec's
 /// update rules. Immutable: the update methods return the new state.</summary>
-/// <param name="Address">The peer's canonical address.</param>
-public sealed record AutocryptPeer(string Address)
+public sealed record AutocryptPeer
 {
+    /// <summary>Creates the state of a peer nothing is known about yet.</summary>
+    /// <param name="address">The peer's canonical address.</param>
+    public AutocryptPeer(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        Address = address;
+    }
+
+    /// <summary>The peer's canonical address.</summary>
+    public string Address { get; init; }
+
     /// <summary><c>last_seen</c>: the newest effective date of any message processed from the peer.</summary>
     public DateTimeOffset? LastSeen { get; init; }
 
@@ -77,15 +87,40 @@ public enum AutocryptRecommendation
 }
 
 /// <summary>The recommendation for one recipient and the key to encrypt to (<c>target-keys[addr]</c>).</summary>
-/// <param name="Address">The recipient's canonical address.</param>
-/// <param name="Recommendation">The final recommendation for this recipient.</param>
-/// <param name="TargetKey">The key to use, or null when the recommendation is <see cref="AutocryptRecommendation.Disable"/>.</param>
-public sealed record AutocryptRecipientRecommendation(string Address, AutocryptRecommendation Recommendation, Certificate? TargetKey);
+public sealed record AutocryptRecipientRecommendation
+{
+    internal AutocryptRecipientRecommendation(string address, AutocryptRecommendation recommendation, Certificate? targetKey)
+    {
+        Address = address;
+        Recommendation = recommendation;
+        TargetKey = targetKey;
+    }
+
+    /// <summary>The recipient's canonical address.</summary>
+    public string Address { get; init; }
+
+    /// <summary>The final recommendation for this recipient.</summary>
+    public AutocryptRecommendation Recommendation { get; init; }
+
+    /// <summary>The key to use, or null when the recommendation is <see cref="AutocryptRecommendation.Disable"/>.</summary>
+    public Certificate? TargetKey { get; init; }
+}
 
 /// <summary>The recommendation for a whole message and each recipient's part in it.</summary>
-/// <param name="Recommendation">The aggregate recommendation.</param>
-/// <param name="Recipients">Each recipient's recommendation and target key.</param>
-public sealed record AutocryptMessageRecommendation(AutocryptRecommendation Recommendation, IReadOnlyList<AutocryptRecipientRecommendation> Recipients);
+public sealed record AutocryptMessageRecommendation
+{
+    internal AutocryptMessageRecommendation(AutocryptRecommendation recommendation, IReadOnlyList<AutocryptRecipientRecommendation> recipients)
+    {
+        Recommendation = recommendation;
+        Recipients = recipients;
+    }
+
+    /// <summary>The aggregate recommendation.</summary>
+    public AutocryptRecommendation Recommendation { get; init; }
+
+    /// <summary>Each recipient's recommendation and target key.</summary>
+    public IReadOnlyList<AutocryptRecipientRecommendation> Recipients { get; init; }
+}
 
 /// <summary>The Autocrypt Level 1 recommendation algorithm ("Provide a recommendation for message encryption").</summary>
 public static class AutocryptRecommender

@@ -4,9 +4,20 @@ using System.Text;
 namespace CryptoMail.Core.Autocrypt;
 
 /// <summary>A secret key recovered from an Autocrypt Setup Message, with the account preference it carried.</summary>
-/// <param name="Key">The secret key (unprotected, as the setup message carries it).</param>
-/// <param name="PreferEncrypt">The <c>Autocrypt-Prefer-Encrypt</c> armor header of the key, or no preference.</param>
-public sealed record AutocryptSetupPayload(SecretKey Key, AutocryptPreference PreferEncrypt);
+public sealed record AutocryptSetupPayload
+{
+    internal AutocryptSetupPayload(SecretKey key, AutocryptPreference preferEncrypt)
+    {
+        Key = key;
+        PreferEncrypt = preferEncrypt;
+    }
+
+    /// <summary>The secret key (unprotected, as the setup message carries it).</summary>
+    public SecretKey Key { get; init; }
+
+    /// <summary>The <c>Autocrypt-Prefer-Encrypt</c> armor header of the key, or no preference.</summary>
+    public AutocryptPreference PreferEncrypt { get; init; }
+}
 
 /// <summary>The encrypted payload of an Autocrypt Setup Message (Level 1, "Autocrypt Setup Message"): the account's
 /// ASCII-armored secret key, symmetrically encrypted (AES-128, iterated and salted S2K, SEIPD with MDC) under a

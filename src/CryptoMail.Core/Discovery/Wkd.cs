@@ -5,14 +5,36 @@ using System.Text;
 namespace CryptoMail.Core.Discovery;
 
 /// <summary>Where a Web Key Directory (draft-koch-openpgp-webkey-service) publishes the key of one address.</summary>
-/// <param name="Address">The address as given.</param>
-/// <param name="LocalPart">The local part as given (it travels, percent-encoded, in the <c>l=</c> parameter).</param>
-/// <param name="Domain">The domain, lowercased and in ASCII (IDNA) form.</param>
-/// <param name="Hash">The z-base-32 encoded SHA-1 of the lowercased local part (32 characters).</param>
-/// <param name="AdvancedUri">The key's URI under the advanced method (<c>https://openpgpkey.DOMAIN/.well-known/openpgpkey/DOMAIN/hu/HASH?l=LOCAL</c>).</param>
-/// <param name="DirectUri">The key's URI under the direct method (<c>https://DOMAIN/.well-known/openpgpkey/hu/HASH?l=LOCAL</c>).</param>
-public sealed record WkdLocation(string Address, string LocalPart, string Domain, string Hash, Uri AdvancedUri, Uri DirectUri)
+public sealed record WkdLocation
 {
+    internal WkdLocation(string address, string localPart, string domain, string hash, Uri advancedUri, Uri directUri)
+    {
+        Address = address;
+        LocalPart = localPart;
+        Domain = domain;
+        Hash = hash;
+        AdvancedUri = advancedUri;
+        DirectUri = directUri;
+    }
+
+    /// <summary>The address as given.</summary>
+    public string Address { get; init; }
+
+    /// <summary>The local part as given (it travels, percent-encoded, in the <c>l=</c> parameter).</summary>
+    public string LocalPart { get; init; }
+
+    /// <summary>The domain, lowercased and in ASCII (IDNA) form.</summary>
+    public string Domain { get; init; }
+
+    /// <summary>The z-base-32 encoded SHA-1 of the lowercased local part (32 characters).</summary>
+    public string Hash { get; init; }
+
+    /// <summary>The key's URI under the advanced method (<c>https://openpgpkey.DOMAIN/.well-known/openpgpkey/DOMAIN/hu/HASH?l=LOCAL</c>).</summary>
+    public Uri AdvancedUri { get; init; }
+
+    /// <summary>The key's URI under the direct method (<c>https://DOMAIN/.well-known/openpgpkey/hu/HASH?l=LOCAL</c>).</summary>
+    public Uri DirectUri { get; init; }
+
     /// <summary>The domain's policy file under the advanced method.</summary>
     public Uri AdvancedPolicyUri => Wkd.PolicyUri(Domain, WkdMethod.Advanced);
 

@@ -24,14 +24,33 @@ public sealed class WkdClientOptions
 }
 
 /// <summary>What a Web Key Directory lookup found.</summary>
-/// <param name="Address">The address looked up.</param>
-/// <param name="Certificates">The certificates that carry the address in a valid user ID; empty when the
-/// directory has no key for it.</param>
-/// <param name="Method">Which method answered.</param>
-/// <param name="Uri">The URI that answered (before any <see cref="WkdClientOptions.UriRewriter"/>).</param>
-/// <param name="RejectedCount">Certificates served for the address but dropped because no valid user ID carries it.</param>
-public sealed record WkdLookupResult(string Address, IReadOnlyList<Certificate> Certificates, WkdMethod Method, Uri Uri, int RejectedCount)
+public sealed record WkdLookupResult
 {
+    internal WkdLookupResult(string address, IReadOnlyList<Certificate> certificates, WkdMethod method, Uri uri, int rejectedCount)
+    {
+        Address = address;
+        Certificates = certificates;
+        Method = method;
+        Uri = uri;
+        RejectedCount = rejectedCount;
+    }
+
+    /// <summary>The address looked up.</summary>
+    public string Address { get; init; }
+
+    /// <summary>The certificates that carry the address in a valid user ID; empty when the
+    /// directory has no key for it.</summary>
+    public IReadOnlyList<Certificate> Certificates { get; init; }
+
+    /// <summary>Which method answered.</summary>
+    public WkdMethod Method { get; init; }
+
+    /// <summary>The URI that answered (before any <see cref="WkdClientOptions.UriRewriter"/>).</summary>
+    public Uri Uri { get; init; }
+
+    /// <summary>Certificates served for the address but dropped because no valid user ID carries it.</summary>
+    public int RejectedCount { get; init; }
+
     /// <summary>Whether at least one acceptable certificate was found.</summary>
     public bool Found => Certificates.Count > 0;
 }

@@ -40,7 +40,7 @@ public sealed partial class Certificate
         ArgumentNullException.ThrowIfNull(issuer);
         var t = time ?? DateTimeOffset.UtcNow;
         if (certification.ExpirationTime is { } e && e <= t) return false;
-        if (!(policy ?? OpenPgpPolicy.Default).AcceptsCertificationHash((HashAlgorithm)(int)certification.Signature.Hash, certification.CreationTime)) return false;
+        if (!(policy ?? OpenPgpPolicy.Default).AcceptsCertificationHash((OpenPgpHashAlgorithm)(int)certification.Signature.Hash, certification.CreationTime)) return false;
         if (!issuer.PrimaryKey.IsBound || issuer.PrimaryKey.IsRevokedAt(certification.CreationTime)) return false;
         return KeyEditor.VerifyThirdParty(certification.Signature, issuer.Ring, Ring, certification.UserIdData);
     }

@@ -19,28 +19,52 @@ public enum KeyUsage
 }
 
 /// <summary>One key of a certificate (the primary key or a subkey) as validated by its binding signatures.</summary>
-/// <param name="Fingerprint">The fingerprint, uppercase hex (40 digits for v4 keys).</param>
-/// <param name="KeyId">The key ID, 16 uppercase hex digits.</param>
-/// <param name="Algorithm">The public-key algorithm, e.g. <c>Ed25519</c>, <c>Cv25519</c>, <c>RSA</c>.</param>
-/// <param name="BitStrength">The key size in bits.</param>
-/// <param name="Version">The key packet version (4 or 6).</param>
-/// <param name="CreationTime">When the key was created.</param>
-/// <param name="ExpirationTime">When the key expires, or null if it does not.</param>
-/// <param name="Usage">What the newest valid binding signature allows.</param>
-/// <param name="IsRevoked">Whether a valid revocation signature exists for this key.</param>
-/// <param name="IsBound">Whether a valid binding (self-)signature was found; unbound keys are never used.</param>
-public sealed record KeyInfo(
-    string Fingerprint,
-    string KeyId,
-    string Algorithm,
-    int BitStrength,
-    int Version,
-    DateTimeOffset CreationTime,
-    DateTimeOffset? ExpirationTime,
-    KeyUsage Usage,
-    bool IsRevoked,
-    bool IsBound)
+public sealed record KeyInfo
 {
+    internal KeyInfo(string fingerprint, string keyId, KeyAlgorithm algorithm, int bitStrength, int version, DateTimeOffset creationTime, DateTimeOffset? expirationTime, KeyUsage usage, bool isRevoked, bool isBound)
+    {
+        Fingerprint = fingerprint;
+        KeyId = keyId;
+        Algorithm = algorithm;
+        BitStrength = bitStrength;
+        Version = version;
+        CreationTime = creationTime;
+        ExpirationTime = expirationTime;
+        Usage = usage;
+        IsRevoked = isRevoked;
+        IsBound = isBound;
+    }
+
+    /// <summary>The fingerprint, uppercase hex (40 digits for v4 keys).</summary>
+    public string Fingerprint { get; init; }
+
+    /// <summary>The key ID, 16 uppercase hex digits.</summary>
+    public string KeyId { get; init; }
+
+    /// <summary>The public-key algorithm, e.g. <c>Ed25519</c>, <c>Cv25519</c>, <c>RSA</c>.</summary>
+    public KeyAlgorithm Algorithm { get; init; }
+
+    /// <summary>The key size in bits.</summary>
+    public int BitStrength { get; init; }
+
+    /// <summary>The key packet version (4 or 6).</summary>
+    public int Version { get; init; }
+
+    /// <summary>When the key was created.</summary>
+    public DateTimeOffset CreationTime { get; init; }
+
+    /// <summary>When the key expires, or null if it does not.</summary>
+    public DateTimeOffset? ExpirationTime { get; init; }
+
+    /// <summary>What the newest valid binding signature allows.</summary>
+    public KeyUsage Usage { get; init; }
+
+    /// <summary>Whether a valid revocation signature exists for this key.</summary>
+    public bool IsRevoked { get; init; }
+
+    /// <summary>Whether a valid binding (self-)signature was found; unbound keys are never used.</summary>
+    public bool IsBound { get; init; }
+
     /// <summary>Whether a revocation makes the key invalid at every time (no reason, unspecified, compromised),
     /// rather than from <see cref="RevokedSince"/> on (superseded, retired).</summary>
     public bool IsHardRevoked { get; init; }

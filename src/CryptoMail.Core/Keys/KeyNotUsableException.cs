@@ -17,6 +17,17 @@ public sealed class KeyNotUsableException : CryptoMailException
 }
 
 /// <summary>A certificate that cannot serve an operation, and why.</summary>
-/// <param name="Certificate">The certificate.</param>
-/// <param name="Reasons">Why none of its keys can be used (expired, revoked, weak key, no encryption subkey...).</param>
-public sealed record UnusableCertificate(Certificate Certificate, IReadOnlyList<ValidationIssue> Reasons);
+public sealed record UnusableCertificate
+{
+    internal UnusableCertificate(Certificate certificate, IReadOnlyList<ValidationIssue> reasons)
+    {
+        Certificate = certificate;
+        Reasons = reasons;
+    }
+
+    /// <summary>The certificate.</summary>
+    public Certificate Certificate { get; init; }
+
+    /// <summary>Why none of its keys can be used (expired, revoked, weak key, no encryption subkey...).</summary>
+    public IReadOnlyList<ValidationIssue> Reasons { get; init; }
+}

@@ -168,7 +168,7 @@ internal static class KeyValidation
     {
         var primary = ring.Primary;
         string primaryFpr = Hex.Of(primary.Fingerprint);
-        bool Accepted(SignaturePacket s) => policy.AcceptsCertificationHash((HashAlgorithm)(int)s.Hash, s.Created);
+        bool Accepted(SignaturePacket s) => policy.AcceptsCertificationHash((OpenPgpHashAlgorithm)(int)s.Hash, s.Created);
 
         // User IDs: bound by the newest accepted self-certification, unless a revocation at least as new withdraws it.
         var userIds = new List<UserIdValidity>();
@@ -304,7 +304,7 @@ internal static class KeyValidation
 
     private static void CheckKey(OpenPgpPolicy policy, KeyPacket key, string fpr, string what, List<ValidationIssue> reasons)
     {
-        switch (policy.CheckKey(key.AlgorithmName, key.BitStrength))
+        switch (policy.CheckKey(key.KeyAlgorithm, key.BitStrength))
         {
             case ValidationReason.WeakKey:
                 reasons.Add(new ValidationIssue(ValidationReason.WeakKey,
@@ -331,7 +331,7 @@ internal static class KeyValidation
     }
 
     private static BindingSignature? Binding(SignaturePacket? sig) =>
-        sig is null ? null : new BindingSignature(sig.Type, sig.Created, SignatureChecker.HashName(sig.Hash));
+        sig is null ? null : new BindingSignature((SignatureType)sig.Type, sig.Created, (OpenPgpHashAlgorithm)(int)sig.Hash);
 
     /// <summary>Whether the signature names <paramref name="key"/> as issuer (or names no issuer at all).</summary>
     public static bool IssuedBy(SignaturePacket sig, KeyPacket key)
@@ -389,16 +389,16 @@ internal static class KeyValidation
             }
         }
         return new KeyInfo(
-            Fingerprint: Hex.Of(key.Fingerprint),
-            KeyId: Hex.KeyId(key.KeyId),
-            Algorithm: key.AlgorithmName,
-            BitStrength: key.BitStrength,
-            Version: key.Version,
-            CreationTime: created,
-            ExpirationTime: expires,
-            Usage: usage,
-            IsRevoked: revocation.Revoked,
-            IsBound: bound)
+            fingerprint: Hex.Of(key.Fingerprint),
+            keyId: Hex.KeyId(key.KeyId),
+            algorithm: key.KeyAlgorithm,
+            bitStrength: key.BitStrength,
+            version: key.Version,
+            creationTime: created,
+            expirationTime: expires,
+            usage: usage,
+            isRevoked: revocation.Revoked,
+            isBound: bound)
         {
             IsHardRevoked = revocation.Hard,
             RevokedSince = revocation.Since,

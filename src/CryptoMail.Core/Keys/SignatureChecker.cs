@@ -226,11 +226,11 @@ internal static class SignatureChecker
         var mode = p.SignatureType == 0x01 ? SignatureMode.Text : SignatureMode.Binary;
         if (sig is null)
         {
-            return new SignatureVerification(SignatureStatus.Bad, keyId, null, signer?.Fingerprint, signer, DateTimeOffset.MinValue, "unknown", mode,
+            return new SignatureVerification(SignatureStatus.Bad, keyId, null, signer?.Fingerprint, signer, DateTimeOffset.MinValue, OpenPgpHashAlgorithm.Unknown, mode,
                 p.Problem ?? "The one-pass signature has no matching signature packet.") { RejectionReason = ValidationReason.BadSignature };
         }
         var created = sig.IsOpaque ? DateTimeOffset.MinValue : sig.Created;
-        string hash = HashName(sig.Hash);
+        var hash = (OpenPgpHashAlgorithm)(int)sig.Hash;
         string? issuerFpr = !sig.IsOpaque && sig.IssuerFingerprint is { } f ? Hex.Of(f) : null;
         if (p.Problem is not null && (sig.IsOpaque || signingKey is null))
             return new SignatureVerification(SignatureStatus.Bad, keyId, null, signer?.Fingerprint, signer, created, hash, mode, p.Problem)
@@ -259,7 +259,7 @@ internal static class SignatureChecker
             if (sig.Type != 0x01)
                 return Bad("A cleartext-signed message carries a binary (0x00) signature; only text signatures (0x01) belong there.");
             if (!listed.Contains(sig.Hash) && !(listed.Count == 0 && sig.Version == 6))
-                return Bad($"The signature uses {hash}, which the message's Hash header does not name.");
+                return Bad($"The signature uses {HashName(sig.Hash)}, which the message's Hash header does not name.");
         }
 
         bool valid;
@@ -296,8 +296,8 @@ internal static class SignatureChecker
                 ValidationReason.NotIntendedRecipient);
         }
 
-        if (!policy.AcceptsDataSignatureHash((HashAlgorithm)(int)sig.Hash, created))
-            return V(SignatureStatus.WeakAlgorithm, ValidationReason.WeakHash, $"The signature uses {hash}, which the policy does not accept for data signatures made on {created:u}.");
+        if (!policy.AcceptsDataSignatureHash((OpenPgpHashAlgorithm)(int)sig.Hash, created))
+            return V(SignatureStatus.WeakAlgorithm, ValidationReason.WeakHash, $"The signature uses {HashName(sig.Hash)}, which the policy does not accept for data signatures made on {created:u}.");
 
         // Checked as the certificate was when the signature was made: a soft revocation (superseded, retired) leaves
         // earlier signatures valid; a hard one (compromised, or no reason) invalidates every signature.

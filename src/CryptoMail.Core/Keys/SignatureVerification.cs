@@ -32,26 +32,48 @@ public enum SignatureMode
 }
 
 /// <summary>The checked result for one signature.</summary>
-/// <param name="Status">The verdict.</param>
-/// <param name="IssuerKeyId">The key ID named by the signature, 16 uppercase hex digits.</param>
-/// <param name="SigningKeyFingerprint">The fingerprint of the key that made it, when known.</param>
-/// <param name="SignerFingerprint">The fingerprint of the signer's primary key, when known.</param>
-/// <param name="Signer">The signer's certificate, when it was among those supplied.</param>
-/// <param name="CreationTime">When the signature says it was made.</param>
-/// <param name="HashAlgorithm">The hash algorithm, e.g. <c>SHA256</c>.</param>
-/// <param name="Mode">Binary or text signature.</param>
-/// <param name="Reason">A human-readable explanation of the verdict.</param>
-public sealed record SignatureVerification(
-    SignatureStatus Status,
-    string IssuerKeyId,
-    string? SigningKeyFingerprint,
-    string? SignerFingerprint,
-    Certificate? Signer,
-    DateTimeOffset CreationTime,
-    string HashAlgorithm,
-    SignatureMode Mode,
-    string Reason)
+public sealed record SignatureVerification
 {
+    internal SignatureVerification(SignatureStatus status, string issuerKeyId, string? signingKeyFingerprint, string? signerFingerprint, Certificate? signer, DateTimeOffset creationTime, OpenPgpHashAlgorithm hashAlgorithm, SignatureMode mode, string reason)
+    {
+        Status = status;
+        IssuerKeyId = issuerKeyId;
+        SigningKeyFingerprint = signingKeyFingerprint;
+        SignerFingerprint = signerFingerprint;
+        Signer = signer;
+        CreationTime = creationTime;
+        HashAlgorithm = hashAlgorithm;
+        Mode = mode;
+        Reason = reason;
+    }
+
+    /// <summary>The verdict.</summary>
+    public SignatureStatus Status { get; init; }
+
+    /// <summary>The key ID named by the signature, 16 uppercase hex digits.</summary>
+    public string IssuerKeyId { get; init; }
+
+    /// <summary>The fingerprint of the key that made it, when known.</summary>
+    public string? SigningKeyFingerprint { get; init; }
+
+    /// <summary>The fingerprint of the signer's primary key, when known.</summary>
+    public string? SignerFingerprint { get; init; }
+
+    /// <summary>The signer's certificate, when it was among those supplied.</summary>
+    public Certificate? Signer { get; init; }
+
+    /// <summary>When the signature says it was made.</summary>
+    public DateTimeOffset CreationTime { get; init; }
+
+    /// <summary>The hash algorithm, e.g. <c>SHA256</c>.</summary>
+    public OpenPgpHashAlgorithm HashAlgorithm { get; init; }
+
+    /// <summary>Binary or text signature.</summary>
+    public SignatureMode Mode { get; init; }
+
+    /// <summary>A human-readable explanation of the verdict.</summary>
+    public string Reason { get; init; }
+
     /// <summary>Whether <see cref="Status"/> is <see cref="SignatureStatus.Good"/>.</summary>
     public bool IsGood => Status == SignatureStatus.Good;
 
@@ -70,9 +92,16 @@ public sealed record SignatureVerification(
 }
 
 /// <summary>The outcome of verifying signed data.</summary>
-/// <param name="Signatures">Every signature found, with its verdict.</param>
-public sealed record VerificationResult(IReadOnlyList<SignatureVerification> Signatures)
+public sealed record VerificationResult
 {
+    internal VerificationResult(IReadOnlyList<SignatureVerification> signatures)
+    {
+        Signatures = signatures;
+    }
+
+    /// <summary>Every signature found, with its verdict.</summary>
+    public IReadOnlyList<SignatureVerification> Signatures { get; init; }
+
     /// <summary>Whether at least one signature is good.</summary>
     public bool IsVerified => Signatures.Any(s => s.IsGood);
 

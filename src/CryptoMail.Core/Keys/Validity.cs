@@ -2,32 +2,78 @@ namespace CryptoMail.Core;
 
 
 /// <summary>One reason a component (primary key, subkey, user ID) or a signature was not accepted.</summary>
-/// <param name="Reason">The machine-readable reason.</param>
-/// <param name="Message">The explanation in words.</param>
-/// <param name="Fingerprint">The fingerprint of the key concerned (primary key or subkey), when a key is concerned.</param>
-/// <param name="UserId">The user ID concerned, when a user ID is concerned.</param>
-public sealed record ValidationIssue(ValidationReason Reason, string Message, string? Fingerprint = null, string? UserId = null)
+public sealed record ValidationIssue
 {
+    internal ValidationIssue(ValidationReason reason, string message, string? fingerprint = null, string? userId = null)
+    {
+        Reason = reason;
+        Message = message;
+        Fingerprint = fingerprint;
+        UserId = userId;
+    }
+
+    /// <summary>The machine-readable reason.</summary>
+    public ValidationReason Reason { get; init; }
+
+    /// <summary>The explanation in words.</summary>
+    public string Message { get; init; }
+
+    /// <summary>The fingerprint of the key concerned (primary key or subkey), when a key is concerned.</summary>
+    public string? Fingerprint { get; init; }
+
+    /// <summary>The user ID concerned, when a user ID is concerned.</summary>
+    public string? UserId { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => Message;
 }
 
 /// <summary>The self-signature that was used to bind a component: the newest one, made at or before the reference
 /// time, that verifies and that the policy accepts.</summary>
-/// <param name="Type">The signature type, e.g. 0x13 (positive certification), 0x18 (subkey binding), 0x1F (direct key).</param>
-/// <param name="CreationTime">When it was made.</param>
-/// <param name="HashAlgorithm">Its hash algorithm, e.g. <c>SHA256</c>.</param>
-public sealed record BindingSignature(int Type, DateTimeOffset CreationTime, string HashAlgorithm);
+public sealed record BindingSignature
+{
+    internal BindingSignature(SignatureType type, DateTimeOffset creationTime, OpenPgpHashAlgorithm hashAlgorithm)
+    {
+        Type = type;
+        CreationTime = creationTime;
+        HashAlgorithm = hashAlgorithm;
+    }
+
+    /// <summary>The signature type, e.g. 0x13 (positive certification), 0x18 (subkey binding), 0x1F (direct key).</summary>
+    public SignatureType Type { get; init; }
+
+    /// <summary>When it was made.</summary>
+    public DateTimeOffset CreationTime { get; init; }
+
+    /// <summary>Its hash algorithm, e.g. <c>SHA256</c>.</summary>
+    public OpenPgpHashAlgorithm HashAlgorithm { get; init; }
+}
 
 /// <summary>A key (primary or subkey) of a validated certificate.</summary>
-/// <param name="Key">The key as bound at the reference time: usage, expiry (a subkey never outlives its primary)
-/// and revocation.</param>
-/// <param name="IsValid">Whether the key is bound, accepted by the policy, alive and not revoked at the reference
-/// time (for a subkey: and its primary key is too).</param>
-/// <param name="Reasons">Why it is not valid; empty when it is.</param>
-/// <param name="Binding">The binding signature used, or null when none was accepted.</param>
-public sealed record KeyValidity(KeyInfo Key, bool IsValid, IReadOnlyList<ValidationIssue> Reasons, BindingSignature? Binding)
+public sealed record KeyValidity
 {
+    internal KeyValidity(KeyInfo key, bool isValid, IReadOnlyList<ValidationIssue> reasons, BindingSignature? binding)
+    {
+        Key = key;
+        IsValid = isValid;
+        Reasons = reasons;
+        Binding = binding;
+    }
+
+    /// <summary>The key as bound at the reference time: usage, expiry (a subkey never outlives its primary)
+    /// and revocation.</summary>
+    public KeyInfo Key { get; init; }
+
+    /// <summary>Whether the key is bound, accepted by the policy, alive and not revoked at the reference
+    /// time (for a subkey: and its primary key is too).</summary>
+    public bool IsValid { get; init; }
+
+    /// <summary>Why it is not valid; empty when it is.</summary>
+    public IReadOnlyList<ValidationIssue> Reasons { get; init; }
+
+    /// <summary>The binding signature used, or null when none was accepted.</summary>
+    public BindingSignature? Binding { get; init; }
+
     /// <summary>Whether the key is valid and its flags allow any of the usages in <paramref name="usage"/>.</summary>
     /// <param name="usage">A usage, or several (e.g. <see cref="KeyUsage.EncryptCommunications"/> |
     /// <see cref="KeyUsage.EncryptStorage"/> for either).</param>
@@ -36,13 +82,33 @@ public sealed record KeyValidity(KeyInfo Key, bool IsValid, IReadOnlyList<Valida
 }
 
 /// <summary>A user ID of a validated certificate.</summary>
-/// <param name="UserId">The user ID text.</param>
-/// <param name="IsValid">Whether a self-certification accepted by the policy binds it at the reference time and no
-/// later revocation withdraws it.</param>
-/// <param name="IsPrimary">Whether its binding marks it as the primary user ID.</param>
-/// <param name="Reasons">Why it is not valid; empty when it is.</param>
-/// <param name="Binding">The self-certification used, or null when none was accepted.</param>
-public sealed record UserIdValidity(string UserId, bool IsValid, bool IsPrimary, IReadOnlyList<ValidationIssue> Reasons, BindingSignature? Binding);
+public sealed record UserIdValidity
+{
+    internal UserIdValidity(string userId, bool isValid, bool isPrimary, IReadOnlyList<ValidationIssue> reasons, BindingSignature? binding)
+    {
+        UserId = userId;
+        IsValid = isValid;
+        IsPrimary = isPrimary;
+        Reasons = reasons;
+        Binding = binding;
+    }
+
+    /// <summary>The user ID text.</summary>
+    public string UserId { get; init; }
+
+    /// <summary>Whether a self-certification accepted by the policy binds it at the reference time and no
+    /// later revocation withdraws it.</summary>
+    public bool IsValid { get; init; }
+
+    /// <summary>Whether its binding marks it as the primary user ID.</summary>
+    public bool IsPrimary { get; init; }
+
+    /// <summary>Why it is not valid; empty when it is.</summary>
+    public IReadOnlyList<ValidationIssue> Reasons { get; init; }
+
+    /// <summary>The self-certification used, or null when none was accepted.</summary>
+    public BindingSignature? Binding { get; init; }
+}
 
 /// <summary>A certificate as a <see cref="CryptoMail.Core.OpenPgpPolicy"/> sees it at a reference time: which user IDs are bound,
 /// which keys are valid and what for, and why the others are not. Made by <see cref="Certificate.Validate"/>.</summary>

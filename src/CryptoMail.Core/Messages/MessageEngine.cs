@@ -26,19 +26,19 @@ internal sealed class MessageEngine
     public EncryptionResult Encrypt(Stream input, Stream output, EncryptOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return AsyncMode.Complete(MessageWriter.Encrypt(input, output, options, async: false, cancellationToken));
+        return AsyncMode.Complete(MessageWriter.Encrypt(input, output, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<EncryptionResult> EncryptAsync(Stream input, Stream output, EncryptOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return await MessageWriter.Encrypt(input, output, options, async: true, cancellationToken).ConfigureAwait(false);
+        return await MessageWriter.Encrypt(input, output, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
     public DecryptionResult Decrypt(Stream input, Stream output, DecryptOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return MessageReader.Decrypt(input, output, options, cancellationToken);
+        return MessageReader.Decrypt(input, output, Resolve(options), cancellationToken);
     }
 
     public async Task<DecryptionResult> DecryptAsync(Stream input, Stream output, DecryptOptions options, CancellationToken cancellationToken = default)
@@ -48,35 +48,35 @@ internal sealed class MessageEngine
         ArgumentNullException.ThrowIfNull(options);
         using var scope = ParallelLimiter.Use(limiter);
         return await StagedIo.RunAsync(input, [output], options.HoldBackMemoryBytes,
-            (staged, outputs) => MessageReader.Decrypt(staged, outputs[0], options, cancellationToken), cancellationToken).ConfigureAwait(false);
+            (staged, outputs) => MessageReader.Decrypt(staged, outputs[0], Resolve(options), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public SigningResult SignDetached(Stream input, Stream signature, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return AsyncMode.Complete(MessageWriter.SignDetached(input, signature, options, async: false, cancellationToken));
+        return AsyncMode.Complete(MessageWriter.SignDetached(input, signature, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<SigningResult> SignDetachedAsync(Stream input, Stream signature, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return await MessageWriter.SignDetached(input, signature, options, async: true, cancellationToken).ConfigureAwait(false);
+        return await MessageWriter.SignDetached(input, signature, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
     public SigningResult SignInline(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return AsyncMode.Complete(MessageWriter.SignInline(input, output, options, async: false, cancellationToken));
+        return AsyncMode.Complete(MessageWriter.SignInline(input, output, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<SigningResult> SignInlineAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return await MessageWriter.SignInline(input, output, options, async: true, cancellationToken).ConfigureAwait(false);
+        return await MessageWriter.SignInline(input, output, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
     public SigningResult SignCleartext(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default) =>
-        Cleartext.Sign(input, output, options, cancellationToken);
+        Cleartext.Sign(input, output, Resolve(options), cancellationToken);
 
     public Task<SigningResult> SignCleartextAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
     {
@@ -84,25 +84,25 @@ internal sealed class MessageEngine
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         return StagedIo.RunAsync(input, [output], StagingMemoryBytes,
-            (staged, outputs) => Cleartext.Sign(staged, outputs[0], options, cancellationToken), cancellationToken);
+            (staged, outputs) => Cleartext.Sign(staged, outputs[0], Resolve(options), cancellationToken), cancellationToken);
     }
 
     public VerificationResult VerifyDetached(Stream data, Stream signature, VerifyOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return AsyncMode.Complete(MessageReader.VerifyDetached(data, signature, options, async: false, cancellationToken));
+        return AsyncMode.Complete(MessageReader.VerifyDetached(data, signature, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<VerificationResult> VerifyDetachedAsync(Stream data, Stream signature, VerifyOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return await MessageReader.VerifyDetached(data, signature, options, async: true, cancellationToken).ConfigureAwait(false);
+        return await MessageReader.VerifyDetached(data, signature, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
     public VerificationResult VerifyInline(Stream input, Stream output, VerifyOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
-        return MessageReader.VerifyInline(input, output, options, cancellationToken);
+        return MessageReader.VerifyInline(input, output, Resolve(options), cancellationToken);
     }
 
     public async Task<VerificationResult> VerifyInlineAsync(Stream input, Stream output, VerifyOptions options, CancellationToken cancellationToken = default)
@@ -112,13 +112,13 @@ internal sealed class MessageEngine
         ArgumentNullException.ThrowIfNull(options);
         using var scope = ParallelLimiter.Use(limiter);
         return await StagedIo.RunAsync(input, [output], StagingMemoryBytes,
-            (staged, outputs) => MessageReader.VerifyInline(staged, outputs[0], options, cancellationToken), cancellationToken).ConfigureAwait(false);
+            (staged, outputs) => MessageReader.VerifyInline(staged, outputs[0], Resolve(options), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = true, CancellationToken cancellationToken = default) =>
+    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default) =>
         MessageReader.DetachSignatures(input, data, signatures, armor, cancellationToken);
 
-    public Task<int> DetachSignaturesAsync(Stream input, Stream data, Stream signatures, bool armor = true, CancellationToken cancellationToken = default)
+    public Task<int> DetachSignaturesAsync(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(data);
@@ -126,4 +126,11 @@ internal sealed class MessageEngine
         return StagedIo.RunAsync(input, [data, signatures], StagingMemoryBytes,
             (staged, outputs) => MessageReader.DetachSignatures(staged, outputs[0], outputs[1], armor, cancellationToken), cancellationToken);
     }
+
+    // Each operation's options with what they leave open (null) taken from this instance's defaults; a null options
+    // object passes through for the operation's own argument check.
+    private EncryptOptions Resolve(EncryptOptions options) => options?.WithDefaults(Defaults)!;
+    private DecryptOptions Resolve(DecryptOptions options) => options?.WithDefaults(Defaults)!;
+    private SignOptions Resolve(SignOptions options) => options?.WithDefaults(Defaults)!;
+    private VerifyOptions Resolve(VerifyOptions options) => options?.WithDefaults(Defaults)!;
 }

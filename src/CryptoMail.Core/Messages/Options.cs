@@ -12,13 +12,13 @@ public sealed class EncryptOptions
     /// <summary>Passwords that may also decrypt the message (SKESK).</summary>
     public IList<string> Passwords { get; } = new List<string>();
 
-    /// <summary>Keys to sign with, inside the encryption (one-pass signatures).</summary>
-    public IList<SecretKey> Signers { get; } = new List<SecretKey>();
+    /// <summary>The signatures made inside the encryption (one-pass signatures): signers, their passphrases, hash
+    /// and mode, configured as for <see cref="SignOptions"/>. No signature is made while
+    /// <see cref="SignatureSettings.Signers"/> is empty (the default). The signatures are dated
+    /// <see cref="Time"/> and checked against <see cref="Policy"/>.</summary>
+    public SignatureSettings Signing { get; init; } = new();
 
-    /// <summary>Passphrases tried for protected signer keys.</summary>
-    public IList<string> SignerPassphrases { get; } = new List<string>();
-
-    /// <summary>Write ASCII armor (<c>PGP MESSAGE</c>) rather than binary. Default false.</summary>
+    /// <summary>Write ASCII armor (<c>PGP MESSAGE</c>) rather than binary. Default false, as for every operation.</summary>
     public bool Armor { get; init; }
 
     /// <summary>The cipher. Default AES-256.</summary>
@@ -37,12 +37,6 @@ public sealed class EncryptOptions
     /// Default <see cref="PaddingPolicy.None"/>.</summary>
     public PaddingPolicy Padding { get; init; } = PaddingPolicy.None;
 
-    /// <summary>The hash for signatures. Default SHA-256.</summary>
-    public HashAlgorithm SignatureHash { get; init; } = HashAlgorithm.Sha256;
-
-    /// <summary>Signatures over bytes or over canonical text. Default binary.</summary>
-    public SignatureMode SignatureMode { get; init; } = SignatureMode.Binary;
-
     /// <summary>Compression; default none.</summary>
     public Compression Compression { get; init; } = Compression.None;
 
@@ -58,11 +52,24 @@ public sealed class EncryptOptions
     /// <summary>The time at which recipient keys must be alive and signatures are dated; default now.</summary>
     public DateTimeOffset? Time { get; init; }
 
-    /// <summary>The policy for the cipher, the signature hash and which recipient keys are valid; null for <see cref="OpenPgpPolicy.Default"/>.</summary>
-    public OpenPgpPolicy? Policy { get; init; }
+    /// <summary>The policy for the cipher, the signature hash and which recipient keys are valid; null for the
+    /// instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
+    public OpenPgpPolicy? Policy { get => call.Policy; init => call.Policy = value; }
 
     /// <summary>Receives the number of plaintext bytes processed so far.</summary>
     public IProgress<long>? Progress { get; init; }
+
+    private CallSettings call;
+
+    /// <summary>These options with every setting left null taken from <paramref name="defaults"/> (a copy; this
+    /// instance is not changed, so it may be shared between threads and instances).</summary>
+    internal EncryptOptions WithDefaults(OpenPgpOptions defaults) => call.IsComplete ? this : ((EncryptOptions)MemberwiseClone()).Fill(defaults);
+
+    private EncryptOptions Fill(OpenPgpOptions defaults)
+    {
+        call = call.With(defaults);
+        return this;
+    }
 }
 
 /// <summary>Options for decrypting (and verifying) a message.</summary>
@@ -109,46 +116,81 @@ public sealed class DecryptOptions
     /// <summary>Also accept input that is not encrypted (a signed or literal message). Default false.</summary>
     public bool AllowUnencrypted { get; init; }
 
-    /// <summary>Limits for untrusted input.</summary>
-    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+    /// <summary>Limits for untrusted input; null for the instance's <see cref="OpenPgpOptions.Limits"/>.</summary>
+    public ReadLimits? Limits { get => call.Limits; init => call.Limits = value; }
 
-    /// <summary>The policy for the ciphers accepted and the signatures checked; null for <see cref="OpenPgpPolicy.Default"/>.</summary>
-    public OpenPgpPolicy? Policy { get; init; }
+    /// <summary>The policy for the ciphers accepted and the signatures checked; null for the instance's
+    /// <see cref="OpenPgpOptions.Policy"/>.</summary>
+    public OpenPgpPolicy? Policy { get => call.Policy; init => call.Policy = value; }
 
     /// <summary>Receives the number of plaintext bytes produced so far.</summary>
     public IProgress<long>? Progress { get; init; }
+
+    /// <summary>The limits in force: <see cref="Limits"/>, or the library default when options were not resolved.</summary>
+    internal ReadLimits EffectiveLimits => call.Limits ?? ReadLimits.Default;
+
+    private CallSettings call;
+
+    /// <summary>These options with every setting left null taken from <paramref name="defaults"/> (a copy; this
+    /// instance is not changed, so it may be shared between threads and instances).</summary>
+    internal DecryptOptions WithDefaults(OpenPgpOptions defaults) => call.IsComplete ? this : ((DecryptOptions)MemberwiseClone()).Fill(defaults);
+
+    private DecryptOptions Fill(OpenPgpOptions defaults)
+    {
+        call = call.With(defaults);
+        return this;
+    }
 
     /// <summary>The passphrase work shared by the decryptions of one operation (the PGP/MIME engine sets it once per
     /// open, so the parts share unlocked keys and one budget); null: each decryption has its own.</summary>
     internal KeyUnlocks? Unlocks { get; set; }
 }
 
-/// <summary>Options for signing data.</summary>
-public sealed class SignOptions
+/// <summary>What configures a signature, wherever one is made: who signs, how their keys are unlocked, the hash and
+/// the mode. <see cref="SignOptions"/> is one; <see cref="EncryptOptions.Signing"/> holds one for the signatures
+/// inside an encrypted message.</summary>
+public class SignatureSettings
 {
-    /// <summary>Keys to sign with (at least one).</summary>
+    /// <summary>Keys to sign with (at least one to sign).</summary>
     public IList<SecretKey> Signers { get; } = new List<SecretKey>();
 
     /// <summary>Passphrases tried for protected signer keys.</summary>
     public IList<string> SignerPassphrases { get; } = new List<string>();
 
-    /// <summary>Binary or text signature. Default binary.</summary>
+    /// <summary>Signatures over bytes or over canonical text. Default binary.</summary>
     public SignatureMode Mode { get; init; } = SignatureMode.Binary;
 
-    /// <summary>The hash. Default SHA-256.</summary>
-    public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+    /// <summary>The hash. Default SHA-256 (Ed448 keys always use SHA-512, as RFC 9580 requires).</summary>
+    public OpenPgpHashAlgorithm Hash { get; init; } = OpenPgpHashAlgorithm.Sha256;
+}
 
-    /// <summary>Write ASCII armor. Default true for detached signatures.</summary>
-    public bool Armor { get; init; } = true;
+/// <summary>Options for signing data: the <see cref="SignatureSettings"/> and how the operation writes.</summary>
+public sealed class SignOptions : SignatureSettings
+{
+    /// <summary>Write ASCII armor rather than binary. Default false, as for every operation.</summary>
+    public bool Armor { get; init; }
 
     /// <summary>The signature time; default now.</summary>
     public DateTimeOffset? Time { get; init; }
 
-    /// <summary>The policy for the signature hash and which signing keys are valid; null for <see cref="OpenPgpPolicy.Default"/>.</summary>
-    public OpenPgpPolicy? Policy { get; init; }
+    /// <summary>The policy for the signature hash and which signing keys are valid; null for the instance's
+    /// <see cref="OpenPgpOptions.Policy"/>.</summary>
+    public OpenPgpPolicy? Policy { get => call.Policy; init => call.Policy = value; }
 
     /// <summary>Receives the number of bytes signed so far.</summary>
     public IProgress<long>? Progress { get; init; }
+
+    private CallSettings call;
+
+    /// <summary>These options with every setting left null taken from <paramref name="defaults"/> (a copy; this
+    /// instance is not changed, so it may be shared between threads and instances).</summary>
+    internal SignOptions WithDefaults(OpenPgpOptions defaults) => call.IsComplete ? this : ((SignOptions)MemberwiseClone()).Fill(defaults);
+
+    private SignOptions Fill(OpenPgpOptions defaults)
+    {
+        call = call.With(defaults);
+        return this;
+    }
 }
 
 /// <summary>Options for verifying signatures.</summary>
@@ -157,21 +199,50 @@ public sealed class VerifyOptions
     /// <summary>Certificates whose signatures are checked.</summary>
     public IList<Certificate> Verifiers { get; } = new List<Certificate>();
 
-    /// <summary>Signatures made before this time are reported as out of window.</summary>
-    public DateTimeOffset? NotBefore { get; init; }
+    /// <summary>Signatures made before this time are reported as <see cref="SignatureStatus.OutOfWindow"/>.</summary>
+    public DateTimeOffset? SignatureNotBefore { get; init; }
 
-    /// <summary>Signatures made after this time are reported as out of window.</summary>
-    public DateTimeOffset? NotAfter { get; init; }
+    /// <summary>Signatures made after this time are reported as <see cref="SignatureStatus.OutOfWindow"/>. Default: none.</summary>
+    public DateTimeOffset? SignatureNotAfter { get; init; }
 
     /// <summary>Throw <see cref="SignatureRequiredException"/> unless a signature is good.</summary>
     public bool RequireValidSignature { get; init; }
 
-    /// <summary>Limits for untrusted input.</summary>
-    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+    /// <summary>Limits for untrusted input; null for the instance's <see cref="OpenPgpOptions.Limits"/>.</summary>
+    public ReadLimits? Limits { get => call.Limits; init => call.Limits = value; }
 
-    /// <summary>The policy for the signatures checked (hashes, keys, bindings); null for <see cref="OpenPgpPolicy.Default"/>.</summary>
-    public OpenPgpPolicy? Policy { get; init; }
+    /// <summary>The policy for the signatures checked (hashes, keys, bindings); null for the instance's
+    /// <see cref="OpenPgpOptions.Policy"/>.</summary>
+    public OpenPgpPolicy? Policy { get => call.Policy; init => call.Policy = value; }
 
     /// <summary>Receives the number of bytes processed so far.</summary>
     public IProgress<long>? Progress { get; init; }
+
+    /// <summary>The limits in force: <see cref="Limits"/>, or the library default when options were not resolved.</summary>
+    internal ReadLimits EffectiveLimits => call.Limits ?? ReadLimits.Default;
+
+    private CallSettings call;
+
+    /// <summary>These options with every setting left null taken from <paramref name="defaults"/> (a copy; this
+    /// instance is not changed, so it may be shared between threads and instances).</summary>
+    internal VerifyOptions WithDefaults(OpenPgpOptions defaults) => call.IsComplete ? this : ((VerifyOptions)MemberwiseClone()).Fill(defaults);
+
+    private VerifyOptions Fill(OpenPgpOptions defaults)
+    {
+        call = call.With(defaults);
+        return this;
+    }
+}
+
+/// <summary>The settings an operation's options may leave to the instance (<see cref="OpenPgpOptions"/>): null means
+/// "the instance's".</summary>
+internal struct CallSettings
+{
+    public OpenPgpPolicy? Policy;
+    public ReadLimits? Limits;
+
+    public readonly bool IsComplete => Policy is not null && Limits is not null;
+
+    public readonly CallSettings With(OpenPgpOptions defaults) =>
+        new() { Policy = Policy ?? defaults.Policy, Limits = Limits ?? defaults.Limits };
 }

@@ -6,7 +6,7 @@ namespace CryptoMail.Core.Messages;
 internal static class PolicyChecks
 {
     /// <summary>Refuses a message cipher the policy does not let us read (before any plaintext is produced).</summary>
-    public static void ReadCipher(OpenPgpPolicy? policy, SymmetricCipher? cipher, string protection)
+    public static void ReadCipher(OpenPgpPolicy? policy, SymmetricCipher? cipher, Protection protection)
     {
         policy ??= OpenPgpPolicy.Default;
         if (cipher is { } c && policy.ReadCiphers.Contains(c)) return;
@@ -25,7 +25,7 @@ internal static class PolicyChecks
 
     /// <summary>Refuses to make a data signature with a hash the policy would not accept from others, or that this
     /// platform cannot compute.</summary>
-    public static void SignatureHash(OpenPgpPolicy? policy, HashAlgorithm hash, DateTimeOffset time)
+    public static void SignatureHash(OpenPgpPolicy? policy, OpenPgpHashAlgorithm hash, DateTimeOffset time)
     {
         policy ??= OpenPgpPolicy.Default;
         if (!policy.AcceptsDataSignatureHash(hash, time))

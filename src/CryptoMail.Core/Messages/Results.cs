@@ -1,35 +1,87 @@
 namespace CryptoMail.Core;
 
 /// <summary>One key a message was encrypted to.</summary>
-/// <param name="KeyFingerprint">The fingerprint of the (sub)key used.</param>
-/// <param name="CertificateFingerprint">The fingerprint of its certificate's primary key.</param>
-public sealed record RecipientKey(string KeyFingerprint, string CertificateFingerprint);
+public sealed record RecipientKey
+{
+    internal RecipientKey(string keyFingerprint, string certificateFingerprint)
+    {
+        KeyFingerprint = keyFingerprint;
+        CertificateFingerprint = certificateFingerprint;
+    }
+
+    /// <summary>The fingerprint of the (sub)key used.</summary>
+    public string KeyFingerprint { get; init; }
+
+    /// <summary>The fingerprint of its certificate's primary key.</summary>
+    public string CertificateFingerprint { get; init; }
+}
 
 /// <summary>A signature that was made.</summary>
-/// <param name="SigningKeyFingerprint">The key that made it.</param>
-/// <param name="SignerFingerprint">Its certificate's primary key.</param>
-/// <param name="HashAlgorithm">The hash, e.g. <c>SHA256</c>.</param>
-/// <param name="CreationTime">The signature time.</param>
-/// <param name="Mode">Binary or text.</param>
-public sealed record SignatureInfo(string SigningKeyFingerprint, string SignerFingerprint, string HashAlgorithm, DateTimeOffset CreationTime, SignatureMode Mode);
+public sealed record SignatureInfo
+{
+    internal SignatureInfo(string signingKeyFingerprint, string signerFingerprint, OpenPgpHashAlgorithm hashAlgorithm, DateTimeOffset creationTime, SignatureMode mode)
+    {
+        SigningKeyFingerprint = signingKeyFingerprint;
+        SignerFingerprint = signerFingerprint;
+        HashAlgorithm = hashAlgorithm;
+        CreationTime = creationTime;
+        Mode = mode;
+    }
+
+    /// <summary>The key that made it.</summary>
+    public string SigningKeyFingerprint { get; init; }
+
+    /// <summary>Its certificate's primary key.</summary>
+    public string SignerFingerprint { get; init; }
+
+    /// <summary>The hash algorithm.</summary>
+    public OpenPgpHashAlgorithm HashAlgorithm { get; init; }
+
+    /// <summary>The signature time.</summary>
+    public DateTimeOffset CreationTime { get; init; }
+
+    /// <summary>Binary or text.</summary>
+    public SignatureMode Mode { get; init; }
+}
 
 /// <summary>The outcome of encrypting.</summary>
-/// <param name="Recipients">Each public key the session key was encrypted to.</param>
-/// <param name="PasswordCount">How many passwords can decrypt it.</param>
-/// <param name="Cipher">The cipher.</param>
-/// <param name="IntegrityProtection">The integrity protection, e.g. <c>SEIPDv1</c>.</param>
-/// <param name="Signatures">Signatures made inside the encryption.</param>
-/// <param name="PlaintextLength">How many plaintext bytes were encrypted.</param>
-/// <param name="Armored">Whether the output is ASCII armor.</param>
-public sealed record EncryptionResult(
-    IReadOnlyList<RecipientKey> Recipients,
-    int PasswordCount,
-    SymmetricCipher Cipher,
-    string IntegrityProtection,
-    IReadOnlyList<SignatureInfo> Signatures,
-    long PlaintextLength,
-    bool Armored)
+public sealed record EncryptionResult
 {
+    internal EncryptionResult(IReadOnlyList<RecipientKey> recipients, int passwordCount, SymmetricCipher cipher, IntegrityProtection integrityProtection, IReadOnlyList<SignatureInfo> signatures, long plaintextLength, bool armored)
+    {
+        Recipients = recipients;
+        PasswordCount = passwordCount;
+        Cipher = cipher;
+        IntegrityProtection = integrityProtection;
+        Signatures = signatures;
+        PlaintextLength = plaintextLength;
+        Armored = armored;
+    }
+
+    /// <summary>Each public key the session key was encrypted to.</summary>
+    public IReadOnlyList<RecipientKey> Recipients { get; init; }
+
+    /// <summary>How many passwords can decrypt it.</summary>
+    public int PasswordCount { get; init; }
+
+    /// <summary>The cipher.</summary>
+    public SymmetricCipher Cipher { get; init; }
+
+    /// <summary>The encrypted-data packet written: SEIPD v1 or v2.</summary>
+    public IntegrityProtection IntegrityProtection { get; init; }
+
+    /// <summary>The AEAD mode for SEIPD v2; null for SEIPD v1.</summary>
+    public AeadMode? Aead { get; init; }
+
+    /// <summary>Signatures made inside the encryption.</summary>
+    public IReadOnlyList<SignatureInfo> Signatures { get; init; }
+
+    /// <summary>How many plaintext bytes were encrypted.</summary>
+    public long PlaintextLength { get; init; }
+
+    /// <summary>Whether the output is ASCII armor.</summary>
+    public bool Armored { get; init; }
+
     /// <summary>The session key, when <see cref="EncryptOptions.ExportSessionKey"/> asked for it.</summary>
     public SessionKey? SessionKey { get; init; }
 
@@ -38,44 +90,105 @@ public sealed record EncryptionResult(
 }
 
 /// <summary>The outcome of signing.</summary>
-/// <param name="Signatures">The signatures made.</param>
-/// <param name="Micalg">The RFC 3156 <c>micalg</c> value, e.g. <c>pgp-sha256</c>.</param>
-public sealed record SigningResult(IReadOnlyList<SignatureInfo> Signatures, string Micalg);
+public sealed record SigningResult
+{
+    internal SigningResult(IReadOnlyList<SignatureInfo> signatures, string micalg)
+    {
+        Signatures = signatures;
+        Micalg = micalg;
+    }
+
+    /// <summary>The signatures made.</summary>
+    public IReadOnlyList<SignatureInfo> Signatures { get; init; }
+
+    /// <summary>The RFC 3156 <c>micalg</c> value, e.g. <c>pgp-sha256</c>.</summary>
+    public string Micalg { get; init; }
+}
 
 /// <summary>The outcome of decrypting.</summary>
-/// <param name="WasEncrypted">Whether the input was encrypted (false only with <see cref="DecryptOptions.AllowUnencrypted"/>).</param>
-/// <param name="DecryptedWith">The fingerprint of the (sub)key that decrypted it, or null for a password.</param>
-/// <param name="DecryptedWithPassword">Whether a password decrypted it.</param>
-/// <param name="RecipientKeyIds">The key IDs the message is encrypted to.</param>
-/// <param name="Cipher">The cipher, or null when not encrypted.</param>
-/// <param name="IntegrityProtected">Whether integrity protection was present and verified.</param>
-/// <param name="IntegrityProtection">The integrity protection, e.g. <c>SEIPDv1</c>.</param>
-/// <param name="Compression">The compression found.</param>
-/// <param name="FileName">The literal data file name.</param>
-/// <param name="Format">The literal data format.</param>
-/// <param name="ModificationTime">The literal data time, or null when zero.</param>
-/// <param name="Signatures">Every signature found, with its verdict.</param>
-/// <param name="PlaintextLength">How many plaintext bytes were written.</param>
-/// <param name="ReleasedUnverified">Whether plaintext was written before the integrity check (only on request).</param>
-public sealed record DecryptionResult(
-    bool WasEncrypted,
-    string? DecryptedWith,
-    bool DecryptedWithPassword,
-    IReadOnlyList<string> RecipientKeyIds,
-    SymmetricCipher? Cipher,
-    bool IntegrityProtected,
-    string IntegrityProtection,
-    Compression Compression,
-    string FileName,
-    LiteralFormat Format,
-    DateTimeOffset? ModificationTime,
-    IReadOnlyList<SignatureVerification> Signatures,
-    long PlaintextLength,
-    bool ReleasedUnverified)
+public sealed record DecryptionResult
 {
+    internal DecryptionResult(bool wasEncrypted, string? decryptedWith, bool decryptedWithPassword, IReadOnlyList<string> recipientKeyIds, SymmetricCipher? cipher, bool integrityProtected, IntegrityProtection integrityProtection, Compression compression, string fileName, LiteralFormat format, DateTimeOffset? modificationTime, IReadOnlyList<SignatureVerification> signatures, long plaintextLength, bool releasedUnverified)
+    {
+        WasEncrypted = wasEncrypted;
+        DecryptedWith = decryptedWith;
+        DecryptedWithPassword = decryptedWithPassword;
+        RecipientKeyIds = recipientKeyIds;
+        Cipher = cipher;
+        IntegrityProtected = integrityProtected;
+        IntegrityProtection = integrityProtection;
+        Compression = compression;
+        FileName = fileName;
+        Format = format;
+        ModificationTime = modificationTime;
+        Signatures = signatures;
+        PlaintextLength = plaintextLength;
+        ReleasedUnverified = releasedUnverified;
+    }
+
+    /// <summary>Whether the input was encrypted (false only with <see cref="DecryptOptions.AllowUnencrypted"/>).</summary>
+    public bool WasEncrypted { get; init; }
+
+    /// <summary>The fingerprint of the (sub)key that decrypted it, or null for a password.</summary>
+    public string? DecryptedWith { get; init; }
+
+    /// <summary>Whether a password decrypted it.</summary>
+    public bool DecryptedWithPassword { get; init; }
+
+    /// <summary>The key IDs the message is encrypted to.</summary>
+    public IReadOnlyList<string> RecipientKeyIds { get; init; }
+
+    /// <summary>The cipher, or null when not encrypted.</summary>
+    public SymmetricCipher? Cipher { get; init; }
+
+    /// <summary>Whether integrity protection was present and verified.</summary>
+    public bool IntegrityProtected { get; init; }
+
+    /// <summary>The encrypted-data packet the message was read from; <see cref="IntegrityProtection.None"/> when it
+    /// was not encrypted.</summary>
+    public IntegrityProtection IntegrityProtection { get; init; }
+
+    /// <summary>The AEAD mode for SEIPD v2 and OCB Encrypted Data; null otherwise.</summary>
+    public AeadMode? Aead { get; init; }
+
+    /// <summary>The compression found.</summary>
+    public Compression Compression { get; init; }
+
+    /// <summary>The literal data file name.</summary>
+    public string FileName { get; init; }
+
+    /// <summary>The literal data format.</summary>
+    public LiteralFormat Format { get; init; }
+
+    /// <summary>The literal data time, or null when zero.</summary>
+    public DateTimeOffset? ModificationTime { get; init; }
+
+    /// <summary>Every signature found, with its verdict.</summary>
+    public IReadOnlyList<SignatureVerification> Signatures { get; init; }
+
+    /// <summary>How many plaintext bytes were written.</summary>
+    public long PlaintextLength { get; init; }
+
+    /// <summary>Whether plaintext was written before the integrity check (only on request).</summary>
+    public bool ReleasedUnverified { get; init; }
+
     /// <summary>Whether at least one signature is good.</summary>
     public bool IsVerified => Signatures.Any(s => s.IsGood);
 
     /// <summary>The session key, when <see cref="DecryptOptions.ExportSessionKey"/> asked for it.</summary>
     public SessionKey? SessionKey { get; init; }
+}
+
+/// <summary>An encrypted-data packet kind with its AEAD mode, as results report it and errors name it.</summary>
+internal readonly record struct Protection(IntegrityProtection Kind, AeadMode? Aead)
+{
+    public static Protection SeipdV1 => new(IntegrityProtection.SeipdV1, null);
+
+    public override string ToString() => Kind switch
+    {
+        IntegrityProtection.SeipdV1 => "SEIPDv1",
+        IntegrityProtection.SeipdV2 => "SEIPDv2 " + Aead?.ToString().ToUpperInvariant(),
+        IntegrityProtection.OcbEncryptedData => "OCB Encrypted Data " + Aead?.ToString().ToUpperInvariant(),
+        _ => "none",
+    };
 }

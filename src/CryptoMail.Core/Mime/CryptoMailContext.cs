@@ -146,7 +146,21 @@ public static class CryptoMailContext
 }
 
 /// <summary>A decrypted MIME entity with its signatures and the decryption report.</summary>
-/// <param name="Entity">The decrypted entity.</param>
-/// <param name="Signatures">The signatures inside, each a <see cref="CryptoMailDigitalSignature"/>; empty when unsigned.</param>
-/// <param name="Result">How it was decrypted: cipher, integrity protection, recipient key, verdicts.</param>
-public sealed record DecryptedEntity(MimeEntity Entity, DigitalSignatureCollection Signatures, DecryptionResult Result);
+public sealed record DecryptedEntity
+{
+    internal DecryptedEntity(MimeEntity entity, DigitalSignatureCollection signatures, DecryptionResult result)
+    {
+        Entity = entity;
+        Signatures = signatures;
+        Result = result;
+    }
+
+    /// <summary>The decrypted entity.</summary>
+    public MimeEntity Entity { get; init; }
+
+    /// <summary>The signatures inside, each a <see cref="CryptoMailDigitalSignature"/>; empty when unsigned.</summary>
+    public DigitalSignatureCollection Signatures { get; init; }
+
+    /// <summary>How it was decrypted: cipher, integrity protection, recipient key, verdicts.</summary>
+    public DecryptionResult Result { get; init; }
+}

@@ -39,7 +39,8 @@ public sealed class CryptoMailContextOptions
     /// used: the overloads that take one run MimeKit's own code and are refused (see <see cref="CryptoMailContext"/>).</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
 
-    /// <summary>The policy for everything the context writes and reads: ciphers, signature hashes, and which keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    /// <summary>The policy for everything the context writes and reads: ciphers, signature hashes, and which keys are
+    /// valid; null for <see cref="Settings"/>' policy.</summary>
     public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>SEIPD v1 or v2; <see cref="EncryptionFormat.Auto"/> (the default) uses v2 when every recipient
@@ -50,6 +51,6 @@ public sealed class CryptoMailContextOptions
     /// their sent copy. Default true (MimeKit's own context does not do this).</summary>
     public bool EncryptToSelf { get; init; } = true;
 
-    /// <summary>Decompression, nesting and recipient limits for received data.</summary>
-    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+    /// <summary>Decompression, nesting and recipient limits for received data; null for <see cref="Settings"/>' limits.</summary>
+    public ReadLimits? Limits { get; init; }
 }

@@ -30,13 +30,13 @@ public sealed class CryptoMailDigitalSignature : IDigitalSignature
     /// <inheritdoc />
     public DigestAlgorithm DigestAlgorithm => Verification.HashAlgorithm switch
     {
-        "SHA1" => DigestAlgorithm.Sha1,
-        "SHA224" => DigestAlgorithm.Sha224,
-        "SHA256" => DigestAlgorithm.Sha256,
-        "SHA384" => DigestAlgorithm.Sha384,
-        "SHA512" => DigestAlgorithm.Sha512,
-        "MD5" => DigestAlgorithm.MD5,
-        "RIPEMD160" => DigestAlgorithm.RipeMD160,
+        OpenPgpHashAlgorithm.Sha1 => DigestAlgorithm.Sha1,
+        OpenPgpHashAlgorithm.Sha224 => DigestAlgorithm.Sha224,
+        OpenPgpHashAlgorithm.Sha256 => DigestAlgorithm.Sha256,
+        OpenPgpHashAlgorithm.Sha384 => DigestAlgorithm.Sha384,
+        OpenPgpHashAlgorithm.Sha512 => DigestAlgorithm.Sha512,
+        OpenPgpHashAlgorithm.Md5 => DigestAlgorithm.MD5,
+        OpenPgpHashAlgorithm.RipeMd160 => DigestAlgorithm.RipeMD160,
         _ => DigestAlgorithm.None,
     };
 
@@ -74,10 +74,10 @@ public sealed class CryptoMailDigitalCertificate : IDigitalCertificate
     /// <inheritdoc />
     public PublicKeyAlgorithm PublicKeyAlgorithm => Certificate.PrimaryKey.Algorithm switch
     {
-        "RSA" => PublicKeyAlgorithm.RsaGeneral,
-        "Ed25519" or "Ed448" => PublicKeyAlgorithm.EdwardsCurveDsa,
-        "ECDSA" => PublicKeyAlgorithm.EllipticCurveDsa,
-        "DSA" => PublicKeyAlgorithm.Dsa,
+        KeyAlgorithm.Rsa => PublicKeyAlgorithm.RsaGeneral,
+        KeyAlgorithm.Ed25519 or KeyAlgorithm.Ed448 => PublicKeyAlgorithm.EdwardsCurveDsa,
+        KeyAlgorithm.Ecdsa => PublicKeyAlgorithm.EllipticCurveDsa,
+        KeyAlgorithm.Dsa => PublicKeyAlgorithm.Dsa,
         _ => PublicKeyAlgorithm.None,
     };
 

@@ -24,7 +24,6 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     public CryptoMailOpenPgpContext(CryptoMailContextOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.Limits is null) throw new ArgumentException("CryptoMailContextOptions.Limits is null.", nameof(options));
         this.options = options;
         Pgp = new MessageEngine(options.Settings ?? OpenPgpOptions.Default);
         DefaultEncryptionAlgorithm = EncryptionAlgorithm.Aes256;
@@ -187,8 +186,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
             Cipher = options.Cipher,
             Policy = options.Policy,
             EncryptionFormat = options.EncryptionFormat,
-            SignatureHash = Hash(digestAlgo, nameof(digestAlgo)),
-            SignatureMode = SignatureMode.Binary,
+            Signing = new SignatureSettings { Hash = Hash(digestAlgo, nameof(digestAlgo)), Mode = SignatureMode.Binary },
             Format = LiteralFormat.Binary,
         };
         foreach (var recipient in recipients)
@@ -202,8 +200,8 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
         if (signer is not null)
         {
             var key = await SigningKey(signer, async, token).ConfigureAwait(false);
-            encryptOptions.Signers.Add(key);
-            foreach (var passphrase in options.KeyPassphrases) encryptOptions.SignerPassphrases.Add(passphrase);
+            encryptOptions.Signing.Signers.Add(key);
+            foreach (var passphrase in options.KeyPassphrases) encryptOptions.Signing.SignerPassphrases.Add(passphrase);
             if (options.EncryptToSelf && CanEncryptNow(key.Certificate) && !encryptOptions.Recipients.Any(c => c.Fingerprint == key.Fingerprint))
                 encryptOptions.Recipients.Add(key.Certificate);
         }
@@ -305,7 +303,7 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     }
 
     /// <summary>Whether the certificate has a key that may encrypt now under the context's policy.</summary>
-    private bool CanEncryptNow(Certificate certificate) => Certificate.EncryptionKeysOf(certificate.Validate(options.Policy)).Count > 0;
+    private bool CanEncryptNow(Certificate certificate) => Certificate.EncryptionKeysOf(certificate.Validate(options.Policy ?? Pgp.Defaults.Policy)).Count > 0;
 
     private async Task<bool> CanEncryptCore(MailboxAddress mailbox, bool async, CancellationToken token)
     {
@@ -353,11 +351,11 @@ internal sealed class CryptoMailOpenPgpContext : OpenPgpContext
     private static DigitalSignatureCollection Collection(IReadOnlyList<SignatureVerification> signatures) =>
         new(signatures.Select(s => (IDigitalSignature)new CryptoMailDigitalSignature(s)).ToList());
 
-    internal static HashAlgorithm Hash(DigestAlgorithm digestAlgo, string parameterName) => digestAlgo switch
+    internal static OpenPgpHashAlgorithm Hash(DigestAlgorithm digestAlgo, string parameterName) => digestAlgo switch
     {
-        DigestAlgorithm.Sha256 => HashAlgorithm.Sha256,
-        DigestAlgorithm.Sha384 => HashAlgorithm.Sha384,
-        DigestAlgorithm.Sha512 => HashAlgorithm.Sha512,
+        DigestAlgorithm.Sha256 => OpenPgpHashAlgorithm.Sha256,
+        DigestAlgorithm.Sha384 => OpenPgpHashAlgorithm.Sha384,
+        DigestAlgorithm.Sha512 => OpenPgpHashAlgorithm.Sha512,
         _ => throw new NotSupportedException($"{parameterName} {digestAlgo} is not accepted for new signatures: use Sha256, Sha384 or Sha512."),
     };
 

@@ -69,8 +69,8 @@ internal sealed partial class EnvelopeAnalysis
         return new OpenedMessage(
             message,
             encryption,
-            Decrypted: decryptedParts > 0,
-            IntegrityProtected: decryptedParts > 0 && allIntegrityProtected,
+            decrypted: decryptedParts > 0,
+            integrityProtected: decryptedParts > 0 && allIntegrityProtected,
             signatures,
             protectedHeaders);
     }
@@ -212,7 +212,7 @@ internal sealed partial class EnvelopeAnalysis
 
     /// <summary>The verdict on a signature part that holds no readable signature.</summary>
     private static SignatureVerification Unreadable(string reason) =>
-        new(SignatureStatus.Bad, string.Empty, null, null, null, DateTimeOffset.UnixEpoch, string.Empty, SignatureMode.Binary, reason);
+        new(SignatureStatus.Bad, string.Empty, null, null, null, DateTimeOffset.UnixEpoch, OpenPgpHashAlgorithm.Unknown, SignatureMode.Binary, reason);
 
     /// <summary>Decrypts a multipart/encrypted and parses its plaintext; null when a nested part has no key.</summary>
     /// <remarks>The armored body streams from the (spooled) message into the decryptor; the plaintext, released only

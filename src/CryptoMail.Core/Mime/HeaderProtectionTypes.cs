@@ -60,18 +60,45 @@ public enum HeaderProtectionVerdict
 }
 
 /// <summary>One header field of a message with header protection.</summary>
-/// <param name="Name">The field name, as in the protected header (e.g. <c>Subject</c>).</param>
-/// <param name="ProtectedValue">The value inside the cryptographic payload; null when only the outer header has it.</param>
-/// <param name="OuterValue">The value the outer (unprotected) header showed; null when absent there.</param>
-/// <param name="State">How the two relate.</param>
-public sealed record ProtectedHeaderField(string Name, string? ProtectedValue, string? OuterValue, ProtectedHeaderState State);
+public sealed record ProtectedHeaderField
+{
+    internal ProtectedHeaderField(string name, string? protectedValue, string? outerValue, ProtectedHeaderState state)
+    {
+        Name = name;
+        ProtectedValue = protectedValue;
+        OuterValue = outerValue;
+        State = state;
+    }
+
+    /// <summary>The field name, as in the protected header (e.g. <c>Subject</c>).</summary>
+    public string Name { get; init; }
+
+    /// <summary>The value inside the cryptographic payload; null when only the outer header has it.</summary>
+    public string? ProtectedValue { get; init; }
+
+    /// <summary>The value the outer (unprotected) header showed; null when absent there.</summary>
+    public string? OuterValue { get; init; }
+
+    /// <summary>How the two relate.</summary>
+    public ProtectedHeaderState State { get; init; }
+}
 
 /// <summary>Headers carried inside the cryptographic payload (RFC 9788, or the older <c>protected-headers="v1"</c>),
 /// compared with the outer header of the message as received.</summary>
-/// <param name="Form">Which form of header protection the message uses.</param>
-/// <param name="Fields">Every user-facing or threading field found in either header, with its state.</param>
-public sealed record ProtectedHeaders(HeaderProtectionForm Form, IReadOnlyList<ProtectedHeaderField> Fields)
+public sealed record ProtectedHeaders
 {
+    internal ProtectedHeaders(HeaderProtectionForm form, IReadOnlyList<ProtectedHeaderField> fields)
+    {
+        Form = form;
+        Fields = fields;
+    }
+
+    /// <summary>Which form of header protection the message uses.</summary>
+    public HeaderProtectionForm Form { get; init; }
+
+    /// <summary>Every user-facing or threading field found in either header, with its state.</summary>
+    public IReadOnlyList<ProtectedHeaderField> Fields { get; init; }
+
     /// <summary>The protected Subject.</summary>
     public string? Subject => Get("Subject");
 

@@ -26,9 +26,9 @@ public sealed class MimeSignOptions
     public IList<string> SignerPassphrases { get; } = new List<string>();
 
     /// <summary>The hash. Default SHA-256 (<c>micalg=pgp-sha256</c>).</summary>
-    public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+    public OpenPgpHashAlgorithm Hash { get; init; } = OpenPgpHashAlgorithm.Sha256;
 
-    /// <summary>The policy for the signature hash and which signing keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    /// <summary>The policy for the signature hash and which signing keys are valid; null for the instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
     public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>Also sign the header (RFC 9788 <c>hp="clear"</c>): Subject, From, To, Cc, Date, Message-ID, the
@@ -49,12 +49,12 @@ public sealed class MimeEncryptOptions
     public IList<string> SignerPassphrases { get; } = new List<string>();
 
     /// <summary>The signature hash. Default SHA-256.</summary>
-    public HashAlgorithm Hash { get; init; } = HashAlgorithm.Sha256;
+    public OpenPgpHashAlgorithm Hash { get; init; } = OpenPgpHashAlgorithm.Sha256;
 
     /// <summary>The cipher. Default AES-256.</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;
 
-    /// <summary>The policy for the cipher, the signature hash and which recipient and signing keys are valid; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    /// <summary>The policy for the cipher, the signature hash and which recipient and signing keys are valid; null for the instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
     public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>Also encrypt to the signer's own certificate, so the sender can read the sent copy. Default true.</summary>
@@ -94,10 +94,10 @@ public sealed class MimeOpenOptions
     /// <summary>Certificates whose signatures are checked.</summary>
     public IList<Certificate> Verifiers { get; } = new List<Certificate>();
 
-    /// <summary>Limits for untrusted input.</summary>
-    public ReadLimits Limits { get; init; } = ReadLimits.Default;
+    /// <summary>Limits for untrusted input; null for the instance's <see cref="OpenPgpOptions.Limits"/>.</summary>
+    public ReadLimits? Limits { get; init; }
 
-    /// <summary>The policy for the ciphers accepted and the signatures checked; null for <see cref="Core.OpenPgpPolicy.Default"/>.</summary>
+    /// <summary>The policy for the ciphers accepted and the signatures checked; null for the instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
     public OpenPgpPolicy? Policy { get; init; }
 
     /// <summary>The deepest MIME nesting examined. Default 32.</summary>
@@ -121,31 +121,64 @@ public sealed class MimeOpenOptions
 }
 
 /// <summary>A signature found in a message, with what it covers and whom it names.</summary>
-/// <param name="Verification">The cryptographic verdict.</param>
-/// <param name="Coverage">Whether it covers the whole message body, only a part, or only ciphertext that was decrypted
-/// for display (<see cref="ProtectionCoverage.Ciphertext"/>).</param>
-/// <param name="SignerUserIds">The signer's bound user IDs (empty when the signer is unknown).</param>
-/// <param name="MatchesFrom">Whether a signer user ID carries the From address; null (unknown) when the signer's
-/// certificate was not supplied (<see cref="SignatureStatus.UnknownKey"/>), so that no one can tell whom the signature names.</param>
-public sealed record MimeSignature(SignatureVerification Verification, ProtectionCoverage Coverage, IReadOnlyList<string> SignerUserIds, bool? MatchesFrom);
+public sealed record MimeSignature
+{
+    internal MimeSignature(SignatureVerification verification, ProtectionCoverage coverage, IReadOnlyList<string> signerUserIds, bool? matchesFrom)
+    {
+        Verification = verification;
+        Coverage = coverage;
+        SignerUserIds = signerUserIds;
+        MatchesFrom = matchesFrom;
+    }
+
+    /// <summary>The cryptographic verdict.</summary>
+    public SignatureVerification Verification { get; init; }
+
+    /// <summary>Whether it covers the whole message body, only a part, or only ciphertext that was decrypted
+    /// for display (<see cref="ProtectionCoverage.Ciphertext"/>).</summary>
+    public ProtectionCoverage Coverage { get; init; }
+
+    /// <summary>The signer's bound user IDs (empty when the signer is unknown).</summary>
+    public IReadOnlyList<string> SignerUserIds { get; init; }
+
+    /// <summary>Whether a signer user ID carries the From address; null (unknown) when the signer's
+    /// certificate was not supplied (<see cref="SignatureStatus.UnknownKey"/>), so that no one can tell whom the signature names.</summary>
+    public bool? MatchesFrom { get; init; }
+}
 
 /// <summary>An opened message and the report a mail client needs to present it honestly.</summary>
-/// <param name="Message">The message with encrypted parts replaced by their plaintext.</param>
-/// <param name="Encryption">How much of the message was encrypted: only OpenPGP data holding encrypted data packets
-/// counts (an armored block that is signed-only or a bare literal packet is not encryption), and
-/// <see cref="ProtectionCoverage.Full"/> only when the message's own envelope was decrypted.</param>
-/// <param name="Decrypted">Whether anything was decrypted.</param>
-/// <param name="IntegrityProtected">Whether every decrypted part was integrity protected (false when nothing was decrypted).</param>
-/// <param name="Signatures">Every signature found, with coverage and sender match.</param>
-/// <param name="ProtectedHeaders">Protected headers, or null when the message has none.</param>
-public sealed record OpenedMessage(
-    MimeMessage Message,
-    ProtectionCoverage Encryption,
-    bool Decrypted,
-    bool IntegrityProtected,
-    IReadOnlyList<MimeSignature> Signatures,
-    ProtectedHeaders? ProtectedHeaders)
+public sealed record OpenedMessage
 {
+    internal OpenedMessage(MimeMessage message, ProtectionCoverage encryption, bool decrypted, bool integrityProtected, IReadOnlyList<MimeSignature> signatures, ProtectedHeaders? protectedHeaders)
+    {
+        Message = message;
+        Encryption = encryption;
+        Decrypted = decrypted;
+        IntegrityProtected = integrityProtected;
+        Signatures = signatures;
+        ProtectedHeaders = protectedHeaders;
+    }
+
+    /// <summary>The message with encrypted parts replaced by their plaintext.</summary>
+    public MimeMessage Message { get; init; }
+
+    /// <summary>How much of the message was encrypted: only OpenPGP data holding encrypted data packets
+    /// counts (an armored block that is signed-only or a bare literal packet is not encryption), and
+    /// <see cref="ProtectionCoverage.Full"/> only when the message's own envelope was decrypted.</summary>
+    public ProtectionCoverage Encryption { get; init; }
+
+    /// <summary>Whether anything was decrypted.</summary>
+    public bool Decrypted { get; init; }
+
+    /// <summary>Whether every decrypted part was integrity protected (false when nothing was decrypted).</summary>
+    public bool IntegrityProtected { get; init; }
+
+    /// <summary>Every signature found, with coverage and sender match.</summary>
+    public IReadOnlyList<MimeSignature> Signatures { get; init; }
+
+    /// <summary>Protected headers, or null when the message has none.</summary>
+    public ProtectedHeaders? ProtectedHeaders { get; init; }
+
     /// <summary>Whether the whole message is covered by at least one good signature matching From.</summary>
     public bool IsFullySignedBySender => Signatures.Any(s => s.Verification.IsGood && s.Coverage == ProtectionCoverage.Full && s.MatchesFrom == true);
 }

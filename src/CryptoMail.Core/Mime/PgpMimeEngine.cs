@@ -71,14 +71,13 @@ internal static class PgpMimeEngine
                 Armor = true,
                 Cipher = options.Cipher,
                 Policy = options.Policy,
-                SignatureHash = options.Hash,
-                SignatureMode = SignatureMode.Binary,
+                Signing = new SignatureSettings { Hash = options.Hash, Mode = SignatureMode.Binary },
                 Format = LiteralFormat.Binary,
                 Progress = options.Progress,
             };
             foreach (var certificate in all) encryptOptions.Recipients.Add(certificate);
-            if (signer is not null) encryptOptions.Signers.Add(signer);
-            foreach (var passphrase in options.SignerPassphrases) encryptOptions.SignerPassphrases.Add(passphrase);
+            if (signer is not null) encryptOptions.Signing.Signers.Add(signer);
+            foreach (var passphrase in options.SignerPassphrases) encryptOptions.Signing.SignerPassphrases.Add(passphrase);
 
             // The sealed message's encrypted part reads the armored ciphertext from this spool when it is written.
             var ciphertext = new MimeSpool(secret: false);
@@ -103,7 +102,6 @@ internal static class PgpMimeEngine
         ArgumentNullException.ThrowIfNull(options);
         if (options.MaxMimeDepth < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxMimeDepth, "MimeOpenOptions.MaxMimeDepth must be at least 1.");
         if (options.MaxMimeParts < 1) throw new ArgumentOutOfRangeException(nameof(options), options.MaxMimeParts, "MimeOpenOptions.MaxMimeParts must be at least 1.");
-        if (options.Limits is null) throw new ArgumentException("MimeOpenOptions.Limits is null.", nameof(options));
 
         return Run(() =>
         {
@@ -114,12 +112,12 @@ internal static class PgpMimeEngine
             var copy = message.Body is { } body && PgpMimeParts.IsPgpEncrypted(body)
                 ? PgpMimeParts.WithHeaders(message, body)
                 : MimeCanonicalizer.CopyMessage(message, token);
-            using var unlocks = new KeyUnlocks(options.Limits);
+            using var unlocks = new KeyUnlocks(options.Limits ?? pgp.Defaults.Limits);
             return new EnvelopeAnalysis(pgp, options, token) { Unlocks = unlocks }.Open(copy);
         }, "Opening the message", callerData: false);
     }
 
-    internal static string Micalg(HashAlgorithm hash) => MessageWriter.Micalg(hash);
+    internal static string Micalg(OpenPgpHashAlgorithm hash) => MessageWriter.Micalg(hash);
 
     /// <summary>The public boundary of the MIME layer: our exceptions and cancellation pass; everything MimeKit or
     /// the runtime raises on bad MIME becomes a <see cref="MalformedDataException"/>.</summary>

@@ -230,6 +230,21 @@ internal sealed class KeyPacket
         }
     }
 
+    /// <summary>The algorithm as users know it; <see cref="KeyAlgorithm.Unknown"/> for an ID this library does not know.</summary>
+    public KeyAlgorithm KeyAlgorithm => Algorithm switch
+    {
+        PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign => KeyAlgorithm.Rsa,
+        PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ed25519 => KeyAlgorithm.Ed25519,
+        PublicKeyAlgorithmId.Ed448 => KeyAlgorithm.Ed448,
+        PublicKeyAlgorithmId.X25519 => KeyAlgorithm.X25519,
+        PublicKeyAlgorithmId.X448 => KeyAlgorithm.X448,
+        PublicKeyAlgorithmId.Ecdh => EllipticCurves.IsOid(CurveOid, EllipticCurves.Cv25519Oid) ? KeyAlgorithm.Cv25519 : KeyAlgorithm.Ecdh,
+        PublicKeyAlgorithmId.Ecdsa => KeyAlgorithm.Ecdsa,
+        PublicKeyAlgorithmId.Dsa => KeyAlgorithm.Dsa,
+        PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral => KeyAlgorithm.ElGamal,
+        _ => KeyAlgorithm.Unknown,
+    };
+
     /// <summary>The algorithm's name as users know it: Ed25519, Cv25519, X25519, RSA...</summary>
     public string AlgorithmName => Algorithm switch
     {

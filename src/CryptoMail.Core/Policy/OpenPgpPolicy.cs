@@ -23,14 +23,14 @@ public sealed record OpenPgpPolicy
     /// <summary>The date from which the legacy policy refuses SHA-1 data signatures (1 February 2013).</summary>
     public static DateTimeOffset Sha1DataSignatureLegacyCutoff { get; } = new(2013, 2, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> StrongHashes = Freeze(new Dictionary<HashAlgorithm, DateTimeOffset>
+    private static readonly IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> StrongHashes = Freeze(new Dictionary<OpenPgpHashAlgorithm, DateTimeOffset>
     {
-        [HashAlgorithm.Sha224] = Always,
-        [HashAlgorithm.Sha256] = Always,
-        [HashAlgorithm.Sha384] = Always,
-        [HashAlgorithm.Sha512] = Always,
-        [HashAlgorithm.Sha3_256] = Always,
-        [HashAlgorithm.Sha3_512] = Always,
+        [OpenPgpHashAlgorithm.Sha224] = Always,
+        [OpenPgpHashAlgorithm.Sha256] = Always,
+        [OpenPgpHashAlgorithm.Sha384] = Always,
+        [OpenPgpHashAlgorithm.Sha512] = Always,
+        [OpenPgpHashAlgorithm.Sha3_256] = Always,
+        [OpenPgpHashAlgorithm.Sha3_512] = Always,
     });
 
     private static readonly IReadOnlySet<SymmetricCipher> ModernCiphers = new[]
@@ -50,7 +50,7 @@ public sealed record OpenPgpPolicy
     {
         CertificationHashes = StrongHashes,
         MinimumRsaBits = 3072,
-        RejectedKeyAlgorithms = new[] { "DSA", "ElGamal" }.ToFrozenSet(StringComparer.OrdinalIgnoreCase),
+        RejectedKeyAlgorithms = new[] { KeyAlgorithm.Dsa, KeyAlgorithm.ElGamal }.ToFrozenSet(),
         ReadCiphers = new[] { SymmetricCipher.Aes128, SymmetricCipher.Aes192, SymmetricCipher.Aes256 }.ToFrozenSet(),
     };
 
@@ -59,17 +59,17 @@ public sealed record OpenPgpPolicy
     /// 3DES, Blowfish or IDEA read. Writing stays as in <see cref="Default"/>.</summary>
     public static OpenPgpPolicy Legacy { get; } = new()
     {
-        DataSignatureHashes = With(StrongHashes, (HashAlgorithm.Sha1, Sha1DataSignatureLegacyCutoff)),
-        CertificationHashes = With(StrongHashes, (HashAlgorithm.Sha1, Always), (HashAlgorithm.RipeMd160, Always)),
+        DataSignatureHashes = With(StrongHashes, (OpenPgpHashAlgorithm.Sha1, Sha1DataSignatureLegacyCutoff)),
+        CertificationHashes = With(StrongHashes, (OpenPgpHashAlgorithm.Sha1, Always), (OpenPgpHashAlgorithm.RipeMd160, Always)),
         MinimumRsaBits = 1024,
         MinimumDsaBits = 1024,
         ReadCiphers = ModernCiphers.Concat(new[] { SymmetricCipher.Cast5, SymmetricCipher.TripleDes, SymmetricCipher.Blowfish, SymmetricCipher.Idea }).ToFrozenSet(),
     };
 
-    private readonly IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> dataSignatureHashes = StrongHashes;
-    private readonly IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> certificationHashes =
-        With(StrongHashes, (HashAlgorithm.Sha1, Sha1CertificationCutoff), (HashAlgorithm.RipeMd160, Sha1CertificationCutoff));
-    private readonly IReadOnlySet<string> rejectedKeyAlgorithms = FrozenSet<string>.Empty;
+    private readonly IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> dataSignatureHashes = StrongHashes;
+    private readonly IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> certificationHashes =
+        With(StrongHashes, (OpenPgpHashAlgorithm.Sha1, Sha1CertificationCutoff), (OpenPgpHashAlgorithm.RipeMd160, Sha1CertificationCutoff));
+    private readonly IReadOnlySet<KeyAlgorithm> rejectedKeyAlgorithms = FrozenSet<KeyAlgorithm>.Empty;
     private readonly IReadOnlySet<SymmetricCipher> writeCiphers =
         new[] { SymmetricCipher.Aes128, SymmetricCipher.Aes192, SymmetricCipher.Aes256 }.ToFrozenSet();
     private readonly IReadOnlySet<SymmetricCipher> readCiphers = ModernCiphers;
@@ -79,7 +79,7 @@ public sealed record OpenPgpPolicy
     /// <summary>Hashes accepted in signatures over data (messages, files), each with the date from which it is
     /// refused. Default: SHA-224, SHA-256, SHA-384, SHA-512, SHA3-256, SHA3-512, always. A hash signatures are
     /// written with must be accepted here at the signing time.</summary>
-    public IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> DataSignatureHashes
+    public IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> DataSignatureHashes
     {
         get => dataSignatureHashes;
         init => dataSignatureHashes = Freeze(value, nameof(DataSignatureHashes));
@@ -88,7 +88,7 @@ public sealed record OpenPgpPolicy
     /// <summary>Hashes accepted in certifications: user ID self-signatures, subkey bindings and back-signatures,
     /// direct-key signatures and revocations. Default: the SHA-2 and SHA-3 family always, SHA-1 and RIPEMD-160 when
     /// made before <see cref="Sha1CertificationCutoff"/>.</summary>
-    public IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> CertificationHashes
+    public IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> CertificationHashes
     {
         get => certificationHashes;
         init => certificationHashes = Freeze(value, nameof(CertificationHashes));
@@ -108,13 +108,12 @@ public sealed record OpenPgpPolicy
         init => minimumDsaBits = value > 0 ? value : throw new ArgumentOutOfRangeException(nameof(MinimumDsaBits), "The minimum must be positive.");
     }
 
-    /// <summary>Public-key algorithms refused whatever their size, by the names <see cref="KeyInfo.Algorithm"/>
-    /// reports (<c>RSA</c>, <c>DSA</c>, <c>ElGamal</c>, <c>ECDSA</c>, <c>ECDH</c>, <c>Ed25519</c>...), compared
-    /// without regard to case. Default none.</summary>
-    public IReadOnlySet<string> RejectedKeyAlgorithms
+    /// <summary>Public-key algorithms refused whatever their size (as <see cref="KeyInfo.Algorithm"/> reports them).
+    /// Default none; <see cref="KeyAlgorithm.Unknown"/> is refused always.</summary>
+    public IReadOnlySet<KeyAlgorithm> RejectedKeyAlgorithms
     {
         get => rejectedKeyAlgorithms;
-        init => rejectedKeyAlgorithms = (value ?? throw new ArgumentNullException(nameof(RejectedKeyAlgorithms))).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+        init => rejectedKeyAlgorithms = (value ?? throw new ArgumentNullException(nameof(RejectedKeyAlgorithms))).ToFrozenSet();
     }
 
     /// <summary>Ciphers messages may be written with. Default AES-128, AES-192, AES-256.</summary>
@@ -136,7 +135,7 @@ public sealed record OpenPgpPolicy
     /// <param name="hash">The hash algorithm.</param>
     /// <param name="created">When the signature was made.</param>
     /// <returns>True when accepted.</returns>
-    public bool AcceptsDataSignatureHash(HashAlgorithm hash, DateTimeOffset created) =>
+    public bool AcceptsDataSignatureHash(OpenPgpHashAlgorithm hash, DateTimeOffset created) =>
         DataSignatureHashes.TryGetValue(hash, out var until) && created < until;
 
     /// <summary>Whether a certification (binding, self-signature, revocation) with <paramref name="hash"/> made at
@@ -144,27 +143,29 @@ public sealed record OpenPgpPolicy
     /// <param name="hash">The hash algorithm.</param>
     /// <param name="created">When the signature was made.</param>
     /// <returns>True when accepted.</returns>
-    public bool AcceptsCertificationHash(HashAlgorithm hash, DateTimeOffset created) =>
+    public bool AcceptsCertificationHash(OpenPgpHashAlgorithm hash, DateTimeOffset created) =>
         CertificationHashes.TryGetValue(hash, out var until) && created < until;
 
     /// <summary>Why a public key is refused, or null when it is accepted.</summary>
-    /// <param name="algorithm">The algorithm name, as <see cref="KeyInfo.Algorithm"/> reports it.</param>
+    /// <param name="algorithm">The algorithm, as <see cref="KeyInfo.Algorithm"/> reports it.</param>
     /// <param name="bits">The key size in bits.</param>
     /// <returns><see cref="ValidationReason.RejectedAlgorithm"/>, <see cref="ValidationReason.WeakKey"/>, or null.</returns>
-    public ValidationReason? CheckKey(string algorithm, int bits)
+    public ValidationReason? CheckKey(KeyAlgorithm algorithm, int bits)
     {
-        ArgumentNullException.ThrowIfNull(algorithm);
-        if (RejectedKeyAlgorithms.Contains(algorithm)) return ValidationReason.RejectedAlgorithm;
-        if (string.Equals(algorithm, "RSA", StringComparison.OrdinalIgnoreCase)) return bits < MinimumRsaBits ? ValidationReason.WeakKey : null;
-        if (algorithm is "DSA" or "ElGamal") return bits < MinimumDsaBits ? ValidationReason.WeakKey : null;
-        return algorithm.StartsWith("Unknown", StringComparison.Ordinal) ? ValidationReason.RejectedAlgorithm : null;
+        if (algorithm == KeyAlgorithm.Unknown || RejectedKeyAlgorithms.Contains(algorithm)) return ValidationReason.RejectedAlgorithm;
+        return algorithm switch
+        {
+            KeyAlgorithm.Rsa => bits < MinimumRsaBits ? ValidationReason.WeakKey : null,
+            KeyAlgorithm.Dsa or KeyAlgorithm.ElGamal => bits < MinimumDsaBits ? ValidationReason.WeakKey : null,
+            _ => null,
+        };
     }
 
-    private static FrozenDictionary<HashAlgorithm, DateTimeOffset> Freeze(IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> value, string name = "value") =>
+    private static FrozenDictionary<OpenPgpHashAlgorithm, DateTimeOffset> Freeze(IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> value, string name = "value") =>
         (value ?? throw new ArgumentNullException(name)).ToFrozenDictionary();
 
-    private static FrozenDictionary<HashAlgorithm, DateTimeOffset> With(IReadOnlyDictionary<HashAlgorithm, DateTimeOffset> baseline,
-        params (HashAlgorithm Hash, DateTimeOffset Until)[] more)
+    private static FrozenDictionary<OpenPgpHashAlgorithm, DateTimeOffset> With(IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> baseline,
+        params (OpenPgpHashAlgorithm Hash, DateTimeOffset Until)[] more)
     {
         var d = baseline.ToDictionary();
         foreach (var (h, until) in more) d[h] = until;

@@ -27,9 +27,12 @@ public enum SymmetricCipher
     Camellia256 = 13,
 }
 
-/// <summary>A hash algorithm for signatures.</summary>
-public enum HashAlgorithm
+/// <summary>A hash algorithm for signatures, numbered as in RFC 9580 section 9.5. Named so that it does not collide
+/// with <see cref="System.Security.Cryptography.HashAlgorithm"/> in a file that imports both namespaces.</summary>
+public enum OpenPgpHashAlgorithm
 {
+    /// <summary>Not known: a verdict on a signature that could not be read reports it.</summary>
+    Unknown = 0,
     /// <summary>SHA-256 (the default for data signatures).</summary>
     Sha256 = 8,
     /// <summary>SHA-384.</summary>
@@ -97,4 +100,82 @@ public enum LiteralFormat
     Text,
     /// <summary><c>u</c>: UTF-8 text.</summary>
     Utf8,
+}
+
+/// <summary>How an encrypted message protects its integrity: the encrypted-data packet it was written with.</summary>
+public enum IntegrityProtection
+{
+    /// <summary>The data was not encrypted (a signed or literal message accepted with
+    /// <see cref="DecryptOptions.AllowUnencrypted"/>).</summary>
+    None = 0,
+    /// <summary>SEIPD v1: CFB with a SHA-1 modification detection code (RFC 9580 section 5.13.1).</summary>
+    SeipdV1 = 1,
+    /// <summary>SEIPD v2: chunked AEAD (RFC 9580 section 5.13.2); the mode is in the result's <c>Aead</c>.</summary>
+    SeipdV2 = 2,
+    /// <summary>LibrePGP's OCB Encrypted Data packet (tag 20), read for GnuPG compatibility; the mode is in the
+    /// result's <c>Aead</c>.</summary>
+    OcbEncryptedData = 3,
+}
+
+/// <summary>The public-key algorithm of a key, as users name it (the OpenPGP algorithm ID alone cannot tell
+/// Curve25519 ECDH from NIST-curve ECDH).</summary>
+public enum KeyAlgorithm
+{
+    /// <summary>An algorithm this library does not know.</summary>
+    Unknown = 0,
+    /// <summary>RSA (any of the RSA algorithm IDs).</summary>
+    Rsa,
+    /// <summary>DSA: read only.</summary>
+    Dsa,
+    /// <summary>ElGamal: read only.</summary>
+    ElGamal,
+    /// <summary>ECDSA on a NIST or Brainpool curve.</summary>
+    Ecdsa,
+    /// <summary>ECDH on a NIST or Brainpool curve.</summary>
+    Ecdh,
+    /// <summary>Ed25519, in its RFC 9580 form or the older EdDSA (legacy) form.</summary>
+    Ed25519,
+    /// <summary>Ed448.</summary>
+    Ed448,
+    /// <summary>ECDH on Curve25519 in the older (RFC 4880bis, "Cv25519") form.</summary>
+    Cv25519,
+    /// <summary>X25519 (RFC 9580).</summary>
+    X25519,
+    /// <summary>X448 (RFC 9580).</summary>
+    X448,
+}
+
+/// <summary>The type of an OpenPGP signature (RFC 9580 section 5.2.1).</summary>
+public enum SignatureType
+{
+    /// <summary>0x00: over binary data.</summary>
+    Binary = 0x00,
+    /// <summary>0x01: over canonical text.</summary>
+    Text = 0x01,
+    /// <summary>0x02: a standalone signature.</summary>
+    Standalone = 0x02,
+    /// <summary>0x10: a generic certification of a user ID.</summary>
+    GenericCertification = 0x10,
+    /// <summary>0x11: a persona certification.</summary>
+    PersonaCertification = 0x11,
+    /// <summary>0x12: a casual certification.</summary>
+    CasualCertification = 0x12,
+    /// <summary>0x13: a positive certification (what self-signatures on user IDs usually are).</summary>
+    PositiveCertification = 0x13,
+    /// <summary>0x18: a subkey binding signature.</summary>
+    SubkeyBinding = 0x18,
+    /// <summary>0x19: a primary key binding signature (the back signature of a signing subkey).</summary>
+    PrimaryKeyBinding = 0x19,
+    /// <summary>0x1F: a signature directly on a key.</summary>
+    DirectKey = 0x1F,
+    /// <summary>0x20: a key revocation.</summary>
+    KeyRevocation = 0x20,
+    /// <summary>0x28: a subkey revocation.</summary>
+    SubkeyRevocation = 0x28,
+    /// <summary>0x30: a certification revocation.</summary>
+    CertificationRevocation = 0x30,
+    /// <summary>0x40: a timestamp signature.</summary>
+    Timestamp = 0x40,
+    /// <summary>0x50: a third-party confirmation.</summary>
+    ThirdPartyConfirmation = 0x50,
 }

@@ -79,8 +79,8 @@ internal sealed partial class SopCommands
             if (certFiles.Length == 0) throw new ToolException(SopExit.MissingArg, "verify needs at least one certificate.");
             var options = new VerifyOptions
             {
-                NotBefore = ParseDate(parse.GetValue(notBefore), null),
-                NotAfter = ParseDate(parse.GetValue(notAfter), DateTimeOffset.UtcNow),
+                SignatureNotBefore = ParseDate(parse.GetValue(notBefore), null),
+                SignatureNotAfter = ParseDate(parse.GetValue(notAfter), DateTimeOffset.UtcNow),
             };
             foreach (var c in LoadCertificates(certFiles)) options.Verifiers.Add(c);
             using var sig = context.OpenInput(signatureFile);
@@ -141,11 +141,11 @@ internal sealed partial class SopCommands
             var options = new EncryptOptions
             {
                 Armor = !parse.GetValue(noArmor),
-                SignatureMode = signatureMode,
                 Format = signatureMode == SignatureMode.Text ? LiteralFormat.Utf8 : LiteralFormat.Binary,
                 Progress = null,
                 ExportSessionKey = sessionKeyFile is not null,
                 EncryptionFormat = format,
+                Signing = new SignatureSettings { Mode = signatureMode },
             };
             foreach (var cert in LoadCertificates(certFiles))
             {
@@ -153,7 +153,7 @@ internal sealed partial class SopCommands
                 options.Recipients.Add(cert);
             }
             foreach (var file in passwordFiles) options.Passwords.Add(NewPassword(file));
-            AddSigners(options.Signers, parse.All(signWith), parse.All(keyPasswords), required: false);
+            AddSigners(options.Signing.Signers, parse.All(signWith), parse.All(keyPasswords), required: false);
 
             Stream input = signatureMode == SignatureMode.Text ? new Utf8CheckingStream(context.Stdin) : context.Stdin;
             using var progress = ProgressBar.For(context, "encrypting", context.Stdin);
@@ -174,14 +174,12 @@ internal sealed partial class SopCommands
     {
         var copy = new EncryptOptions
         {
-            Armor = o.Armor, SignatureMode = o.SignatureMode, Format = o.Format, Cipher = o.Cipher, ExportSessionKey = o.ExportSessionKey,
-            EncryptionFormat = o.EncryptionFormat, Aead = o.Aead, AeadChunkSize = o.AeadChunkSize,
-            SignatureHash = o.SignatureHash, Compression = o.Compression, FileName = o.FileName, Time = o.Time, Progress = progress,
+            Armor = o.Armor, Format = o.Format, Cipher = o.Cipher, ExportSessionKey = o.ExportSessionKey,
+            EncryptionFormat = o.EncryptionFormat, Aead = o.Aead, AeadChunkSize = o.AeadChunkSize, Compression = o.Compression, FileName = o.FileName, Time = o.Time, Progress = progress,
+            Signing = o.Signing,
         };
         foreach (var r in o.Recipients) copy.Recipients.Add(r);
         foreach (var p in o.Passwords) copy.Passwords.Add(p);
-        foreach (var s in o.Signers) copy.Signers.Add(s);
-        foreach (var p in o.SignerPassphrases) copy.SignerPassphrases.Add(p);
         return copy;
     }
 
@@ -343,8 +341,8 @@ internal sealed partial class SopCommands
             if (certFiles.Length == 0) throw new ToolException(SopExit.MissingArg, "inline-verify needs at least one certificate.");
             var options = new VerifyOptions
             {
-                NotBefore = ParseDate(parse.GetValue(notBefore), null),
-                NotAfter = ParseDate(parse.GetValue(notAfter), DateTimeOffset.UtcNow),
+                SignatureNotBefore = ParseDate(parse.GetValue(notBefore), null),
+                SignatureNotAfter = ParseDate(parse.GetValue(notAfter), DateTimeOffset.UtcNow),
             };
             foreach (var c in LoadCertificates(certFiles)) options.Verifiers.Add(c);
             // The signed data is released only once a signature is known to be good.

@@ -78,7 +78,7 @@ public sealed class AutocryptHeaderTests
         Assert.Equal("alice@autocrypt.example", header.Address);
         Assert.Equal(AutocryptPreference.Mutual, header.PreferEncrypt);
         Assert.Equal("71DBC5657FDE65A7", header.Certificate.KeyId);
-        Assert.Equal("RSA", header.Certificate.PrimaryKey.Algorithm, ignoreCase: true);
+        Assert.Equal(KeyAlgorithm.Rsa, header.Certificate.PrimaryKey.Algorithm);
     }
 
     [Theory]

@@ -58,7 +58,7 @@ public sealed class CryptoMailToGpgTests : IClassFixture<GpgFixture>
         fixture.ImportOnce(sender);
         fixture.ImportOnce(recipient);
         var plaintext = Encoding.UTF8.GetBytes(InteropData.Text);
-        var options = new EncryptOptions { Recipients = { recipient.Certificate }, Signers = { sender }, Armor = true, EncryptionFormat = EncryptionFormat.SeipdV1 };
+        var options = new EncryptOptions { Recipients = { recipient.Certificate }, Armor = true, EncryptionFormat = EncryptionFormat.SeipdV1, Signing = new SignatureSettings { Signers = { sender } } };
         var (ciphertext, result) = InteropData.Run((i, o) => pgp.Encrypt(i, o, options), plaintext);
         Assert.Single(result.Signatures);
 

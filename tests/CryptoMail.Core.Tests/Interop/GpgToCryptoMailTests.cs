@@ -22,7 +22,7 @@ public sealed class GpgToCryptoMailTests : IClassFixture<GpgFixture>
 
         var cert = key.Certificate;
         Assert.Equal(key.Fingerprint, cert.Fingerprint, ignoreCase: true);
-        Assert.Equal(kind.StartsWith("ed25519", StringComparison.Ordinal) ? "Ed25519" : "RSA", cert.PrimaryKey.Algorithm);
+        Assert.Equal(kind.StartsWith("ed25519", StringComparison.Ordinal) ? KeyAlgorithm.Ed25519 : KeyAlgorithm.Rsa, cert.PrimaryKey.Algorithm);
         Assert.Equal($"Gpg {kind} <{kind}@gpg.example>", Assert.Single(cert.UserIds));
         Assert.True(cert.CanSign);
         Assert.True(cert.CanEncrypt);

@@ -32,18 +32,19 @@ public sealed class OpenPgpJsV6Tests
         var output = new MemoryStream();
         var result = pgp.Decrypt(new MemoryStream(fromJs), output, new DecryptOptions { Keys = { ours }, Verifiers = { jsCert } });
         Assert.Equal(data, output.ToArray());
-        Assert.Equal("SEIPDv2 " + mode.ToUpperInvariant(), result.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, result.IntegrityProtection);
+        Assert.Equal(mode, result.Aead?.ToString(), ignoreCase: true);
         var sig = Assert.Single(result.Signatures);
         Assert.True(sig.IsGood, sig.Reason);
 
         // We encrypt to OpenPGP.js's v6 key and sign with ours; OpenPGP.js decrypts and insists on a valid signature.
         var ct = new MemoryStream();
-        pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { jsCert }, Signers = { ours }, Aead = aead });
+        pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { jsCert }, Aead = aead, Signing = new SignatureSettings { Signers = { ours } } });
         Assert.Equal(data, js.Run(ct.ToArray(), "decrypt", js.PathOf("js.key"), js.PathOf("ours.cert")));
 
         // And OpenPGP.js's own key signs and decrypts here: a message from us to both keys, signed by its key.
         var both = new MemoryStream();
-        pgp.Encrypt(new MemoryStream(data), both, new EncryptOptions { Recipients = { jsCert, ours.Certificate }, Signers = { jsKey }, Aead = aead });
+        pgp.Encrypt(new MemoryStream(data), both, new EncryptOptions { Recipients = { jsCert, ours.Certificate }, Aead = aead, Signing = new SignatureSettings { Signers = { jsKey } } });
         Assert.Equal(data, js.Run(both.ToArray(), "decrypt", js.PathOf("js.key"), js.PathOf("js.cert")));
         var mine = new MemoryStream();
         var r2 = pgp.Decrypt(new MemoryStream(both.ToArray()), mine, new DecryptOptions { Keys = { jsKey }, Verifiers = { jsCert } });
@@ -71,7 +72,8 @@ public sealed class OpenPgpJsV6Tests
         var plain = new MemoryStream();
         var result = pgp.Decrypt(new MemoryStream(fromJs), plain, new DecryptOptions { Keys = { ours } });
         Assert.Empty(result.Signatures);
-        Assert.Equal("SEIPDv2 " + mode.ToUpperInvariant(), result.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, result.IntegrityProtection);
+        Assert.Equal(mode, result.Aead?.ToString(), ignoreCase: true);
         Assert.Equal(data, plain.ToArray());
     }
 }

@@ -32,7 +32,7 @@ public class GnuPGValidationTests
 
         var accepted = early.Validate(OpenPgpPolicy.Default, when);
         Assert.True(accepted.IsValid);
-        Assert.Equal("SHA1", accepted.PrimaryKey.Binding!.HashAlgorithm);
+        Assert.Equal(OpenPgpHashAlgorithm.Sha1, accepted.PrimaryKey.Binding!.HashAlgorithm);
         Assert.Equal(ValidationReason.WeakHash, early.Validate(OpenPgpPolicy.Strict, when).PrimaryKey.Reasons[0].Reason);
     }
 

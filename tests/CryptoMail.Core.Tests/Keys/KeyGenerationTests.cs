@@ -10,10 +10,10 @@ public class KeyGenerationTests
         var key = pgp.GenerateKey("Alice <alice@example.org>");
 
         Assert.Equal(4, key.Certificate.Version);
-        Assert.Equal("Ed25519", key.Certificate.PrimaryKey.Algorithm);
+        Assert.Equal(KeyAlgorithm.Ed25519, key.Certificate.PrimaryKey.Algorithm);
         Assert.Equal(KeyUsage.Certify | KeyUsage.Sign, key.Certificate.PrimaryKey.Usage);
         var sub = Assert.Single(key.Certificate.Subkeys);
-        Assert.Equal("Cv25519", sub.Algorithm);
+        Assert.Equal(KeyAlgorithm.Cv25519, sub.Algorithm);
         Assert.Equal(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage, sub.Usage);
         Assert.Equal(new[] { "Alice <alice@example.org>" }, key.UserIds);
         Assert.Equal(40, key.Fingerprint.Length);

@@ -65,7 +65,7 @@ public class KeyImportExportTests
     public void Key_facts_are_exposed()
     {
         var key = TestKeys.Get("Rsa3072", "bob");
-        Assert.Equal("RSA", key.Certificate.PrimaryKey.Algorithm);
+        Assert.Equal(KeyAlgorithm.Rsa, key.Certificate.PrimaryKey.Algorithm);
         Assert.Equal(3072, key.Certificate.PrimaryKey.BitStrength);
         Assert.Equal(new[] { "bob@example.org" }, key.Certificate.EmailAddresses);
         Assert.True(key.Certificate.HasKey(key.KeyId));

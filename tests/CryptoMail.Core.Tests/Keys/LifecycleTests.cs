@@ -77,7 +77,7 @@ public class LifecycleTests
         Assert.Equal(key.Certificate.Version, sub.Version);
         Assert.Equal(expires.ToUnixTimeSeconds(), sub.ExpirationTime!.Value.ToUnixTimeSeconds());
         Assert.Contains(cert.SigningKeys(DateTimeOffset.UtcNow), k => k.Fingerprint == sub.Fingerprint);
-        if (cert.PrimaryKey.Algorithm == "RSA") Assert.Equal("RSA", sub.Algorithm);
+        if (cert.PrimaryKey.Algorithm == KeyAlgorithm.Rsa) Assert.Equal(KeyAlgorithm.Rsa, sub.Algorithm);
 
         var signature = new MemoryStream();
         var secret = ReparsedSecret(added);

@@ -17,22 +17,22 @@ public class PolicyTests
     [Fact]
     public void The_presets_differ_where_documented()
     {
-        Assert.False(OpenPgpPolicy.Default.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
-        Assert.True(OpenPgpPolicy.Default.AcceptsCertificationHash(HashAlgorithm.Sha1, OpenPgpPolicy.Sha1CertificationCutoff.AddSeconds(-1)));
-        Assert.False(OpenPgpPolicy.Default.AcceptsCertificationHash(HashAlgorithm.Sha1, OpenPgpPolicy.Sha1CertificationCutoff));
-        Assert.False(OpenPgpPolicy.Default.AcceptsCertificationHash(HashAlgorithm.Md5, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.False(OpenPgpPolicy.Strict.AcceptsCertificationHash(HashAlgorithm.Sha1, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.True(OpenPgpPolicy.Legacy.AcceptsCertificationHash(HashAlgorithm.Sha1, DateTimeOffset.UtcNow));
-        Assert.True(OpenPgpPolicy.Legacy.AcceptsDataSignatureHash(HashAlgorithm.Sha1, new DateTimeOffset(2012, 1, 1, 0, 0, 0, TimeSpan.Zero)));
-        Assert.False(OpenPgpPolicy.Legacy.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
+        Assert.False(OpenPgpPolicy.Default.AcceptsDataSignatureHash(OpenPgpHashAlgorithm.Sha1, T0));
+        Assert.True(OpenPgpPolicy.Default.AcceptsCertificationHash(OpenPgpHashAlgorithm.Sha1, OpenPgpPolicy.Sha1CertificationCutoff.AddSeconds(-1)));
+        Assert.False(OpenPgpPolicy.Default.AcceptsCertificationHash(OpenPgpHashAlgorithm.Sha1, OpenPgpPolicy.Sha1CertificationCutoff));
+        Assert.False(OpenPgpPolicy.Default.AcceptsCertificationHash(OpenPgpHashAlgorithm.Md5, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.False(OpenPgpPolicy.Strict.AcceptsCertificationHash(OpenPgpHashAlgorithm.Sha1, new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.True(OpenPgpPolicy.Legacy.AcceptsCertificationHash(OpenPgpHashAlgorithm.Sha1, DateTimeOffset.UtcNow));
+        Assert.True(OpenPgpPolicy.Legacy.AcceptsDataSignatureHash(OpenPgpHashAlgorithm.Sha1, new DateTimeOffset(2012, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.False(OpenPgpPolicy.Legacy.AcceptsDataSignatureHash(OpenPgpHashAlgorithm.Sha1, T0));
 
-        Assert.Equal(ValidationReason.WeakKey, OpenPgpPolicy.Default.CheckKey("RSA", 1024));
-        Assert.Null(OpenPgpPolicy.Default.CheckKey("RSA", 2048));
-        Assert.Null(OpenPgpPolicy.Legacy.CheckKey("RSA", 1024));
-        Assert.Equal(ValidationReason.WeakKey, OpenPgpPolicy.Strict.CheckKey("RSA", 2048));
-        Assert.Equal(ValidationReason.RejectedAlgorithm, OpenPgpPolicy.Strict.CheckKey("DSA", 3072));
-        Assert.Null(OpenPgpPolicy.Default.CheckKey("DSA", 3072));
-        Assert.Null(OpenPgpPolicy.Default.CheckKey("Ed25519", 256));
+        Assert.Equal(ValidationReason.WeakKey, OpenPgpPolicy.Default.CheckKey(KeyAlgorithm.Rsa, 1024));
+        Assert.Null(OpenPgpPolicy.Default.CheckKey(KeyAlgorithm.Rsa, 2048));
+        Assert.Null(OpenPgpPolicy.Legacy.CheckKey(KeyAlgorithm.Rsa, 1024));
+        Assert.Equal(ValidationReason.WeakKey, OpenPgpPolicy.Strict.CheckKey(KeyAlgorithm.Rsa, 2048));
+        Assert.Equal(ValidationReason.RejectedAlgorithm, OpenPgpPolicy.Strict.CheckKey(KeyAlgorithm.Dsa, 3072));
+        Assert.Null(OpenPgpPolicy.Default.CheckKey(KeyAlgorithm.Dsa, 3072));
+        Assert.Null(OpenPgpPolicy.Default.CheckKey(KeyAlgorithm.Ed25519, 256));
 
         Assert.DoesNotContain(SymmetricCipher.Cast5, OpenPgpPolicy.Default.ReadCiphers);
         Assert.Contains(SymmetricCipher.Cast5, OpenPgpPolicy.Legacy.ReadCiphers);
@@ -43,15 +43,15 @@ public class PolicyTests
     [Fact]
     public void A_policy_is_immutable_and_copies_what_it_is_given()
     {
-        var hashes = new Dictionary<HashAlgorithm, DateTimeOffset> { [HashAlgorithm.Sha512] = DateTimeOffset.MaxValue };
+        var hashes = new Dictionary<OpenPgpHashAlgorithm, DateTimeOffset> { [OpenPgpHashAlgorithm.Sha512] = DateTimeOffset.MaxValue };
         var mine = OpenPgpPolicy.Default with { DataSignatureHashes = hashes, MinimumRsaBits = 4096 };
-        hashes[HashAlgorithm.Sha1] = DateTimeOffset.MaxValue;
+        hashes[OpenPgpHashAlgorithm.Sha1] = DateTimeOffset.MaxValue;
 
-        Assert.False(mine.AcceptsDataSignatureHash(HashAlgorithm.Sha1, T0));
-        Assert.False(mine.AcceptsDataSignatureHash(HashAlgorithm.Sha256, T0));
-        Assert.Equal(ValidationReason.WeakKey, mine.CheckKey("RSA", 3072));
+        Assert.False(mine.AcceptsDataSignatureHash(OpenPgpHashAlgorithm.Sha1, T0));
+        Assert.False(mine.AcceptsDataSignatureHash(OpenPgpHashAlgorithm.Sha256, T0));
+        Assert.Equal(ValidationReason.WeakKey, mine.CheckKey(KeyAlgorithm.Rsa, 3072));
         Assert.Equal(2048, OpenPgpPolicy.Default.MinimumRsaBits);
-        Assert.True(OpenPgpPolicy.Default.AcceptsDataSignatureHash(HashAlgorithm.Sha256, T0));
+        Assert.True(OpenPgpPolicy.Default.AcceptsDataSignatureHash(OpenPgpHashAlgorithm.Sha256, T0));
         Assert.Throws<ArgumentOutOfRangeException>(() => OpenPgpPolicy.Default with { MinimumRsaBits = 0 });
     }
 
@@ -128,14 +128,14 @@ public class PolicyTests
         Assert.Equal(ValidationReason.RejectedAlgorithm, e.Reason);
 
         var s = Assert.Throws<PolicyViolationException>(() => Pgp.SignDetached(new MemoryStream(Data), new MemoryStream(),
-            new SignOptions { Signers = { alice }, Hash = HashAlgorithm.Sha1 }));
+            new SignOptions { Signers = { alice }, Hash = OpenPgpHashAlgorithm.Sha1 }));
         Assert.Equal(ValidationReason.WeakHash, s.Reason);
 
-        var only512 = OpenPgpPolicy.Default with { DataSignatureHashes = new Dictionary<HashAlgorithm, DateTimeOffset> { [HashAlgorithm.Sha512] = DateTimeOffset.MaxValue } };
+        var only512 = OpenPgpPolicy.Default with { DataSignatureHashes = new Dictionary<OpenPgpHashAlgorithm, DateTimeOffset> { [OpenPgpHashAlgorithm.Sha512] = DateTimeOffset.MaxValue } };
         Assert.Throws<PolicyViolationException>(() => Pgp.SignDetached(new MemoryStream(Data), new MemoryStream(),
             new SignOptions { Signers = { alice }, Policy = only512 }));
         var sig = new MemoryStream();
-        Pgp.SignDetached(new MemoryStream(Data), sig, new SignOptions { Signers = { alice }, Hash = HashAlgorithm.Sha512, Policy = only512 });
+        Pgp.SignDetached(new MemoryStream(Data), sig, new SignOptions { Signers = { alice }, Hash = OpenPgpHashAlgorithm.Sha512, Policy = only512 });
         Assert.True(Pgp.VerifyDetached(new MemoryStream(Data), new MemoryStream(sig.ToArray()), new VerifyOptions { Verifiers = { alice.Certificate }, Policy = only512 }).IsVerified);
     }
 
@@ -188,7 +188,7 @@ public class PolicyTests
     public void A_rejected_algorithm_makes_the_key_invalid_with_that_reason()
     {
         var cert = Healthy(Ed25519(T0)).Build();
-        var noEd = OpenPgpPolicy.Default with { RejectedKeyAlgorithms = new HashSet<string> { "ed25519" } };
+        var noEd = OpenPgpPolicy.Default with { RejectedKeyAlgorithms = new HashSet<KeyAlgorithm> { KeyAlgorithm.Ed25519 } };
         var v = cert.Validate(noEd, T0.AddDays(1));
         Assert.Equal(ValidationReason.RejectedAlgorithm, v.PrimaryKey.Reasons[0].Reason);
         Assert.True(cert.Validate(null, T0.AddDays(1)).IsValid);

@@ -29,13 +29,13 @@ public class Rfc9580AppendixTests
         Assert.Equal(6, cert.Version);
         Assert.Equal(PrimaryFingerprint, cert.Fingerprint);
         Assert.Equal("CB186C4F0609A697", cert.KeyId);
-        Assert.Equal("Ed25519", cert.PrimaryKey.Algorithm);
+        Assert.Equal(KeyAlgorithm.Ed25519, cert.PrimaryKey.Algorithm);
         Assert.True(cert.PrimaryKey.IsBound);
         Assert.Equal(KeyUsage.Certify | KeyUsage.Sign, cert.PrimaryKey.Usage);
         var sub = Assert.Single(cert.Subkeys);
         Assert.Equal(SubkeyFingerprint, sub.Fingerprint);
         Assert.Equal("12C83F1E706F6308", sub.KeyId);
-        Assert.Equal("X25519", sub.Algorithm);
+        Assert.Equal(KeyAlgorithm.X25519, sub.Algorithm);
         Assert.Equal(6, sub.Version);
         Assert.True(sub.IsBound);
         Assert.Equal(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage, sub.Usage);
@@ -141,7 +141,8 @@ public class Rfc9580AppendixTests
             var output = new MemoryStream();
             var result = pgp.Decrypt(new MemoryStream(SharedVectors.Read("A8_x25519_ocb.asc")), output, options);
             Assert.Equal("Hello, world!", Encoding.UTF8.GetString(output.ToArray()));
-            Assert.Equal("SEIPDv2 OCB", result.IntegrityProtection);
+            Assert.Equal(IntegrityProtection.SeipdV2, result.IntegrityProtection);
+        Assert.Equal(AeadMode.Ocb, result.Aead);
             Assert.Equal(SubkeyFingerprint, result.DecryptedWith);
         }
     }

@@ -21,9 +21,9 @@ public class V6KeyTests
         Assert.Equal(64, cert.Fingerprint.Length);
         // RFC 9580 section 5.5.4.3: the v6 key ID is the leftmost 8 octets of the fingerprint.
         Assert.Equal(cert.Fingerprint[..16], cert.KeyId);
-        Assert.Equal(profile == "V6Ed25519" ? "Ed25519" : "Ed448", cert.PrimaryKey.Algorithm);
+        Assert.Equal(profile == "V6Ed25519" ? KeyAlgorithm.Ed25519 : KeyAlgorithm.Ed448, cert.PrimaryKey.Algorithm);
         var sub = Assert.Single(cert.Subkeys);
-        Assert.Equal(profile == "V6Ed25519" ? "X25519" : "X448", sub.Algorithm);
+        Assert.Equal(profile == "V6Ed25519" ? KeyAlgorithm.X25519 : KeyAlgorithm.X448, sub.Algorithm);
         Assert.Equal(sub.Fingerprint[..16], sub.KeyId);
         Assert.Equal(new[] { "Alice <alice@example.org>" }, cert.UserIds);
         Assert.True(cert.SupportsSeipdV2);
@@ -45,8 +45,8 @@ public class V6KeyTests
         var bob = TestKeys.Get(profile, "bob");
         var data = TestData.Random(100_000);
         var ct = new MemoryStream();
-        var enc = pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { Certificate.Parse(bob.Certificate.Export()) }, Signers = { alice } });
-        Assert.StartsWith("SEIPDv2", enc.IntegrityProtection, StringComparison.Ordinal);
+        var enc = pgp.Encrypt(new MemoryStream(data), ct, new EncryptOptions { Recipients = { Certificate.Parse(bob.Certificate.Export()) }, Signing = new SignatureSettings { Signers = { alice } } });
+        Assert.Equal(IntegrityProtection.SeipdV2, enc.IntegrityProtection);
 
         var output = new MemoryStream();
         var result = pgp.Decrypt(new MemoryStream(ct.ToArray()), output, new DecryptOptions { Keys = { bob }, Verifiers = { alice.Certificate } });
@@ -66,7 +66,7 @@ public class V6KeyTests
         pgp.Encrypt(new MemoryStream("hello"u8.ToArray()), ct, new EncryptOptions { Recipients = { bob.Certificate }, EncryptionFormat = EncryptionFormat.SeipdV1 });
         var output = new MemoryStream();
         var result = pgp.Decrypt(new MemoryStream(ct.ToArray()), output, new DecryptOptions { Keys = { bob } });
-        Assert.Equal("SEIPDv1", result.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV1, result.IntegrityProtection);
         Assert.Equal("hello", Encoding.UTF8.GetString(output.ToArray()));
     }
 
@@ -139,7 +139,7 @@ public class V6KeyTests
         Assert.Equal(new[] { 4, 6 }, ring.Select(c => c.Version));
 
         var ct = new MemoryStream();
-        var enc = pgp.Encrypt(new MemoryStream("to both"u8.ToArray()), ct, new EncryptOptions { Recipients = { ring[0], ring[1] }, Signers = { v4, v6 } });
+        var enc = pgp.Encrypt(new MemoryStream("to both"u8.ToArray()), ct, new EncryptOptions { Recipients = { ring[0], ring[1] }, Signing = new SignatureSettings { Signers = { v4, v6 } } });
         Assert.Equal(2, enc.Recipients.Count);
         foreach (var key in new[] { v4, v6 })
         {

@@ -38,13 +38,13 @@ public class ValidationTests
 
         Assert.True(v.IsValid);
         Assert.Empty(v.PrimaryKey.Reasons);
-        Assert.Equal(0x13, v.PrimaryKey.Binding!.Type);
+        Assert.Equal(SignatureType.PositiveCertification, v.PrimaryKey.Binding!.Type);
         var uid = Assert.Single(v.UserIds);
         Assert.True(uid.IsValid);
         Assert.True(uid.IsPrimary);
         Assert.All(v.Subkeys, k => Assert.True(k.IsValid, string.Join("; ", k.Reasons)));
         Assert.Equal(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage, v.Subkeys[0].Key.Usage);
-        Assert.Equal("SHA256", v.Subkeys[0].Binding!.HashAlgorithm);
+        Assert.Equal(OpenPgpHashAlgorithm.Sha256, v.Subkeys[0].Binding!.HashAlgorithm);
         Assert.Equal(enc.Fingerprint, Assert.Single(v.KeysFor(KeyUsage.EncryptCommunications)).Key.Fingerprint);
         Assert.Equal(new[] { signer.Fingerprint, c.Primary.Fingerprint }, v.KeysFor(KeyUsage.Sign).Select(k => k.Key.Fingerprint));
     }
@@ -187,7 +187,7 @@ public class ValidationTests
         c.Bind(enc, after, EncryptFlags, HashAlgorithmId.Sha1, expires: TimeSpan.FromDays(1));
         var sub = c.Build().Validate(OpenPgpPolicy.Default, after.AddDays(30)).Subkeys[0];
         Assert.True(sub.IsValid);
-        Assert.Equal("SHA256", sub.Binding!.HashAlgorithm);
+        Assert.Equal(OpenPgpHashAlgorithm.Sha256, sub.Binding!.HashAlgorithm);
         Assert.Null(sub.Key.ExpirationTime);
     }
 
@@ -273,7 +273,7 @@ public class ValidationTests
         var key = Pgp.GenerateKey("Carol <carol@example.org>", new KeyGenerationOptions { Profile = KeyProfile.V6Ed25519 });
         var v = key.Certificate.Validate();
         Assert.True(v.IsValid);
-        Assert.Equal(0x1F, v.PrimaryKey.Binding!.Type);
+        Assert.Equal(SignatureType.DirectKey, v.PrimaryKey.Binding!.Type);
         Assert.True(v.UserIds[0].IsValid);
         Assert.Single(v.KeysFor(KeyUsage.EncryptCommunications));
     }

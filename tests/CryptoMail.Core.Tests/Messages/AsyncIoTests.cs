@@ -38,7 +38,7 @@ public class AsyncIoTests
             var outputs = plaintexts.Select(_ => GatedStream.Writing()).ToArray();
             var encrypting = Enumerable.Range(0, Operations).Select(i =>
             {
-                var options = new EncryptOptions { Armor = i % 2 == 0, Signers = { Alice }, Recipients = { Bob.Certificate } };
+                var options = new EncryptOptions { Armor = i % 2 == 0, Signing = { Signers = { Alice } }, Recipients = { Bob.Certificate } };
                 return pgp.EncryptAsync(inputs[i], outputs[i], options);
             }).ToArray();
             await Drive(encrypting, inputs.Concat(outputs).ToArray());
@@ -173,7 +173,7 @@ public class CancellationTests
     [Fact]
     public async Task Encrypt_cancelled_mid_stream_throws_sync_and_async()
     {
-        var options = new EncryptOptions { Recipients = { Bob.Certificate }, Signers = { Alice } };
+        var options = new EncryptOptions { Recipients = { Bob.Certificate }, Signing = { Signers = { Alice } } };
         using (var cts = new CancellationTokenSource())
         {
             var input = new CancellingStream(TestData.Random(4 << 20), cts, afterBytes: 600 << 10);
@@ -277,7 +277,7 @@ public class MaxParallelismTests
     {
         var pgp = new OpenPgp(new OpenPgpOptions { MaxParallelism = maxParallelism });
         var data = TestData.Random((3 << 20) + 17, seed: maxParallelism);
-        var options = new EncryptOptions { EncryptionFormat = format, Recipients = { Bob.Certificate }, Signers = { Alice }, AeadChunkSize = 1 << 16 };
+        var options = new EncryptOptions { EncryptionFormat = format, Recipients = { Bob.Certificate }, Signing = { Signers = { Alice } }, AeadChunkSize = 1 << 16 };
         var ciphertext = new MemoryStream();
         await pgp.EncryptAsync(new MemoryStream(data), ciphertext, options);
         var plaintext = new MemoryStream();

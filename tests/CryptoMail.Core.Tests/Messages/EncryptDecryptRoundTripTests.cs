@@ -47,8 +47,7 @@ public class EncryptDecryptRoundTripTests
         var enc = pgp.Encrypt(new MemoryStream(plaintext), ct, new EncryptOptions
         {
             Recipients = { bob.Certificate },
-            Signers = { alice },
-            SignerPassphrases = { TestKeys.Passphrase },
+            Signing = new SignatureSettings { Signers = { alice }, SignerPassphrases = { TestKeys.Passphrase } },
         });
         Assert.Equal(alice.Fingerprint, Assert.Single(enc.Signatures).SignerFingerprint);
 
@@ -60,7 +59,7 @@ public class EncryptDecryptRoundTripTests
         Assert.Equal(SignatureStatus.Good, sig.Status);
         Assert.Equal(alice.Fingerprint, sig.SignerFingerprint);
         // Ed448 signs with SHA-512 whatever was asked: RFC 9580 section 5.2.3.4 requires a 512-bit hash for it.
-        Assert.Equal(profile == "V6Ed448" ? "SHA512" : "SHA256", sig.HashAlgorithm);
+        Assert.Equal(profile == "V6Ed448" ? OpenPgpHashAlgorithm.Sha512 : OpenPgpHashAlgorithm.Sha256, sig.HashAlgorithm);
         Assert.True(dec.IsVerified);
     }
 
@@ -99,7 +98,7 @@ public class EncryptDecryptRoundTripTests
         var alice = TestKeys.Get("Curve25519", "alice");
         var bob = TestKeys.Get("Curve25519", "bob");
         var ct = new MemoryStream();
-        pgp.Encrypt(new MemoryStream("hello"u8.ToArray()), ct, new EncryptOptions { Recipients = { bob.Certificate }, Signers = { alice } });
+        pgp.Encrypt(new MemoryStream("hello"u8.ToArray()), ct, new EncryptOptions { Recipients = { bob.Certificate }, Signing = new SignatureSettings { Signers = { alice } } });
 
         var dec = pgp.Decrypt(new MemoryStream(ct.ToArray()), new MemoryStream(), new DecryptOptions { Keys = { bob } });
 
@@ -151,7 +150,8 @@ public class EncryptDecryptRoundTripTests
         var ct = new MemoryStream();
         pgp.Encrypt(new MemoryStream(text), ct, new EncryptOptions
         {
-            Recipients = { bob.Certificate }, Signers = { alice }, SignatureMode = SignatureMode.Text, Format = LiteralFormat.Utf8,
+            Recipients = { bob.Certificate }, Format = LiteralFormat.Utf8,
+            Signing = new SignatureSettings { Signers = { alice }, Mode = SignatureMode.Text },
         });
         var pt = new MemoryStream();
         var dec = pgp.Decrypt(new MemoryStream(ct.ToArray()), pt, new DecryptOptions { Keys = { bob }, Verifiers = { alice.Certificate } });

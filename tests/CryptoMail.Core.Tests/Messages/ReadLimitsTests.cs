@@ -64,7 +64,7 @@ public class ReadLimitsTests
     private byte[] Encrypt(byte[] plaintext, Compression compression, bool signed = false)
     {
         var options = new EncryptOptions { Recipients = { Bob.Certificate }, Compression = compression };
-        if (signed) options.Signers.Add(TestKeys.Get("Curve25519", "alice"));
+        if (signed) options.Signing.Signers.Add(TestKeys.Get("Curve25519", "alice"));
         var output = new MemoryStream();
         pgp.Encrypt(new MemoryStream(plaintext), output, options);
         return output.ToArray();

@@ -9,16 +9,17 @@ public class Rfc9580MessageTests
     private readonly OpenPgp pgp = new();
 
     [VectorTheory]
-    [InlineData("aead_eax.msg", "SEIPDv2 EAX")]
-    [InlineData("aead_ocb.msg", "SEIPDv2 OCB")]
-    [InlineData("aead_gcm.msg", "SEIPDv2 GCM")]
-    public void Appendix_A9_to_A11_messages_decrypt_with_their_password(string file, string protection)
+    [InlineData("aead_eax.msg", AeadMode.Eax)]
+    [InlineData("aead_ocb.msg", AeadMode.Ocb)]
+    [InlineData("aead_gcm.msg", AeadMode.Gcm)]
+    public void Appendix_A9_to_A11_messages_decrypt_with_their_password(string file, AeadMode mode)
     {
         var output = new MemoryStream();
         var result = pgp.Decrypt(new MemoryStream(SharedVectors.Read(file)), output, new DecryptOptions { Passwords = { "wrong", "password" }, ExportSessionKey = true });
 
         Assert.Equal("Hello, world!", System.Text.Encoding.UTF8.GetString(output.ToArray()));
-        Assert.Equal(protection, result.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, result.IntegrityProtection);
+        Assert.Equal(mode, result.Aead);
         Assert.True(result.IntegrityProtected);
         Assert.True(result.DecryptedWithPassword);
         Assert.Equal(SymmetricCipher.Aes128, result.Cipher);

@@ -20,12 +20,13 @@ public class SeipdV2RoundTripTests
         {
             Recipients = { bob.Certificate },
             Passwords = { "sesame" },
-            Signers = { alice },
             EncryptionFormat = EncryptionFormat.SeipdV2,
             Aead = mode,
             AeadChunkSize = 64 * 1024,
+            Signing = new SignatureSettings { Signers = { alice } },
         });
-        Assert.Equal("SEIPDv2 " + mode.ToString().ToUpperInvariant(), enc.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, enc.IntegrityProtection);
+        Assert.Equal(mode, enc.Aead);
 
         foreach (var options in new[] { new DecryptOptions { Keys = { bob } }, new DecryptOptions { Passwords = { "sesame" } } })
         {
@@ -34,6 +35,7 @@ public class SeipdV2RoundTripTests
             var dec = pgp.Decrypt(new MemoryStream(ct.ToArray()), pt, options);
             Assert.Equal(plaintext, pt.ToArray());
             Assert.Equal(enc.IntegrityProtection, dec.IntegrityProtection);
+            Assert.Equal(enc.Aead, dec.Aead);
             Assert.True(dec.IsVerified);
         }
     }
@@ -44,15 +46,17 @@ public class SeipdV2RoundTripTests
         var bob = TestKeys.Get("Curve25519", "bob");
         Assert.True(bob.Certificate.SupportsSeipdV2);
         var both = pgp.Encrypt(new MemoryStream("x"u8.ToArray()), new MemoryStream(), new EncryptOptions { Recipients = { bob.Certificate } });
-        Assert.Equal("SEIPDv2 OCB", both.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV2, both.IntegrityProtection);
+        Assert.Equal(AeadMode.Ocb, both.Aead);
 
         // A certificate made without the SEIPD v2 feature (as GnuPG and older implementations make them).
         var legacy = LegacyCertificate();
         Assert.False(legacy.SupportsSeipdV2);
         var mixed = pgp.Encrypt(new MemoryStream("x"u8.ToArray()), new MemoryStream(), new EncryptOptions { Recipients = { bob.Certificate, legacy } });
-        Assert.Equal("SEIPDv1", mixed.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV1, mixed.IntegrityProtection);
         var passwordOnly = pgp.Encrypt(new MemoryStream("x"u8.ToArray()), new MemoryStream(), new EncryptOptions { Passwords = { "p" } });
-        Assert.Equal("SEIPDv1", passwordOnly.IntegrityProtection);
+        Assert.Equal(IntegrityProtection.SeipdV1, passwordOnly.IntegrityProtection);
+        Assert.Null(passwordOnly.Aead);
     }
 
     private static Certificate LegacyCertificate()

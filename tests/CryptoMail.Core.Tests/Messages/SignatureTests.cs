@@ -16,7 +16,7 @@ public class SignatureTests
         var alice = TestKeys.Get(profile);
         var data = TestData.Random(100_000);
         var sig = new MemoryStream();
-        var made = pgp.SignDetached(new MemoryStream(data), sig, new SignOptions { Signers = { alice }, SignerPassphrases = { TestKeys.Passphrase } });
+        var made = pgp.SignDetached(new MemoryStream(data), sig, new SignOptions { Signers = { alice }, SignerPassphrases = { TestKeys.Passphrase }, Armor = true });
         Assert.Equal("pgp-sha256", made.Micalg);
         Assert.StartsWith("-----BEGIN PGP SIGNATURE-----", Encoding.ASCII.GetString(sig.ToArray()));
 
@@ -115,7 +115,7 @@ public class SignatureTests
         var sig = new MemoryStream();
         pgp.SignDetached(new MemoryStream("x"u8.ToArray()), sig, new SignOptions { Signers = { alice } });
         var result = pgp.VerifyDetached(new MemoryStream("x"u8.ToArray()), new MemoryStream(sig.ToArray()),
-            new VerifyOptions { Verifiers = { alice.Certificate }, NotAfter = DateTimeOffset.UtcNow.AddDays(-1) });
+            new VerifyOptions { Verifiers = { alice.Certificate }, SignatureNotAfter = DateTimeOffset.UtcNow.AddDays(-1) });
         Assert.Equal(SignatureStatus.OutOfWindow, Assert.Single(result.Signatures).Status);
     }
 

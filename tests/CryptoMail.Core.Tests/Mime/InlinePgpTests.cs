@@ -12,7 +12,7 @@ public class InlinePgpTests
     private string ArmoredFor(string text, bool sign = true)
     {
         var options = new EncryptOptions { Armor = true, Format = LiteralFormat.Utf8, Recipients = { Bob.Certificate } };
-        if (sign) options.Signers.Add(Alice);
+        if (sign) options.Signing.Signers.Add(Alice);
         using var output = new MemoryStream();
         pgp.Encrypt(new MemoryStream(Encoding.UTF8.GetBytes(text)), output, options);
         return Encoding.ASCII.GetString(output.ToArray());

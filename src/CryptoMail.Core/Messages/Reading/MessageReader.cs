@@ -27,7 +27,7 @@ internal static class MessageReader
             {
                 if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted (it is cleartext-signed).");
                 var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter,
-                    options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, options.Limits, token);
+                    options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, options.EffectiveLimits, token);
                 return Unencrypted(v.Signatures, v.Length, LiteralFormat.Utf8, Compression.None, string.Empty, null);
             }
             var head = new PeekStream(packets, 1);
@@ -36,13 +36,13 @@ internal static class MessageReader
             if (PacketTags.IsEncryption(tag) || tag is PacketTag.Marker or PacketTag.Padding)
             {
                 Func<Stream>? reopen = start is long at ? () => Reopen(input, at, token) : null;
-                using var owned = options.Unlocks is null ? new KeyUnlocks(options.Limits) : null;
+                using var owned = options.Unlocks is null ? new KeyUnlocks(options.EffectiveLimits) : null;
                 return DecryptPackets(head, sink, options, options.Unlocks ?? owned!, reopen, token);
             }
 
             if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
             var counted = new CountingStream(head);
-            var plain = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+            var plain = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(options.HoldBackMemoryBytes);
             plain.Read(counted, held.Write, 0, counted);
             var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
@@ -91,7 +91,7 @@ internal static class MessageReader
 
     private static DecryptionResult Unencrypted(IReadOnlyList<SignatureVerification> verdicts, long length, LiteralFormat format,
         Compression compression, string fileName, DateTimeOffset? mtime) =>
-        new(false, null, false, Array.Empty<string>(), null, false, "none", compression, fileName, format, mtime, verdicts, length, false);
+        new(false, null, false, Array.Empty<string>(), null, false, IntegrityProtection.None, compression, fileName, format, mtime, verdicts, length, false);
 
     /// <summary>Reads the session key packets, finds a session key, and decrypts the encrypted data packet that
     /// follows: SEIPD v1, SEIPD v2, or LibrePGP's OCB Encrypted Data (tag 20).</summary>
@@ -111,7 +111,7 @@ internal static class MessageReader
         {
             // Session keys: PKESK v3 (with the algorithm octet) or SKESK v5; the packet names the cipher.
             var ocb = AeadEncryptedDataHeader.Read(encrypted);
-            return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), "OCB Encrypted Data " + ocb.Aead.ToString().ToUpperInvariant(),
+            return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), new Protection(IntegrityProtection.OcbEncryptedData, (AeadMode)(int)ocb.Aead),
                 pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, options, unlocks, token);
         }
         int version = encrypted.ReadByte();
@@ -122,7 +122,7 @@ internal static class MessageReader
             if (encrypted.ReadAtLeast(prefix.AsSpan(1), prefix.Length - 1, throwOnEndOfStream: false) < prefix.Length - 1)
                 throw DecryptionFailure.Create();
             var header = SeipdV2Header.Parse(prefix);
-            return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), "SEIPDv2 " + header.Aead.ToString().ToUpperInvariant(),
+            return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), new Protection(IntegrityProtection.SeipdV2, (AeadMode)(int)header.Aead),
                 pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, options, unlocks, token);
         }
         if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
@@ -173,7 +173,7 @@ internal static class MessageReader
             using var twice = holdBack && reopen is not null && SecondPass.IsSupported ? new SecondPass() : null;
             Action? replay = twice is null ? null : () => ReplayV1(reopen!, initial, sessionKey, twice, sink, options, token);
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, initial);
-            return ReadDecrypted(clear, () => clear.Verified, holdBack, "SEIPDv1", ToCipher(sessionKey.Algorithm),
+            return ReadDecrypted(clear, () => clear.Verified, holdBack, Protection.SeipdV1, ToCipher(sessionKey.Algorithm),
                 decryptedWith, withPassword, recipientIds, exported, sink, options, token, twice, replay);
         }
     }
@@ -194,7 +194,7 @@ internal static class MessageReader
                 throw new MalformedDataException("the encrypted data differs");
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, again, checkMdc: false);
             var counted = new CountingStream(clear);
-            new ContentReader(options.Limits, Array.Empty<Certificate>(), null, token).Read(counted, twice.Replay, 0, counted);
+            new ContentReader(options.EffectiveLimits, Array.Empty<Certificate>(), null, token).Read(counted, twice.Replay, 0, counted);
         }
         catch (Exception e) when (e is MalformedDataException or IntegrityException or LimitExceededException)
         {
@@ -219,8 +219,8 @@ internal static class MessageReader
             {
                 case PacketTag.PublicKeyEncryptedSessionKey:
                 case PacketTag.SymmetricKeyEncryptedSessionKey:
-                    if (++examined > options.Limits.MaxRecipients)
-                        throw new LimitExceededException($"The message names more than {options.Limits.MaxRecipients} recipients.");
+                    if (++examined > options.EffectiveLimits.MaxRecipients)
+                        throw new LimitExceededException($"The message names more than {options.EffectiveLimits.MaxRecipients} recipients.");
                     var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == PacketTag.PublicKeyEncryptedSessionKey ? "public-key encrypted session key" : "symmetric-key encrypted session key");
                     try
                     {
@@ -255,7 +255,7 @@ internal static class MessageReader
     /// given session key, a PKESK or a SKESK of the fitting version; each chunk is released only after its tag
     /// verifies, and the final tag is checked before the end is reported.</summary>
     private static DecryptionResult DecryptChunked(PacketBodyStream encrypted, int keySize, byte cipherId, Func<byte[], AeadChunkSchedule> schedule,
-        string protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks,
+        Protection protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks,
         CancellationToken token)
     {
         byte[]? key = null;
@@ -335,7 +335,7 @@ internal static class MessageReader
     /// <summary>Reads the decrypted packet stream: grammar, limits, signatures; releases the plaintext once authenticated.</summary>
     /// <remarks>Held-back plaintext waits in a <see cref="HoldBackBuffer"/>, or, given <paramref name="twice"/>, is
     /// only recorded, and <paramref name="replay"/> releases it from a second pass over the input.</remarks>
-    private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, string protection, SymmetricCipher? cipher,
+    private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, Protection protection, SymmetricCipher? cipher,
         string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token,
         SecondPass? twice = null, Action? replay = null)
     {
@@ -343,7 +343,7 @@ internal static class MessageReader
         // judged only once the data proves authentic, so that a forged RSA PKESK cannot learn "well-formed and names a
         // refused cipher" from a policy error (RFC 9580 section 13.5).
         if (!holdBack) PolicyChecks.ReadCipher(options.Policy, cipher, protection);
-        var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+        var reader = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
         HoldBackBuffer? held = holdBack && twice is null ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
         try
         {
@@ -370,9 +370,10 @@ internal static class MessageReader
             held?.CopyTo(sink, token);
             replay?.Invoke();
             sink.Flush();
-            return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, protection, reader.Compression,
+            return new DecryptionResult(true, decryptedWith, withPassword, recipientIds, cipher, true, protection.Kind, reader.Compression,
                 reader.FileName, reader.Format, reader.ModificationTime, verdicts, reader.Length, options.ReleaseUnverifiedPlaintext)
             {
+                Aead = protection.Aead,
                 SessionKey = exported,
             };
         }
@@ -500,7 +501,7 @@ internal static class MessageReader
             var sigBytes = await PgpInput.ReadAllBoundedAsync(signature, MaxSignatureBytes, async, token).ConfigureAwait(false);
             // One shared hash per algorithm and mode, however many signatures (at most Limits.MaxSignatures) use it.
             var pool = new HashPool();
-            var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.Limits.MaxSignatures)
+            var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.EffectiveLimits.MaxSignatures)
                 .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers, pool)).ToList();
             long total = 0;
             // The hashes run on the second core while this one reads the next chunk.
@@ -509,7 +510,7 @@ internal static class MessageReader
                 total += chunk.Length;
                 options.Progress?.Report(total);
             }, null, token).ConfigureAwait(false);
-            var context = new VerdictContext(options.NotBefore, options.NotAfter, options.Policy);
+            var context = new VerdictContext(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             var verdicts = pending.Select(p => SignatureChecker.Verdict(p, context)).ToList();
             Require(options.RequireValidSignature, verdicts);
             return new VerificationResult(verdicts);
@@ -529,7 +530,7 @@ internal static class MessageReader
             var (packets, kind, raw) = MessageInput.Open(source, "Verifying");
             if (kind == MessageInput.Kind.Cleartext)
             {
-                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.NotBefore, options.NotAfter, options.Policy, options.RequireValidSignature, 32L << 20, options.Limits, token);
+                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter, options.Policy, options.RequireValidSignature, 32L << 20, options.EffectiveLimits, token);
                 return new VerificationResult(v.Signatures);
             }
             var head = new PeekStream(packets, 1);
@@ -537,10 +538,10 @@ internal static class MessageReader
             if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
             if (PacketTags.TryTagOf(head.Head, out var tag) && PacketTags.IsEncryption(tag)) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
             var counted = new CountingStream(head);
-            var reader = new ContentReader(options.Limits, options.Verifiers, options.Progress, token);
+            var reader = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(32L << 20);
             reader.Read(counted, held.Write, 0, counted);
-            var verdicts = reader.Verdicts(options.NotBefore, options.NotAfter, options.Policy);
+            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
             Require(options.RequireValidSignature, verdicts);
             held.CopyTo(sink, token);
             sink.Flush();

@@ -51,7 +51,8 @@ internal static class MessageWriter
         if (options.Passwords.Any(string.IsNullOrEmpty))
             throw new ArgumentException("Passwords must not be empty.", nameof(options));
         Check.NoNulls(options.Recipients, nameof(options.Recipients));
-        Check.NoNulls(options.Signers, nameof(options.Signers));
+        ArgumentNullException.ThrowIfNull(options.Signing, nameof(options.Signing));
+        Check.NoNulls(options.Signing.Signers, nameof(options.Signing.Signers));
 
         return Guard.RunAsync(async () =>
         {
@@ -59,12 +60,11 @@ internal static class MessageWriter
             var time = options.Time ?? DateTimeOffset.UtcNow;
             PolicyChecks.WriteCipher(options.Policy, options.Cipher);
             var recipients = PolicyChecks.Recipients(options.Recipients, options.Policy, time);
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.SignatureHash, options.SignatureMode, time, options.Policy);
+            var signers = PrepareSigners(options.Signing, options.Signing.Mode, time, options.Policy);
 
             var sink = new CallerSink(output, async, token);
             ArmorStream? armor = options.Armor ? new ArmorStream(sink, ArmorKind.Message) : null;
             Stream target = armor ?? (Stream)sink;
-            string protection;
 
             bool v2 = options.EncryptionFormat switch
             {
@@ -110,12 +110,12 @@ internal static class MessageWriter
                 using var encOut = new SeipdV1EncryptStream(target, sessionKey);
                 total = await WriteSignedLiteral(input, async, sink, encOut, signers, options.Compression, options.Format, options.FileName, time, options.Progress, token).ConfigureAwait(false);
             }
-            protection = v2 ? "SEIPDv2 " + aead.ToString().ToUpperInvariant() : "SEIPDv1";
             armor?.Finish();
             await sink.FinishAsync().ConfigureAwait(false);
-            return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher, protection,
-                signers.Select(s => s.Info).ToList(), total, options.Armor)
+            return new EncryptionResult(recipients.Select(r => r.Info).ToList(), options.Passwords.Count, options.Cipher,
+                v2 ? IntegrityProtection.SeipdV2 : IntegrityProtection.SeipdV1, signers.Select(s => s.Info).ToList(), total, options.Armor)
             {
+                Aead = v2 ? options.Aead : null,
                 SessionKey = exported,
                 PaddingLength = paddingLength,
             };
@@ -156,7 +156,7 @@ internal static class MessageWriter
         {
             token.ThrowIfCancellationRequested();
             var time = options.Time ?? DateTimeOffset.UtcNow;
-            var signers = PrepareSigners(options.Signers, options.SignerPassphrases, options.Hash, mode, time, options.Policy);
+            var signers = PrepareSigners(options, mode, time, options.Policy);
             var sink = new CallerSink(output, async, token);
             await body(sink, signers, time).ConfigureAwait(false);
             await sink.FinishAsync().ConfigureAwait(false);
@@ -199,7 +199,7 @@ internal static class MessageWriter
         return (byte)(System.Numerics.BitOperations.Log2((uint)size) - 6);
     }
 
-    public static string Micalg(HashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmId)(int)hash).ToLowerInvariant();
+    public static string Micalg(OpenPgpHashAlgorithm hash) => "pgp-" + SignatureChecker.HashName((HashAlgorithmId)(int)hash).ToLowerInvariant();
 
     /// <summary>[compression] one-pass signatures, literal data, signatures (in reverse order).</summary>
     private static async ValueTask<long> WriteSignedLiteral(Stream input, bool async, CallerSink sink, Stream output, List<ActiveSigner> signers,
@@ -253,9 +253,11 @@ internal static class MessageWriter
     }
 
     /// <summary>Picks each key's signing (sub)key alive at <paramref name="time"/> and readies a generator.</summary>
-    public static List<ActiveSigner> PrepareSigners(IEnumerable<SecretKey> keys, IEnumerable<string> passphrases, HashAlgorithm hash, SignatureMode mode, DateTimeOffset time,
-        OpenPgpPolicy? policy)
+    public static List<ActiveSigner> PrepareSigners(SignatureSettings settings, SignatureMode mode, DateTimeOffset time, OpenPgpPolicy? policy)
     {
+        IEnumerable<SecretKey> keys = settings.Signers;
+        IEnumerable<string> passphrases = settings.SignerPassphrases;
+        var hash = settings.Hash;
         var result = new List<ActiveSigner>();
         foreach (var key in keys)
         {
@@ -274,13 +276,13 @@ internal static class MessageWriter
             var hashTag = (HashAlgorithmId)(int)hash;
             // Ed448 needs a hash of at least 512 bits (RFC 9580 section 5.2.3.4).
             if (pub.Algorithm == PublicKeyAlgorithmId.Ed448 && hashTag != HashAlgorithmId.Sha512) hashTag = HashAlgorithmId.Sha512;
-            PolicyChecks.SignatureHash(policy, (HashAlgorithm)(int)hashTag, time);
+            PolicyChecks.SignatureHash(policy, (OpenPgpHashAlgorithm)(int)hashTag, time);
             int type = mode == SignatureMode.Text ? 0x01 : 0x00;
             var when = DateTimeOffset.FromUnixTimeSeconds(time.ToUnixTimeSeconds());
             var hashed = new[] { Subpacket.Time(SubpacketType.CreationTime, when), Subpacket.Issuer(pub) };
             // v4 signatures also carry the issuer key ID (unhashed) for older readers.
             var unhashed = pub.Version == 6 ? null : new[] { Subpacket.IssuerId(pub.KeyId) };
-            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, SignatureChecker.HashName(hashTag), when, mode);
+            var info = new SignatureInfo(chosen.Fingerprint, key.Fingerprint, (OpenPgpHashAlgorithm)(int)hashTag, when, mode);
             var signer = new ActiveSigner
             {
                 Builder = SignaturePacket.Build(pub, type, hashTag, hashed, unhashed),

@@ -17,7 +17,7 @@ internal static class AttackCraft
     {
         var options = new EncryptOptions { Armor = true, EncryptionFormat = EncryptionFormat.SeipdV1 };
         options.Recipients.Add(recipient);
-        if (signer is not null) options.Signers.Add(signer);
+        if (signer is not null) options.Signing.Signers.Add(signer);
         using var output = new MemoryStream();
         Pgp.Encrypt(new MemoryStream(plaintext), output, options);
         return Encoding.ASCII.GetString(output.ToArray());

@@ -23,7 +23,7 @@ public class Sha1SignatureTests
 
         var signature = Assert.Single(opened.Signatures);
         Assert.Equal(SignatureStatus.WeakAlgorithm, signature.Verification.Status);
-        Assert.Equal("SHA1", signature.Verification.HashAlgorithm);
+        Assert.Equal(OpenPgpHashAlgorithm.Sha1, signature.Verification.HashAlgorithm);
         Assert.Equal(ProtectionCoverage.Full, signature.Coverage);
         Assert.False(opened.IsFullySignedBySender);
     }
