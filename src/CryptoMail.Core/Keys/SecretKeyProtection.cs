@@ -12,7 +12,8 @@ internal static class SecretKeyProtection
     public static KeyRing Reprotect(KeyRing ring, string? oldPassphrase, string? newPassphrase) => ring.MapSecrets(sk =>
     {
         if (sk.IsStub || sk.Unsupported is not null) return sk;
-        var material = sk.ReadMaterial(oldPassphrase, ReadLimits.Default.MaxArgon2MemoryBytes)
+        using var octets = oldPassphrase is null ? null : Utf8Passphrase.FromChars(oldPassphrase);
+        var material = sk.ReadMaterial(octets, ReadLimits.Default.MaxArgon2MemoryBytes)
             ?? throw new BadPassphraseException("The secret key material could not be read with the passphrase it was unlocked with.");
         try
         {
