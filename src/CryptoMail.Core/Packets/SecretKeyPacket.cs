@@ -114,6 +114,14 @@ internal sealed class SecretKeyPacket
     /// <summary>As <see cref="Unlock(string?, long)"/>, with the passphrase as UTF-8 octets (null: none).</summary>
     public AsymmetricKeyParameter? UnlockOctets(Utf8Passphrase? passphrase, long maxArgon2Bytes)
     {
+        if (Open(passphrase, maxArgon2Bytes) is not var (secret, material)) return null;
+        CryptographicOperations.ZeroMemory(material);
+        return secret;
+    }
+
+    /// <summary>As <see cref="UnlockOctets"/>, also returning the plain material, which the caller owns and zeroes.</summary>
+    public (AsymmetricKeyParameter Secret, byte[] Material)? Open(Utf8Passphrase? passphrase, long maxArgon2Bytes)
+    {
         var material = ReadMaterial(passphrase, maxArgon2Bytes);
         if (material is null) return null;
         try
@@ -124,11 +132,12 @@ internal sealed class SecretKeyPacket
                 KeyConsistency.Check(Public, secret);
                 plainMaterialChecked = Usage == 0;
             }
-            return secret;
+            return (secret, material);
         }
-        finally
+        catch
         {
             CryptographicOperations.ZeroMemory(material);
+            throw;
         }
     }
 
