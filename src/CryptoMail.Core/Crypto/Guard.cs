@@ -54,6 +54,8 @@ internal static class Guard
             case CryptoMailException:
             case OperationCanceledException:
             case ArgumentException when ThrownByCryptoMail(e):
+            // A caller's mistake: a disposed SecretKey or SessionKey handed to an operation.
+            case ObjectDisposedException:
             case OutOfMemoryException:
                 return null;
             case CallerStreamException:

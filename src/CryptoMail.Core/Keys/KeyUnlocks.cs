@@ -23,10 +23,15 @@ internal sealed class KeyUnlocks : IDisposable
         this.limits = limits;
     }
 
+    /// <summary>Whether a passphrase provider answered wrongly as often as it was allowed for some key or password:
+    /// when nothing else decrypts, the operation fails with <see cref="BadPassphraseException"/>.</summary>
+    public bool ProviderExhausted { get; private set; }
+
     /// <summary>The private key for <paramref name="keyId"/> of <paramref name="key"/>, unlocked with the first of
-    /// <paramref name="passphrases"/> that fits, once per operation; null when the key has no secret material for it.</summary>
+    /// <paramref name="passphrases"/> that fits, or else with what <paramref name="prompt"/> answers (asked again after
+    /// a wrong answer, up to its attempts), once per operation; null when the key has no secret material for it.</summary>
     /// <exception cref="KeyNotUsableException">The key is protected and no passphrase unlocks it (remembered too).</exception>
-    public AsymmetricPrivateKey? PrivateKey(SecretKey key, long keyId, IEnumerable<string> passphrases)
+    public AsymmetricPrivateKey? PrivateKey(SecretKey key, long keyId, IEnumerable<string> passphrases, PassphrasePrompt? prompt = null)
     {
         lock (gate)
         {
@@ -45,9 +50,25 @@ internal sealed class KeyUnlocks : IDisposable
             {
                 foreach (var passphrase in passphrases)
                 {
-                    if (sk.S2k is { } s2k) Charge(s2k, KekLength(sk.Cipher));
-                    result = Guard.Run(() => UnusableKeys.Unlock(sk, passphrase, limits.MaxArgon2MemoryBytes), "Unlocking a secret key");
+                    using var octets = Utf8Passphrase.FromChars(passphrase);
+                    result = TryUnlock(sk, octets);
                     if (result is not null) break;
+                }
+                for (int attempt = 1; result is null && prompt is not null && attempt <= prompt.MaxAttempts; attempt++)
+                {
+                    using var answer = prompt.Ask(new PassphraseRequest
+                    {
+                        Target = PassphraseTarget.SecretKey,
+                        Fingerprint = key.Fingerprint,
+                        KeyId = Hex.KeyId(keyId),
+                        KeyFingerprint = Hex.Of(sk.Public.Fingerprint),
+                        UserId = key.Certificate.UserIds.Count > 0 ? key.Certificate.UserIds[0] : null,
+                        Attempt = attempt,
+                        MaxAttempts = prompt.MaxAttempts,
+                    });
+                    if (answer is null) break;
+                    result = TryUnlock(sk, answer);
+                    if (result is null && attempt == prompt.MaxAttempts) ProviderExhausted = true;
                 }
             }
             keys[keyId] = result;
@@ -55,15 +76,27 @@ internal sealed class KeyUnlocks : IDisposable
         }
     }
 
+    private AsymmetricPrivateKey? TryUnlock(SecretKeyPacket sk, Utf8Passphrase passphrase)
+    {
+        if (sk.S2k is { } s2k) Charge(s2k, KekLength(sk.Cipher));
+        return Guard.Run(() => UnusableKeys.Surface(() => sk.UnlockOctets(passphrase, limits.MaxArgon2MemoryBytes)), "Unlocking a secret key");
+    }
+
+    /// <summary>Marks that a passphrase provider gave only wrong message passwords.</summary>
+    public void PasswordsExhausted()
+    {
+        lock (gate) ProviderExhausted = true;
+    }
+
     /// <summary>The session key of <paramref name="skesk"/> under <paramref name="password"/>, after charging the
     /// derivation; null when the password cannot be right.</summary>
-    public SessionKeyMaterial? TryPassword(Skesk skesk, string password)
+    public SessionKeyMaterial? TryPassword(Skesk skesk, Utf8Passphrase password)
     {
         lock (gate)
         {
             Charge(skesk.S2k, skesk.Version == 4 ? KekLength(skesk.Cipher) : Math.Max(AeadSuite.KeySize((byte)skesk.Cipher), 16));
         }
-        return skesk.TryDecrypt(password, limits.MaxArgon2MemoryBytes);
+        return skesk.TryDecrypt(password.Octets, limits.MaxArgon2MemoryBytes);
     }
 
     /// <summary>Counts one more SKESK to be tried with the passwords; refuses when the limit is reached.</summary>
@@ -107,6 +140,50 @@ internal sealed class KeyUnlocks : IDisposable
         {
             disposed = true;
             unlocked.Clear();
+        }
+    }
+}
+
+/// <summary>Asks a caller's <see cref="IPassphraseProvider"/> for one operation: waits for its answer, turns it into
+/// UTF-8 octets and zeroes the characters it returned.</summary>
+internal sealed class PassphrasePrompt
+{
+    private readonly IPassphraseProvider provider;
+    private readonly CancellationToken token;
+
+    public PassphrasePrompt(IPassphraseProvider provider, int maxAttempts, CancellationToken token)
+    {
+        if (maxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(maxAttempts), maxAttempts, "At least one attempt.");
+        this.provider = provider;
+        MaxAttempts = maxAttempts;
+        this.token = token;
+    }
+
+    public int MaxAttempts { get; }
+
+    /// <summary>The provider's answer as UTF-8 octets (the caller disposes them), or null when it gave up.</summary>
+    public Utf8Passphrase? Ask(PassphraseRequest request)
+    {
+        token.ThrowIfCancellationRequested();
+        char[]? answer;
+        try
+        {
+            var pending = provider.GetPassphraseAsync(request, token);
+            answer = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The caller's own failure: rethrown unchanged at the public boundary.
+            throw new CallerStreamException(e);
+        }
+        if (answer is null) return null;
+        try
+        {
+            return Utf8Passphrase.FromChars(answer);
+        }
+        finally
+        {
+            Array.Clear(answer);
         }
     }
 }

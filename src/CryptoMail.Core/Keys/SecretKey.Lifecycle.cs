@@ -3,8 +3,8 @@ namespace CryptoMail.Core;
 
 // Key lifecycle: user IDs, subkeys, expiry, revocation certificates, third-party certifications, merging.
 // Each operation returns a new SecretKey (this one is unchanged) and needs the primary secret key: a protected key
-// must be unlocked first (Unlock), else KeyNotUsableException. The result stays unlocked, and new secret material
-// is protected with the passphrase the key was unlocked with.
+// must be unlocked first (Unlock), else KeyNotUsableException. The result stays unlocked; new secret material of a
+// protected key is protected with the passphrase the caller gives again (an unlocked key does not keep it).
 public sealed partial class SecretKey
 {
     /// <summary>Adds a user ID, self-certified with the key's current preferences, features and flags.</summary>
@@ -51,11 +51,13 @@ public sealed partial class SecretKey
     /// <param name="usage">What the subkey may do: <see cref="KeyUsage.EncryptCommunications"/> and/or
     /// <see cref="KeyUsage.EncryptStorage"/>, or <see cref="KeyUsage.Sign"/> and/or <see cref="KeyUsage.Authenticate"/>.</param>
     /// <param name="expiration">When the subkey expires; null for never.</param>
+    /// <param name="passphrase">For a protected key, its passphrase, which protects the new subkey too (an unlocked
+    /// key does not keep it); ignored for an unprotected key.</param>
     /// <returns>The key with the subkey; the new subkey is its last one.</returns>
     /// <exception cref="ArgumentException">The usage is empty, mixes encryption with signing, or includes
     /// <see cref="KeyUsage.Certify"/>; or the expiration is not in the future.</exception>
     /// <exception cref="KeyNotUsableException">The key is locked, or has no secret primary key.</exception>
-    public SecretKey AddSubkey(KeyUsage usage, DateTimeOffset? expiration = null)
+    public SecretKey AddSubkey(KeyUsage usage, DateTimeOffset? expiration = null, string? passphrase = null)
     {
         const KeyUsage encrypt = KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage;
         const KeyUsage sign = KeyUsage.Sign | KeyUsage.Authenticate;
@@ -63,9 +65,29 @@ public sealed partial class SecretKey
             throw new ArgumentException($"A subkey either encrypts (EncryptCommunications, EncryptStorage) or signs (Sign, Authenticate); {usage} is neither.", nameof(usage));
         if (expiration is { } e && e <= DateTimeOffset.UtcNow) throw new ArgumentOutOfRangeException(nameof(expiration), "The expiration must be in the future.");
         var priv = PrimaryPrivate("adding a subkey");
-        var passphrase = IsProtected ? unlockPassphrase : null;
+        if (IsProtected)
+        {
+            // An unlocked key keeps no passphrase: the caller gives it, and it must be the key's own.
+            if (passphrase is null)
+                throw new KeyNotUsableException($"Key {Fingerprint} is protected: give its passphrase to protect the new subkey with (an unlocked key does not keep it).");
+            using var check = Utf8Passphrase.FromChars(passphrase);
+            var primary = Ring.SecretFor(Ring.Primary.KeyId);
+            var read = primary is null ? null : Guard.Run(() => primary.ReadMaterial(check, ReadLimits.Default.MaxArgon2MemoryBytes), "Adding a subkey");
+            if (read is null) throw new BadPassphraseException($"The passphrase given for the new subkey is not the passphrase of key {Fingerprint}.");
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(read);
+        }
+        else
+        {
+            passphrase = null;
+        }
         var (ring, keyId, subPrivate) = Guard.Run(() => KeyEditor.AddSubkey(Ring, priv, usage, expiration, passphrase), "Adding a subkey");
-        return Edited(ring, keyId, subPrivate);
+        byte[]? subMaterial = null;
+        if (passphrase is not null && ring.SecretFor(keyId) is { } added)
+        {
+            using var octets = Utf8Passphrase.FromChars(passphrase);
+            subMaterial = Guard.Run(() => added.ReadMaterial(octets, long.MaxValue), "Adding a subkey");
+        }
+        return Edited(ring, keyId, subPrivate, subMaterial);
     }
 
     /// <summary>Revokes a subkey (signature type 0x28).</summary>
@@ -90,13 +112,14 @@ public sealed partial class SecretKey
     /// <see cref="RevocationReason.Superseded"/>. Senders who refresh the certificate switch to the new subkey; the
     /// old secret keys stay, so mail already encrypted to them still decrypts.</summary>
     /// <param name="expiration">When the new subkey expires; null for never.</param>
+    /// <param name="passphrase">For a protected key, its passphrase (see <see cref="AddSubkey"/>).</param>
     /// <returns>The key with the new subkey (its last one).</returns>
     /// <exception cref="KeyNotUsableException">The key is locked, or has no secret primary key.</exception>
-    public SecretKey RotateEncryptionSubkey(DateTimeOffset? expiration = null)
+    public SecretKey RotateEncryptionSubkey(DateTimeOffset? expiration = null, string? passphrase = null)
     {
         var now = DateTimeOffset.UtcNow;
         var old = Certificate.Subkeys.Where(k => k.IsAliveAt(now) && (k.Usage & (KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage)) != 0).ToList();
-        var result = AddSubkey(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage, expiration);
+        var result = AddSubkey(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage, expiration, passphrase);
         foreach (var k in old) result = result.RevokeSubkey(k.Fingerprint, RevocationReason.Superseded, "rotated");
         return result;
     }
@@ -215,17 +238,25 @@ public sealed partial class SecretKey
     /// <summary>The primary secret key, for making self-signatures.</summary>
     private AsymmetricPrivateKey PrimaryPrivate(string what)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (!IsUnlocked) throw new KeyNotUsableException($"Key {Fingerprint} is locked: unlock it before {what}.");
         return GetPrivateKey(Ring.Primary.KeyId, null)
             ?? throw new KeyNotUsableException($"Key {Fingerprint} has no secret primary key here (only subkeys) for {what}.");
     }
 
     /// <summary>The edited ring as a key in the same unlocked state, with a new subkey's private key added.</summary>
-    private SecretKey Edited(KeyRing ring, long? newKeyId = null, AsymmetricPrivateKey? newPrivate = null)
+    private SecretKey Edited(KeyRing ring, long? newKeyId = null, AsymmetricPrivateKey? newPrivate = null, byte[]? newMaterial = null)
     {
-        if (unlocked is null) return new SecretKey(ring);
-        var keys = new Dictionary<long, AsymmetricPrivateKey>(unlocked);
-        if (newKeyId is { } id && newPrivate is not null) keys[id] = newPrivate;
-        return new SecretKey(ring, keys, unlockPassphrase);
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (unlocked is null) return new SecretKey(ring);
+            var keys = new Dictionary<long, AsymmetricPrivateKey>(unlocked);
+            if (newKeyId is { } id && newPrivate is not null) keys[id] = newPrivate;
+            // The copy owns its own copies of the material, so that disposing either leaves the other whole.
+            var plain = material.ToDictionary(p => p.Key, p => (byte[])p.Value.Clone());
+            if (newKeyId is { } nid && newMaterial is not null) plain[nid] = newMaterial;
+            return new SecretKey(ring, keys, plain);
+        }
     }
 }

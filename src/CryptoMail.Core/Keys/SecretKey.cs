@@ -5,20 +5,28 @@ namespace CryptoMail.Core;
 /// <summary>An OpenPGP secret key (transferable secret key): the certificate and the secret key material,
 /// possibly protected by a passphrase.</summary>
 /// <remarks>Immutable. A protected key is used by unlocking it (<see cref="Unlock(string)"/>, which returns an
-/// unlocked copy) or by handing its passphrase to an operation's options.</remarks>
-public sealed partial class SecretKey
+/// unlocked copy) or by handing its passphrase to an operation's options. An unlocked copy keeps the decrypted key
+/// material, never the passphrase; dispose it when done: <see cref="Dispose"/> zeroes the material it decrypted and
+/// any later use of its secrets throws <see cref="ObjectDisposedException"/>. (The parsed private keys the
+/// cryptographic library builds from that material cannot be zeroed from .NET: they are dropped.)</remarks>
+public sealed partial class SecretKey : IDisposable
 {
-    private readonly IReadOnlyDictionary<long, AsymmetricPrivateKey>? unlocked;
-    // Kept only so that ChangePassphrase can re-encode the packets; never exposed or logged.
-    private readonly string? unlockPassphrase;
+    private readonly Dictionary<long, AsymmetricPrivateKey>? unlocked;
+    // The plain secret material unlocking decrypted, by key ID: what ChangePassphrase re-encodes. Zeroed by Dispose.
+    private readonly Dictionary<long, byte[]> material;
+    private readonly object gate = new();
+    private bool disposed;
 
-    internal SecretKey(KeyRing ring, IReadOnlyDictionary<long, AsymmetricPrivateKey>? unlocked = null, string? unlockPassphrase = null)
+    internal SecretKey(KeyRing ring, Dictionary<long, AsymmetricPrivateKey>? unlocked = null, Dictionary<long, byte[]>? material = null)
     {
         Ring = ring;
         this.unlocked = unlocked;
-        this.unlockPassphrase = unlockPassphrase;
+        this.material = material ?? new Dictionary<long, byte[]>();
         Certificate = new Certificate(ring);
     }
+
+    /// <summary>The plain material this instance owns (for tests of <see cref="Dispose"/>).</summary>
+    internal IReadOnlyCollection<byte[]> OwnedMaterial => material.Values;
 
     /// <summary>Our own model of the transferable secret key.</summary>
     internal KeyRing Ring { get; }
@@ -38,12 +46,12 @@ public sealed partial class SecretKey
     /// <summary>Whether any secret key material is protected by a passphrase.</summary>
     public bool IsProtected => Ring.Secrets.Any(k => !k.IsStub && k.IsProtected);
 
-    /// <summary>Whether the key can be used without a passphrase: it is unprotected, or was unlocked.</summary>
-    public bool IsUnlocked => unlocked is not null || !IsProtected;
+    /// <summary>Whether the key can be used without a passphrase: it is unprotected, or was unlocked (and not disposed).</summary>
+    public bool IsUnlocked => (unlocked is not null && !disposed) || !IsProtected;
 
     /// <summary>Unlocks the key with its passphrase.</summary>
     /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
-    /// <returns>An unlocked copy of this key; this instance is unchanged.</returns>
+    /// <returns>An unlocked copy of this key, to dispose when done; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
     /// <exception cref="KeyNotUsableException">Some secret material does not match its public key (the key was altered:
     /// a key-overwriting attack), or cannot be unlocked.</exception>
@@ -53,7 +61,7 @@ public sealed partial class SecretKey
     /// ask for: its parameters are chosen by whoever made the key).</summary>
     /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
     /// <param name="limits">The limits to apply.</param>
-    /// <returns>An unlocked copy of this key; this instance is unchanged.</returns>
+    /// <returns>An unlocked copy of this key, to dispose when done; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
     /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
     /// <exception cref="KeyNotUsableException">Some secret material does not match its public key (the key was altered:
@@ -61,19 +69,90 @@ public sealed partial class SecretKey
     public SecretKey Unlock(string passphrase, ReadLimits limits)
     {
         ArgumentNullException.ThrowIfNull(passphrase);
-        ArgumentNullException.ThrowIfNull(limits);
-        if (!IsProtected) return this;
+        return Unlock(passphrase.AsSpan(), limits);
+    }
+
+    /// <summary>Unlocks the key with a passphrase held in characters (see <see cref="Unlock(ReadOnlySpan{char}, ReadLimits?)"/>).</summary>
+    /// <param name="passphrase">The passphrase (hashed as UTF-8).</param>
+    /// <returns>An unlocked copy of this key, to dispose when done.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    public SecretKey Unlock(ReadOnlySpan<char> passphrase) => Unlock(passphrase, null);
+
+    /// <summary>Unlocks the key with a passphrase given as UTF-8 octets (see <see cref="Unlock(ReadOnlySpan{byte}, ReadLimits?)"/>).</summary>
+    /// <param name="utf8Passphrase">The passphrase's UTF-8 encoding.</param>
+    /// <returns>An unlocked copy of this key, to dispose when done.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    public SecretKey Unlock(ReadOnlySpan<byte> utf8Passphrase) => Unlock(utf8Passphrase, null);
+
+    /// <summary>Unlocks the key with a passphrase held in characters the caller can zero afterwards (a
+    /// <c>char[]</c> or a stack buffer), so it never becomes a string.</summary>
+    /// <param name="passphrase">The passphrase (hashed as UTF-8, as GnuPG does).</param>
+    /// <param name="limits">The limits to apply; null for <see cref="ReadLimits.Default"/>.</param>
+    /// <returns>An unlocked copy of this key, to dispose when done; this instance is unchanged.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
+    /// <exception cref="KeyNotUsableException">Some secret material does not match its public key, or cannot be unlocked.</exception>
+    public SecretKey Unlock(ReadOnlySpan<char> passphrase, ReadLimits? limits)
+    {
+        using var octets = Utf8Passphrase.FromChars(passphrase);
+        return Unlock(octets, limits ?? ReadLimits.Default);
+    }
+
+    /// <summary>Unlocks the key with a passphrase given as its UTF-8 octets (as a hardware token or a vault may hold it).</summary>
+    /// <param name="utf8Passphrase">The passphrase's UTF-8 encoding.</param>
+    /// <param name="limits">The limits to apply; null for <see cref="ReadLimits.Default"/>.</param>
+    /// <returns>An unlocked copy of this key, to dispose when done; this instance is unchanged.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
+    /// <exception cref="KeyNotUsableException">Some secret material does not match its public key, or cannot be unlocked.</exception>
+    public SecretKey Unlock(ReadOnlySpan<byte> utf8Passphrase, ReadLimits? limits)
+    {
+        using var octets = Utf8Passphrase.FromUtf8(utf8Passphrase);
+        return Unlock(octets, limits ?? ReadLimits.Default);
+    }
+
+    private SecretKey Unlock(Utf8Passphrase passphrase, ReadLimits limits)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        // A fresh instance even for an unprotected key, so that disposing it never disposes a shared one.
+        if (!IsProtected) return new SecretKey(Ring);
         return Guard.Run(() =>
         {
             var keys = new Dictionary<long, AsymmetricPrivateKey>();
-            foreach (var sk in Ring.Secrets)
+            var plain = new Dictionary<long, byte[]>();
+            try
             {
-                if (sk.IsStub || sk.Unsupported is not null) continue;
-                keys[sk.Public.KeyId] = UnusableKeys.Unlock(sk, passphrase, limits.MaxArgon2MemoryBytes)
-                    ?? throw new BadPassphraseException($"The passphrase does not unlock key {Hex.KeyId(sk.Public.KeyId)} of {Fingerprint}.");
+                foreach (var sk in Ring.Secrets)
+                {
+                    if (sk.IsStub || sk.Unsupported is not null) continue;
+                    var (secret, bytes) = UnusableKeys.Surface(() => sk.Open(passphrase, limits.MaxArgon2MemoryBytes))
+                        ?? throw new BadPassphraseException($"The passphrase does not unlock key {Hex.KeyId(sk.Public.KeyId)} of {Fingerprint}.");
+                    keys[sk.Public.KeyId] = secret;
+                    plain[sk.Public.KeyId] = bytes;
+                }
             }
-            return new SecretKey(Ring, keys, passphrase);
+            catch
+            {
+                foreach (var bytes in plain.Values) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+                throw;
+            }
+            return new SecretKey(Ring, keys, plain);
         }, "Unlocking a key");
+    }
+
+    /// <summary>Zeroes the secret material this instance decrypted when it was unlocked and drops its private keys;
+    /// any later use of its secrets (signing, decrypting, <see cref="ChangePassphrase"/>, editing) throws
+    /// <see cref="ObjectDisposedException"/>. The locked key it was unlocked from is not affected.</summary>
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (disposed) return;
+            disposed = true;
+            foreach (var bytes in material.Values) System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            material.Clear();
+            unlocked?.Clear();
+        }
     }
 
     /// <summary>Tries to unlock the key with a passphrase.</summary>
@@ -98,10 +177,16 @@ public sealed partial class SecretKey
     /// <param name="newPassphrase">The new passphrase; null or empty removes protection.</param>
     /// <returns>The re-protected key (locked when a passphrase was set).</returns>
     /// <exception cref="KeyNotUsableException">This key is protected and was not unlocked.</exception>
+    /// <exception cref="ObjectDisposedException">This key was disposed.</exception>
     public SecretKey ChangePassphrase(string? newPassphrase)
     {
+        ObjectDisposedException.ThrowIf(disposed, this);
         if (!IsUnlocked) throw new KeyNotUsableException($"Key {Fingerprint} is locked: unlock it before changing its passphrase.");
-        return Guard.Run(() => new SecretKey(SecretKeyProtection.Reprotect(Ring, unlockPassphrase, newPassphrase)), "Changing the passphrase");
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return Guard.Run(() => new SecretKey(SecretKeyProtection.Reprotect(Ring, material, newPassphrase)), "Changing the passphrase");
+        }
     }
 
     /// <summary>Makes a revocation signature for the primary key and returns the certificate carrying it (what the
@@ -201,7 +286,11 @@ public sealed partial class SecretKey
     /// <exception cref="KeyNotUsableException">The key is protected and no passphrase unlocks it.</exception>
     internal AsymmetricPrivateKey? GetPrivateKey(long keyId, IEnumerable<string>? passphrases, long maxArgon2Bytes = S2kSpec.DefaultMaxArgon2MemoryBytes)
     {
-        if (unlocked is not null && unlocked.TryGetValue(keyId, out var cached)) return cached;
+        lock (gate)
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            if (unlocked is not null && unlocked.TryGetValue(keyId, out var cached)) return cached;
+        }
         var sk = Ring.SecretFor(keyId);
         if (sk is null || sk.IsStub) return null;
         if (!sk.IsProtected) return Guard.Run(() => UnusableKeys.Unlock(sk, null, maxArgon2Bytes), "Reading a secret key");

@@ -8,19 +8,21 @@ namespace CryptoMail.Core.Keys;
 internal static class SecretKeyProtection
 {
     /// <summary>The ring with every secret key re-encoded under <paramref name="newPassphrase"/> (null or empty:
-    /// unprotected); protected keys are read with <paramref name="oldPassphrase"/>. Stubs stay as they are.</summary>
-    public static KeyRing Reprotect(KeyRing ring, string? oldPassphrase, string? newPassphrase) => ring.MapSecrets(sk =>
+    /// unprotected); protected keys' plain material comes from <paramref name="material"/> (what unlocking decrypted,
+    /// by key ID), unprotected keys' from the packets. Stubs stay as they are.</summary>
+    public static KeyRing Reprotect(KeyRing ring, IReadOnlyDictionary<long, byte[]> material, string? newPassphrase) => ring.MapSecrets(sk =>
     {
         if (sk.IsStub || sk.Unsupported is not null) return sk;
-        var material = sk.ReadMaterial(oldPassphrase, ReadLimits.Default.MaxArgon2MemoryBytes)
-            ?? throw new BadPassphraseException("The secret key material could not be read with the passphrase it was unlocked with.");
+        if (material.TryGetValue(sk.Public.KeyId, out var plain)) return SecretKeyPacket.Create(sk.Public, plain, sk.IsSubkey, newPassphrase);
+        var read = sk.ReadMaterial(null, ReadLimits.Default.MaxArgon2MemoryBytes)
+            ?? throw new KeyNotUsableException($"Key {Hex.KeyId(sk.Public.KeyId)} is protected and was not unlocked: unlock the key again before changing its passphrase.");
         try
         {
-            return SecretKeyPacket.Create(sk.Public, material, sk.IsSubkey, newPassphrase);
+            return SecretKeyPacket.Create(sk.Public, read, sk.IsSubkey, newPassphrase);
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(material);
+            CryptographicOperations.ZeroMemory(read);
         }
     });
 }

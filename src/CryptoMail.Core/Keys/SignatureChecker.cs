@@ -156,9 +156,9 @@ internal sealed record VerdictContext(DateTimeOffset? NotBefore, DateTimeOffset?
 internal static class SignatureChecker
 {
     /// <summary>Prepares a one-pass signature for hashing, when its key is known.</summary>
-    public static PendingSignature ForOnePass(OnePassSignature ops, IEnumerable<Certificate> verifiers, HashPool pool)
+    public static PendingSignature ForOnePass(OnePassSignature ops, VerifierSet verifiers, HashPool pool)
     {
-        var p = new PendingSignature { KeyId = ops.KeyId, OnePass = ops, SignatureType = ops.Type, Hash = ops.Hash, Candidates = Find(ops.KeyId, ops.Fingerprint, verifiers) };
+        var p = new PendingSignature { KeyId = ops.KeyId, OnePass = ops, SignatureType = ops.Type, Hash = ops.Hash, Candidates = Find(ops.KeyId, ops.Fingerprint, verifiers.For(ops.KeyId, ops.Fingerprint)) };
         if (p.Candidates.Count > 0) StartHash(p, pool, ops.Hash, ops.Version == 6 ? ops.Salt : null);
         return p;
     }
@@ -168,7 +168,7 @@ internal static class SignatureChecker
         new() { KeyId = 0, Problem = problem, SignatureType = 0 };
 
     /// <summary>Prepares a signature that precedes the data (detached, or old-style signed message).</summary>
-    public static PendingSignature ForSignature(SignaturePacket sig, IEnumerable<Certificate> verifiers, HashPool pool)
+    public static PendingSignature ForSignature(SignaturePacket sig, VerifierSet verifiers, HashPool pool)
     {
         var p = new PendingSignature { KeyId = sig.IssuerKeyId, Signature = sig, SignatureType = sig.Type, Hash = sig.Hash };
         if (sig.IsOpaque)
@@ -176,7 +176,7 @@ internal static class SignatureChecker
             p.Problem = $"The signature cannot be read ({sig.OpaqueReason}).";
             return p;
         }
-        p.Candidates = Find(sig.IssuerKeyId, sig.IssuerFingerprint, verifiers);
+        p.Candidates = Find(sig.IssuerKeyId, sig.IssuerFingerprint, verifiers.For(sig.IssuerKeyId, sig.IssuerFingerprint));
         if (p.Candidates.Count > 0) StartHash(p, pool, sig.Hash, sig.Version == 6 ? sig.Salt : null);
         return p;
     }

@@ -84,6 +84,20 @@ public sealed class DecryptOptions
     /// <summary>Passwords for password-encrypted messages (SKESK).</summary>
     public IList<string> Passwords { get; } = new List<string>();
 
+    /// <summary>Where to find more secret keys, beside <see cref="Keys"/> (a store, or a database of the caller's
+    /// own): asked only for the key IDs and fingerprints the message's recipient packets name, and for every key only
+    /// when the message has an anonymous recipient. Null (the default): only <see cref="Keys"/>.</summary>
+    public ISecretKeyLookup? KeyLookup { get; init; }
+
+    /// <summary>Asked for the passphrase of a protected key the message is encrypted to, or for the message's
+    /// password, when <see cref="KeyPassphrases"/> or <see cref="Passwords"/> hold none that fits; asked again after a
+    /// wrong answer, up to <see cref="MaxPassphraseAttempts"/> times. Null (the default): only the lists.</summary>
+    public IPassphraseProvider? PassphraseProvider { get; init; }
+
+    /// <summary>How often <see cref="PassphraseProvider"/> is asked for one key or for the message password before the
+    /// operation gives up on it (then, when nothing else decrypts, with <see cref="BadPassphraseException"/>). Default 3.</summary>
+    public int MaxPassphraseAttempts { get; init; } = 3;
+
     /// <summary>Session keys to try first (e.g. from an earlier decryption or an escrow).</summary>
     public IList<SessionKey> SessionKeys { get; } = new List<SessionKey>();
 
@@ -92,6 +106,11 @@ public sealed class DecryptOptions
 
     /// <summary>Certificates whose signatures are checked.</summary>
     public IList<Certificate> Verifiers { get; } = new List<Certificate>();
+
+    /// <summary>Where to find more signers' certificates, beside <see cref="Verifiers"/> (a store, or a database of the
+    /// caller's own): asked only for the key IDs and fingerprints the message's signatures name, never listed in full.
+    /// Null (the default): only <see cref="Verifiers"/>.</summary>
+    public ICertificateLookup? VerifierLookup { get; init; }
 
     /// <summary>Require at least one good signature: otherwise throw <see cref="SignatureRequiredException"/> and release nothing.</summary>
     public bool RequireValidSignature { get; init; }
@@ -198,6 +217,10 @@ public sealed class VerifyOptions
 {
     /// <summary>Certificates whose signatures are checked.</summary>
     public IList<Certificate> Verifiers { get; } = new List<Certificate>();
+
+    /// <summary>Where to find more signers' certificates, beside <see cref="Verifiers"/>: asked only for the key IDs
+    /// and fingerprints the signatures name, never listed in full. Null (the default): only <see cref="Verifiers"/>.</summary>
+    public ICertificateLookup? VerifierLookup { get; init; }
 
     /// <summary>Signatures made before this time are reported as <see cref="SignatureStatus.OutOfWindow"/>.</summary>
     public DateTimeOffset? SignatureNotBefore { get; init; }

@@ -5,10 +5,13 @@ namespace CryptoMail.Core;
 
 /// <summary>The symmetric session key of one encrypted message: its algorithm ID (RFC 9580 section 9.3) and key.</summary>
 /// <remarks>Revealing a session key reveals that message (and only that message); handle it like a password.
-/// The text form is the one the Stateless OpenPGP CLI uses: <c>ALGORITHM:HEXKEY</c>, e.g. <c>9:FCA4...</c>.</remarks>
-public sealed class SessionKey
+/// The text form is the one the Stateless OpenPGP CLI uses: <c>ALGORITHM:HEXKEY</c>, e.g. <c>9:FCA4...</c>.
+/// Dispose it when done: <see cref="Dispose"/> zeroes the key octets, and any later use throws
+/// <see cref="ObjectDisposedException"/>.</remarks>
+public sealed class SessionKey : IDisposable
 {
     private readonly byte[] key;
+    private bool disposed;
 
     /// <summary>Creates a session key.</summary>
     /// <param name="algorithm">The symmetric algorithm ID (7, 8, 9 for AES-128, -192, -256).</param>
@@ -25,7 +28,18 @@ public sealed class SessionKey
     public int Algorithm { get; }
 
     /// <summary>The key octets.</summary>
-    public ReadOnlySpan<byte> Key => key;
+    /// <exception cref="ObjectDisposedException">The session key was disposed.</exception>
+    public ReadOnlySpan<byte> Key
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            return key;
+        }
+    }
+
+    /// <summary>The octets this instance owns (for tests of <see cref="Dispose"/>).</summary>
+    internal byte[] OwnedKey => key;
 
     /// <summary>Parses <c>ALGORITHM:HEXKEY</c>.</summary>
     /// <param name="text">The text.</param>
@@ -48,10 +62,22 @@ public sealed class SessionKey
         }
     }
 
-    /// <summary>Overwrites the key octets with zeros.</summary>
+    /// <summary>Overwrites the key octets with zeros (the instance stays usable, with a zero key); prefer <see cref="Dispose"/>.</summary>
     public void Clear() => CryptographicOperations.ZeroMemory(key);
+
+    /// <summary>Zeroes the key octets; any later use throws <see cref="ObjectDisposedException"/>.</summary>
+    public void Dispose()
+    {
+        disposed = true;
+        CryptographicOperations.ZeroMemory(key);
+    }
 
     /// <summary>The <c>ALGORITHM:HEXKEY</c> form.</summary>
     /// <returns>The text.</returns>
-    public override string ToString() => Algorithm.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(key);
+    /// <exception cref="ObjectDisposedException">The session key was disposed.</exception>
+    public override string ToString()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Algorithm.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(key);
+    }
 }

@@ -195,7 +195,7 @@ internal sealed partial class EnvelopeAnalysis
     /// cannot even be parsed signs nothing, so it becomes a Bad verdict and the message still opens.</summary>
     private void VerifySignatures(ProtectionCoverage coverage, InternetAddressList from, string unreadable, Func<VerifyOptions, VerificationResult> verify)
     {
-        var verifyOptions = new VerifyOptions { Limits = options.Limits, Policy = options.Policy, Progress = options.Progress };
+        var verifyOptions = new VerifyOptions { Limits = options.Limits, Policy = options.Policy, Progress = options.Progress, VerifierLookup = options.VerifierLookup };
         foreach (var certificate in options.Verifiers) verifyOptions.Verifiers.Add(certificate);
         VerificationResult result;
         try
@@ -265,7 +265,11 @@ internal sealed partial class EnvelopeAnalysis
     /// decrypted counts as decrypted.</summary>
     private DecryptionResult? DecryptData(Stream input, Stream output, ProtectionCoverage coverage, InternetAddressList from, bool allowUnencrypted)
     {
-        var decryptOptions = new DecryptOptions { Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy, Unlocks = Unlocks, Progress = options.Progress };
+        var decryptOptions = new DecryptOptions
+        {
+            Limits = options.Limits, AllowUnencrypted = allowUnencrypted, Policy = options.Policy, Unlocks = Unlocks, Progress = options.Progress,
+            KeyLookup = options.KeyLookup, VerifierLookup = options.VerifierLookup, PassphraseProvider = options.PassphraseProvider,
+        };
         foreach (var key in options.Keys) decryptOptions.Keys.Add(key);
         foreach (var passphrase in options.KeyPassphrases) decryptOptions.KeyPassphrases.Add(passphrase);
         foreach (var certificate in options.Verifiers) decryptOptions.Verifiers.Add(certificate);

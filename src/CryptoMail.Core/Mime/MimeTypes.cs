@@ -94,6 +94,19 @@ public sealed class MimeOpenOptions
     /// <summary>Certificates whose signatures are checked.</summary>
     public IList<Certificate> Verifiers { get; } = new List<Certificate>();
 
+    /// <summary>Where to find more secret keys, beside <see cref="Keys"/>: asked only for the recipients the
+    /// encrypted parts name (see <see cref="DecryptOptions.KeyLookup"/>). Null (the default): only <see cref="Keys"/>.</summary>
+    public ISecretKeyLookup? KeyLookup { get; init; }
+
+    /// <summary>Where to find more signers' certificates, beside <see cref="Verifiers"/>: asked only for the keys the
+    /// signatures name. Null (the default): only <see cref="Verifiers"/>.</summary>
+    public ICertificateLookup? VerifierLookup { get; init; }
+
+    /// <summary>Asked for passphrases of protected keys the message is encrypted to when <see cref="KeyPassphrases"/>
+    /// holds none that fits (see <see cref="DecryptOptions.PassphraseProvider"/>); each key is asked for once per open,
+    /// whatever the number of encrypted parts. Null (the default): only the list.</summary>
+    public IPassphraseProvider? PassphraseProvider { get; init; }
+
     /// <summary>Limits for untrusted input; null for the instance's <see cref="OpenPgpOptions.Limits"/>.</summary>
     public ReadLimits? Limits { get; init; }
 

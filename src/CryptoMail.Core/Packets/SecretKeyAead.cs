@@ -21,7 +21,7 @@ internal static class SecretKeyAead
     /// <param name="maxArgon2MemoryBytes">The most memory an Argon2 S2K may ask for.</param>
     /// <returns>The plaintext secret key material; the caller zeroes it when done.</returns>
     /// <exception cref="BadPassphraseException">The tag does not verify: a wrong passphrase (or modified data).</exception>
-    public static byte[] Decrypt(string passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead,
+    public static byte[] Decrypt(ReadOnlySpan<byte> passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead,
         ReadOnlySpan<byte> iv, ReadOnlySpan<byte> publicKeyBody, ReadOnlySpan<byte> sealedMaterial, long maxArgon2MemoryBytes)
     {
         if (sealedMaterial.Length < AeadSuite.TagSize) throw new MalformedDataException("The AEAD-protected secret key material is shorter than its tag.");
@@ -41,7 +41,7 @@ internal static class SecretKeyAead
     }
 
     /// <summary>Seals <paramref name="material"/> as <see cref="Decrypt"/> opens it: returns ciphertext || tag.</summary>
-    public static byte[] Encrypt(string passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead,
+    public static byte[] Encrypt(ReadOnlySpan<byte> passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead,
         ReadOnlySpan<byte> iv, ReadOnlySpan<byte> publicKeyBody, ReadOnlySpan<byte> material)
     {
         var output = new byte[material.Length + AeadSuite.TagSize];
@@ -50,7 +50,7 @@ internal static class SecretKeyAead
         return output;
     }
 
-    private static IAeadCipher Cipher(string passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead, long maxArgon2MemoryBytes)
+    private static IAeadCipher Cipher(ReadOnlySpan<byte> passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead, long maxArgon2MemoryBytes)
     {
         if (packetTag is not (5 or 7)) throw new ArgumentOutOfRangeException(nameof(packetTag), packetTag, "5 or 7.");
         int keySize = AeadSuite.KeySize(cipher);

@@ -103,6 +103,21 @@ internal sealed class SecretKeyPacket
     /// not match the public key (a key-overwriting attack).</exception>
     public AsymmetricPrivateKey? Unlock(string? passphrase, long maxArgon2Bytes)
     {
+        using var octets = passphrase is null ? null : Utf8Passphrase.FromChars(passphrase);
+        return UnlockOctets(octets, maxArgon2Bytes);
+    }
+
+    /// <summary>As <see cref="Unlock(string?, long)"/>, with the passphrase as UTF-8 octets (null: none).</summary>
+    public AsymmetricPrivateKey? UnlockOctets(Utf8Passphrase? passphrase, long maxArgon2Bytes)
+    {
+        if (Open(passphrase, maxArgon2Bytes) is not var (secret, material)) return null;
+        CryptographicOperations.ZeroMemory(material);
+        return secret;
+    }
+
+    /// <summary>As <see cref="UnlockOctets"/>, also returning the plain material, which the caller owns and zeroes.</summary>
+    public (AsymmetricPrivateKey Secret, byte[] Material)? Open(Utf8Passphrase? passphrase, long maxArgon2Bytes)
+    {
         var material = ReadMaterial(passphrase, maxArgon2Bytes);
         if (material is null) return null;
         try
@@ -113,17 +128,18 @@ internal sealed class SecretKeyPacket
                 if (!KeyConsistency.Matches(Public.PublicKey, secret)) throw Mismatch(Public);
                 plainMaterialChecked = Usage == 0;
             }
-            return secret;
+            return (secret, material);
         }
-        finally
+        catch
         {
             CryptographicOperations.ZeroMemory(material);
+            throw;
         }
     }
 
     /// <summary>The plain secret material (the caller zeroes it), or null when the passphrase is wrong.</summary>
     /// <exception cref="UnusableKeyException">No material, or protected in a way we cannot unlock.</exception>
-    public byte[]? ReadMaterial(string? passphrase, long maxArgon2Bytes)
+    public byte[]? ReadMaterial(Utf8Passphrase? passphrase, long maxArgon2Bytes)
     {
         if (IsStub) throw new UnusableKeyException($"Key {Hex.KeyId(Public.KeyId)} has no secret material here (stub or smartcard).");
         if (Unsupported is not null) throw new UnusableKeyException($"Key {Hex.KeyId(Public.KeyId)} is protected with {Unsupported}.");
@@ -146,13 +162,13 @@ internal sealed class SecretKeyPacket
         return sum & 0xFFFF;
     }
 
-    private byte[]? Decrypt(string passphrase, long maxArgon2Bytes)
+    private byte[]? Decrypt(Utf8Passphrase passphrase, long maxArgon2Bytes)
     {
         if (Usage == 253)
         {
             try
             {
-                return SecretKeyAead.Decrypt(passphrase, S2k!, TagOf(IsSubkey), (byte)Public.Version, (byte)Cipher, Aead, Iv, Public.Body, Data, maxArgon2Bytes);
+                return SecretKeyAead.Decrypt(passphrase.Octets, S2k!, TagOf(IsSubkey), (byte)Public.Version, (byte)Cipher, Aead, Iv, Public.Body, Data, maxArgon2Bytes);
             }
             catch (BadPassphraseException)
             {
@@ -160,7 +176,7 @@ internal sealed class SecretKeyPacket
             }
         }
         int keySize = SessionKeyMaterial.KeyLength(Cipher);
-        var kek = S2k!.Derive(passphrase, keySize, maxArgon2Bytes);
+        var kek = S2k!.Derive(passphrase.Octets, keySize, maxArgon2Bytes);
         try
         {
             var clear = OpenPgpCfb.Transform(Cipher, kek, Data, encrypt: false, Iv);
@@ -222,7 +238,8 @@ internal sealed class SecretKeyPacket
             var s2k = S2kSpec.NewArgon2();
             var s2kBytes = s2k.Encode();
             var nonce = RandomNumberGenerator.GetBytes(AeadSuite.NonceSize(AeadAlgorithm.Ocb));
-            var encrypted = SecretKeyAead.Encrypt(passphrase, s2k, TagOf(isSubkey), (byte)pub.Version, cipher, AeadAlgorithm.Ocb, nonce, pub.Body, material);
+            using var octets = Utf8Passphrase.FromChars(passphrase);
+            var encrypted = SecretKeyAead.Encrypt(octets.Octets, s2k, TagOf(isSubkey), (byte)pub.Version, cipher, AeadAlgorithm.Ocb, nonce, pub.Body, material);
             ms.WriteByte(253);
             ms.WriteByte((byte)(3 + s2kBytes.Length + nonce.Length));
             ms.WriteByte(cipher);

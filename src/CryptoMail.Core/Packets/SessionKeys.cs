@@ -7,6 +7,8 @@ internal sealed class Pkesk
 {
     public required int Version { get; init; }
     public required long KeyId { get; init; }
+    /// <summary>The recipient key's fingerprint, which a v6 PKESK carries (null for v3, and for an anonymous v6 recipient).</summary>
+    public byte[]? Fingerprint { get; init; }
     public required PublicKeyAlgorithmId Algorithm { get; init; }
     /// <summary>The algorithm-specific fields.</summary>
     public required byte[] Fields { get; init; }

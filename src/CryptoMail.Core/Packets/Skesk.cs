@@ -92,7 +92,7 @@ internal sealed class Skesk
     /// uses something we do not support. An Argon2 S2K over the memory cap throws <see cref="LimitExceededException"/>.</summary>
     /// <remarks>v5 and v6 keys carry no algorithm octet: the result names <see cref="Cipher"/>, and the encrypted
     /// data packet says which cipher the message uses.</remarks>
-    public SessionKeyMaterial? TryDecrypt(string password, long maxArgon2MemoryBytes)
+    public SessionKeyMaterial? TryDecrypt(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes)
     {
         try
         {
@@ -104,7 +104,14 @@ internal sealed class Skesk
         }
     }
 
-    private SessionKeyMaterial? OpenV4(string password, long maxArgon2MemoryBytes)
+    /// <summary>As <see cref="TryDecrypt(ReadOnlySpan{byte}, long)"/>, for a password given as text (hashed as UTF-8).</summary>
+    public SessionKeyMaterial? TryDecrypt(string password, long maxArgon2MemoryBytes)
+    {
+        using var octets = Utf8Passphrase.FromChars(password);
+        return TryDecrypt(octets.Octets, maxArgon2MemoryBytes);
+    }
+
+    private SessionKeyMaterial? OpenV4(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes)
     {
         var kek = S2k.Derive(password, SessionKeyMaterial.KeyLength(Cipher), maxArgon2MemoryBytes);
         if (EncryptedKey is null) return new SessionKeyMaterial(Cipher, kek);
@@ -127,7 +134,7 @@ internal sealed class Skesk
         }
     }
 
-    private SessionKeyMaterial? OpenSealed(string password, long maxArgon2MemoryBytes)
+    private SessionKeyMaterial? OpenSealed(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes)
     {
         int keySize = AeadSuite.KeySize((byte)Cipher);
         if (keySize == 0) return null;
@@ -172,7 +179,8 @@ internal sealed class Skesk
         if (version != 6) throw new ArgumentOutOfRangeException(nameof(version), version, "We write SKESK v4 and v6.");
         s2k ??= S2kSpec.NewArgon2();
         byte cipherId = (byte)sessionKey.Algorithm;
-        var kek6 = KeyEncryptionKey(password, 6, cipherId, aead, sessionKey.Key.Length, long.MaxValue, s2k);
+        using var octets6 = Utf8Passphrase.FromChars(password);
+        var kek6 = KeyEncryptionKey(octets6.Octets, 6, cipherId, aead, sessionKey.Key.Length, long.MaxValue, s2k);
         var nonce = RandomNumberGenerator.GetBytes(AeadSuite.NonceSize(aead));
         var sealedKey = new byte[sessionKey.Key.Length];
         var tag = new byte[AeadSuite.TagSize];
@@ -193,7 +201,7 @@ internal sealed class Skesk
     }
 
     /// <summary>v5: the S2K output itself; v6: HKDF-SHA256 over it with the associated data as info.</summary>
-    private static byte[] KeyEncryptionKey(string password, int version, byte cipher, AeadAlgorithm aead, int keySize, long maxArgon2MemoryBytes, S2kSpec s2k)
+    private static byte[] KeyEncryptionKey(ReadOnlySpan<byte> password, int version, byte cipher, AeadAlgorithm aead, int keySize, long maxArgon2MemoryBytes, S2kSpec s2k)
     {
         var ikm = s2k.Derive(password, keySize, maxArgon2MemoryBytes);
         if (version == 5) return ikm;

@@ -25,6 +25,6 @@ internal static class PkeskV6
         }
         int pos = 2 + size;
         var algorithm = (PublicKeyAlgorithmId)body[pos];
-        return (new Pkesk { Version = 6, KeyId = keyId, Algorithm = algorithm, Fields = body[(pos + 1)..] }, fingerprint);
+        return (new Pkesk { Version = 6, KeyId = keyId, Fingerprint = fingerprint, Algorithm = algorithm, Fields = body[(pos + 1)..] }, fingerprint);
     }
 }

@@ -21,13 +21,13 @@ internal sealed partial class KeyCommands
             (key, args, parse, flags) => key.RevokeUserId(args[0], RevocationReason.UserIdNoLongerValid, parse.GetValue((Option<string>)flags[0]) ?? string.Empty));
         yield return Edit("addsubkey", "Adds a subkey (algorithm from the key's profile) to a stored key.", Array.Empty<string>(),
             new Option[] { Opt.Value("--usage", "encrypt (default), sign or auth.", "USAGE"), ExpiresOption() },
-            (key, args, parse, flags) => key.AddSubkey(ParseUsage(parse.GetValue((Option<string>)flags[0])), ParseExpiry(parse.GetValue((Option<string>)flags[1]))));
+            (key, args, parse, flags) => key.AddSubkey(ParseUsage(parse.GetValue((Option<string>)flags[0])), ParseExpiry(parse.GetValue((Option<string>)flags[1])), PassphraseOf(parse)));
         yield return Edit("revsubkey", "Revokes a subkey of a stored key.", SubkeyArgument,
             new Option[] { Opt.Value("--reason", "unspecified (default), superseded, compromised or retired.", "REASON"), DescriptionOption() },
             (key, args, parse, flags) => key.RevokeSubkey(args[0], ParseReason(parse.GetValue((Option<string>)flags[0])), parse.GetValue((Option<string>)flags[1]) ?? string.Empty));
         yield return Edit("rotate", "Adds a fresh encryption subkey and revokes the current ones as superseded (old mail stays decryptable).", Array.Empty<string>(),
             new Option[] { ExpiresOption() },
-            (key, args, parse, flags) => key.RotateEncryptionSubkey(ParseExpiry(parse.GetValue((Option<string>)flags[0]))));
+            (key, args, parse, flags) => key.RotateEncryptionSubkey(ParseExpiry(parse.GetValue((Option<string>)flags[0])), PassphraseOf(parse)));
         yield return Edit("expire", "Sets the expiration of a stored key (or, with --subkey, of one subkey): an ISO 8601 date/time, or 'never'.", WhenArgument,
             new Option[] { Opt.Value("--subkey", "The subkey's fingerprint or key ID.", "SUBKEY") },
             (key, args, parse, flags) =>
@@ -162,6 +162,11 @@ internal sealed partial class KeyCommands
             throw new ToolException(SopExit.MissingInput, found.Count == 0 ? $"No stored secret key matches '{q}'." : $"'{q}' matches {found.Count} keys; give a fingerprint.");
         return found[0];
     }
+
+    /// <summary>The passphrase an edit was given (the new subkey of a protected key is protected with it: an unlocked
+    /// key does not keep its passphrase); null without --passphrase-file.</summary>
+    private string? PassphraseOf(ParseResult parse) =>
+        parse.GetValue<string>("--passphrase-file") is { } file ? context.ReadPassword(file).TrimEnd() : null;
 
     private SecretKey Unlocked(SecretKey key, string? passphraseFile)
     {

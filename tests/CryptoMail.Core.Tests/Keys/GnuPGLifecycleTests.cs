@@ -37,7 +37,7 @@ public class GnuPGLifecycleTests
         var subExpiry = DateTimeOffset.UtcNow.AddDays(20);
         var keyExpiry = DateTimeOffset.UtcNow.AddDays(200);
         var key = TestKeys.Unlocked("Curve25519", "gpgsub")
-            .AddSubkey(KeyUsage.Sign, subExpiry)
+            .AddSubkey(KeyUsage.Sign, subExpiry, TestKeys.Passphrase)
             .WithExpiration(keyExpiry);
         var signing = key.Certificate.Subkeys[^1];
         using var gpg = new GnuPG();
@@ -68,7 +68,7 @@ public class GnuPGLifecycleTests
     {
         var key = TestKeys.Unlocked("Curve25519", "gpgrotate");
         var old = key.Certificate.EncryptionKeys(DateTimeOffset.UtcNow).Single();
-        var rotated = key.RotateEncryptionSubkey();
+        var rotated = key.RotateEncryptionSubkey(passphrase: TestKeys.Passphrase);
         var fresh = rotated.Certificate.EncryptionKeys(DateTimeOffset.UtcNow).Single();
         using var gpg = new GnuPG();
         gpg.Import(rotated.Certificate.ExportArmored());

@@ -69,7 +69,7 @@ public class LifecycleTests
     {
         var key = TestKeys.Unlocked(profile, "subsign");
         var expires = DateTimeOffset.UtcNow.AddDays(30);
-        var added = key.AddSubkey(KeyUsage.Sign, expires);
+        var added = key.AddSubkey(KeyUsage.Sign, expires, TestKeys.Passphrase);
         var cert = Reparsed(added);
         Assert.Equal(key.Certificate.Subkeys.Count + 1, cert.Subkeys.Count);
         var sub = cert.Subkeys[^1];
@@ -97,7 +97,7 @@ public class LifecycleTests
         var oldMail = EncryptTo(key.Certificate, "old mail");
         var oldSub = key.Certificate.EncryptionKeys(DateTimeOffset.UtcNow).Single();
 
-        var rotated = ReparsedSecret(key.RotateEncryptionSubkey());
+        var rotated = ReparsedSecret(key.RotateEncryptionSubkey(passphrase: TestKeys.Passphrase));
         var cert = rotated.Certificate;
         var now = DateTimeOffset.UtcNow;
         var current = Assert.Single(cert.EncryptionKeys(now));
@@ -197,7 +197,7 @@ public class LifecycleTests
     public void Merging_secret_keys_and_public_updates_keeps_secrets_and_adds_no_duplicates(string profile)
     {
         var key = TestKeys.Unlocked(profile, "merge");
-        var updated = key.AddUserId("Merged <merged@example.org>").AddSubkey(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage);
+        var updated = key.AddUserId("Merged <merged@example.org>").AddSubkey(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage, passphrase: TestKeys.Passphrase);
 
         var fromSecret = key.Merge(ReparsedSecret(updated));
         var fromPublic = ReparsedSecret(key).Merge(Reparsed(updated));
@@ -223,7 +223,7 @@ public class LifecycleTests
         var key = TestKeys.Unlocked(profile, "minimal")
             .AddUserId("Work <work@example.org>")
             .WithExpiration(DateTimeOffset.UtcNow.AddDays(400))
-            .RotateEncryptionSubkey();
+            .RotateEncryptionSubkey(passphrase: TestKeys.Passphrase);
         var certifier = TestKeys.Unlocked(profile, "certifier");
         var full = certifier.Certify(key.Certificate, "Work <work@example.org>");
 
@@ -251,7 +251,7 @@ public class LifecycleTests
         Assert.Throws<KeyNotUsableException>(() => locked.Certify(TestKeys.Get("Curve25519", "bystander").Certificate, "Bystander <bystander@example.org>"));
 
         // Unlocked, the edit keeps the protection, and the new subkey is protected with the same passphrase.
-        var edited = locked.Unlock(TestKeys.Passphrase).AddSubkey(KeyUsage.EncryptCommunications);
+        var edited = locked.Unlock(TestKeys.Passphrase).AddSubkey(KeyUsage.EncryptCommunications, passphrase: TestKeys.Passphrase);
         var reread = ReparsedSecret(edited);
         Assert.True(reread.IsProtected);
         Assert.Throws<BadPassphraseException>(() => reread.Unlock("wrong"));

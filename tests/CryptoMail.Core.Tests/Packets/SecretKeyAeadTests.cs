@@ -34,16 +34,16 @@ public class SecretKeyAeadTests
         var iv = locked[pos..(pos + AeadSuite.NonceSize(aead))];
         var sealedMaterial = locked[(pos + iv.Length)..];
 
-        var material = SecretKeyAead.Decrypt(A5Passphrase, s2k, (byte)tag, 6, cipher, aead, iv, publicBody, sealedMaterial, 2L << 30);
+        var material = SecretKeyAead.Decrypt(System.Text.Encoding.UTF8.GetBytes(A5Passphrase), s2k, (byte)tag, 6, cipher, aead, iv, publicBody, sealedMaterial, 2L << 30);
         Assert.Equal(clear[(publicLength + 1)..], material);
 
         // The same material sealed again opens again; under another packet tag (so another HKDF info and associated
         // data) it does not.
         var spec = S2kSpec.NewIterated(0x10);
-        var resealed = SecretKeyAead.Encrypt("other", spec, (byte)tag, 6, cipher, aead, iv, publicBody, material);
-        Assert.Equal(material, SecretKeyAead.Decrypt("other", spec, (byte)tag, 6, cipher, aead, iv, publicBody, resealed, long.MaxValue));
+        var resealed = SecretKeyAead.Encrypt("other"u8, spec, (byte)tag, 6, cipher, aead, iv, publicBody, material);
+        Assert.Equal(material, SecretKeyAead.Decrypt("other"u8, spec, (byte)tag, 6, cipher, aead, iv, publicBody, resealed, long.MaxValue));
         byte otherTag = (byte)(tag == 5 ? 7 : 5);
-        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("other", spec, otherTag, 6, cipher, aead, iv, publicBody, resealed, long.MaxValue));
+        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("other"u8, spec, otherTag, 6, cipher, aead, iv, publicBody, resealed, long.MaxValue));
     }
 
     [Fact]
@@ -53,15 +53,15 @@ public class SecretKeyAeadTests
         var iv = new byte[15];
         var publicBody = Enumerable.Range(0, 42).Select(i => (byte)i).ToArray();
         var material = Enumerable.Range(100, 32).Select(i => (byte)i).ToArray();
-        var sealedMaterial = SecretKeyAead.Encrypt("pw", s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, material);
-        Assert.Equal(material, SecretKeyAead.Decrypt("pw", s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial, long.MaxValue));
+        var sealedMaterial = SecretKeyAead.Encrypt("pw"u8, s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, material);
+        Assert.Equal(material, SecretKeyAead.Decrypt("pw"u8, s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial, long.MaxValue));
 
-        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("pX", s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial, long.MaxValue));
+        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("pX"u8, s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial, long.MaxValue));
         var otherPublic = (byte[])publicBody.Clone();
         otherPublic[^1] ^= 1;
-        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("pw", s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, otherPublic, sealedMaterial, long.MaxValue));
-        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("pw", s2k, 7, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial, long.MaxValue));
-        Assert.Throws<MalformedDataException>(() => SecretKeyAead.Decrypt("pw", s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial.AsSpan(0, 10), long.MaxValue));
+        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("pw"u8, s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, otherPublic, sealedMaterial, long.MaxValue));
+        Assert.Throws<BadPassphraseException>(() => SecretKeyAead.Decrypt("pw"u8, s2k, 7, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial, long.MaxValue));
+        Assert.Throws<MalformedDataException>(() => SecretKeyAead.Decrypt("pw"u8, s2k, 5, 6, 9, AeadAlgorithm.Ocb, iv, publicBody, sealedMaterial.AsSpan(0, 10), long.MaxValue));
     }
 
     /// <summary>The body of the first packet with <paramref name="tag"/> in an armored vector.</summary>

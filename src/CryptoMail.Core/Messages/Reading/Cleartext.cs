@@ -42,7 +42,7 @@ internal static class Cleartext
     /// was signed (RFC 9580 section 7): dash-escaping removed, trailing spaces and tabs removed (they are not signed),
     /// each line ended by LF as GnuPG writes it (the framework signs the same octets with or without a final line
     /// ending).</summary>
-    public static Verified Verify(Stream raw, Stream sink, IEnumerable<Certificate> verifiers, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
+    public static Verified Verify(Stream raw, Stream sink, VerifierSet verifiers, DateTimeOffset? notBefore, DateTimeOffset? notAfter,
         OpenPgpPolicy? policy, bool requireGood, long holdBack, ReadLimits limits, CancellationToken token)
     {
         using var held = new HoldBackBuffer(holdBack);

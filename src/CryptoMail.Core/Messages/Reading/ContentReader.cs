@@ -9,7 +9,7 @@ internal sealed class ContentReader
 {
     private const int BufferSize = 1 << 16;
     private readonly ReadLimits limits;
-    private readonly IReadOnlyList<Certificate> verifiers;
+    private readonly VerifierSet verifiers;
     private readonly CancellationToken token;
     private readonly IProgress<long>? progress;
     private readonly List<PendingSignature> signatures = new();
@@ -17,10 +17,10 @@ internal sealed class ContentReader
     private int signaturePackets;
     private long decompressed;
 
-    public ContentReader(ReadLimits limits, IEnumerable<Certificate> verifiers, IProgress<long>? progress, CancellationToken token)
+    public ContentReader(ReadLimits limits, VerifierSet verifiers, IProgress<long>? progress, CancellationToken token)
     {
         this.limits = limits;
-        this.verifiers = verifiers.ToList();
+        this.verifiers = verifiers;
         this.progress = progress;
         this.token = token;
     }

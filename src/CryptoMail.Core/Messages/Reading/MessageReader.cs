@@ -20,13 +20,14 @@ internal static class MessageReader
         return Guard.Run(() =>
         {
             long? start = Start(input);
+            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, async: false, token);
             var source = new IoBridge(input, token, readAhead: true);
             var sink = new IoBridge(output, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Decrypting");
             if (kind == MessageInput.Kind.Cleartext)
             {
                 if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted (it is cleartext-signed).");
-                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter,
+                var v = Cleartext.Verify(raw, sink, verifiers, options.SignatureNotBefore, options.SignatureNotAfter,
                     options.Policy, options.RequireValidSignature, options.HoldBackMemoryBytes, options.EffectiveLimits, token);
                 return Unencrypted(v.Signatures, v.Length, LiteralFormat.Utf8, Compression.None, string.Empty, null);
             }
@@ -37,12 +38,12 @@ internal static class MessageReader
             {
                 Func<Stream>? reopen = start is long at ? () => Reopen(input, at, token) : null;
                 using var owned = options.Unlocks is null ? new KeyUnlocks(options.EffectiveLimits) : null;
-                return DecryptPackets(head, sink, options, options.Unlocks ?? owned!, reopen, token);
+                return DecryptPackets(head, sink, new DecryptionSession(options, options.Unlocks ?? owned!, async: false, token), reopen, token);
             }
 
             if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
             var counted = new CountingStream(head);
-            var plain = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
+            var plain = new ContentReader(options.EffectiveLimits, verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(options.HoldBackMemoryBytes);
             plain.Read(counted, held.Write, 0, counted);
             var verdicts = plain.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
@@ -102,17 +103,19 @@ internal static class MessageReader
     /// of our keys does vouch for its key (RSA always yields one, see <see cref="RsaImplicitRejection"/>): when no
     /// candidate passes, the first PKESK key is used anyway, so a quick check broken by modified data fails at the MDC
     /// with the same error as any other modification rather than as an early, distinguishable one.</remarks>
-    private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks, Func<Stream>? reopen,
+    private static DecryptionResult DecryptPackets(Stream packets, IoBridge sink, DecryptionSession session, Func<Stream>? reopen,
         CancellationToken token)
     {
+        var options = session.Options;
         var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options);
+        session.Resolve(pkesks);
         var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
         if (dataTag == PacketTag.OcbEncryptedData)
         {
             // Session keys: PKESK v3 (with the algorithm octet) or SKESK v5; the packet names the cipher.
             var ocb = AeadEncryptedDataHeader.Read(encrypted);
             return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), new Protection(IntegrityProtection.OcbEncryptedData, (AeadMode)(int)ocb.Aead),
-                pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, options, unlocks, token);
+                pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, session, token);
         }
         int version = encrypted.ReadByte();
         if (version == 2)
@@ -123,7 +126,7 @@ internal static class MessageReader
                 throw DecryptionFailure.Create();
             var header = SeipdV2Header.Parse(prefix);
             return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), new Protection(IntegrityProtection.SeipdV2, (AeadMode)(int)header.Aead),
-                pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, options, unlocks, token);
+                pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, session, token);
         }
         if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
         var initial = new byte[18];
@@ -148,11 +151,11 @@ internal static class MessageReader
             if (sessionKey is null)
             {
                 (sessionKey, decryptedWith, lockedKey, vouched, vouchedWith) =
-                    FromPkesks(pkesks, options, unlocks, null, c => SeipdV1DecryptStream.QuickCheck(c, initial), keepFirst: true);
+                    FromPkesks(pkesks, session, null, c => SeipdV1DecryptStream.QuickCheck(c, initial), keepFirst: true);
             }
             if (sessionKey is null)
             {
-                sessionKey = FromPasswords(skesks.Where(k => k.Version == 4), options, unlocks, c => SeipdV1DecryptStream.QuickCheck(c, initial));
+                sessionKey = session.FromPasswords(skesks.Where(k => k.Version == 4), c => SeipdV1DecryptStream.QuickCheck(c, initial));
                 withPassword = sessionKey is not null;
             }
             if (sessionKey is null && vouched is not null)
@@ -164,7 +167,7 @@ internal static class MessageReader
         {
             vouched?.Dispose();
         }
-        if (sessionKey is null) throw NoKey(lockedKey, recipientIds);
+        if (sessionKey is null) throw NoKey(lockedKey, recipientIds, session.Unlocks.ProviderExhausted);
 
         using (sessionKey)
         {
@@ -174,7 +177,7 @@ internal static class MessageReader
             Action? replay = twice is null ? null : () => ReplayV1(reopen!, initial, sessionKey, twice, sink, options, token);
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, initial);
             return ReadDecrypted(clear, () => clear.Verified, holdBack, Protection.SeipdV1, ToCipher(sessionKey.Algorithm),
-                decryptedWith, withPassword, recipientIds, exported, sink, options, token, twice, replay);
+                decryptedWith, withPassword, recipientIds, exported, sink, session, token, twice, replay);
         }
     }
 
@@ -194,7 +197,7 @@ internal static class MessageReader
                 throw new MalformedDataException("the encrypted data differs");
             using var clear = new SeipdV1DecryptStream(encrypted, sessionKey, again, checkMdc: false);
             var counted = new CountingStream(clear);
-            new ContentReader(options.EffectiveLimits, Array.Empty<Certificate>(), null, token).Read(counted, twice.Replay, 0, counted);
+            new ContentReader(options.EffectiveLimits, VerifierSet.None, null, token).Read(counted, twice.Replay, 0, counted);
         }
         catch (Exception e) when (e is MalformedDataException or IntegrityException or LimitExceededException)
         {
@@ -255,9 +258,10 @@ internal static class MessageReader
     /// given session key, a PKESK or a SKESK of the fitting version; each chunk is released only after its tag
     /// verifies, and the final tag is checked before the end is reported.</summary>
     private static DecryptionResult DecryptChunked(PacketBodyStream encrypted, int keySize, byte cipherId, Func<byte[], AeadChunkSchedule> schedule,
-        Protection protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptOptions options, KeyUnlocks unlocks,
+        Protection protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptionSession session,
         CancellationToken token)
     {
+        var options = session.Options;
         byte[]? key = null;
         string? decryptedWith = null;
         bool withPassword = false;
@@ -270,7 +274,7 @@ internal static class MessageReader
         }
         if (key is null)
         {
-            var (found, with, locked, _, _) = FromPkesks(pkesks, options, unlocks, keySize, c => c.Key.Length == keySize, keepFirst: false);
+            var (found, with, locked, _, _) = FromPkesks(pkesks, session, keySize, c => c.Key.Length == keySize, keepFirst: false);
             lockedKey = locked;
             if (found is not null)
             {
@@ -280,14 +284,14 @@ internal static class MessageReader
         }
         if (key is null)
         {
-            using var found = FromPasswords(skesks, options, unlocks, c => c.Key.Length == keySize);
+            using var found = session.FromPasswords(skesks, c => c.Key.Length == keySize);
             if (found is not null)
             {
                 key = (byte[])found.Key.Clone();
                 withPassword = true;
             }
         }
-        if (key is null) throw NoKey(lockedKey, recipientIds);
+        if (key is null) throw NoKey(lockedKey, recipientIds, session.Unlocks.ProviderExhausted);
         try
         {
             var exported = options.ExportSessionKey ? new SessionKey(cipherId, key) : null;
@@ -298,7 +302,7 @@ internal static class MessageReader
             try
             {
                 return ReadDecrypted(clear, () => clear.IsComplete, holdBack, protection, ToCipher(cipherId),
-                    decryptedWith, withPassword, recipientIds, exported, sink, options, token);
+                    decryptedWith, withPassword, recipientIds, exported, sink, session, token);
             }
             catch (IntegrityException) when (fromGivenSessionKey && clear.PlaintextLength == 0)
             {
@@ -313,37 +317,19 @@ internal static class MessageReader
         }
     }
 
-    /// <summary>Tries every password on every SKESK (at most <see cref="ReadLimits.MaxPasswordSkesks"/> of them, within the
-    /// operation's derivation budget); the first session key <paramref name="accept"/> takes wins.</summary>
-    private static SessionKeyMaterial? FromPasswords(IEnumerable<Skesk> skesks, DecryptOptions options, KeyUnlocks unlocks, Func<SessionKeyMaterial, bool> accept)
-    {
-        if (options.Passwords.Count == 0) return null;
-        foreach (var skesk in skesks)
-        {
-            unlocks.NextSkesk();
-            foreach (var pw in options.Passwords)
-            {
-                var candidate = unlocks.TryPassword(skesk, pw);
-                if (candidate is null) continue;
-                if (accept(candidate)) return candidate;
-                candidate.Dispose();
-            }
-        }
-        return null;
-    }
-
     /// <summary>Reads the decrypted packet stream: grammar, limits, signatures; releases the plaintext once authenticated.</summary>
     /// <remarks>Held-back plaintext waits in a <see cref="HoldBackBuffer"/>, or, given <paramref name="twice"/>, is
     /// only recorded, and <paramref name="replay"/> releases it from a second pass over the input.</remarks>
     private static DecryptionResult ReadDecrypted(Stream clear, Func<bool> authenticated, bool holdBack, Protection protection, SymmetricCipher? cipher,
-        string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptOptions options, CancellationToken token,
+        string? decryptedWith, bool withPassword, List<string> recipientIds, SessionKey? exported, IoBridge sink, DecryptionSession session, CancellationToken token,
         SecondPass? twice = null, Action? replay = null)
     {
+        var options = session.Options;
         // The cipher of a SEIPD v1 message comes out of the session key packet: when nothing is released early it is
         // judged only once the data proves authentic, so that a forged RSA PKESK cannot learn "well-formed and names a
         // refused cipher" from a policy error (RFC 9580 section 13.5).
         if (!holdBack) PolicyChecks.ReadCipher(options.Policy, cipher, protection);
-        var reader = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
+        var reader = new ContentReader(options.EffectiveLimits, session.Verifiers, options.Progress, token);
         HoldBackBuffer? held = holdBack && twice is null ? new HoldBackBuffer(options.HoldBackMemoryBytes) : null;
         try
         {
@@ -365,7 +351,7 @@ internal static class MessageReader
             if (!authenticated()) throw DecryptionFailure.Create();
             if (holdBack) PolicyChecks.ReadCipher(options.Policy, cipher, protection);
 
-            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy, DecryptingFingerprints(decryptedWith, options));
+            var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy, session.DecryptingFingerprints(decryptedWith));
             Require(options.RequireValidSignature, verdicts);
             held?.CopyTo(sink, token);
             replay?.Invoke();
@@ -383,32 +369,23 @@ internal static class MessageReader
         }
     }
 
-    /// <summary>The fingerprints an Intended Recipient Fingerprint subpacket may name for the key that decrypted the
-    /// message (RFC 9580 section 5.2.3.36): that key and its certificate's primary key; null when no key decrypted it.</summary>
-    private static string[]? DecryptingFingerprints(string? decryptedWith, DecryptOptions options)
-    {
-        if (decryptedWith is null) return null;
-        var owner = options.Keys.FirstOrDefault(k => k.Certificate.HasKey(decryptedWith));
-        return owner is null ? new[] { decryptedWith } : new[] { decryptedWith, owner.Fingerprint };
-    }
-
     /// <summary>Tries every PKESK with every fitting secret key (each unlocked once per operation); also says whether a
     /// fitting key was locked. With <paramref name="keepFirst"/>, the first key a PKESK yielded is also returned when
     /// <paramref name="accept"/> takes none (the caller owns it).</summary>
     private static (SessionKeyMaterial? Key, string? DecryptedWith, bool Locked, SessionKeyMaterial? First, string? FirstWith) FromPkesks(
-        List<Pkesk> pkesks, DecryptOptions options, KeyUnlocks unlocks, int? keySize, Func<SessionKeyMaterial, bool> accept, bool keepFirst)
+        List<Pkesk> pkesks, DecryptionSession session, int? keySize, Func<SessionKeyMaterial, bool> accept, bool keepFirst)
     {
         bool locked = false;
         SessionKeyMaterial? first = null;
         string? firstWith = null;
         foreach (var pkesk in pkesks)
         {
-            foreach (var secret in options.Keys)
+            foreach (var secret in session.Keys)
             {
                 foreach (var kid in CandidateKeyIds(secret, pkesk.KeyId))
                 {
                     AsymmetricPrivateKey? priv;
-                    try { priv = unlocks.PrivateKey(secret, kid, options.KeyPassphrases); }
+                    try { priv = session.Unlocks.PrivateKey(secret, kid, session.Options.KeyPassphrases, session.Prompt); }
                     catch (KeyNotUsableException) { locked = true; continue; }
                     if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
                     var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub, keySize);
@@ -426,7 +403,10 @@ internal static class MessageReader
         return (null, null, locked, first, firstWith);
     }
 
-    private static CryptoMailException NoKey(bool locked, List<string> recipientIds) => locked
+    private static CryptoMailException NoKey(bool locked, List<string> recipientIds, bool providerExhausted) =>
+        providerExhausted
+        ? new BadPassphraseException("The passphrase provider's answers did not unlock a matching key or password, as often as it was asked.")
+        : locked
         ? new KeyNotUsableException("A matching secret key is protected by a passphrase and none of the given passphrases unlocks it.")
         : new NoDecryptionKeyException(
             recipientIds.Count > 0
@@ -501,8 +481,9 @@ internal static class MessageReader
             var sigBytes = await PgpInput.ReadAllBoundedAsync(signature, MaxSignatureBytes, async, token).ConfigureAwait(false);
             // One shared hash per algorithm and mode, however many signatures (at most Limits.MaxSignatures) use it.
             var pool = new HashPool();
+            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, async: false, token);
             var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.EffectiveLimits.MaxSignatures)
-                .Select(sig => SignatureChecker.ForSignature(sig, options.Verifiers, pool)).ToList();
+                .Select(sig => SignatureChecker.ForSignature(sig, verifiers, pool)).ToList();
             long total = 0;
             // The hashes run on the second core while this one reads the next chunk.
             await ParallelStage.PumpAsync(m => AsyncMode.ReadAsync(data, m, async, token), 1 << 18, pool.IsEmpty ? null : (buffer, offset, count) => pool.Update(buffer.AsSpan(offset, count)), chunk =>
@@ -527,10 +508,11 @@ internal static class MessageReader
         {
             var source = new IoBridge(input, token);
             var sink = new IoBridge(output, token);
+            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, async: false, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Verifying");
             if (kind == MessageInput.Kind.Cleartext)
             {
-                var v = Cleartext.Verify(raw, sink, options.Verifiers, options.SignatureNotBefore, options.SignatureNotAfter, options.Policy, options.RequireValidSignature, 32L << 20, options.EffectiveLimits, token);
+                var v = Cleartext.Verify(raw, sink, verifiers, options.SignatureNotBefore, options.SignatureNotAfter, options.Policy, options.RequireValidSignature, 32L << 20, options.EffectiveLimits, token);
                 return new VerificationResult(v.Signatures);
             }
             var head = new PeekStream(packets, 1);
@@ -538,7 +520,7 @@ internal static class MessageReader
             if ((head.Head[0] & 0x80) == 0) throw new MalformedDataException("The input is not OpenPGP data.");
             if (PacketTags.TryTagOf(head.Head, out var tag) && PacketTags.IsEncryption(tag)) throw new MalformedDataException("The message is encrypted: decrypt it instead.");
             var counted = new CountingStream(head);
-            var reader = new ContentReader(options.EffectiveLimits, options.Verifiers, options.Progress, token);
+            var reader = new ContentReader(options.EffectiveLimits, verifiers, options.Progress, token);
             using var held = new HoldBackBuffer(32L << 20);
             reader.Read(counted, held.Write, 0, counted);
             var verdicts = reader.Verdicts(options.SignatureNotBefore, options.SignatureNotAfter, options.Policy);
