@@ -67,8 +67,8 @@ for p in "${PEERS[@]}"; do [ "$p" != "$LABEL" ] || { echo "run.sh: --name must d
 OUT="${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/sop-interop.XXXXXX")}"
 mkdir -p "$OUT" || exit 2
 OUT="$(cd "$OUT" && pwd)"
-rm -rf "$OUT/keys" "$OUT/work" "$OUT/results.tsv" "$OUT/evidence.tsv"
-mkdir -p "$OUT/keys" "$OUT/work" "$OUT/data"
+rm -rf "$OUT/keys" "$OUT/cells" "$OUT/results.tsv" "$OUT/evidence.tsv"
+mkdir -p "$OUT/keys" "$OUT/cells" "$OUT/data"
 printf 'test\tproducer\tconsumer\tresult\tdetail\n' > "$OUT/results.tsv"
 printf 'test\tproducer\tconsumer\tresult\tstep\n' > "$OUT/evidence.tsv"
 
@@ -354,7 +354,7 @@ declare -A RESULT=() DETAIL=()
 for pair in "${PAIRS[@]}"; do
   a="${pair%%>*}" b="${pair#*>}" line=""
   for t in "${TESTS[@]}"; do
-    W="$OUT/work/$a--$b/$t"
+    W="$OUT/cells/$a--$b/$t"
     run_cell "$t" "$a" "$b" "$W"
     r="$(cat "$W/result")"
     RESULT[$t|$pair]="$r"; DETAIL[$t|$pair]="$(cat "$W/detail")"
@@ -365,14 +365,14 @@ done
 
 # A failure between the tool under test and peer P is put down to P when P fails the same way in the same role
 # against itself, or against most of the other peers (more than half, at least two): the evidence runs replace the
-# tool under test by each peer and are kept under OUT/work/evidence.
+# tool under test by each peer and are kept under OUT/cells/evidence.
 attribute() { # TEST PAIR
   local t="$1" pair="$2" a="${2%%>*}" b="${2#*>}" peer step others=0 same=0 self="" x ea eb r s
-  step="$(cat "$OUT/work/$a--$b/$t/step")"
+  step="$(cat "$OUT/cells/$a--$b/$t/step")"
   if [ "$a" = "$LABEL" ]; then peer="$b"; else peer="$a"; fi
   for x in "${PEERS[@]}"; do
     if [ "$a" = "$LABEL" ]; then ea="$x" eb="$peer"; else ea="$peer" eb="$x"; fi
-    local ew="$OUT/work/evidence/$ea--$eb/$t"
+    local ew="$OUT/cells/evidence/$ea--$eb/$t"
     [ -f "$ew/result" ] || run_cell "$t" "$ea" "$eb" "$ew"
     r="$(cat "$ew/result")" s="$(cat "$ew/step")"
     printf '%s\t%s\t%s\t%s\t%s\n' "$t" "$ea" "$eb" "$r" "$s" >> "$OUT/evidence.tsv"
@@ -410,7 +410,7 @@ for t in "${TESTS[@]}"; do
   echo
 done
 if [ "$failed_n" -gt 0 ]; then
-  echo; echo "failures (inputs, outputs and commands.log under $OUT/work/PRODUCER--CONSUMER/TEST):"
+  echo; echo "failures (inputs, outputs and commands.log under $OUT/cells/PRODUCER--CONSUMER/TEST):"
   awk -F'\t' 'NR > 1 && $4 == "fail" { printf "  %s %s>%s: %s\n", $1, $2, $3, $5 }' "$OUT/results.tsv"
 fi
 if [ "$skipped" -gt 0 ]; then
