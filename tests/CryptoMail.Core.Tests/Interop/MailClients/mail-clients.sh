@@ -65,9 +65,13 @@ screen() { tmx capture-pane -p -t "$(tname "$1")" 2>/dev/null || echo "(the tmux
 wait_for() {
   local session="$1" what="$2"; shift 2
   local deadline=$((SECONDS + STEP_TIMEOUT))
+  local ended
   until "$@"; do
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      echo "mail-clients.sh: timed out after ${STEP_TIMEOUT}s waiting for $what; the screen was:" >&2
+    # A client that has exited cannot change its screen any more: fail at once rather than at the deadline.
+    ended=; [ -f "$session.status" ] && ended=1
+    if [ -n "$ended" ] || [ "$SECONDS" -ge "$deadline" ]; then
+      if [ -n "$ended" ]; then echo "mail-clients.sh: the client ended while waiting for $what; the screen was:" >&2
+      else echo "mail-clients.sh: timed out after ${STEP_TIMEOUT}s waiting for $what; the screen was:" >&2; fi
       screen "$session" | sed '/^$/d' >&2
       [ -f "$session.status" ] && echo "(client exit code $(cat "$session.status"))" >&2
       return 1
@@ -205,14 +209,26 @@ compose_one() {
     inline-signed-encrypted) echo "set crypt_autosign=yes crypt_autoencrypt=yes pgp_autoinline=yes" >> "$rc"; use_classic_pgp "$rc"; attach=() ;;
     *) die "unknown kind $kind" ;;
   esac
-  rm -f "$out"
   export MC_BODY="$dir/body.txt" MC_OUT="$out"
-  run_client "$session" "$client" -n -F "$rc" -s "$kind from $client: Grüße ✓" "${attach[@]}" -- "Bob <bob@example.org>"
-  wait_for "$session" "$client's compose screen ($kind)" screen_has "$session" "Compose" || return 1
-  tmx send-keys -t "$(tname "$session")" y
-  wait_for "$session" "$client to send the $kind message" sent_or_answer "$session" "$out" || return 1
-  tmx kill-session -t "$(tname "$session")" >/dev/null 2>&1 || true
-  echo "$client $kind: $(wc -c < "$out") bytes"
+  # A client that ends before it shows its compose screen (seen once in CI on a loaded machine: mutt exited with 1
+  # before drawing anything) is started again, twice at most; the screen of every failed attempt is still printed.
+  # Only a run that wrote the message counts, so a retry cannot hide a client that never sends.
+  local attempt
+  for attempt in 1 2 3; do
+    rm -f "$out"
+    tmx kill-session -t "$(tname "$session")" >/dev/null 2>&1 || true
+    run_client "$session" "$client" -n -F "$rc" -s "$kind from $client: Grüße ✓" "${attach[@]}" -- "Bob <bob@example.org>"
+    if wait_for "$session" "$client's compose screen ($kind, attempt $attempt)" screen_has "$session" "Compose"; then
+      tmx send-keys -t "$(tname "$session")" y
+      wait_for "$session" "$client to send the $kind message" sent_or_answer "$session" "$out" || return 1
+      tmx kill-session -t "$(tname "$session")" >/dev/null 2>&1 || true
+      echo "$client $kind: $(wc -c < "$out") bytes"
+      return 0
+    fi
+    # Retry only when the client ended on its own; a client still running without a compose screen is a real failure.
+    [ -f "$session.status" ] || return 1
+  done
+  return 1
 }
 
 # each_client FN ARGS...: runs FN CLIENT ARGS... for every client at once (one after another would take twice as
