@@ -98,7 +98,7 @@ DRIVER_DLL=$OUT/driver/CryptoMail.Core.Benchmarks.dll
 if [[ $BUILD == 1 ]]; then
   log "publishing the cryptomail tool (Release, framework-dependent${RID:+, ReadyToRun for $RID})"
   r2r=()
-  [[ -n $RID ]] && r2r=(-r "$RID" --self-contained false -p:PublishReadyToRun=true)
+  [[ -n $RID ]] && r2r=(-r "$RID" --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false)
   rm -rf "$OUT/tool" "$OUT/tool-aot" "$OUT/driver"
   dotnet publish "$ROOT/src/CryptoMail.Tool" -c Release "${r2r[@]}" -o "$OUT/tool" -nologo -v quiet >&2 || die "tool build failed"
   if [[ $AOT == 1 ]]; then
