@@ -1,7 +1,8 @@
 // ZeroAccessGateway: takes plaintext messages from an input Maildir, encrypts each to its recipients' certificates
 // (PGP/MIME), delivers the ciphertext into each recipient's Maildir with the Maildir delivery protocol, and deletes
 // the plaintext only once every ciphertext copy is durable. A crash at any point loses no message and leaves no
-// plaintext in the output (README.md explains why). Runs in parallel on every core.
+// plaintext in the output (README.md explains why). The gateway itself is a hosted service (GatewayService.cs) on
+// CryptoMail.Core.Extensions; this file parses the command line and holds the test tools (generate, check, demo).
 // Run: dotnet run --project samples/ZeroAccessGateway -c Release -- demo 200 --crash-after 57
 using System.Collections.Concurrent;
 using System.Diagnostics;
@@ -11,13 +12,13 @@ using System.Text;
 using CryptoMail.Core;
 using CryptoMail.Core.Mime;
 using MimeKit;
-using Spectre.Console;
 using ZeroAccessGateway;
 
 const string Marker = "PLAINTEXT-MARKER-";
 string usage = """
     usage: ZeroAccessGateway generate N [--root DIR]          make DIR/in with N mixed-size messages, keys in DIR/keys
            ZeroAccessGateway run [--root DIR] [--crash-after K] encrypt DIR/in into DIR/out/<address> (K: die after K deliveries)
+           ZeroAccessGateway watch [--root DIR]               run as a service: a pass every few seconds until stopped (Ctrl+C)
            ZeroAccessGateway check [--root DIR]               every output opens for its recipient, no plaintext is left
            ZeroAccessGateway demo N [--crash-after K]         generate, run (crashing once if K is given), run, check in a temp dir
     """;
@@ -26,6 +27,7 @@ string command = args[0];
 int count = 0;
 string root = Path.Combine(Directory.GetCurrentDirectory(), "gateway");
 int crashAfter = 0;
+bool watch = command == "watch";
 for (int i = 1; i < args.Length; i++)
 {
     if (args[i] == "--root" && i + 1 < args.Length) root = Path.GetFullPath(args[++i]);
@@ -39,7 +41,7 @@ try
     switch (command)
     {
         case "generate": Generate(root, count); return 0;
-        case "run": return await RunGateway(root, crashAfter);
+        case "run" or "watch": return await GatewayHost.RunAsync(new GatewaySettings { Root = root, CrashAfter = crashAfter, Watch = watch });
         case "check": return Check(root);
         case "demo":
             root = Directory.CreateTempSubdirectory("cm-gateway-").FullName;
@@ -52,7 +54,7 @@ try
                     Console.WriteLine($"first run killed itself after {crashAfter} deliveries (exit code {crashed}); running again");
                     if (crashed == 0) throw new InvalidOperationException("the crashing run did not crash");
                 }
-                int code = await RunGateway(root, 0);
+                int code = await GatewayHost.RunAsync(new GatewaySettings { Root = root });
                 return code != 0 ? code : Check(root);
             }
             finally
@@ -66,82 +68,6 @@ catch (Exception e)
 {
     Console.Error.WriteLine($"FAILED: {e}");
     return 1;
-}
-
-// ---- the gateway ----------------------------------------------------------------------------------------------------
-
-static async Task<int> RunGateway(string root, int crashAfter)
-{
-    // One gateway per root: the crash argument assumes nobody else touches our tmp/ files.
-    using var gatewayLock = new FileStream(Path.Combine(root, "gateway.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-    var pgp = new OpenPgp();
-    var certificates = new Dictionary<string, Certificate>(StringComparer.OrdinalIgnoreCase);
-    foreach (var file in Directory.EnumerateFiles(Path.Combine(root, "keys"), "*.asc"))
-    {
-        var certificate = Certificate.Parse(File.ReadAllText(file));
-        foreach (var address in certificate.EmailAddresses) certificates[address] = certificate;
-    }
-    var input = new Maildir(Path.Combine(root, "in"));
-    var outboxes = new ConcurrentDictionary<string, Maildir>(StringComparer.OrdinalIgnoreCase);
-    Maildir Outbox(string address) => outboxes.GetOrAdd(address, a => new Maildir(Path.Combine(root, "out", a)));
-
-    // Recovery: a tmp/ file is a delivery that crashed before its rename. It holds only ciphertext; its plaintext is
-    // still in the input, so it is deleted and redone.
-    var outRoot = Directory.CreateDirectory(Path.Combine(root, "out"));
-    foreach (var leftover in outRoot.EnumerateDirectories().SelectMany(d => Directory.EnumerateFiles(Path.Combine(d.FullName, "tmp"), "*.zag")))
-    {
-        File.Delete(leftover);
-    }
-
-    var files = input.Messages().ToList();
-    int processed = 0, delivered = 0, skipped = 0, noKey = 0;
-    var clock = Stopwatch.StartNew();
-    await AnsiConsole.Progress()
-        .AutoClear(true)
-        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
-        .StartAsync(async ctx =>
-        {
-            var task = ctx.AddTask($"encrypting {files.Count} messages", maxValue: Math.Max(1, files.Count));
-            await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, (file, token) =>
-            {
-                MimeMessage message;
-                using (var stream = File.OpenRead(file)) message = MimeMessage.Load(stream, token);
-                var recipients = message.To.Mailboxes.Concat(message.Cc.Mailboxes).Concat(message.Bcc.Mailboxes)
-                    .Select(m => m.Address).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-                if (recipients.Count == 0 || recipients.Any(r => !certificates.ContainsKey(r)))
-                {
-                    Interlocked.Increment(ref noKey);   // left in the input for an operator; never sent in the clear
-                    task.Increment(1);
-                    return ValueTask.CompletedTask;
-                }
-                var uniqueName = Path.GetFileName(file).Split(':')[0] + ".zag";
-                foreach (var recipient in recipients)
-                {
-                    var outbox = Outbox(recipient);
-                    if (outbox.Contains(uniqueName)) { Interlocked.Increment(ref skipped); continue; }   // delivered before a crash
-                    // One copy per recipient, encrypted to that recipient only, so Bcc recipients stay hidden. The header
-                    // travels inside the encryption (RFC 9788); the outer Subject shows only "[...]".
-                    var sealedMessage = pgp.Mime.Encrypt(message, new[] { certificates[recipient] }, new MimeEncryptOptions { ProtectHeaders = true }, token);
-                    sealedMessage.Bcc.Clear();
-                    outbox.Deliver(uniqueName, stream => sealedMessage.WriteTo(stream, token), beforeRename: () =>
-                    {
-                        if (crashAfter > 0 && Interlocked.Increment(ref delivered) >= crashAfter) Process.GetCurrentProcess().Kill();
-                    });
-                    if (crashAfter == 0) Interlocked.Increment(ref delivered);
-                }
-                File.Delete(file);   // only now: every copy is durable in its Maildir
-                Interlocked.Increment(ref processed);
-                task.Increment(1);
-                return ValueTask.CompletedTask;
-            });
-        });
-    Maildir.SyncDirectory(input.New);
-    Maildir.SyncDirectory(input.Cur);
-    var seconds = clock.Elapsed.TotalSeconds;
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"gateway: {processed} messages in {seconds:F1} s = {processed / Math.Max(seconds, 1e-9):F0} messages/s on {Environment.ProcessorCount} cores; "
-        + $"{delivered} deliveries, {skipped} already delivered before a crash, {noKey} left for lack of a key"));
-    return noKey == 0 ? 0 : 3;
 }
 
 // ---- test input and checks ------------------------------------------------------------------------------------------

@@ -17,7 +17,9 @@ public static partial class CryptoMailServiceCollectionExtensions
     public const string WkdHttpClientName = "CryptoMail.Wkd";
 
     /// <summary>Registers, as singletons: <see cref="OpenPgp"/> (with the <see cref="OpenPgpOptions"/> registered in the
-    /// container, or the defaults), its <see cref="PgpMime"/> engine, an <see cref="ICertificateStore"/> and an
+    /// container, or the defaults; when they name no <see cref="OpenPgpOptions.Diagnostics"/>, a copy that reports to
+    /// the registered <see cref="IOpenPgpDiagnostics"/>, by default one that writes each policy refusal, rejected key
+    /// or signature and limit reached to <c>ILogger</c> under the category <c>CryptoMail.Core.Diagnostics</c>), its <see cref="PgpMime"/> engine, an <see cref="ICertificateStore"/> and an
     /// <see cref="ISecretKeyStore"/> (directories when <see cref="CryptoMailOptions"/> names them, else in memory), and a
     /// <see cref="WkdClient"/> whose HTTP handler comes from <see cref="IHttpClientFactory"/> (named
     /// <see cref="WkdHttpClientName"/>) and logs each request. Services already registered are kept.</summary>
@@ -38,7 +40,9 @@ public static partial class CryptoMailServiceCollectionExtensions
             "CryptoMail: WkdTimeout and WkdMaxResponseBytes must be positive.");
 
         services.AddLogging();
-        services.TryAddSingleton(sp => new OpenPgp(sp.GetService<OpenPgpOptions>() ?? OpenPgpOptions.Default));
+        services.TryAddSingleton<IOpenPgpDiagnostics, LoggingDiagnostics>();
+        services.TryAddSingleton(sp => new OpenPgp(WithDiagnostics(
+            sp.GetService<OpenPgpOptions>() ?? OpenPgpOptions.Default, sp.GetRequiredService<IOpenPgpDiagnostics>())));
         services.TryAddSingleton(sp => sp.GetRequiredService<OpenPgp>().Mime);
         services.TryAddSingleton<ICertificateStore>(sp =>
         {
@@ -82,6 +86,18 @@ public static partial class CryptoMailServiceCollectionExtensions
         services.AddOptions<CryptoMailOptions>().Bind(configuration);
         return services.AddCryptoMail(configure);
     }
+
+    /// <summary>The registered options as they are when they name a sink already; else a copy that reports to
+    /// <paramref name="diagnostics"/> (every other setting unchanged: a test fails when OpenPgpOptions gains a
+    /// property this copy does not carry).</summary>
+    internal static OpenPgpOptions WithDiagnostics(OpenPgpOptions options, IOpenPgpDiagnostics diagnostics) =>
+        options.Diagnostics is not null ? options : new OpenPgpOptions
+        {
+            Policy = options.Policy,
+            Limits = options.Limits,
+            MaxParallelism = options.MaxParallelism,
+            Diagnostics = diagnostics,
+        };
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "CryptoMail {Kind} store: {Where}")]
     private static partial void LogStore(ILogger logger, string kind, string where);

@@ -24,7 +24,9 @@ public sealed class AddCryptoMailTests : IDisposable
         var pgp = provider.GetRequiredService<OpenPgp>();
         Assert.Same(pgp, provider.GetRequiredService<OpenPgp>());
         Assert.Same(pgp.Mime, provider.GetRequiredService<PgpMime>());
-        Assert.Same(OpenPgpOptions.Default, pgp.Options);
+        Assert.Same(OpenPgpOptions.Default.Policy, pgp.Options.Policy);
+        Assert.Same(OpenPgpOptions.Default.Limits, pgp.Options.Limits);
+        Assert.Same(provider.GetRequiredService<IOpenPgpDiagnostics>(), pgp.Options.Diagnostics);
         Assert.IsType<InMemoryCertificateStore>(provider.GetRequiredService<ICertificateStore>());
         Assert.IsType<InMemorySecretKeyStore>(provider.GetRequiredService<ISecretKeyStore>());
         Assert.NotNull(provider.GetRequiredService<WkdClient>());
@@ -60,7 +62,7 @@ public sealed class AddCryptoMailTests : IDisposable
             .AddSingleton<ICertificateStore>(store)
             .AddCryptoMail()
             .BuildServiceProvider();
-        Assert.Same(openPgpOptions, provider.GetRequiredService<OpenPgp>().Options);
+        Assert.Same(openPgpOptions.Policy, provider.GetRequiredService<OpenPgp>().Options.Policy);
         Assert.Same(store, provider.GetRequiredService<ICertificateStore>());
     }
 

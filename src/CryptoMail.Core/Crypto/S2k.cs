@@ -286,7 +286,7 @@ internal sealed class S2kSpec
     private byte[] DeriveArgon2(ReadOnlySpan<byte> passphrase, int keyLength, long maxMemoryBytes)
     {
         if (Argon2MemoryBytes > maxMemoryBytes)
-            throw new LimitExceededException(
+            throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxArgon2MemoryBytes), maxMemoryBytes,
                 $"The Argon2 S2K asks for {Argon2MemoryBytes >> 20} MiB of memory, above the limit of {maxMemoryBytes >> 20} MiB (ReadLimits.MaxArgon2MemoryBytes).");
         if (Passes > MaxArgon2Passes || Parallelism > MaxArgon2Parallelism)
             throw new LimitExceededException(

@@ -105,7 +105,7 @@ internal sealed class KeyUnlocks : IDisposable
         lock (gate)
         {
             if (++skesksTried > limits.MaxPasswordSkesks)
-                throw new LimitExceededException(
+                throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxPasswordSkesks), limits.MaxPasswordSkesks,
                     $"The message has more password-encrypted session key packets than are tried (ReadLimits.MaxPasswordSkesks = {limits.MaxPasswordSkesks}).");
         }
     }
@@ -114,7 +114,7 @@ internal sealed class KeyUnlocks : IDisposable
     {
         long cost = s2k.Work(keyLength);
         if (cost > limits.MaxKeyDerivationWork - work)
-            throw new LimitExceededException(
+            throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxKeyDerivationWork), limits.MaxKeyDerivationWork,
                 $"Unlocking keys and trying passwords would take more than {limits.MaxKeyDerivationWork >> 20} MiB of passphrase stretching work (ReadLimits.MaxKeyDerivationWork).");
         work += cost;
     }

@@ -208,6 +208,13 @@ internal static class SignatureChecker
     /// merely carries the key without binding it cannot shadow the one that binds it); else the first one.</summary>
     public static SignatureVerification Verdict(PendingSignature p, VerdictContext context)
     {
+        var verdict = FirstGoodVerdict(p, context);
+        KeyDiagnostics.SignatureVerdict(verdict);
+        return verdict;
+    }
+
+    private static SignatureVerification FirstGoodVerdict(PendingSignature p, VerdictContext context)
+    {
         SignatureVerification? first = null;
         foreach (var (cert, key) in p.Candidates)
         {

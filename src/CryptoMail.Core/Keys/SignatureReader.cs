@@ -21,7 +21,7 @@ internal static class SignatureReader
                 {
                     case PacketTag.Signature:
                         if (result.Count >= max)
-                            throw new LimitExceededException($"{what}: more than {max} signatures (ReadLimits.MaxSignatures).");
+                            throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxSignatures), max, $"{what}: more than {max} signatures (ReadLimits.MaxSignatures).");
                         result.Add(SignaturePacket.ParseLenient(PacketReader.ReadSmallBody(body, MaxSignatureBytes, "signature")));
                         break;
                     case PacketTag.Marker or PacketTag.Padding:

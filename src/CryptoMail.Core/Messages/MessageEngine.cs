@@ -26,18 +26,21 @@ internal sealed class MessageEngine
     public EncryptionResult Encrypt(Stream input, Stream output, EncryptOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return AsyncMode.Complete(MessageWriter.Encrypt(input, output, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<EncryptionResult> EncryptAsync(Stream input, Stream output, EncryptOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return await MessageWriter.Encrypt(input, output, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
     public DecryptionResult Decrypt(Stream input, Stream output, DecryptOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return MessageReader.Decrypt(input, output, Resolve(options), cancellationToken);
     }
 
@@ -47,6 +50,7 @@ internal sealed class MessageEngine
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return await StagedIo.RunAsync(input, [output], options.HoldBackMemoryBytes,
             (staged, outputs) => MessageReader.Decrypt(staged, outputs[0], Resolve(options), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
@@ -54,54 +58,65 @@ internal sealed class MessageEngine
     public SigningResult SignDetached(Stream input, Stream signature, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return AsyncMode.Complete(MessageWriter.SignDetached(input, signature, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<SigningResult> SignDetachedAsync(Stream input, Stream signature, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return await MessageWriter.SignDetached(input, signature, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
     public SigningResult SignInline(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return AsyncMode.Complete(MessageWriter.SignInline(input, output, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<SigningResult> SignInlineAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return await MessageWriter.SignInline(input, output, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
-    public SigningResult SignCleartext(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default) =>
-        Cleartext.Sign(input, output, Resolve(options), cancellationToken);
+    public SigningResult SignCleartext(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
+    {
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
+        return Cleartext.Sign(input, output, Resolve(options), cancellationToken);
+    }
 
-    public Task<SigningResult> SignCleartextAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
+    public async Task<SigningResult> SignCleartextAsync(Stream input, Stream output, SignOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
-        return StagedIo.RunAsync(input, [output], StagingMemoryBytes,
-            (staged, outputs) => Cleartext.Sign(staged, outputs[0], Resolve(options), cancellationToken), cancellationToken);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
+        return await StagedIo.RunAsync(input, [output], StagingMemoryBytes,
+            (staged, outputs) => Cleartext.Sign(staged, outputs[0], Resolve(options), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     public VerificationResult VerifyDetached(Stream data, Stream signature, VerifyOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return AsyncMode.Complete(MessageReader.VerifyDetached(data, signature, Resolve(options), async: false, cancellationToken));
     }
 
     public async Task<VerificationResult> VerifyDetachedAsync(Stream data, Stream signature, VerifyOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return await MessageReader.VerifyDetached(data, signature, Resolve(options), async: true, cancellationToken).ConfigureAwait(false);
     }
 
     public VerificationResult VerifyInline(Stream input, Stream output, VerifyOptions options, CancellationToken cancellationToken = default)
     {
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return MessageReader.VerifyInline(input, output, Resolve(options), cancellationToken);
     }
 
@@ -111,20 +126,25 @@ internal sealed class MessageEngine
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(options);
         using var scope = ParallelLimiter.Use(limiter);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
         return await StagedIo.RunAsync(input, [output], StagingMemoryBytes,
             (staged, outputs) => MessageReader.VerifyInline(staged, outputs[0], Resolve(options), cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
-    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default) =>
-        MessageReader.DetachSignatures(input, data, signatures, armor, cancellationToken);
+    public int DetachSignatures(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default)
+    {
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
+        return MessageReader.DetachSignatures(input, data, signatures, armor, cancellationToken);
+    }
 
-    public Task<int> DetachSignaturesAsync(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default)
+    public async Task<int> DetachSignaturesAsync(Stream input, Stream data, Stream signatures, bool armor = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(signatures);
-        return StagedIo.RunAsync(input, [data, signatures], StagingMemoryBytes,
-            (staged, outputs) => MessageReader.DetachSignatures(staged, outputs[0], outputs[1], armor, cancellationToken), cancellationToken);
+        using var report = DiagnosticSink.Use(Defaults.Diagnostics);
+        return await StagedIo.RunAsync(input, [data, signatures], StagingMemoryBytes,
+            (staged, outputs) => MessageReader.DetachSignatures(staged, outputs[0], outputs[1], armor, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     // Each operation's options with what they leave open (null) taken from this instance's defaults; a null options

@@ -29,5 +29,11 @@ public sealed class OpenPgpOptions
         init => maxParallelism = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), "MaxParallelism must be 0 or more.");
     }
 
+    /// <summary>Where this instance's operations report their decisions (policy refusals, rejected keys and
+    /// signatures, limits reached) as <see cref="OpenPgpDiagnostic"/>s; never secrets or message content. Null (the
+    /// default) reports nothing. <c>services.AddCryptoMail()</c> of CryptoMail.Core.Extensions sets one that writes
+    /// to <c>ILogger</c>.</summary>
+    public IOpenPgpDiagnostics? Diagnostics { get; init; }
+
     private readonly int maxParallelism = Environment.ProcessorCount;
 }

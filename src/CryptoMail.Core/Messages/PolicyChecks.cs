@@ -10,9 +10,8 @@ internal static class PolicyChecks
     {
         policy ??= OpenPgpPolicy.Default;
         if (cipher is { } c && policy.ReadCiphers.Contains(c)) return;
-        throw new PolicyViolationException(
-            $"The message is encrypted with {(cipher?.ToString() ?? "an unknown cipher")} ({protection}), which the policy does not accept for reading.")
-        { Reason = ValidationReason.RejectedAlgorithm };
+        throw DiagnosticSink.PolicyRefused(ValidationReason.RejectedAlgorithm,
+            $"The message is encrypted with {(cipher?.ToString() ?? "an unknown cipher")} ({protection}), which the policy does not accept for reading.", cipher);
     }
 
     /// <summary>Refuses a cipher the policy does not let us write.</summary>
@@ -20,7 +19,7 @@ internal static class PolicyChecks
     {
         policy ??= OpenPgpPolicy.Default;
         if (!policy.WriteCiphers.Contains(cipher))
-            throw new PolicyViolationException($"The policy does not allow writing messages with {cipher}.") { Reason = ValidationReason.RejectedAlgorithm };
+            throw DiagnosticSink.PolicyRefused(ValidationReason.RejectedAlgorithm, $"The policy does not allow writing messages with {cipher}.", cipher);
     }
 
     /// <summary>Refuses to make a data signature with a hash the policy would not accept from others, or that this
@@ -29,7 +28,7 @@ internal static class PolicyChecks
     {
         policy ??= OpenPgpPolicy.Default;
         if (!policy.AcceptsDataSignatureHash(hash, time))
-            throw new PolicyViolationException($"The policy does not accept {hash} for data signatures made on {time:u}.") { Reason = ValidationReason.WeakHash };
+            throw DiagnosticSink.PolicyRefused(ValidationReason.WeakHash, $"The policy does not accept {hash} for data signatures made on {time:u}.", hash: hash);
         if (!Hashes.IsSupported((HashAlgorithmId)(int)hash))
             throw new ArgumentException($"Signatures cannot be made with {hash} here.", nameof(hash));
     }
@@ -72,6 +71,7 @@ internal static class PolicyChecks
 
     private static KeyNotUsableException Unusable(IReadOnlyList<UnusableCertificate> unusable, string verb, DateTimeOffset time)
     {
+        foreach (var u in unusable) KeyDiagnostics.KeyRejected(u.Certificate, u.Reasons);
         var lines = unusable.Select(u => $"{u.Certificate}: " + string.Join("; ", u.Reasons.Select(r => r.Message)));
         string head = unusable.Count == 1
             ? $"Certificate {unusable[0].Certificate} has no key that can {verb} at {time:u}"

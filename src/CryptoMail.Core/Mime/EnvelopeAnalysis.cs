@@ -101,9 +101,9 @@ internal sealed partial class EnvelopeAnalysis
     {
         token.ThrowIfCancellationRequested();
         if (depth > options.MaxMimeDepth)
-            throw new LimitExceededException($"The MIME structure is nested deeper than {options.MaxMimeDepth} levels (MimeOpenOptions.MaxMimeDepth).");
+            throw DiagnosticSink.LimitExceeded(nameof(MimeOpenOptions.MaxMimeDepth), options.MaxMimeDepth, $"The MIME structure is nested deeper than {options.MaxMimeDepth} levels (MimeOpenOptions.MaxMimeDepth).");
         if (++entities > options.MaxMimeParts)
-            throw new LimitExceededException($"The message holds more than {options.MaxMimeParts} MIME parts (MimeOpenOptions.MaxMimeParts).");
+            throw DiagnosticSink.LimitExceeded(nameof(MimeOpenOptions.MaxMimeParts), options.MaxMimeParts, $"The message holds more than {options.MaxMimeParts} MIME parts (MimeOpenOptions.MaxMimeParts).");
 
         if (coverage == ProtectionCoverage.Full && insideLayer && HeaderProtection.IsMarked(entity))
         {

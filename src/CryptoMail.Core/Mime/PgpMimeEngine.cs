@@ -112,6 +112,7 @@ internal static class PgpMimeEngine
             var copy = message.Body is { } body && PgpMimeParts.IsPgpEncrypted(body)
                 ? PgpMimeParts.WithHeaders(message, body)
                 : MimeCanonicalizer.CopyMessage(message, token);
+            using var report = DiagnosticSink.Use(pgp.Defaults.Diagnostics);
             using var unlocks = new KeyUnlocks(options.Limits ?? pgp.Defaults.Limits);
             return new EnvelopeAnalysis(pgp, options, token) { Unlocks = unlocks }.Open(copy);
         }, "Opening the message", callerData: false);

@@ -44,7 +44,7 @@ internal sealed class ContentReader
     public void Read(Stream input, Action<ReadOnlySpan<byte>> sink, int depth, CountingStream? source)
     {
         if (depth > limits.MaxNestingDepth)
-            throw new LimitExceededException($"The message nests deeper than {limits.MaxNestingDepth} layers.");
+            throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxNestingDepth), limits.MaxNestingDepth, $"The message nests deeper than {limits.MaxNestingDepth} layers.");
         var onePass = new List<PendingSignature>();
         var pool = new HashPool();
         bool sawLiteral = false;
@@ -97,7 +97,7 @@ internal sealed class ContentReader
                     // Every signature packet counts (a trailing one closes a one-pass signature already admitted, so a
                     // message within the cap never has more signature packets than the cap).
                     if (++signaturePackets > limits.MaxSignatures)
-                        throw new LimitExceededException($"The message has more than {limits.MaxSignatures} signatures (ReadLimits.MaxSignatures).");
+                        throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxSignatures), limits.MaxSignatures, $"The message has more than {limits.MaxSignatures} signatures (ReadLimits.MaxSignatures).");
                     var sig = SignaturePacket.ParseLenient(PacketReader.ReadSmallBody(body, SignatureReader.MaxSignatureBytes, "signature"));
                     if (!sawLiteral)
                     {
@@ -145,7 +145,7 @@ internal sealed class ContentReader
     private void Admit()
     {
         if (signatures.Count >= limits.MaxSignatures)
-            throw new LimitExceededException($"The message has more than {limits.MaxSignatures} signatures (ReadLimits.MaxSignatures).");
+            throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxSignatures), limits.MaxSignatures, $"The message has more than {limits.MaxSignatures} signatures (ReadLimits.MaxSignatures).");
     }
 
     /// <summary>The decompressed stream of a compressed data packet body (RFC 9580 section 5.6).</summary>
@@ -174,8 +174,8 @@ internal sealed class ContentReader
     {
         decompressed += count;
         if (decompressed > limits.MaxDecompressedBytes)
-            throw new LimitExceededException($"Compressed data expands to more than {limits.MaxDecompressedBytes} bytes.");
+            throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxDecompressedBytes), limits.MaxDecompressedBytes, $"Compressed data expands to more than {limits.MaxDecompressedBytes} bytes.");
         if (decompressed > (1 << 20) && compressedSource is { } src && decompressed / Math.Max(1, src.Count) > limits.MaxCompressionRatio)
-            throw new LimitExceededException($"Compressed data expands more than {limits.MaxCompressionRatio} times (a decompression bomb?).");
+            throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxCompressionRatio), limits.MaxCompressionRatio, $"Compressed data expands more than {limits.MaxCompressionRatio} times (a decompression bomb?).");
     }
 }

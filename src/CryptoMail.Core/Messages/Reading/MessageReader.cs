@@ -223,7 +223,7 @@ internal static class MessageReader
                 case PacketTag.PublicKeyEncryptedSessionKey:
                 case PacketTag.SymmetricKeyEncryptedSessionKey:
                     if (++examined > options.EffectiveLimits.MaxRecipients)
-                        throw new LimitExceededException($"The message names more than {options.EffectiveLimits.MaxRecipients} recipients.");
+                        throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxRecipients), options.EffectiveLimits.MaxRecipients, $"The message names more than {options.EffectiveLimits.MaxRecipients} recipients.");
                     var bytes = PacketReader.ReadSmallBody(body, 1 << 16, tag == PacketTag.PublicKeyEncryptedSessionKey ? "public-key encrypted session key" : "symmetric-key encrypted session key");
                     try
                     {
