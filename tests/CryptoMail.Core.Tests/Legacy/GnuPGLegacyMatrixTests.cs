@@ -6,7 +6,9 @@ namespace CryptoMail.Core.Tests.Legacy;
 /// <summary>The messages 25 years of GnuPG and PGP compatibility modes write, made by the real gpg: every cipher it
 /// offers under integrity protection (read, the 64-bit ones flagged), the same without MDC (refused under every
 /// policy), every compression, the <c>--pgp6</c>/<c>--pgp7</c>/<c>--pgp8</c>/<c>--rfc2440</c> modes, signed and
-/// unsigned, to DSA + ElGamal, RSA and Curve25519 recipients.</summary>
+/// unsigned, to DSA + ElGamal, RSA and Curve25519 recipients. gpg writes old-format packet headers (PKESK, literal
+/// data, one-pass signature, signature) and an indeterminate-length old-format compressed packet, so every message here
+/// also reads those.</summary>
 public sealed class GnuPGLegacyMatrixTests : IClassFixture<LegacyGpgFixture>
 {
     private readonly OpenPgp pgp = new();
