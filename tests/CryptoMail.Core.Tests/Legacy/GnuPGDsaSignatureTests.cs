@@ -109,6 +109,32 @@ public sealed class GnuPGDsaSignatureTests : IClassFixture<LegacyGpgFixture>
         Assert.Equal(key.Fingerprint, Assert.Single(result.ValidSignatures)[9], ignoreCase: true);
     }
 
+    [GnuPGTheory]
+    [InlineData("dsa2048")]
+    [InlineData("rsa3072")]
+    public void Version_3_signatures_verify(string kind)
+    {
+        // GnuPG 2.2 no longer writes v3 signatures (PGP 2.6 and 5 did); BouncyCastle's v3 generator does, with gpg's key.
+        var key = fixture.Key(kind);
+        var ring = new Org.BouncyCastle.Bcpg.OpenPgp.PgpSecretKeyRing(
+            Org.BouncyCastle.Bcpg.OpenPgp.PgpUtilities.GetDecoderStream(new MemoryStream(Encoding.ASCII.GetBytes(key.SecretKeyArmor))));
+        var secret = ring.GetSecretKey();
+        var privateKey = secret.ExtractPrivateKey(key.Passphrase.ToCharArray());
+        var generator = new Org.BouncyCastle.Bcpg.OpenPgp.PgpV3SignatureGenerator(secret.PublicKey.Algorithm, Org.BouncyCastle.Bcpg.HashAlgorithmTag.Sha256);
+        generator.InitSign(Org.BouncyCastle.Bcpg.OpenPgp.PgpSignature.BinaryDocument, privateKey);
+        var data = Encoding.UTF8.GetBytes("a version 3 signature by " + kind);
+        generator.Update(data);
+        var signature = generator.Generate().GetEncoded();
+        // An old-format header (BouncyCastle writes those): one octet, then a length of 1, 2 or 4 octets; then the version.
+        Assert.Equal(0, signature[0] & 0x40);
+        Assert.Equal(3, signature[1 + (1 << (signature[0] & 3))]);
+
+        var verdict = Verify(data, signature, key, OpenPgpPolicy.Default);
+        Assert.Equal(SignatureStatus.Good, verdict.Status);
+        Assert.Equal(key.Fingerprint, verdict.SignerFingerprint, ignoreCase: true);
+        Assert.Equal(SignatureStatus.Bad, Verify(Encoding.UTF8.GetBytes("other"), signature, key, OpenPgpPolicy.Default).Status);
+    }
+
     private byte[] GpgSign(GpgKey key, byte[] data, string name, params string[] args)
     {
         var input = Gpg.WriteFile(name + ".txt", data);
