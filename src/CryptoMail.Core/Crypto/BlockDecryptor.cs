@@ -6,7 +6,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace CryptoMail.Core.Crypto;
 
 /// <summary>Raw block encryption for CFB keystreams: the platform's hardware AES in bulk, BouncyCastle engines for
-/// the legacy ciphers older messages use (CAST5, TripleDES, Blowfish, Twofish, Camellia).</summary>
+/// the legacy ciphers older messages use (IDEA, CAST5, TripleDES, Blowfish, Twofish, Camellia).</summary>
 internal abstract class BlockDecryptor : IDisposable
 {
     public abstract int BlockSize { get; }
@@ -24,6 +24,7 @@ internal abstract class BlockDecryptor : IDisposable
     public static BlockDecryptor Create(SessionKeyMaterial key) => key.Algorithm switch
     {
         7 or 8 or 9 => new PlatformAes(key.Key),
+        1 => new Bc(new IdeaEngine(), key.Key),
         2 => new Bc(new DesEdeEngine(), key.Key),
         3 => new Bc(new Cast5Engine(), key.Key),
         4 => new Bc(new BlowfishEngine(), key.Key),

@@ -31,6 +31,12 @@ internal static class KeyConsistency
                 // 0 < x < q and y = g^x mod p (FIPS 186-4 section 4.1); q is at most 256 bits (KeyMaterialLimits).
                 return dsa.X.SignValue > 0 && dsa.X.CompareTo(p.Q) < 0 && p.G.ModPow(dsa.X, p.P).Equals(dsaPub.Y);
             }
+            case ElGamalPrivateKeyParameters elg when pub is ElGamalPublicKeyParameters elgPub:
+            {
+                var p = elgPub.Parameters;
+                // 0 < x < p-1 and y = g^x mod p.
+                return elg.X.SignValue > 0 && elg.X.CompareTo(p.P.Subtract(BigInteger.One)) < 0 && p.G.ModPow(elg.X, p.P).Equals(elgPub.Y);
+            }
             case ECPrivateKeyParameters ec when pub is ECPublicKeyParameters ecPub:
             {
                 var n = ec.Parameters.N;

@@ -54,6 +54,13 @@ internal static class KeyMaterial
                 var y = new BigInteger(1, Mpi.Read(ref m));
                 return new DsaPublicKeyParameters(y, new DsaParameters(p, q, g));
             }
+            case PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral:
+            {
+                var p = new BigInteger(1, Mpi.Read(ref m));
+                var g = new BigInteger(1, Mpi.Read(ref m));
+                var y = new BigInteger(1, Mpi.Read(ref m));
+                return new ElGamalPublicKeyParameters(y, new ElGamalParameters(p, g));
+            }
             case PublicKeyAlgorithmId.Ed25519: return new Ed25519PublicKeyParameters(m[..32]);
             case PublicKeyAlgorithmId.Ed448: return new Ed448PublicKeyParameters(m[..57]);
             case PublicKeyAlgorithmId.X25519: return new X25519PublicKeyParameters(m[..32]);
@@ -97,7 +104,8 @@ internal static class KeyMaterial
     public static bool HasPrivate(PublicKeyAlgorithmId algorithm) => algorithm is PublicKeyAlgorithmId.RsaGeneral
         or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign or PublicKeyAlgorithmId.Dsa or PublicKeyAlgorithmId.Ecdsa
         or PublicKeyAlgorithmId.Ecdh or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.X25519 or PublicKeyAlgorithmId.X448
-        or PublicKeyAlgorithmId.Ed25519 or PublicKeyAlgorithmId.Ed448;
+        or PublicKeyAlgorithmId.Ed25519 or PublicKeyAlgorithmId.Ed448
+        or PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral;
 
     /// <summary>The secret key from the plain secret material (RFC 9580 section 5.5.5) of an algorithm that
     /// <see cref="HasPrivate"/> accepts; null when RSA factors do not multiply to the public modulus (the CRT values
@@ -122,6 +130,8 @@ internal static class KeyMaterial
             }
             case PublicKeyAlgorithmId.Dsa:
                 return new(new DsaPrivateKeyParameters(Big(ref m), ((DsaPublicKeyParameters)pub).Parameters));
+            case PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral:
+                return new(new ElGamalPrivateKeyParameters(Big(ref m), ((ElGamalPublicKeyParameters)pub).Parameters));
             case PublicKeyAlgorithmId.Ecdsa:
                 return new(new ECPrivateKeyParameters(Big(ref m), ((ECPublicKeyParameters)pub).Parameters));
             case PublicKeyAlgorithmId.Ecdh:

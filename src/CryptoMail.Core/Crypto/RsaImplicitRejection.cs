@@ -47,14 +47,37 @@ internal static class RsaImplicitRejection
         var engine = new RsaBlindedEngine();
         engine.Init(false, rsa);
         var raw = engine.ProcessBlock(padded, 0, padded.Length);
+        var exponent = rsa.Exponent.ToByteArrayUnsigned();
+        try
+        {
+            return FromBlock(raw, k, exponent, padded, v6, expectedKeySize);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(raw);
+            CryptographicOperations.ZeroMemory(exponent);
+        }
+    }
+
+    /// <summary>The session key of a decrypted PKCS#1 v1.5 block, with the same implicit rejection as RSA: the key it
+    /// encodes when the block is well formed, else a pseudo-random key derived from <paramref name="secret"/> (the
+    /// private key's secret number) and <paramref name="ciphertext"/>. ElGamal session keys use the same encoding
+    /// (RFC 9580 section 5.1.4) and are as malleable as RSA's, so they need the same protection.</summary>
+    /// <param name="raw">The decrypted number, big-endian, at most <paramref name="k"/> octets (leading zeros may be missing).</param>
+    /// <param name="k">The length of the block: the octet length of the modulus.</param>
+    /// <param name="secret">The private exponent or ElGamal secret x, as unsigned octets.</param>
+    /// <param name="ciphertext">The ciphertext as the PKESK carries it (the rejection key is derived over it).</param>
+    /// <param name="v6">A v6 PKESK: no cipher octet before the key.</param>
+    /// <param name="expectedKeySize">The key size the encrypted data packet needs, when it names its cipher.</param>
+    internal static SessionKeyMaterial FromBlock(ReadOnlySpan<byte> raw, int k, byte[] secret, byte[] ciphertext, bool v6, int? expectedKeySize)
+    {
         var em = new byte[k];
-        raw.AsSpan().CopyTo(em.AsSpan(k - Math.Min(k, raw.Length)));
-        CryptographicOperations.ZeroMemory(raw);
+        raw[Math.Max(0, raw.Length - k)..].CopyTo(em.AsSpan(k - Math.Min(k, raw.Length)));
         try
         {
             int syntheticSize = expectedKeySize ?? 32;
             int syntheticAlgorithm = syntheticSize switch { 16 => 7, 24 => 8, _ => 9 };
-            var synthetic = SyntheticKey(rsa, padded, syntheticSize);
+            var synthetic = SyntheticKey(secret, ciphertext, syntheticSize);
             var (good, start, algorithm, length) = Parse(em, v6, expectedKeySize);
             if (good == 0)
             {
@@ -115,16 +138,15 @@ internal static class RsaImplicitRejection
     /// <summary>The key size of a cipher octet, or -1 for one we do not read; looked up over the whole table.</summary>
     private static int KnownKeyLength(int algorithm)
     {
-        ReadOnlySpan<int> ids = [7, 8, 9, 10, 11, 12, 13, 3, 2];
-        ReadOnlySpan<int> sizes = [16, 24, 32, 32, 16, 24, 32, 16, 24];
+        ReadOnlySpan<int> ids = [7, 8, 9, 10, 11, 12, 13, 3, 2, 1, 4];
+        ReadOnlySpan<int> sizes = [16, 24, 32, 32, 16, 24, 32, 16, 24, 16, 16];
         int result = -1;
         for (int i = 0; i < ids.Length; i++) result = Select(IsZero(ids[i] ^ algorithm), sizes[i], result);
         return result;
     }
 
-    private static byte[] SyntheticKey(RsaKeyParameters rsa, byte[] ciphertext, int size)
+    private static byte[] SyntheticKey(byte[] exponent, byte[] ciphertext, int size)
     {
-        var exponent = rsa.Exponent.ToByteArrayUnsigned();
         var rejectionKey = new byte[32];
         try
         {
@@ -144,7 +166,6 @@ internal static class RsaImplicitRejection
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(exponent);
             CryptographicOperations.ZeroMemory(rejectionKey);
         }
     }

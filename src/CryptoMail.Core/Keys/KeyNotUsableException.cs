@@ -14,6 +14,10 @@ public sealed class KeyNotUsableException : CryptoMailException
 
     /// <inheritdoc />
     public override CryptoMailErrorKind Kind => CryptoMailErrorKind.KeyNotUsable;
+
+    /// <summary>Set when the only problem is that the key is protected and no passphrase given opened it, so that the
+    /// reader can tell "wrong passphrase" from a key it cannot use at all.</summary>
+    internal bool Locked { get; init; }
 }
 
 /// <summary>A certificate that cannot serve an operation, and why.</summary>

@@ -132,7 +132,7 @@ internal sealed class KeyUnlocks : IDisposable
     }
 
     private static KeyNotUsableException Locked(SecretKey key, long keyId) =>
-        new($"Key {Hex.KeyId(keyId)} of {key.Fingerprint} is protected by a passphrase; unlock it or supply the passphrase.");
+        new($"Key {Hex.KeyId(keyId)} of {key.Fingerprint} is protected by a passphrase; unlock it or supply the passphrase.") { Locked = true };
 
     public void Dispose()
     {

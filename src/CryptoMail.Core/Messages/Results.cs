@@ -144,6 +144,12 @@ public sealed record DecryptionResult
     /// <summary>Whether integrity protection was present and verified.</summary>
     public bool IntegrityProtected { get; init; }
 
+    /// <summary>Whether <see cref="Cipher"/> is one the policy reads but calls weak (<see cref="OpenPgpPolicy.WeakCiphers"/>:
+    /// by default CAST5, 3DES, Blowfish and IDEA, as PGP and GnuPG 1 wrote them). The message was integrity protected
+    /// and authenticated like any other; a client may tell the user that its sender should move to a modern key or
+    /// program.</summary>
+    public bool WeakCipher { get; init; }
+
     /// <summary>The encrypted-data packet the message was read from; <see cref="IntegrityProtection.None"/> when it
     /// was not encrypted.</summary>
     public IntegrityProtection IntegrityProtection { get; init; }

@@ -217,8 +217,9 @@ internal sealed class KeyPacket
                     PublicKeyAlgorithmId.Ed448 or PublicKeyAlgorithmId.X448 => 448,
                     PublicKeyAlgorithmId.Ecdh when EllipticCurves.IsOid(CurveOid, EllipticCurves.Cv25519Oid) => 256,
                     PublicKeyAlgorithmId.Ecdh or PublicKeyAlgorithmId.Ecdsa => EllipticCurves.FieldSize(CurveOid!),
-                    // The modulus (RSA) or the prime p (DSA): the first MPI, counted without leading zero octets.
+                    // The modulus (RSA) or the prime p (DSA, ElGamal): the first MPI, counted without leading zero octets.
                     PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign or PublicKeyAlgorithmId.Dsa
+                        or PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral
                         => FirstMpiBits(),
                     _ => 0,
                 };

@@ -90,7 +90,7 @@ internal sealed class SecretKeyPacket
     private static int BlockSize(int cipher) => cipher switch
     {
         7 or 8 or 9 or 10 or 11 or 12 or 13 => 16,
-        2 or 3 => 8,
+        1 or 2 or 3 or 4 => 8,
         _ => throw new UnsupportedPacketException($"Symmetric algorithm {cipher} is not supported."),
     };
 

@@ -2,7 +2,8 @@ using System.Security.Cryptography;
 
 namespace CryptoMail.Core.Packets;
 
-/// <summary>Writes PKESK packets (v3 for SEIPD v1, v6 for SEIPD v2) for RSA, ECDH, X25519 and X448 recipients, with
+/// <summary>Writes PKESK packets (v3 for SEIPD v1, v6 for SEIPD v2) for RSA, ECDH, X25519 and X448 recipients (and
+/// ElGamal, v3 only), with
 /// the public-key steps of <see cref="PublicKeyEncryption"/> and <see cref="NativeEcdh"/>; SKESK: <see cref="Skesk.Write"/>.</summary>
 internal static class SessionKeyEncryptor
 {
@@ -43,6 +44,11 @@ internal static class SessionKeyEncryptor
                     break;
                 case PublicKeyAlgorithmId.Ecdh:
                     Ecdh(body, recipient, m);
+                    break;
+                case PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral when version != 6:
+                    var (c1, c2) = ElGamal.Encrypt(recipient.PublicKey, m);
+                    Mpi.Write(body, c1);
+                    Mpi.Write(body, c2);
                     break;
                 default:
                     throw new UnusableKeyException($"Encrypting to {recipient.AlgorithmName} keys is not supported yet.");

@@ -43,6 +43,8 @@ internal static class SessionKeyDecryptor
             if (pkesk.Algorithm != pub.Algorithm) return null;
             if (pkesk.Algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt)
                 return RsaImplicitRejection.Decrypt(pkesk.Fields, priv, pkesk.Version == 6, expectedKeySize);
+            if (pkesk.Algorithm is PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral)
+                return ElGamal.Decrypt(pkesk.Fields, priv, pkesk.Version == 6, expectedKeySize);
             byte[]? m = pkesk.Algorithm switch
             {
                 PublicKeyAlgorithmId.Ecdh => PublicKeyEncryption.EcdhDecrypt(pkesk.Fields, priv,
@@ -71,7 +73,9 @@ internal static class SessionKeyDecryptor
         if (m.Length < start + 3) return null;
         int alg = withAlgorithm ? m[0] : 0;
         int keyLen = m.Length - 2 - start;
-        if (withAlgorithm && keyLen != SessionKeyMaterial.KeyLength(alg)) return null;
+        // A cipher we do not implement still yields its key (of a plausible size), so that the reader can name the
+        // cipher rather than blame the key; only authenticated key wraps come this way (RSA has implicit rejection).
+        if (withAlgorithm && (SessionKeyMaterial.IsKnown(alg) ? keyLen != SessionKeyMaterial.KeyLength(alg) : keyLen is < 8 or > 64)) return null;
         if (!Checksum.Matches(m.AsSpan(start, keyLen), m.AsSpan(m.Length - 2))) return null;
         var key = m[start..(start + keyLen)];
         CryptographicOperations.ZeroMemory(m);

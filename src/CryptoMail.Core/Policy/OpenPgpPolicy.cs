@@ -11,6 +11,11 @@ namespace CryptoMail.Core;
 /// maps, because a collision attack threatens the former long before a second-preimage attack threatens the latter.</para>
 /// <para>Messages without integrity protection (the Symmetrically Encrypted Data packet, no MDC) are refused under
 /// every policy: nothing here can turn that off.</para>
+/// <para>Reading and writing differ on purpose. A message already written with an old cipher (CAST5, Triple DES,
+/// Blowfish, IDEA: 64-bit blocks, the defaults of PGP 2 to 8 and GnuPG 1) and integrity protected is read by default
+/// and flagged (<see cref="DecryptionResult.WeakCipher"/>): an attacker who can modify it is stopped by the MDC, so
+/// reading it reveals nothing and refusing it only denies the user their own mail. Writing stays AES: a new message
+/// deserves the best cipher every recipient reads. <see cref="Strict"/> reads AES only.</para>
 /// </remarks>
 public sealed record OpenPgpPolicy
 {
@@ -39,9 +44,18 @@ public sealed record OpenPgpPolicy
         SymmetricCipher.Twofish, SymmetricCipher.Camellia128, SymmetricCipher.Camellia192, SymmetricCipher.Camellia256,
     }.ToFrozenSet();
 
+    /// <summary>The ciphers of RFC 4880 with 64-bit blocks: read under integrity protection, and flagged.</summary>
+    private static readonly IReadOnlySet<SymmetricCipher> SixtyFourBitCiphers = new[]
+    {
+        SymmetricCipher.Cast5, SymmetricCipher.TripleDes, SymmetricCipher.Blowfish, SymmetricCipher.Idea,
+    }.ToFrozenSet();
+
+    private static readonly IReadOnlySet<SymmetricCipher> EveryCipher = ModernCiphers.Concat(SixtyFourBitCiphers).ToFrozenSet();
+
     /// <summary>The default: SHA-1 data signatures refused; SHA-1 (and RIPEMD-160) certifications accepted when made
     /// before <see cref="Sha1CertificationCutoff"/>; MD5 never; RSA, DSA and ElGamal keys of at least 2048 bits; AES
-    /// written; AES, Twofish and Camellia read (CAST5, 3DES, Blowfish and IDEA refused).</summary>
+    /// written; every RFC 4880 cipher read under integrity protection, CAST5, 3DES, Blowfish and IDEA flagged as
+    /// <see cref="WeakCiphers"/>.</summary>
     public static OpenPgpPolicy Default { get; } = new();
 
     /// <summary>Stricter than <see cref="Default"/>: no SHA-1 at all, RSA of at least 3072 bits, DSA and ElGamal
@@ -55,15 +69,15 @@ public sealed record OpenPgpPolicy
     };
 
     /// <summary>For reading old archives: SHA-1 certifications at any date, SHA-1 data signatures made before
-    /// <see cref="Sha1DataSignatureLegacyCutoff"/>, RSA, DSA and ElGamal keys from 1024 bits, and messages in CAST5,
-    /// 3DES, Blowfish or IDEA read. Writing stays as in <see cref="Default"/>.</summary>
+    /// <see cref="Sha1DataSignatureLegacyCutoff"/>, RSA, DSA and ElGamal keys from 1024 bits; ciphers as in
+    /// <see cref="Default"/> (every RFC 4880 cipher read under integrity protection). Writing stays as in
+    /// <see cref="Default"/>.</summary>
     public static OpenPgpPolicy Legacy { get; } = new()
     {
         DataSignatureHashes = With(StrongHashes, (OpenPgpHashAlgorithm.Sha1, Sha1DataSignatureLegacyCutoff)),
         CertificationHashes = With(StrongHashes, (OpenPgpHashAlgorithm.Sha1, Always), (OpenPgpHashAlgorithm.RipeMd160, Always)),
         MinimumRsaBits = 1024,
         MinimumDsaBits = 1024,
-        ReadCiphers = ModernCiphers.Concat(new[] { SymmetricCipher.Cast5, SymmetricCipher.TripleDes, SymmetricCipher.Blowfish, SymmetricCipher.Idea }).ToFrozenSet(),
     };
 
     private readonly IReadOnlyDictionary<OpenPgpHashAlgorithm, DateTimeOffset> dataSignatureHashes = StrongHashes;
@@ -72,7 +86,8 @@ public sealed record OpenPgpPolicy
     private readonly IReadOnlySet<KeyAlgorithm> rejectedKeyAlgorithms = FrozenSet<KeyAlgorithm>.Empty;
     private readonly IReadOnlySet<SymmetricCipher> writeCiphers =
         new[] { SymmetricCipher.Aes128, SymmetricCipher.Aes192, SymmetricCipher.Aes256 }.ToFrozenSet();
-    private readonly IReadOnlySet<SymmetricCipher> readCiphers = ModernCiphers;
+    private readonly IReadOnlySet<SymmetricCipher> readCiphers = EveryCipher;
+    private readonly IReadOnlySet<SymmetricCipher> weakCiphers = SixtyFourBitCiphers;
     private readonly int minimumRsaBits = 2048;
     private readonly int minimumDsaBits = 2048;
 
@@ -124,11 +139,22 @@ public sealed record OpenPgpPolicy
     }
 
     /// <summary>Ciphers of messages that are decrypted; another cipher gives a <see cref="PolicyViolationException"/>.
-    /// Default AES, Twofish and Camellia.</summary>
+    /// Default every cipher of RFC 4880 and RFC 9580 (AES, Twofish, Camellia, CAST5, 3DES, Blowfish, IDEA): a message
+    /// is read only when it is integrity protected, whatever its cipher.</summary>
     public IReadOnlySet<SymmetricCipher> ReadCiphers
     {
         get => readCiphers;
         init => readCiphers = (value ?? throw new ArgumentNullException(nameof(ReadCiphers))).ToFrozenSet();
+    }
+
+    /// <summary>Ciphers that are read (when <see cref="ReadCiphers"/> has them) but reported as weak by
+    /// <see cref="DecryptionResult.WeakCipher"/>, so that a client can warn. Default CAST5, 3DES, Blowfish and IDEA
+    /// (64-bit blocks: their CFB leaks after some tens of gigabytes under one key, and no current writer chooses
+    /// them).</summary>
+    public IReadOnlySet<SymmetricCipher> WeakCiphers
+    {
+        get => weakCiphers;
+        init => weakCiphers = (value ?? throw new ArgumentNullException(nameof(WeakCiphers))).ToFrozenSet();
     }
 
     /// <summary>Whether a data signature with <paramref name="hash"/> made at <paramref name="created"/> is accepted.</summary>

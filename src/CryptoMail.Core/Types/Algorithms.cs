@@ -9,13 +9,13 @@ public enum SymmetricCipher
     Aes192 = 8,
     /// <summary>AES with a 256-bit key (the default).</summary>
     Aes256 = 9,
-    /// <summary>IDEA: read only, and only under a policy that allows it (<see cref="OpenPgpPolicy.Legacy"/>).</summary>
+    /// <summary>IDEA: read only, under integrity protection; reported as <see cref="DecryptionResult.WeakCipher"/>.</summary>
     Idea = 1,
-    /// <summary>Triple DES: read only, and only under a policy that allows it (<see cref="OpenPgpPolicy.Legacy"/>).</summary>
+    /// <summary>Triple DES: read only, under integrity protection; reported as <see cref="DecryptionResult.WeakCipher"/>.</summary>
     TripleDes = 2,
-    /// <summary>CAST5: read only, and only under a policy that allows it (<see cref="OpenPgpPolicy.Legacy"/>).</summary>
+    /// <summary>CAST5: read only, under integrity protection; reported as <see cref="DecryptionResult.WeakCipher"/>.</summary>
     Cast5 = 3,
-    /// <summary>Blowfish: read only, and only under a policy that allows it (<see cref="OpenPgpPolicy.Legacy"/>).</summary>
+    /// <summary>Blowfish: read only, under integrity protection; reported as <see cref="DecryptionResult.WeakCipher"/>.</summary>
     Blowfish = 4,
     /// <summary>Twofish with a 256-bit key: read only.</summary>
     Twofish = 10,

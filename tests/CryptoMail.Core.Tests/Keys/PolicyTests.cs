@@ -34,8 +34,12 @@ public class PolicyTests
         Assert.Null(OpenPgpPolicy.Default.CheckKey(KeyAlgorithm.Dsa, 3072));
         Assert.Null(OpenPgpPolicy.Default.CheckKey(KeyAlgorithm.Ed25519, 256));
 
-        Assert.DoesNotContain(SymmetricCipher.Cast5, OpenPgpPolicy.Default.ReadCiphers);
+        Assert.Contains(SymmetricCipher.Cast5, OpenPgpPolicy.Default.ReadCiphers);
+        Assert.Contains(SymmetricCipher.Cast5, OpenPgpPolicy.Default.WeakCiphers);
+        Assert.DoesNotContain(SymmetricCipher.Aes256, OpenPgpPolicy.Default.WeakCiphers);
         Assert.Contains(SymmetricCipher.Cast5, OpenPgpPolicy.Legacy.ReadCiphers);
+        Assert.DoesNotContain(SymmetricCipher.Cast5, OpenPgpPolicy.Strict.ReadCiphers);
+        Assert.DoesNotContain(SymmetricCipher.Cast5, OpenPgpPolicy.Default.WriteCiphers);
         Assert.Equal(OpenPgpPolicy.Default.WriteCiphers, OpenPgpPolicy.Legacy.WriteCiphers);
         Assert.DoesNotContain(SymmetricCipher.Twofish, OpenPgpPolicy.Strict.ReadCiphers);
     }
@@ -103,19 +107,24 @@ public class PolicyTests
     [Theory]
     [InlineData(SymmetricKeyAlgorithmTag.Cast5, SymmetricCipher.Cast5)]
     [InlineData(SymmetricKeyAlgorithmTag.TripleDes, SymmetricCipher.TripleDes)]
-    public void Old_ciphers_are_read_under_the_legacy_policy_only(SymmetricKeyAlgorithmTag tag, SymmetricCipher cipher)
+    public void Old_ciphers_are_read_and_flagged_by_default_and_refused_by_strict(SymmetricKeyAlgorithmTag tag, SymmetricCipher cipher)
     {
         var bob = TestKeys.Get("Curve25519", "bob");
         var ct = LegacyCipherMessage(bob.Certificate, tag);
 
         var output = new MemoryStream();
-        var refused = Assert.Throws<PolicyViolationException>(() => Pgp.Decrypt(new MemoryStream(ct), output, new DecryptOptions { Keys = { bob } }));
+        var refused = Assert.Throws<PolicyViolationException>(() => Pgp.Decrypt(new MemoryStream(ct), output, new DecryptOptions { Keys = { bob }, Policy = OpenPgpPolicy.Strict }));
         Assert.Equal(ValidationReason.RejectedAlgorithm, refused.Reason);
         Assert.Equal(0, output.Length);
 
-        var result = Pgp.Decrypt(new MemoryStream(ct), output, new DecryptOptions { Keys = { bob }, Policy = OpenPgpPolicy.Legacy });
-        Assert.Equal(Data, output.ToArray());
-        Assert.Equal(cipher, result.Cipher);
+        foreach (var policy in new[] { OpenPgpPolicy.Default, OpenPgpPolicy.Legacy })
+        {
+            output.SetLength(0);
+            var result = Pgp.Decrypt(new MemoryStream(ct), output, new DecryptOptions { Keys = { bob }, Policy = policy });
+            Assert.Equal(Data, output.ToArray());
+            Assert.Equal(cipher, result.Cipher);
+            Assert.True(result.WeakCipher);
+        }
     }
 
     [Fact]

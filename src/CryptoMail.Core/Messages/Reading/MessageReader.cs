@@ -107,7 +107,8 @@ internal static class MessageReader
         CancellationToken token)
     {
         var options = session.Options;
-        var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options);
+        var problems = new KeyProblems();
+        var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options, problems.UnreadRecipients);
         session.Resolve(pkesks);
         var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
         if (dataTag == PacketTag.OcbEncryptedData)
@@ -115,7 +116,7 @@ internal static class MessageReader
             // Session keys: PKESK v3 (with the algorithm octet) or SKESK v5; the packet names the cipher.
             var ocb = AeadEncryptedDataHeader.Read(encrypted);
             return DecryptChunked(encrypted, ocb.KeySize, ocb.SymmetricAlgorithm, k => ocb.CreateSchedule(k), new Protection(IntegrityProtection.OcbEncryptedData, (AeadMode)(int)ocb.Aead),
-                pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, session, token);
+                pkesks, skesks.Where(k => k.Version is 4 or 5), recipientIds, sink, session, problems, token);
         }
         int version = encrypted.ReadByte();
         if (version == 2)
@@ -126,7 +127,7 @@ internal static class MessageReader
                 throw DecryptionFailure.Create();
             var header = SeipdV2Header.Parse(prefix);
             return DecryptChunked(encrypted, header.KeySize, header.SymmetricAlgorithm, k => header.CreateSchedule(k), new Protection(IntegrityProtection.SeipdV2, (AeadMode)(int)header.Aead),
-                pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, session, token);
+                pkesks, skesks.Where(k => k.Version == 6), recipientIds, sink, session, problems, token);
         }
         if (version != 1) throw new MalformedDataException($"Unknown encrypted data version {version}.");
         var initial = new byte[18];
@@ -136,7 +137,6 @@ internal static class MessageReader
         SessionKeyMaterial? sessionKey = null;
         string? decryptedWith = null;
         bool withPassword = false;
-        bool lockedKey = false;
 
         foreach (var given in options.SessionKeys)
         {
@@ -150,8 +150,8 @@ internal static class MessageReader
         {
             if (sessionKey is null)
             {
-                (sessionKey, decryptedWith, lockedKey, vouched, vouchedWith) =
-                    FromPkesks(pkesks, session, null, c => SeipdV1DecryptStream.QuickCheck(c, initial), keepFirst: true);
+                (sessionKey, decryptedWith, vouched, vouchedWith) =
+                    FromPkesks(pkesks, session, null, c => SeipdV1DecryptStream.QuickCheck(c, initial), keepFirst: true, problems);
             }
             if (sessionKey is null)
             {
@@ -167,7 +167,7 @@ internal static class MessageReader
         {
             vouched?.Dispose();
         }
-        if (sessionKey is null) throw NoKey(lockedKey, recipientIds, session.Unlocks.ProviderExhausted);
+        if (sessionKey is null) throw NoKey(problems, recipientIds, session);
 
         using (sessionKey)
         {
@@ -207,7 +207,10 @@ internal static class MessageReader
     }
 
     /// <summary>The session key packets before the encrypted data, and the encrypted data packet's body.</summary>
-    private static (List<Pkesk> Pkesks, List<Skesk> Skesks, PacketBodyStream Encrypted, PacketTag Tag) ReadToEncryptedData(Stream packets, DecryptOptions options)
+    /// <remarks>Recipient packets of a version or algorithm we do not read are skipped (another may fit); their
+    /// descriptions go to <paramref name="unread"/> when given, so that "no key" can say why they were not tried.</remarks>
+    private static (List<Pkesk> Pkesks, List<Skesk> Skesks, PacketBodyStream Encrypted, PacketTag Tag) ReadToEncryptedData(Stream packets, DecryptOptions options,
+        List<string>? unread = null)
     {
         var pkesks = new List<Pkesk>();
         var skesks = new List<Skesk>();
@@ -231,9 +234,10 @@ internal static class MessageReader
                         else if (tag == PacketTag.PublicKeyEncryptedSessionKey) pkesks.Add(Pkesk.Parse(bytes));
                         else skesks.Add(Skesk.Parse(bytes));
                     }
-                    catch (UnsupportedPacketException)
+                    catch (UnsupportedPacketException e)
                     {
                         // A recipient packet of a version or algorithm we do not read: another may still fit.
+                        unread?.Add(e.Message);
                     }
                     break;
                 case PacketTag.Marker:
@@ -259,13 +263,12 @@ internal static class MessageReader
     /// verifies, and the final tag is checked before the end is reported.</summary>
     private static DecryptionResult DecryptChunked(PacketBodyStream encrypted, int keySize, byte cipherId, Func<byte[], AeadChunkSchedule> schedule,
         Protection protection, List<Pkesk> pkesks, IEnumerable<Skesk> skesks, List<string> recipientIds, IoBridge sink, DecryptionSession session,
-        CancellationToken token)
+        KeyProblems problems, CancellationToken token)
     {
         var options = session.Options;
         byte[]? key = null;
         string? decryptedWith = null;
         bool withPassword = false;
-        bool lockedKey = false;
 
         bool fromGivenSessionKey = false;
         foreach (var given in options.SessionKeys)
@@ -274,8 +277,7 @@ internal static class MessageReader
         }
         if (key is null)
         {
-            var (found, with, locked, _, _) = FromPkesks(pkesks, session, keySize, c => c.Key.Length == keySize, keepFirst: false);
-            lockedKey = locked;
+            var (found, with, _, _) = FromPkesks(pkesks, session, keySize, c => c.Key.Length == keySize, keepFirst: false, problems);
             if (found is not null)
             {
                 using (found) key = (byte[])found.Key.Clone();
@@ -291,7 +293,7 @@ internal static class MessageReader
                 withPassword = true;
             }
         }
-        if (key is null) throw NoKey(lockedKey, recipientIds, session.Unlocks.ProviderExhausted);
+        if (key is null) throw NoKey(problems, recipientIds, session);
         try
         {
             var exported = options.ExportSessionKey ? new SessionKey(cipherId, key) : null;
@@ -361,6 +363,7 @@ internal static class MessageReader
             {
                 Aead = protection.Aead,
                 SessionKey = exported,
+                WeakCipher = cipher is { } used && (options.Policy ?? OpenPgpPolicy.Default).WeakCiphers.Contains(used),
             };
         }
         finally
@@ -369,13 +372,12 @@ internal static class MessageReader
         }
     }
 
-    /// <summary>Tries every PKESK with every fitting secret key (each unlocked once per operation); also says whether a
-    /// fitting key was locked. With <paramref name="keepFirst"/>, the first key a PKESK yielded is also returned when
-    /// <paramref name="accept"/> takes none (the caller owns it).</summary>
-    private static (SessionKeyMaterial? Key, string? DecryptedWith, bool Locked, SessionKeyMaterial? First, string? FirstWith) FromPkesks(
-        List<Pkesk> pkesks, DecryptionSession session, int? keySize, Func<SessionKeyMaterial, bool> accept, bool keepFirst)
+    /// <summary>Tries every PKESK with every fitting secret key (each unlocked once per operation); records in
+    /// <paramref name="problems"/> why a fitting key could not be used. With <paramref name="keepFirst"/>, the first key a
+    /// PKESK yielded is also returned when <paramref name="accept"/> takes none (the caller owns it).</summary>
+    private static (SessionKeyMaterial? Key, string? DecryptedWith, SessionKeyMaterial? First, string? FirstWith) FromPkesks(
+        List<Pkesk> pkesks, DecryptionSession session, int? keySize, Func<SessionKeyMaterial, bool> accept, bool keepFirst, KeyProblems problems)
     {
-        bool locked = false;
         SessionKeyMaterial? first = null;
         string? firstWith = null;
         foreach (var pkesk in pkesks)
@@ -386,33 +388,43 @@ internal static class MessageReader
                 {
                     AsymmetricPrivateKey? priv;
                     try { priv = session.Unlocks.PrivateKey(secret, kid, session.Options.KeyPassphrases, session.Prompt); }
-                    catch (KeyNotUsableException) { locked = true; continue; }
+                    catch (KeyNotUsableException e)
+                    {
+                        problems.Unusable(e, secret.Ring.SecretFor(kid));
+                        continue;
+                    }
                     if (priv is null || !secret.Certificate.Validated.ByKeyId.TryGetValue(kid, out var pub)) continue;
+                    if (pkesk.Algorithm != pub.Algorithm)
+                    {
+                        problems.OtherAlgorithm(pkesk, pub);
+                        continue;
+                    }
                     var candidate = SessionKeyDecryptor.TryDecrypt(pkesk, priv, pub, keySize);
                     if (candidate is null) continue;
+                    if (keySize is null && !SessionKeyMaterial.IsKnown(candidate.Algorithm))
+                    {
+                        // Only an authenticated key wrap (ECDH, X25519, X448) gets here: RSA and ElGamal turn an unknown
+                        // cipher into a pseudo-random key (implicit rejection), so no padding oracle appears.
+                        problems.UnsupportedCipher = candidate.Algorithm;
+                        candidate.Dispose();
+                        continue;
+                    }
                     if (accept(candidate))
                     {
                         first?.Dispose();
-                        return (candidate, Hex.Of(pub.Fingerprint), locked, null, null);
+                        return (candidate, Hex.Of(pub.Fingerprint), null, null);
                     }
                     if (keepFirst && first is null) (first, firstWith) = (candidate, Hex.Of(pub.Fingerprint));
                     else candidate.Dispose();
                 }
             }
         }
-        return (null, null, locked, first, firstWith);
+        return (null, null, first, firstWith);
     }
 
-    private static CryptoMailException NoKey(bool locked, List<string> recipientIds, bool providerExhausted) =>
-        providerExhausted
-        ? new BadPassphraseException("The passphrase provider's answers did not unlock a matching key or password, as often as it was asked.")
-        : locked
-        ? new KeyNotUsableException("A matching secret key is protected by a passphrase and none of the given passphrases unlocks it.")
-        : new NoDecryptionKeyException(
-            recipientIds.Count > 0
-                ? $"None of the given keys or passwords can decrypt this message (recipients: {string.Join(", ", recipientIds)})."
-                : "None of the given passwords or session keys can decrypt this message.",
-            recipientIds);
+    private static CryptoMailException NoKey(KeyProblems problems, List<string> recipientIds, DecryptionSession session) =>
+        problems.ToException(recipientIds, session.Unlocks.ProviderExhausted,
+            passphrasesGiven: session.Options.KeyPassphrases.Count > 0);
 
     private static IEnumerable<long> CandidateKeyIds(SecretKey key, long keyId)
     {
