@@ -109,6 +109,7 @@ internal static class MessageReader
         var options = session.Options;
         var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options);
         session.Resolve(pkesks);
+        session.SessionKeyPackets(pkesks, skesks.Count);
         var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
         if (dataTag == PacketTag.OcbEncryptedData)
         {
@@ -361,6 +362,7 @@ internal static class MessageReader
             {
                 Aead = protection.Aead,
                 SessionKey = exported,
+                PostQuantum = session.PostQuantum,
             };
         }
         finally
