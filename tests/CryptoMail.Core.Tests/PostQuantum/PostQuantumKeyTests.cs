@@ -80,6 +80,15 @@ public class PostQuantumKeyTests
     }
 
     [Fact]
+    public void An_upgraded_v4_key_fits_an_autocrypt_header_that_carries_its_post_quantum_subkey()
+    {
+        using var upgraded = pgp.GenerateKey("Ac <ac@example.org>", new KeyGenerationOptions { Profile = KeyProfile.Curve25519 }).AddPostQuantumSubkey();
+        var header = AutocryptHeader.Create(upgraded.Certificate, "ac@example.org", AutocryptPreference.Mutual);
+        Assert.True(header.ToHeaderValue().Length < 10 * 1024);
+        Assert.Equal(KeyAlgorithm.MlKem768X25519, Assert.Single(header.Certificate.EncryptionKeys(DateTimeOffset.UtcNow)).Algorithm);
+    }
+
+    [Fact]
     public void Compatibility_adds_the_classical_subkey_and_the_message_is_then_not_post_quantum()
     {
         using var upgraded = pgp.GenerateKey("Both <both@example.org>", new KeyGenerationOptions { Profile = KeyProfile.Curve25519 }).AddPostQuantumSubkey();
