@@ -37,7 +37,7 @@ internal static class PolicyChecks
     /// <summary>Every alive encryption key of every recipient under the policy (see
     /// <see cref="Certificate.EncryptionKeysOf"/>). When some recipients have none, one exception
     /// names all of them with their reasons.</summary>
-    /// <remarks>No silent downgrade (RFC 9980 section 10.1): a recipient with a valid post-quantum (composite ML-KEM)
+    /// <remarks>No silent downgrade (RFC 9980 section 8.1): a recipient with a valid post-quantum (composite ML-KEM)
     /// encryption key gets only those keys, since a second, classical PKESK would make the message only as strong as
     /// that one; <paramref name="classicalToo"/> (the caller's compatibility request) adds its classical keys back.
     /// <paramref name="requirePostQuantum"/> refuses recipients without a post-quantum key.</remarks>

@@ -1,3 +1,4 @@
+using CryptoMail.Core.Tests.Keys;
 using CryptoMail.Core.Tests.Support;
 
 namespace CryptoMail.Core.Tests.PostQuantum;
@@ -133,6 +134,25 @@ public class PostQuantumKeyTests
         data[0] ^= 1;
         var bad = pgp.VerifyDetached(new MemoryStream(data), new MemoryStream(sig.ToArray()), new VerifyOptions { Verifiers = { key.Certificate } });
         Assert.Equal(SignatureStatus.Bad, Assert.Single(bad.Signatures).Status);
+    }
+
+    [Fact]
+    public void A_sha1_binding_is_refused_for_a_post_quantum_subkey_where_the_policy_still_accepts_it_for_a_classical_one()
+    {
+        // Before the SHA-1 cut-off the default policy accepts SHA-1 bindings; RFC 9980 section 7.2 does not, for its keys.
+        var t0 = new DateTimeOffset(2021, 3, 1, 12, 0, 0, TimeSpan.Zero);
+        var pair = KeyMaterial.PostQuantum(PublicKeyAlgorithmId.MlKem768X25519);
+        var pq = new CraftKey(KeyPacket.Create(4, t0, PublicKeyAlgorithmId.MlKem768X25519, pair.Public), pair.Private);
+        var classical = CertificateCrafter.Cv25519(t0);
+        foreach (var (hash, pqValid) in new[] { (HashAlgorithmId.Sha1, false), (HashAlgorithmId.Sha256, true) })
+        {
+            var cert = new CertificateCrafter(CertificateCrafter.Ed25519(t0)).UserId("Alice <alice@example.org>", t0)
+                .Bind(classical, t0, CertificateCrafter.EncryptFlags, hash)
+                .Bind(pq, t0, CertificateCrafter.EncryptFlags, hash).Build();
+            var subkeys = cert.Validate(OpenPgpPolicy.Default, t0.AddDays(1)).Subkeys;
+            Assert.True(subkeys.Single(k => k.Key.Algorithm == KeyAlgorithm.Cv25519).IsValid);
+            Assert.Equal(pqValid, subkeys.Single(k => k.Key.Algorithm == KeyAlgorithm.MlKem768X25519).IsValid);
+        }
     }
 
     private byte[] Encrypt(byte[] data, EncryptOptions options)

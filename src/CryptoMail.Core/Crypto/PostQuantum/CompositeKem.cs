@@ -7,12 +7,12 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace CryptoMail.Core.Crypto.PostQuantum;
 
 /// <summary>Session-key encryption with the composite KEMs ML-KEM-768+X25519 and ML-KEM-1024+X448 (RFC 9980 section
-/// 5.2): both KEMs encapsulate, the key combiner hashes their shares into the key-encryption key, and the session key
+/// 4.2): both KEMs encapsulate, the key combiner hashes their shares into the key-encryption key, and the session key
 /// is wrapped with AES-256 key wrap. The PKESK fields are ecdhCipherText || mlkemCipherText || length || [cipher octet,
-/// v3 only] || wrapped key (section 5.3.1).</summary>
+/// v3 only] || wrapped key (section 4.3.1).</summary>
 internal static class CompositeKem
 {
-    /// <summary>The domain separator of the key combiner: "OpenPGPCompositeKDFv1" (RFC 9980 section 5.2.1).</summary>
+    /// <summary>The domain separator of the key combiner: "OpenPGPCompositeKDFv1" (RFC 9980 section 4.2.1).</summary>
     private static ReadOnlySpan<byte> DomainSeparator => "OpenPGPCompositeKDFv1"u8;
 
     /// <summary>multiKeyCombine: SHA3-256(mlkemKeyShare || ecdhKeyShare || ecdhCipherText || ecdhPublicKey || algId ||
@@ -34,7 +34,7 @@ internal static class CompositeKem
     }
 
     /// <summary>The algorithm-specific fields of a PKESK of <paramref name="version"/> 3 or 6 for the composite KEM key
-    /// <paramref name="recipient"/>. A v3 PKESK names the cipher in the clear, which must be AES (RFC 9980 section 5.3.1).</summary>
+    /// <paramref name="recipient"/>. A v3 PKESK names the cipher in the clear, which must be AES (RFC 9980 section 4.3.1).</summary>
     /// <exception cref="UnusableKeyException">Not a composite KEM key, or a v3 session key for a cipher other than AES.</exception>
     public static byte[] Encrypt(AsymmetricPublicKey recipient, SessionKeyMaterial sessionKey, int version)
     {

@@ -3,7 +3,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 namespace CryptoMail.Core.Crypto.PostQuantum;
 
 /// <summary>The post-quantum public-key algorithms of RFC 9980 (Post-Quantum Cryptography in OpenPGP) and the fixed
-/// octet lengths of their key, ciphertext and signature encodings (RFC 9980 sections 4, 5.1, 6.1 and 7.1). Every
+/// octet lengths of their key, ciphertext and signature encodings (RFC 9980 sections 2.1, 4.1, 5.1 and 6.1). Every
 /// field is a fixed-length octet string, so these lengths are the whole of the parsing rules.</summary>
 internal static class PqAlgorithms
 {
@@ -21,7 +21,7 @@ internal static class PqAlgorithms
     public static bool IsPostQuantum(PublicKeyAlgorithmId a) => IsCompositeKem(a) || IsCompositeSignature(a) || IsSlhDsa(a);
 
     /// <summary>Whether a key packet of <paramref name="version"/> may carry <paramref name="a"/>: ML-KEM-768+X25519 in
-    /// v4 and v6 keys, every other RFC 9980 algorithm in v6 keys only (sections 5.3.2, 6.3.2 and 7.3.2).</summary>
+    /// v4 and v6 keys, every other RFC 9980 algorithm in v6 keys only (sections 4.3.2, 5.3.2 and 6.2.2).</summary>
     public static bool AllowedInKeyVersion(PublicKeyAlgorithmId a, int version) =>
         !IsPostQuantum(a) || version == 6 || (version == 4 && a == PublicKeyAlgorithmId.MlKem768X25519);
 

@@ -5,7 +5,7 @@ using Org.BouncyCastle.Crypto.Parameters;
 
 namespace CryptoMail.Core.Crypto.PostQuantum;
 
-/// <summary>The public key of a composite KEM (RFC 9980 section 5.3): the X25519 or X448 public key and the ML-KEM
+/// <summary>The public key of a composite KEM (RFC 9980 section 4.3.2): the X25519 or X448 public key and the ML-KEM
 /// encapsulation key, kept as octets too because the key combiner hashes the elliptic-curve key as encoded.</summary>
 internal sealed class CompositeKemPublicKey(PublicKeyAlgorithmId algorithm, byte[] ecdh, MLKemPublicKeyParameters mlKem)
     : AsymmetricKeyParameter(false)
@@ -26,7 +26,7 @@ internal sealed class CompositeKemPrivateKey(PublicKeyAlgorithmId algorithm, Asy
     public MLKemPrivateKeyParameters MlKem { get; } = mlKem;
 }
 
-/// <summary>The public key of a composite signature (RFC 9980 section 6.3): Ed25519 or Ed448, and ML-DSA.</summary>
+/// <summary>The public key of a composite signature (RFC 9980 section 5.3.2): Ed25519 or Ed448, and ML-DSA.</summary>
 internal sealed class CompositeSignaturePublicKey(PublicKeyAlgorithmId algorithm, AsymmetricKeyParameter edDsa, MLDsaPublicKeyParameters mlDsa)
     : AsymmetricKeyParameter(false)
 {
@@ -140,8 +140,8 @@ internal static class PqKeys
 
     private static bool Same(byte[] a, byte[] b) => a.Length == b.Length && CryptographicOperations.FixedTimeEquals(a, b);
 
-    /// <summary>A fresh key of a composite algorithm, both halves generated independently (RFC 9980 sections 5.2.2 and
-    /// 6.2.1); or of an SLH-DSA parameter set. Returns the public material, the secret material and the secret key.</summary>
+    /// <summary>A fresh key of a composite algorithm, both halves generated independently (RFC 9980 sections 4.2.2 and
+    /// 5.2.1); or of an SLH-DSA parameter set. Returns the public material, the secret material and the secret key.</summary>
     public static (byte[] Public, byte[] Secret, AsymmetricKeyParameter Private) Generate(PublicKeyAlgorithmId a)
     {
         var random = Randomness.Secure;

@@ -5,8 +5,8 @@ using Org.BouncyCastle.Crypto.Signers;
 namespace CryptoMail.Core.Crypto.PostQuantum;
 
 /// <summary>Signatures of RFC 9980 over a finished digest (the data digest of RFC 9580 section 5.2.4): the composite
-/// ML-DSA-65+Ed25519 and ML-DSA-87+Ed448 (section 6.2: the EdDSA signature, then the ML-DSA signature, both pure with
-/// an empty context, both must verify), and SLH-DSA-SHAKE (section 7, pure, empty context). All need a digest of at
+/// ML-DSA-65+Ed25519 and ML-DSA-87+Ed448 (section 5.2: the EdDSA signature, then the ML-DSA signature, both pure with
+/// an empty context, both must verify), and SLH-DSA-SHAKE (section 6, pure, empty context). All need a digest of at
 /// least 256 bits.</summary>
 internal static class PqSignatures
 {

@@ -33,7 +33,7 @@ internal sealed class DecryptionSession
     public PassphrasePrompt? Prompt { get; }
 
     /// <summary>Whether the message's session key is protected post-quantum: it has session key packets and every one
-    /// is a PKESK to a composite ML-KEM key (RFC 9980 section 10.1: one classical PKESK or a password makes the
+    /// is a PKESK to a composite ML-KEM key (RFC 9980 section 8.1: one classical PKESK or a password makes the
     /// session key only as strong as that).</summary>
     public bool PostQuantum { get; private set; }
 
