@@ -25,6 +25,9 @@ public static class Profiles
         new("v4-seipd1", KeyProfile.Curve25519, EncryptionFormat.SeipdV1),
         new("v4-seipd2-ocb", KeyProfile.Curve25519, EncryptionFormat.SeipdV2, AeadMode.Ocb),
         new("v4-seipd2-gcm", KeyProfile.Curve25519, EncryptionFormat.SeipdV2, AeadMode.Gcm),
+        // RFC 9980: ML-DSA-65+Ed25519 / ML-KEM-768+X25519, and ML-DSA-87+Ed448 / ML-KEM-1024+X448.
+        new("v6pq-seipd2-ocb", KeyProfile.V6MlDsa65Ed25519, EncryptionFormat.SeipdV2, AeadMode.Ocb),
+        new("v6pqhigh-seipd2-ocb", KeyProfile.V6MlDsa87Ed448, EncryptionFormat.SeipdV2, AeadMode.Ocb),
     ];
 
     /// <summary>One profile per key algorithm, for signing and key benchmarks, where the encryption format does not

@@ -2,6 +2,7 @@
 // enforced by tests/CryptoMail.Core.Tests/Architecture/LayeringTests.cs, not by these usings.
 global using CryptoMail.Core.Autocrypt;
 global using CryptoMail.Core.Crypto;
+global using CryptoMail.Core.Crypto.PostQuantum;
 global using CryptoMail.Core.Discovery;
 global using CryptoMail.Core.IO;
 global using CryptoMail.Core.Keys;

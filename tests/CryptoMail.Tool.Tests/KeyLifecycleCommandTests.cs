@@ -37,6 +37,26 @@ public sealed class KeyLifecycleCommandTests : IDisposable
     }
 
     [Fact]
+    public void Addsubkey_post_quantum_upgrades_a_stored_v4_key_and_mail_to_it_goes_to_the_new_subkey()
+    {
+        var pw = tool.Write("pw", "secret words\n");
+        var fpr = Generate("Quinn <quinn@example.org>", pw);
+        var pass = $"--passphrase-file={pw}";
+        Assert.NotEqual(0, tool.Run("key", "addsubkey", StoreArg, pass, fpr, "--post-quantum", "--usage=sign").ExitCode);
+        Assert.Equal(0, tool.Run("key", "addsubkey", StoreArg, pass, fpr, "--post-quantum").ExitCode);
+
+        var cert = Stored(fpr);
+        var pq = cert.Subkeys[^1];
+        Assert.Equal(KeyAlgorithm.MlKem768X25519, pq.Algorithm);
+        Assert.Equal(4, pq.Version);
+        Assert.True(StoredSecret(fpr).IsProtected);
+        var encrypted = new OpenPgp().Encrypt(new MemoryStream("to the new subkey"u8.ToArray()), new MemoryStream(), new EncryptOptions { Recipients = { cert } });
+        var recipient = Assert.Single(encrypted.Recipients);
+        Assert.Equal(pq.Fingerprint, recipient.KeyFingerprint);
+        Assert.True(recipient.PostQuantum);
+    }
+
+    [Fact]
     public void User_ids_subkeys_and_expiry_are_edited_in_the_store_and_stay_protected()
     {
         var pw = tool.Write("pw", "secret words\n");

@@ -24,6 +24,8 @@ public sealed class KeySubcommandTests : IDisposable
     [Theory]
     [InlineData("rfc9580", KeyAlgorithm.Ed25519)]
     [InlineData("rfc9580-ed448", KeyAlgorithm.Ed448)]
+    [InlineData("post-quantum", KeyAlgorithm.MlDsa65Ed25519)]
+    [InlineData("post-quantum-high", KeyAlgorithm.MlDsa87Ed448)]
     public void Generate_key_profile_rfc9580_makes_a_v6_key_that_encrypts_signs_and_verifies(string profile, KeyAlgorithm algorithm)
     {
         var key = tool.Ok([], "sop", "generate-key", "--profile=" + profile, "Vera <vera@example.org>");

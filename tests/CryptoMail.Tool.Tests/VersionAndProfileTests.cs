@@ -50,7 +50,7 @@ public sealed class VersionAndProfileTests : IDisposable
         var run = tool.Run("sop", "list-profiles", "generate-key");
         Assert.Equal(0, run.ExitCode);
         var names = run.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(':')[0]).ToArray();
-        Assert.Equal(new[] { "default", "rfc4880", "rfc9580", "rfc9580-ed448" }, names);
+        Assert.Equal(new[] { "default", "rfc4880", "rfc9580", "rfc9580-ed448", "post-quantum", "post-quantum-high" }, names);
     }
 
     [Fact]

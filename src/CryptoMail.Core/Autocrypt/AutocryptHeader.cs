@@ -69,13 +69,17 @@ public sealed class AutocryptHeader
     }
 
     /// <summary>Level 1 key data: the primary key, the user ID with the address and its newest self-signature, and the
-    /// newest encryption key alive at <paramref name="time"/> with its newest binding signature.</summary>
+    /// newest encryption key alive at <paramref name="time"/> (a post-quantum one before classical ones) with its newest
+    /// binding signature.</summary>
     private static byte[] MinimalKeyData(Certificate certificate, string address, DateTimeOffset time)
     {
         if (certificate.PrimaryKey.IsRevokedAt(time)) throw new KeyNotUsableException($"Certificate {certificate.Fingerprint} is revoked.");
         string userId = certificate.UserIds.FirstOrDefault(u => UserId.EmailOf(u) == address)
             ?? throw new KeyNotUsableException($"Certificate {certificate.Fingerprint} has no valid user ID with the address {address}.");
-        KeyInfo encryption = certificate.EncryptionKeys(time).OrderByDescending(k => k.CreationTime).FirstOrDefault()
+        // A post-quantum (RFC 9980 composite ML-KEM) key first, as encryption prefers it (no silent downgrade).
+        KeyInfo encryption = certificate.EncryptionKeys(time)
+            .OrderByDescending(k => k.Algorithm is KeyAlgorithm.MlKem768X25519 or KeyAlgorithm.MlKem1024X448)
+            .ThenByDescending(k => k.CreationTime).FirstOrDefault()
             ?? throw new KeyNotUsableException($"Certificate {certificate.Fingerprint} has no encryption key usable now.");
         return certificate.Minimize(userId, k => k.Fingerprint == encryption.Fingerprint).Export();
     }

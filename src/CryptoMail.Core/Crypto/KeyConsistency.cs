@@ -53,7 +53,7 @@ internal static class KeyConsistency
             case Ed448PrivateKeyParameters ed when pub is Ed448PublicKeyParameters edPub:
                 return Same(ed.GeneratePublicKey().GetEncoded(), edPub.GetEncoded());
             default:
-                return false;
+                return PqKeys.Matches(pub, secret.Key);
         }
     }
 

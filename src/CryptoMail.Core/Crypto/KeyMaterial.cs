@@ -85,6 +85,8 @@ internal static class KeyMaterial
                 var curve = EllipticCurves.Named(oid);
                 return new ECPublicKeyParameters(curve.Curve.DecodePoint(point.ToArray()), curve);
             }
+            case var pq when PqAlgorithms.IsPostQuantum(pq):
+                return PqKeys.Public(algorithm, m);
             default:
                 throw new UnsupportedPacketException($"Public-key algorithm {(int)algorithm} is not supported.");
         }
@@ -105,7 +107,7 @@ internal static class KeyMaterial
         or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign or PublicKeyAlgorithmId.Dsa or PublicKeyAlgorithmId.Ecdsa
         or PublicKeyAlgorithmId.Ecdh or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.X25519 or PublicKeyAlgorithmId.X448
         or PublicKeyAlgorithmId.Ed25519 or PublicKeyAlgorithmId.Ed448
-        or PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral;
+        or PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral || PqAlgorithms.IsPostQuantum(algorithm);
 
     /// <summary>The secret key from the plain secret material (RFC 9580 section 5.5.5) of an algorithm that
     /// <see cref="HasPrivate"/> accepts; null when RSA factors do not multiply to the public modulus (the CRT values
@@ -156,6 +158,8 @@ internal static class KeyMaterial
             case PublicKeyAlgorithmId.X448: return new(new X448PrivateKeyParameters(Exact(m, 56)));
             case PublicKeyAlgorithmId.Ed25519: return new(new Ed25519PrivateKeyParameters(Exact(m, 32)));
             case PublicKeyAlgorithmId.Ed448: return new(new Ed448PrivateKeyParameters(Exact(m, 57)));
+            case var pq when PqAlgorithms.IsPostQuantum(pq):
+                return PqKeys.Private(algorithm, pub, m) is { } secret ? new(secret) : null;
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Check HasPrivate first.");
         }
@@ -212,6 +216,14 @@ internal static class KeyMaterial
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm));
         }
+    }
+
+    /// <summary>A fresh key of an RFC 9980 algorithm (composite ML-KEM, composite ML-DSA, SLH-DSA): fixed-length octet
+    /// strings, the elliptic-curve half first.</summary>
+    public static Generated PostQuantum(PublicKeyAlgorithmId algorithm)
+    {
+        var (pub, secret, priv) = PqKeys.Generate(algorithm);
+        return new Generated(pub, secret, new(priv));
     }
 
     /// <summary>A fresh v4 legacy EdDSA key (algorithm 22) over Ed25519: OID, then the point as an MPI with the 0x40

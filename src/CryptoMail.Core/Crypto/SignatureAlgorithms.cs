@@ -66,6 +66,8 @@ internal static class SignatureAlgorithms
                 return material.Length == 64 && digest.Length >= 32 && VerifyEdDsa(new Ed25519Signer(), pub, digest, material.ToArray());
             case PublicKeyAlgorithmId.Ed448:
                 return material.Length == 114 && digest.Length >= 64 && VerifyEdDsa(new Ed448Signer(Array.Empty<byte>()), pub, digest, material.ToArray());
+            case var pq when PqAlgorithms.IsPostQuantum(pq):
+                return PqSignatures.Verify(algorithm, pub, digest, material);
             default:
                 return false;
         }
@@ -81,7 +83,7 @@ internal static class SignatureAlgorithms
     /// <summary>Whether <see cref="Sign"/> makes signatures of <paramref name="algorithm"/>.</summary>
     public static bool CanSign(PublicKeyAlgorithmId algorithm) => algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaSign
         or PublicKeyAlgorithmId.Dsa or PublicKeyAlgorithmId.Ecdsa or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ed25519
-        or PublicKeyAlgorithmId.Ed448;
+        or PublicKeyAlgorithmId.Ed448 || PqAlgorithms.IsCompositeSignature(algorithm) || PqAlgorithms.IsSlhDsa(algorithm);
 
     /// <summary>The algorithm-specific fields of a signature of <paramref name="algorithm"/> by <paramref name="key"/>
     /// over <paramref name="digest"/>, for an algorithm <see cref="CanSign"/> accepts.</summary>
@@ -122,6 +124,9 @@ internal static class SignatureAlgorithms
                 break;
             case PublicKeyAlgorithmId.Ed448:
                 ms.Write(SignEdDsa(new Ed448Signer(Array.Empty<byte>()), priv, digest));
+                break;
+            case var pq when PqAlgorithms.IsCompositeSignature(pq) || PqAlgorithms.IsSlhDsa(pq):
+                ms.Write(PqSignatures.Sign(algorithm, priv, digest));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Check CanSign first.");

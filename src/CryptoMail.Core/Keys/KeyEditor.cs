@@ -185,12 +185,12 @@ internal static class KeyEditor
     /// <summary>Generates a subkey for <paramref name="usage"/>, binds it (with a back-signature when it signs) and
     /// protects its secret like the rest of the key.</summary>
     public static (KeyRing Ring, long KeyId, AsymmetricPrivateKey Private) AddSubkey(KeyRing ring, AsymmetricPrivateKey primaryKey,
-        KeyUsage usage, DateTimeOffset? expiration, string? passphrase)
+        KeyUsage usage, DateTimeOffset? expiration, string? passphrase, bool postQuantum = false)
     {
         var key = ring.Primary;
         bool signing = (usage & (KeyUsage.Sign | KeyUsage.Authenticate)) != 0;
         var time = NextTime(Array.Empty<SignaturePacket>());
-        var pair = KeyGenerator.NewSubkeyPair(key, signing, time);
+        var pair = postQuantum && !signing ? KeyGenerator.NewPostQuantumEncryptionPair(key, time) : KeyGenerator.NewSubkeyPair(key, signing, time);
         try
         {
             var sub = pair.Public;

@@ -27,6 +27,11 @@ internal static class KeyGenerator
     /// bits); other v4 keys legacy Cv25519/Ed25519, as GnuPG makes them.</summary>
     public static Pair NewSubkeyPair(KeyPacket primary, bool signing, DateTimeOffset created)
     {
+        // Under a post-quantum (composite ML-DSA) primary, subkeys of the same security level.
+        if (primary.Algorithm == PublicKeyAlgorithmId.MlDsa65Ed25519)
+            return PostQuantum(created, signing ? PublicKeyAlgorithmId.MlDsa65Ed25519 : PublicKeyAlgorithmId.MlKem768X25519);
+        if (primary.Algorithm == PublicKeyAlgorithmId.MlDsa87Ed448)
+            return PostQuantum(created, signing ? PublicKeyAlgorithmId.MlDsa87Ed448 : PublicKeyAlgorithmId.MlKem1024X448);
         if (primary.Version == 6)
         {
             bool x448 = primary.Algorithm is PublicKeyAlgorithmId.Ed448 or PublicKeyAlgorithmId.X448;
@@ -61,6 +66,8 @@ internal static class KeyGenerator
             KeyProfile.Rsa4096 => (Rsa(created, 4096), Rsa(created, 4096)),
             KeyProfile.V6Ed25519 => (Native(created, PublicKeyAlgorithmId.Ed25519), Native(created, PublicKeyAlgorithmId.X25519)),
             KeyProfile.V6Ed448 => (Native(created, PublicKeyAlgorithmId.Ed448), Native(created, PublicKeyAlgorithmId.X448)),
+            KeyProfile.V6MlDsa65Ed25519 => (PostQuantum(created, PublicKeyAlgorithmId.MlDsa65Ed25519), PostQuantum(created, PublicKeyAlgorithmId.MlKem768X25519)),
+            KeyProfile.V6MlDsa87Ed448 => (PostQuantum(created, PublicKeyAlgorithmId.MlDsa87Ed448), PostQuantum(created, PublicKeyAlgorithmId.MlKem1024X448)),
             _ => throw new ArgumentOutOfRangeException(nameof(options), $"Unknown key profile {options.Profile}."),
         };
         try
@@ -132,6 +139,21 @@ internal static class KeyGenerator
         var ring = new KeyRing(key, SecretKeyPacket.Create(key, primary.Material, false, passphrase), direct, uids, subkeys);
         return new SecretKey(ring);
     }
+
+    /// <summary>A fresh post-quantum encryption subkey for <paramref name="primary"/> (RFC 9980): ML-KEM-768+X25519
+    /// for v4 keys (the one RFC 9980 algorithm a v4 key may carry) and v6 keys of the Curve25519 family;
+    /// ML-KEM-1024+X448 for v6 keys of the Ed448 family.</summary>
+    public static Pair NewPostQuantumEncryptionPair(KeyPacket primary, DateTimeOffset created)
+    {
+        bool x448 = primary.Version == 6 && primary.Algorithm is PublicKeyAlgorithmId.Ed448 or PublicKeyAlgorithmId.MlDsa87Ed448
+            or PublicKeyAlgorithmId.SlhDsaShake256s;
+        var algorithm = x448 ? PublicKeyAlgorithmId.MlKem1024X448 : PublicKeyAlgorithmId.MlKem768X25519;
+        return Packed(KeyMaterial.PostQuantum(algorithm), primary.Version, created, algorithm);
+    }
+
+    /// <summary>A v6 key of an RFC 9980 algorithm.</summary>
+    private static Pair PostQuantum(DateTimeOffset created, PublicKeyAlgorithmId algorithm) =>
+        Packed(KeyMaterial.PostQuantum(algorithm), 6, created, algorithm);
 
     private static Pair Native(DateTimeOffset created, PublicKeyAlgorithmId algorithm) =>
         Packed(KeyMaterial.Native(algorithm), 6, created, algorithm);

@@ -14,6 +14,12 @@ public enum KeyProfile
     V6Ed25519 = 3,
     /// <summary>v6 key (RFC 9580): Ed448 primary (certify, sign) with an X448 encryption subkey.</summary>
     V6Ed448 = 4,
+    /// <summary>Post-quantum v6 key (RFC 9980): ML-DSA-65+Ed25519 primary (certify, sign) with an ML-KEM-768+X25519
+    /// encryption subkey, the algorithms every RFC 9980 implementation has. Readers without RFC 9980 cannot use it.</summary>
+    V6MlDsa65Ed25519 = 5,
+    /// <summary>High-security post-quantum v6 key (RFC 9980): ML-DSA-87+Ed448 primary (certify, sign) with an
+    /// ML-KEM-1024+X448 encryption subkey.</summary>
+    V6MlDsa87Ed448 = 6,
 }
 
 /// <summary>Options for <see cref="OpenPgp.GenerateKey(string, KeyGenerationOptions?)"/>.</summary>

@@ -228,7 +228,11 @@ internal static class KeyValidation
             // A binding that lets the subkey sign counts only with an accepted back-signature by the subkey.
             bool BackSigned(VerifiedBinding b) =>
                 (Usage(b.Signature, null, sub.Key, isPrimary: false) & KeyUsage.Sign) == 0 || b.BackSignatures.Any(Accepted);
-            var (chosen, why) = Pick(sub.Bindings, time, b => Accepted(b.Signature), BackSigned, sub.Unverified);
+            // RFC 9980 section 7.2: a binding of a post-quantum subkey made with MD5, SHA-1 or RIPEMD-160 is invalid,
+            // whatever the policy accepts for older bindings.
+            bool pqSubkey = PqAlgorithms.IsPostQuantum(sub.Key.Algorithm);
+            var (chosen, why) = Pick(sub.Bindings, time, b => Accepted(b.Signature) && !(pqSubkey && b.Signature.Hash is HashAlgorithmId.Md5
+                or HashAlgorithmId.Sha1 or HashAlgorithmId.RipeMd160), BackSigned, sub.Unverified);
             var sig = chosen?.Signature;
             var reasons = new List<ValidationIssue>();
             if (sig is null) reasons.Add(Issue(why, $"Subkey {fpr}", fpr, null));

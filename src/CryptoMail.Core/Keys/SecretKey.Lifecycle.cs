@@ -57,7 +57,23 @@ public sealed partial class SecretKey
     /// <exception cref="ArgumentException">The usage is empty, mixes encryption with signing, or includes
     /// <see cref="KeyUsage.Certify"/>; or the expiration is not in the future.</exception>
     /// <exception cref="KeyNotUsableException">The key is locked, or has no secret primary key.</exception>
-    public SecretKey AddSubkey(KeyUsage usage, DateTimeOffset? expiration = null, string? passphrase = null)
+    public SecretKey AddSubkey(KeyUsage usage, DateTimeOffset? expiration = null, string? passphrase = null) =>
+        AddSubkeyCore(usage, expiration, passphrase, postQuantum: false);
+
+    /// <summary>Generates and binds a post-quantum encryption subkey (RFC 9980), the upgrade path for an existing key:
+    /// ML-KEM-768+X25519 for a v4 key (the one RFC 9980 algorithm v4 keys may carry) or a v6 Curve25519 key,
+    /// ML-KEM-1024+X448 for a v6 Ed448 or ML-DSA-87 key. From then on, messages to the key are encrypted to this subkey
+    /// only (not also to the classical one) unless <see cref="EncryptOptions.PostQuantumCompatibility"/> is set; readers
+    /// without RFC 9980 support can no longer decrypt them.</summary>
+    /// <param name="expiration">When the subkey expires; null for never.</param>
+    /// <param name="passphrase">For a protected key, its passphrase, which protects the new subkey too.</param>
+    /// <returns>The key with the subkey; the new subkey is its last one.</returns>
+    /// <exception cref="ArgumentException">The expiration is not in the future.</exception>
+    /// <exception cref="KeyNotUsableException">The key is locked, or has no secret primary key.</exception>
+    public SecretKey AddPostQuantumSubkey(DateTimeOffset? expiration = null, string? passphrase = null) =>
+        AddSubkeyCore(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage, expiration, passphrase, postQuantum: true);
+
+    private SecretKey AddSubkeyCore(KeyUsage usage, DateTimeOffset? expiration, string? passphrase, bool postQuantum)
     {
         const KeyUsage encrypt = KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage;
         const KeyUsage sign = KeyUsage.Sign | KeyUsage.Authenticate;
@@ -80,7 +96,7 @@ public sealed partial class SecretKey
         {
             passphrase = null;
         }
-        var (ring, keyId, subPrivate) = Guard.Run(() => KeyEditor.AddSubkey(Ring, priv, usage, expiration, passphrase), "Adding a subkey");
+        var (ring, keyId, subPrivate) = Guard.Run(() => KeyEditor.AddSubkey(Ring, priv, usage, expiration, passphrase, postQuantum), "Adding a subkey");
         byte[]? subMaterial = null;
         if (passphrase is not null && ring.SecretFor(keyId) is { } added)
         {

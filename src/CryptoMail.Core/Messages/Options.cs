@@ -46,6 +46,16 @@ public sealed class EncryptOptions
     /// <summary>Report the session key in <see cref="EncryptionResult.SessionKey"/>. Default false.</summary>
     public bool ExportSessionKey { get; init; }
 
+    /// <summary>Also encrypt to the classical encryption keys of recipients that have a valid post-quantum (RFC 9980
+    /// composite ML-KEM) one. Default false: such a recipient gets its post-quantum keys only, since one classical
+    /// copy of the session key makes the whole message only as strong as the classical algorithm
+    /// (<see cref="RecipientKey.PostQuantum"/> tells which keys were used).</summary>
+    public bool PostQuantumCompatibility { get; init; }
+
+    /// <summary>Refuse (with <see cref="KeyNotUsableException"/>) any recipient without a valid post-quantum
+    /// encryption key. Default false.</summary>
+    public bool RequirePostQuantum { get; init; }
+
     /// <summary>The file name recorded in the literal data packet; default empty.</summary>
     public string FileName { get; init; } = string.Empty;
 

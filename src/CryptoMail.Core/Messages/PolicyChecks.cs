@@ -36,7 +36,12 @@ internal static class PolicyChecks
     /// <summary>Every alive encryption key of every recipient under the policy (see
     /// <see cref="Certificate.EncryptionKeysOf"/>). When some recipients have none, one exception
     /// names all of them with their reasons.</summary>
-    public static List<(KeyPacket Key, RecipientKey Info)> Recipients(IEnumerable<Certificate> certificates, OpenPgpPolicy? policy, DateTimeOffset time)
+    /// <remarks>No silent downgrade (RFC 9980 section 8.1): a recipient with a valid post-quantum (composite ML-KEM)
+    /// encryption key gets only those keys, since a second, classical PKESK would make the message only as strong as
+    /// that one; <paramref name="classicalToo"/> (the caller's compatibility request) adds its classical keys back.
+    /// <paramref name="requirePostQuantum"/> refuses recipients without a post-quantum key.</remarks>
+    public static List<(KeyPacket Key, RecipientKey Info)> Recipients(IEnumerable<Certificate> certificates, OpenPgpPolicy? policy, DateTimeOffset time,
+        bool classicalToo = false, bool requirePostQuantum = false)
     {
         policy ??= OpenPgpPolicy.Default;
         var result = new List<(KeyPacket, RecipientKey)>();
@@ -51,9 +56,20 @@ internal static class PolicyChecks
                 unusable.Add(new UnusableCertificate(cert, validity.WhyNotUsableFor(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage)));
                 continue;
             }
-            foreach (var k in keys)
+            var packets = keys.Select(k => (Info: k, Packet: cert.Validated.ByKeyId[Certificate.KeyIdOf(k)])).ToList();
+            bool hasPostQuantum = packets.Any(k => k.Packet.IsPostQuantumEncryption);
+            if (requirePostQuantum && !hasPostQuantum)
+            {
+                unusable.Add(new UnusableCertificate(cert, new[] { new ValidationIssue(ValidationReason.NoUsableKey,
+                    "it has no valid post-quantum encryption key, and post-quantum protection was required", cert.Fingerprint) }));
+                continue;
+            }
+            foreach (var (k, packet) in packets)
+            {
+                if (hasPostQuantum && !classicalToo && !packet.IsPostQuantumEncryption) continue;
                 if (seen.Add(k.Fingerprint))
-                    result.Add((cert.Validated.ByKeyId[Certificate.KeyIdOf(k)], new RecipientKey(k.Fingerprint, cert.Fingerprint)));
+                    result.Add((packet, new RecipientKey(k.Fingerprint, cert.Fingerprint) { PostQuantum = packet.IsPostQuantumEncryption }));
+            }
         }
         if (unusable.Count > 0) throw Unusable(unusable, "encrypt", time);
         return result;

@@ -14,6 +14,9 @@ public sealed record RecipientKey
 
     /// <summary>The fingerprint of its certificate's primary key.</summary>
     public string CertificateFingerprint { get; init; }
+
+    /// <summary>Whether the session key was encrypted to this key post-quantum (a composite ML-KEM key of RFC 9980).</summary>
+    public bool PostQuantum { get; init; }
 }
 
 /// <summary>A signature that was made.</summary>
@@ -177,6 +180,11 @@ public sealed record DecryptionResult
 
     /// <summary>Whether plaintext was written before the integrity check (only on request).</summary>
     public bool ReleasedUnverified { get; init; }
+
+    /// <summary>Whether the session key was protected post-quantum: every session key packet of the message is a
+    /// public-key packet to a composite ML-KEM key (RFC 9980). False when any recipient was classical or a password
+    /// could also open it, since the message is then only as strong as that.</summary>
+    public bool PostQuantum { get; init; }
 
     /// <summary>Whether at least one signature is good.</summary>
     public bool IsVerified => Signatures.Any(s => s.IsGood);

@@ -39,11 +39,16 @@ internal sealed class KeyPacket
     public byte[]? CurveOid { get; private set; }
 
     public bool CanSignAlgorithm => Algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaSign or PublicKeyAlgorithmId.Dsa
-        or PublicKeyAlgorithmId.Ecdsa or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ed25519 or PublicKeyAlgorithmId.Ed448;
+        or PublicKeyAlgorithmId.Ecdsa or PublicKeyAlgorithmId.EdDsaLegacy or PublicKeyAlgorithmId.Ed25519 or PublicKeyAlgorithmId.Ed448
+        || PqAlgorithms.IsCompositeSignature(Algorithm) || PqAlgorithms.IsSlhDsa(Algorithm);
 
     public bool CanEncryptAlgorithm => Algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt
         or PublicKeyAlgorithmId.Ecdh or PublicKeyAlgorithmId.X25519 or PublicKeyAlgorithmId.X448
-        or PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral;
+        or PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral
+        || PqAlgorithms.IsCompositeKem(Algorithm);
+
+    /// <summary>Whether this key encrypts with a post-quantum (composite ML-KEM) algorithm of RFC 9980.</summary>
+    public bool IsPostQuantumEncryption => PqAlgorithms.IsCompositeKem(Algorithm);
 
     /// <summary>Parses the public part at the start of <paramref name="body"/> (a public or secret key packet
     /// body); <paramref name="end"/> receives the offset just after the public key material.</summary>
@@ -63,6 +68,10 @@ internal sealed class KeyPacket
             pos = 10;
         }
         int materialStart = pos;
+        // RFC 9980: ML-KEM-768+X25519 in v4 and v6 keys, its other algorithms in v6 keys only; in a v4 key they are
+        // as unknown as any other number.
+        if (!PqAlgorithms.AllowedInKeyVersion(algorithm, version))
+            throw new UnsupportedPacketException($"Public-key algorithm {(int)algorithm} is defined for v6 keys only (RFC 9980).");
         var rest = body[pos..];
         int length = MaterialLength(algorithm, rest);
         if (declared >= 0 && declared != length && length >= 0)
@@ -128,6 +137,7 @@ internal sealed class KeyPacket
             case PublicKeyAlgorithmId.X448: return Fixed(data, 56);
             case PublicKeyAlgorithmId.Ed25519: return Fixed(data, 32);
             case PublicKeyAlgorithmId.Ed448: return Fixed(data, 57);
+            case var pq when PqAlgorithms.IsPostQuantum(pq): return Fixed(data, PqAlgorithms.PublicLength(pq));
             default:
                 return -1;
         }
@@ -243,6 +253,13 @@ internal sealed class KeyPacket
         PublicKeyAlgorithmId.Ecdsa => KeyAlgorithm.Ecdsa,
         PublicKeyAlgorithmId.Dsa => KeyAlgorithm.Dsa,
         PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral => KeyAlgorithm.ElGamal,
+        PublicKeyAlgorithmId.MlKem768X25519 => KeyAlgorithm.MlKem768X25519,
+        PublicKeyAlgorithmId.MlKem1024X448 => KeyAlgorithm.MlKem1024X448,
+        PublicKeyAlgorithmId.MlDsa65Ed25519 => KeyAlgorithm.MlDsa65Ed25519,
+        PublicKeyAlgorithmId.MlDsa87Ed448 => KeyAlgorithm.MlDsa87Ed448,
+        PublicKeyAlgorithmId.SlhDsaShake128s => KeyAlgorithm.SlhDsaShake128s,
+        PublicKeyAlgorithmId.SlhDsaShake128f => KeyAlgorithm.SlhDsaShake128f,
+        PublicKeyAlgorithmId.SlhDsaShake256s => KeyAlgorithm.SlhDsaShake256s,
         _ => KeyAlgorithm.Unknown,
     };
 
@@ -258,6 +275,13 @@ internal sealed class KeyPacket
         PublicKeyAlgorithmId.Ecdsa => "ECDSA",
         PublicKeyAlgorithmId.Dsa => "DSA",
         PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral => "ElGamal",
+        PublicKeyAlgorithmId.MlKem768X25519 => "ML-KEM-768+X25519",
+        PublicKeyAlgorithmId.MlKem1024X448 => "ML-KEM-1024+X448",
+        PublicKeyAlgorithmId.MlDsa65Ed25519 => "ML-DSA-65+Ed25519",
+        PublicKeyAlgorithmId.MlDsa87Ed448 => "ML-DSA-87+Ed448",
+        PublicKeyAlgorithmId.SlhDsaShake128s => "SLH-DSA-SHAKE-128s",
+        PublicKeyAlgorithmId.SlhDsaShake128f => "SLH-DSA-SHAKE-128f",
+        PublicKeyAlgorithmId.SlhDsaShake256s => "SLH-DSA-SHAKE-256s",
         _ => "Unknown(" + (int)Algorithm + ")",
     };
 

@@ -33,6 +33,11 @@ internal static class SessionKeyEncryptor
             NativeEcdh.Wrap(body, recipient.Algorithm, recipient.Material.ToArray(), sessionKey, version);
             return body.ToArray();
         }
+        if (PqAlgorithms.IsCompositeKem(recipient.Algorithm))
+        {
+            body.Write(CompositeKem.Encrypt(recipient.PublicKey, sessionKey, version));
+            return body.ToArray();
+        }
         var m = CheckedKey(sessionKey, withAlgorithm: version != 6);
         try
         {

@@ -41,6 +41,8 @@ internal static class SessionKeyDecryptor
         {
             bool native = pkesk.Algorithm is PublicKeyAlgorithmId.X25519 or PublicKeyAlgorithmId.X448;
             if (pkesk.Algorithm != pub.Algorithm) return null;
+            if (PqAlgorithms.IsCompositeKem(pkesk.Algorithm))
+                return CompositeKem.Decrypt(pkesk.Fields, priv, pkesk.Algorithm, pkesk.Version);
             if (pkesk.Algorithm is PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt)
                 return RsaImplicitRejection.Decrypt(pkesk.Fields, priv, pkesk.Version == 6, expectedKeySize);
             if (pkesk.Algorithm is PublicKeyAlgorithmId.ElGamalEncrypt or PublicKeyAlgorithmId.ElGamalGeneral)

@@ -29,6 +29,20 @@ internal enum PublicKeyAlgorithmId
     X448 = 26,
     Ed25519 = 27,
     Ed448 = 28,
+    /// <summary>ML-DSA-65+Ed25519 composite signatures, v6 keys only (RFC 9980 section 5).</summary>
+    MlDsa65Ed25519 = 30,
+    /// <summary>ML-DSA-87+Ed448 composite signatures, v6 keys only (RFC 9980 section 5).</summary>
+    MlDsa87Ed448 = 31,
+    /// <summary>SLH-DSA-SHAKE-128s signatures, v6 keys only (RFC 9980 section 6).</summary>
+    SlhDsaShake128s = 32,
+    /// <summary>SLH-DSA-SHAKE-128f signatures, v6 keys only (RFC 9980 section 6).</summary>
+    SlhDsaShake128f = 33,
+    /// <summary>SLH-DSA-SHAKE-256s signatures, v6 keys only (RFC 9980 section 6).</summary>
+    SlhDsaShake256s = 34,
+    /// <summary>ML-KEM-768+X25519 composite KEM, v4 or v6 keys (RFC 9980 section 4).</summary>
+    MlKem768X25519 = 35,
+    /// <summary>ML-KEM-1024+X448 composite KEM, v6 keys only (RFC 9980 section 4).</summary>
+    MlKem1024X448 = 36,
 }
 
 /// <summary>Hash algorithm numbers (RFC 9580 section 9.5).</summary>

@@ -143,6 +143,20 @@ public enum KeyAlgorithm
     X25519,
     /// <summary>X448 (RFC 9580).</summary>
     X448,
+    /// <summary>ML-DSA-65+Ed25519 composite signatures (RFC 9980), v6 keys.</summary>
+    MlDsa65Ed25519 = 30,
+    /// <summary>ML-DSA-87+Ed448 composite signatures (RFC 9980), v6 keys.</summary>
+    MlDsa87Ed448 = 31,
+    /// <summary>SLH-DSA-SHAKE-128s signatures (RFC 9980), v6 keys.</summary>
+    SlhDsaShake128s = 32,
+    /// <summary>SLH-DSA-SHAKE-128f signatures (RFC 9980), v6 keys.</summary>
+    SlhDsaShake128f = 33,
+    /// <summary>SLH-DSA-SHAKE-256s signatures (RFC 9980), v6 keys.</summary>
+    SlhDsaShake256s = 34,
+    /// <summary>ML-KEM-768+X25519 composite encryption (RFC 9980), v4 and v6 keys.</summary>
+    MlKem768X25519 = 35,
+    /// <summary>ML-KEM-1024+X448 composite encryption (RFC 9980), v6 keys.</summary>
+    MlKem1024X448 = 36,
 }
 
 /// <summary>The type of an OpenPGP signature (RFC 9580 section 5.2.1).</summary>

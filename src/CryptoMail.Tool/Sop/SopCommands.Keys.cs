@@ -25,6 +25,8 @@ internal sealed partial class SopCommands
                 "rfc4880" => KeyProfile.Rsa3072,
                 "rfc9580" => KeyProfile.V6Ed25519,
                 "rfc9580-ed448" => KeyProfile.V6Ed448,
+                "post-quantum" => KeyProfile.V6MlDsa65Ed25519,
+                "post-quantum-high" => KeyProfile.V6MlDsa87Ed448,
                 _ => KeyProfile.Curve25519,
             };
             if (ids.Length == 0)

@@ -164,6 +164,8 @@ internal sealed partial class SopCommands
             ("rfc4880", "v4 key, RSA 3072 primary and RSA 3072 encryption subkey, for old implementations"),
             ("rfc9580", "v6 key, Ed25519 signing primary with an X25519 encryption subkey (RFC 9580)"),
             ("rfc9580-ed448", "v6 key, Ed448 signing primary with an X448 encryption subkey (RFC 9580)"),
+            ("post-quantum", "v6 key, ML-DSA-65+Ed25519 signing primary with an ML-KEM-768+X25519 encryption subkey (RFC 9980)"),
+            ("post-quantum-high", "v6 key, ML-DSA-87+Ed448 signing primary with an ML-KEM-1024+X448 encryption subkey (RFC 9980)"),
         ],
         ["encrypt"] =
         [

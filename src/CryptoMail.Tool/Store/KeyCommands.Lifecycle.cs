@@ -20,8 +20,18 @@ internal sealed partial class KeyCommands
             new Option[] { DescriptionOption() },
             (key, args, parse, flags) => key.RevokeUserId(args[0], RevocationReason.UserIdNoLongerValid, parse.GetValue((Option<string>)flags[0]) ?? string.Empty));
         yield return Edit("addsubkey", "Adds a subkey (algorithm from the key's profile) to a stored key.", Array.Empty<string>(),
-            new Option[] { Opt.Value("--usage", "encrypt (default), sign or auth.", "USAGE"), ExpiresOption() },
-            (key, args, parse, flags) => key.AddSubkey(ParseUsage(parse.GetValue((Option<string>)flags[0])), ParseExpiry(parse.GetValue((Option<string>)flags[1])), PassphraseOf(parse)));
+            new Option[] { Opt.Value("--usage", "encrypt (default), sign or auth.", "USAGE"), ExpiresOption(),
+                Opt.Flag("--post-quantum", "A post-quantum encryption subkey (RFC 9980: ML-KEM-768+X25519, or ML-KEM-1024+X448 under an Ed448 key); "
+                    + "mail to the key then goes to it only.") },
+            (key, args, parse, flags) =>
+            {
+                var usage = ParseUsage(parse.GetValue((Option<string>)flags[0]));
+                var expiry = ParseExpiry(parse.GetValue((Option<string>)flags[1]));
+                if (!parse.GetValue((Option<bool>)flags[2])) return key.AddSubkey(usage, expiry, PassphraseOf(parse));
+                if ((usage & (KeyUsage.Sign | KeyUsage.Authenticate)) != 0)
+                    throw new ToolException(SopExit.UnsupportedOption, "--post-quantum makes an encryption subkey; it does not combine with --usage sign or auth.");
+                return key.AddPostQuantumSubkey(expiry, PassphraseOf(parse));
+            });
         yield return Edit("revsubkey", "Revokes a subkey of a stored key.", SubkeyArgument,
             new Option[] { Opt.Value("--reason", "unspecified (default), superseded, compromised or retired.", "REASON"), DescriptionOption() },
             (key, args, parse, flags) => key.RevokeSubkey(args[0], ParseReason(parse.GetValue((Option<string>)flags[0])), parse.GetValue((Option<string>)flags[1]) ?? string.Empty));

@@ -49,7 +49,7 @@ internal sealed partial class KeyCommands
     private Command Generate()
     {
         var store = StoreOption();
-        var profile = Opt.Value("--profile", "default (Ed25519/Curve25519), rfc4880 (RSA 3072) or rfc9580 (v6 Ed25519/X25519).", "PROFILE");
+        var profile = Opt.Value("--profile", "default (Ed25519/Curve25519), rfc4880 (RSA 3072), rfc9580 (v6 Ed25519/X25519), post-quantum (v6 ML-DSA-65+Ed25519/ML-KEM-768+X25519) or post-quantum-high (ML-DSA-87+Ed448/ML-KEM-1024+X448).", "PROFILE");
         var passphrase = Opt.Value("--passphrase-file", "Protect the key with the passphrase in this file (or @ENV:NAME).", "FILE");
         var signingOnly = Opt.Flag("--signing-only", "No encryption subkey.");
         var allowUnprotected = AllowUnprotectedOption();
@@ -69,6 +69,8 @@ internal sealed partial class KeyCommands
                 null or "default" => KeyProfile.Curve25519,
                 "rfc4880" => KeyProfile.Rsa3072,
                 "rfc9580" => KeyProfile.V6Ed25519,
+                "post-quantum" => KeyProfile.V6MlDsa65Ed25519,
+                "post-quantum-high" => KeyProfile.V6MlDsa87Ed448,
                 var other => throw new ToolException(SopExit.UnsupportedProfile, $"Unknown profile '{other}'."),
             };
             var passFile = parse.GetValue(passphrase);

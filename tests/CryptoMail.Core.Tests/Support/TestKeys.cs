@@ -19,6 +19,9 @@ public static class TestKeys
         // v6 keys; the protected v6 form (Argon2, 64 MiB per unlock) is covered by V6KeyTests, not every contract test.
         "V6Ed25519",
         "V6Ed448",
+        // RFC 9980 post-quantum v6 keys (composite ML-DSA primary, composite ML-KEM subkey).
+        "V6MlDsa65Ed25519",
+        "V6MlDsa87Ed448",
     };
 
     /// <summary>A key of the named profile for the named person; the same object for the same arguments.</summary>

@@ -32,6 +32,15 @@ internal sealed class DecryptionSession
 
     public PassphrasePrompt? Prompt { get; }
 
+    /// <summary>Whether the message's session key is protected post-quantum: it has session key packets and every one
+    /// is a PKESK to a composite ML-KEM key (RFC 9980 section 8.1: one classical PKESK or a password makes the
+    /// session key only as strong as that).</summary>
+    public bool PostQuantum { get; private set; }
+
+    /// <summary>Records the session key packets of the message for <see cref="PostQuantum"/>.</summary>
+    public void SessionKeyPackets(IReadOnlyCollection<Pkesk> pkesks, int skeskCount) =>
+        PostQuantum = skeskCount == 0 && pkesks.Count > 0 && pkesks.All(p => PqAlgorithms.IsCompositeKem(p.Algorithm));
+
     /// <summary>The secret keys to try: the listed ones, then (after <see cref="Resolve"/>) the lookup's.</summary>
     public IReadOnlyList<SecretKey> Keys => keys;
 

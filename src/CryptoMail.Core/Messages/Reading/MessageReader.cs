@@ -110,6 +110,7 @@ internal static class MessageReader
         var problems = new KeyProblems();
         var (pkesks, skesks, encrypted, dataTag) = ReadToEncryptedData(packets, options, problems.UnreadRecipients);
         session.Resolve(pkesks);
+        session.SessionKeyPackets(pkesks, skesks.Count);
         var recipientIds = pkesks.Select(p => Hex.KeyId(p.KeyId)).ToList();
         if (dataTag == PacketTag.OcbEncryptedData)
         {
@@ -364,6 +365,7 @@ internal static class MessageReader
                 Aead = protection.Aead,
                 SessionKey = exported,
                 WeakCipher = cipher is { } used && (options.Policy ?? OpenPgpPolicy.Default).WeakCiphers.Contains(used),
+                PostQuantum = session.PostQuantum,
             };
         }
         finally

@@ -59,7 +59,8 @@ internal static class MessageWriter
             token.ThrowIfCancellationRequested();
             var time = options.Time ?? DateTimeOffset.UtcNow;
             PolicyChecks.WriteCipher(options.Policy, options.Cipher);
-            var recipients = PolicyChecks.Recipients(options.Recipients, options.Policy, time);
+            var recipients = PolicyChecks.Recipients(options.Recipients, options.Policy, time,
+                options.PostQuantumCompatibility, options.RequirePostQuantum);
             var signers = PrepareSigners(options.Signing, options.Signing.Mode, time, options.Policy);
 
             var sink = new CallerSink(output, async, token);
