@@ -2,7 +2,7 @@
 # compare.sh - CryptoMail.Core side by side with GnuPG, sqop and OpenPGP.js (issue #7), in one run.
 #
 # Usage: benchmarks/compare.sh [--quick] [--size MIB] [--rounds N] [--runs N] [--out DIR]
-#                              [--jobs "LIST"] [--install-peers] [--no-build] [--aot]
+#                              [--jobs "LIST"] [--install-peers] [--no-build] [--aot] [--baseline REF]
 #
 #   --size MIB        plaintext / attachment size (default 256, like the issue)
 #   --rounds N        interleaved rounds; the job order alternates forward/reversed (default 2)
@@ -17,6 +17,10 @@
 #                     installed for you) and time it beside the ReadyToRun build in the same run: jobs cm-v1-aot
 #                     and cm-v2-aot, cryptomail-*-aot rows in signenc, and its `sop version` start-up. When the
 #                     AOT publish fails, the run goes on with the ReadyToRun build only and says so.
+#   --baseline REF    also publish the tool as it was at git revision REF (ReadyToRun, like the current build) and
+#                     time it beside the current build in the same rounds: jobs cm-v1-base and cm-v2-base,
+#                     cryptomail-*-base rows in signenc, and its `sop version` start-up, so a change is judged
+#                     against its parent in one run rather than across two runs on a shared machine
 #   --summarize-only  only recompute medians.tsv, summary.md and targets.md from DIR's runs (with --out)
 #
 # What it does, from a fresh clone: publishes the cryptomail tool (Release, framework-dependent, ReadyToRun) and
@@ -41,7 +45,7 @@ set -euo pipefail
 ROOT=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
 
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
-SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1 MEASURE=1 AOT=0
+SIZE=256 ROUNDS=2 RUNS=3 OUT="" QUICK=0 INSTALL=0 BUILD=1 MEASURE=1 AOT=0 BASELINE=
 JOBS_ALL="gpg sqop openpgpjs cm-v1 cm-v2 mimekit cm-mime signenc"
 JOBS_SEL=$JOBS_ALL
 while [[ $# -gt 0 ]]; do
@@ -55,6 +59,7 @@ while [[ $# -gt 0 ]]; do
     --install-peers) INSTALL=1 ;;
     --no-build) BUILD=0 ;;
     --aot) AOT=1 ;;
+    --baseline) BASELINE=${2:?}; shift ;;
     --summarize-only) MEASURE=0 ;;
     -h | --help) usage ;;
     *) echo "unknown argument: $1" >&2; usage ;;
@@ -99,31 +104,50 @@ if [[ $BUILD == 1 ]]; then
   log "publishing the cryptomail tool (Release, framework-dependent${RID:+, ReadyToRun for $RID})"
   r2r=()
   [[ -n $RID ]] && r2r=(-r "$RID" --self-contained false -p:PublishReadyToRun=true -p:PublishAot=false)
-  rm -rf "$OUT/tool" "$OUT/tool-aot" "$OUT/driver"
+  rm -rf "$OUT/tool" "$OUT/tool-aot" "$OUT/tool-base" "$OUT/driver"
   dotnet publish "$ROOT/src/CryptoMail.Tool" -c Release "${r2r[@]}" -o "$OUT/tool" -nologo -v quiet >&2 || die "tool build failed"
   if [[ $AOT == 1 ]]; then
     log "publishing the cryptomail tool as native AOT${RID:+ for $RID}"
     [[ -n $RID ]] && dotnet publish "$ROOT/src/CryptoMail.Tool" -c Release -r "$RID" -p:PublishAot=true -o "$OUT/tool-aot" \
       -nologo -v quiet >&2 || log "NOTE: the native AOT publish failed (see above); timing the ReadyToRun build only"
   fi
+  if [[ -n $BASELINE ]]; then
+    base_commit=$(git -C "$ROOT" rev-parse --verify --short "$BASELINE^{commit}") || die "--baseline: no commit '$BASELINE'"
+    log "publishing the cryptomail tool as of $base_commit (--baseline)"
+    base_src=$(mktemp -d "${TMPDIR:-/tmp}/cryptomail-baseline.XXXXXX")
+    git -C "$ROOT" archive "$base_commit" | tar -x -C "$base_src"
+    dotnet publish "$base_src/src/CryptoMail.Tool" -c Release "${r2r[@]}" -o "$OUT/tool-base" -nologo -v quiet >&2 ||
+      { rm -rf -- "$base_src"; die "the baseline tool build failed"; }
+    rm -rf -- "$base_src"
+    echo "$base_commit" >"$OUT/tool-base/COMMIT"
+  fi
   log "publishing the PGP/MIME driver (benchmarks/CryptoMail.Core.Benchmarks)"
   dotnet publish "$ROOT/benchmarks/CryptoMail.Core.Benchmarks" -c Release -o "$OUT/driver" -nologo -v quiet >&2 || die "driver build failed"
 fi
 [[ -f $TOOL_DLL && -f $DRIVER_DLL ]] || die "no build in $OUT (drop --no-build)"
 CM="dotnet $TOOL_DLL sop"
+add_build_jobs() { # add_build_jobs SUFFIX: a second build's cm-v1-SUFFIX / cm-v2-SUFFIX right after cm-v1 / cm-v2
+  local j jobs=""
+  for j in $JOBS_SEL; do
+    jobs+=" $j"
+    if [[ $j == cm-v1 || $j == cm-v2 ]]; then jobs+=" $j-$1"; fi
+  done
+  JOBS_SEL=${jobs# }
+}
 CM_AOT=""
 if [[ $AOT == 1 ]]; then
   if [[ -x $OUT/tool-aot/CryptoMail.Tool ]]; then
     CM_AOT="$OUT/tool-aot/CryptoMail.Tool sop"
-    aot_jobs=""
-    for j in $JOBS_SEL; do
-      aot_jobs+=" $j"
-      if [[ $j == cm-v1 || $j == cm-v2 ]]; then aot_jobs+=" $j-aot"; fi
-    done
-    JOBS_SEL=${aot_jobs# }
+    add_build_jobs aot
   else
     log "NOTE: no native AOT build in $OUT/tool-aot; timing the ReadyToRun build only"
   fi
+fi
+CM_BASE=""
+if [[ -n $BASELINE ]]; then
+  [[ -f $OUT/tool-base/CryptoMail.Tool.dll ]] || die "no baseline build in $OUT/tool-base (drop --no-build)"
+  CM_BASE="dotnet $OUT/tool-base/CryptoMail.Tool.dll sop"
+  add_build_jobs base
 fi
 DRIVER=(dotnet "$DRIVER_DLL" pgpmime)
 
@@ -151,6 +175,7 @@ printf 'round\timpl\top\tsize_kib\tmsgs_per_s\n' >"$OUT/latency.tsv"
   echo "load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
   echo "size_mib: $SIZE, rounds: $ROUNDS, runs per op per round: $RUNS, jobs: $JOBS_SEL"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')"
+  [[ -z $CM_BASE ]] || echo "baseline commit: $(cat "$OUT/tool-base/COMMIT" 2>/dev/null || echo '?')"
   echo "dotnet $(dotnet --version); node $(node --version); $(gpg --version | head -n1); $(sqop version --extended 2>/dev/null | head -n2 | paste -sd ' ')"
   [[ $HAVE_OPENPGPJS == 0 ]] || echo "openpgp (npm) $(node -p 'require(process.argv[1]).version' "$NODE_DIR/node_modules/openpgp/package.json")"
 } >"$OUT/machine.txt"
@@ -205,7 +230,10 @@ job_signenc() { # one-pass sign+encrypt, decrypt+verify; sign and verify with th
   bench_op verify-sha256 "$BENCH_BYTES" "$BENCH_IN" - "${GPG[@]}" --verify "$W/cm.sig" -
   BENCH_IMPL=sqop
   bench_op verify-sha256 "$BENCH_BYTES" "$BENCH_IN" - sqop verify "$W/cm.sig" "$W/cm.cert"
+  # With a baseline, the two builds take turns going first (by round), so neither always runs on a warmer cache.
+  if [[ -n $CM_BASE ]] && ((BENCH_ROUND % 2 == 0)); then cm_signenc -base "$CM_BASE"; fi
   cm_signenc "" "$CM"
+  if [[ -n $CM_BASE ]] && ((BENCH_ROUND % 2 == 1)); then cm_signenc -base "$CM_BASE"; fi
   if [[ -n $CM_AOT ]]; then cm_signenc -aot "$CM_AOT"; fi
 }
 
@@ -237,6 +265,8 @@ run_job() { # run_job JOB ROUND: rows to stdout, runs to BENCH_DETAIL
     cm-v2) BENCH_LABEL=cryptomail-v2-ocb SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM" "$SIZE" ;;
     cm-v1-aot) BENCH_LABEL=cryptomail-v1-aot SOP_ENCRYPT_ARGS=--profile=rfc4880 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
     cm-v2-aot) BENCH_LABEL=cryptomail-v2-ocb-aot SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM_AOT" "$SIZE" ;;
+    cm-v1-base) BENCH_LABEL=cryptomail-v1-base SOP_ENCRYPT_ARGS=--profile=rfc4880 "$PEERS/bench-sop.sh" "$CM_BASE" "$SIZE" ;;
+    cm-v2-base) BENCH_LABEL=cryptomail-v2-ocb-base SOP_ENCRYPT_ARGS=--profile=rfc9580 "$PEERS/bench-sop.sh" "$CM_BASE" "$SIZE" ;;
     mimekit)
       MIMEKIT_LATENCY_SECONDS=$LATENCY_S BENCH_LATENCY_OUT=$WORK/mk-latency.tsv "$PEERS/bench-mimekit.sh" "$SIZE"
       latency_rows mimekit-pgpmime-aes256 "$2" <"$WORK/mk-latency.tsv"
@@ -284,6 +314,7 @@ startup() { # startup LABEL CMD...
 {
   startup "cryptomail sop version" $CM version
   if [[ -n $CM_AOT ]]; then startup "cryptomail (AOT) sop version" $CM_AOT version; fi
+  if [[ -n $CM_BASE ]]; then startup "cryptomail (baseline) sop version" $CM_BASE version; fi
   startup "gpg --version" gpg --version
   startup "sqop version" sqop version
 } >>"$OUT/startup.tsv"
@@ -367,6 +398,7 @@ awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
     END {
       ours("", "")
       if (("cryptomail-v1-aot", "encrypt") in M || ("cryptomail-v2-ocb-aot", "encrypt") in M || ("cryptomail-v1-aot", "sign-sha256") in M) ours("-aot", " (native AOT)")
+      if (("cryptomail-v1-base", "encrypt") in M || ("cryptomail-v2-ocb-base", "encrypt") in M || ("cryptomail-v1-base", "sign-sha256") in M) ours("-base", " (baseline build)")
       rate("PGP/MIME 10 KiB sign+encrypt", "sign+encrypt", 5)
       rate("PGP/MIME 10 KiB decrypt+verify", "decrypt+verify", 5)
       line("PGP/MIME attachment sign+encrypt", "cryptomail-pgpmime", "encrypt", "mimekit-pgpmime-aes256", "encrypt", 10)
@@ -381,6 +413,10 @@ awk -F'\t' -v OFS='\t' 'NR > 1 { k = $2 SUBSEP $3; n[k]++; v[k, n[k]] = $5 }
       printf "| `cryptomail sop version` median | %s ms (CPU %s ms) | gpg --version: %s ms, sqop version: %s ms | - | - | <= 100 ms | %s |\n",
         s == "" ? "-" : sprintf("%.1f", s), SC["cryptomail sop version"] ~ /^[0-9.]+$/ ? sprintf("%.0f", SC["cryptomail sop version"]) : "-", S["gpg --version"] == "" ? "-" : sprintf("%.1f", S["gpg --version"]),
         S["sqop version"] == "" ? "-" : sprintf("%.1f", S["sqop version"]), s == "" ? "not measured" : (s + 0 <= 100 ? "met" : "no")
+      s = S["cryptomail (baseline) sop version"]
+      if (s != "")
+        printf "| `cryptomail sop version` median, baseline build | %.1f ms (CPU %s ms) | - | - | - | <= 100 ms | %s |\n", s,
+          SC["cryptomail (baseline) sop version"] ~ /^[0-9.]+$/ ? sprintf("%.0f", SC["cryptomail (baseline) sop version"]) : "-", s + 0 <= 100 ? "met" : "no"
       s = S["cryptomail (AOT) sop version"]
       if (s != "")
         printf "| `cryptomail sop version` median, native AOT build | %.1f ms (CPU %s ms) | - | - | - | <= 100 ms | %s |\n", s,

@@ -4,14 +4,14 @@ namespace CryptoMail.Core.Crypto;
 /// caller's own and are rethrown unchanged at the public boundary (see <see cref="Guard"/>), never translated.</summary>
 internal static class CallerCode
 {
-    /// <summary>Runs <paramref name="synchronous"/>, or, in an asynchronous operation, waits for
-    /// <paramref name="asynchronous"/> (as the operation waits for its streams).</summary>
-    public static T Run<T>(bool async, Func<T> synchronous, Func<Task<T>> asynchronous, CancellationToken token)
+    /// <summary>Runs <paramref name="code"/> (through the caller's synchronous method: the reading grammar runs
+    /// synchronously, also under an asynchronous operation's staged edges).</summary>
+    public static T Run<T>(Func<T> code, CancellationToken token)
     {
         token.ThrowIfCancellationRequested();
         try
         {
-            return async ? asynchronous().GetAwaiter().GetResult() : synchronous();
+            return code();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -2,21 +2,19 @@ namespace CryptoMail.Core.Keys;
 
 /// <summary>The certificates a reading operation checks signatures against: the caller's list, and a caller's
 /// <see cref="ICertificateLookup"/> asked only for the keys that signatures name (never listed in full).</summary>
-/// <remarks>Each issuer is looked up once per operation. In an asynchronous operation the lookup is reached through
-/// its asynchronous methods, as callers' streams are (see <see cref="IoBridge"/>).</remarks>
+/// <remarks>Each issuer is looked up once per operation, through the lookup's synchronous method (the reading grammar
+/// is synchronous, also under an asynchronous operation's staged edges).</remarks>
 internal sealed class VerifierSet
 {
     private readonly IReadOnlyList<Certificate> listed;
     private readonly ICertificateLookup? lookup;
-    private readonly bool async;
     private readonly CancellationToken token;
     private readonly Dictionary<string, IReadOnlyList<Certificate>> found = new(StringComparer.Ordinal);
 
-    public VerifierSet(IEnumerable<Certificate> listed, ICertificateLookup? lookup = null, bool async = false, CancellationToken token = default)
+    public VerifierSet(IEnumerable<Certificate> listed, ICertificateLookup? lookup = null, CancellationToken token = default)
     {
         this.listed = listed.ToList();
         this.lookup = lookup;
-        this.async = async;
         this.token = token;
     }
 
@@ -42,6 +40,6 @@ internal sealed class VerifierSet
     }
 
     private IReadOnlyList<Certificate> Find(string name) =>
-        CallerCode.Run(async, () => lookup!.FindCertificatesByKey(name), () => lookup!.FindCertificatesByKeyAsync(name, token), token)
+        CallerCode.Run(() => lookup!.FindCertificatesByKey(name), token)
         ?? Array.Empty<Certificate>();
 }

@@ -20,8 +20,11 @@ public sealed class OpenPgpOptions
     /// thread, at most <c>MaxParallelism − 1</c> stage work items are on the thread pool at once; a stage that finds
     /// no free slot runs on its operation's own thread, so the limit never makes an operation wait. 0 or 1 turns
     /// parallel stages off (every operation then uses one thread at a time). Default
-    /// <see cref="Environment.ProcessorCount"/>: a single large operation uses the machine, and a server with many
-    /// concurrent operations does not queue extra pool work for each of them.</summary>
+    /// <see cref="Environment.ProcessorCount"/> + 1, that is one stage work item per core: a single large operation
+    /// uses the machine even when its pipeline has two stages besides its own thread (signing while encrypting SEIPD v1
+    /// hashes the signature and the MDC on other cores; with one item per two cores, one of them would run on the
+    /// operation's thread, beside the serial CFB encryption), and a server with many concurrent operations does not
+    /// queue extra pool work for each of them.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
     public int MaxParallelism
     {
@@ -35,5 +38,5 @@ public sealed class OpenPgpOptions
     /// to <c>ILogger</c>.</summary>
     public IOpenPgpDiagnostics? Diagnostics { get; init; }
 
-    private readonly int maxParallelism = Environment.ProcessorCount;
+    private readonly int maxParallelism = Environment.ProcessorCount + 1;
 }

@@ -32,6 +32,13 @@ internal sealed class ToolContext
 
     public bool StderrIsTerminal { get; }
 
+    /// <summary>The library instance every command of this run uses, made on first use: a run that touches no key or
+    /// message (<c>sop version</c>, <c>--help</c>, a parse error) never pays for the library's default policy and
+    /// limits, which an <see cref="OpenPgp"/> resolves when it is made.</summary>
+    public OpenPgp Pgp => pgp ??= new OpenPgp();
+
+    private OpenPgp? pgp;
+
     public void Flush()
     {
         Out.Flush();

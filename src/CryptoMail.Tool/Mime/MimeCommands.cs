@@ -10,7 +10,6 @@ namespace CryptoMail.Tool;
 internal sealed class MimeCommands
 {
     private readonly ToolContext context;
-    private readonly OpenPgp pgp = new();
 
     public MimeCommands(ToolContext context) => this.context = context;
 
@@ -110,7 +109,7 @@ internal sealed class MimeCommands
             var message = LoadMessage(parse.GetValue(input));
             var storeDir = parse.GetValue(store);
             var signer = LoadSigner(parse.GetValue(key), storeDir is null ? null : KeyStore.Open(context, storeDir), message, Passwords(parse.All(keyPassword)));
-            WriteMessage(pgp.Mime.Sign(message, signer, new MimeSignOptions { ProtectHeaders = parse.GetValue(protectHeaders) }), outFile);
+            WriteMessage(context.Pgp.Mime.Sign(message, signer, new MimeSignOptions { ProtectHeaders = parse.GetValue(protectHeaders) }), outFile);
             return SopExit.Ok;
         });
         return command;
@@ -170,8 +169,8 @@ internal sealed class MimeCommands
             };
             var signerFile = parse.GetValue(signWith);
             var result = signerFile is null
-                ? pgp.Mime.Encrypt(message, recipients, options)
-                : pgp.Mime.SignAndEncrypt(message, LoadSigner(signerFile, null, message, Passwords(parse.All(keyPassword))), recipients, options);
+                ? context.Pgp.Mime.Encrypt(message, recipients, options)
+                : context.Pgp.Mime.SignAndEncrypt(message, LoadSigner(signerFile, null, message, Passwords(parse.All(keyPassword))), recipients, options);
             WriteMessage(result, outFile);
             return SopExit.Ok;
         });
@@ -235,7 +234,7 @@ internal sealed class MimeCommands
         try
         {
             message = LoadMessage(parse.GetValue(input));
-            var opened = pgp.Mime.Open(message, options);
+            var opened = context.Pgp.Mime.Open(message, options);
             WriteReport(opened, null);
             if (outFile is not null)
             {

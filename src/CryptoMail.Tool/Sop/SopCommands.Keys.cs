@@ -41,7 +41,7 @@ internal sealed partial class SopCommands
                 Passphrase = passwordFile is null ? null : NewPassword(passwordFile),
             };
             foreach (var extra in ids.Skip(1)) options.AdditionalUserIds.Add(extra);
-            var key = pgp.GenerateKey(ids[0], options);
+            var key = context.Pgp.GenerateKey(ids[0], options);
             WriteKeys([key], !parse.GetValue(noArmor));
             return SopExit.Ok;
         });

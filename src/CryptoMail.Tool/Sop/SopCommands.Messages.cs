@@ -31,7 +31,7 @@ internal sealed partial class SopCommands
             options = WithProgress(options, progress);
             // The signature is small: hold it until signing succeeded, so a failure leaves stdout empty.
             using var signature = new MemoryStream();
-            var result = pgp.SignDetached(input, signature, options);
+            var result = context.Pgp.SignDetached(input, signature, options);
             if (micalgFile is not null) context.WriteOutput(micalgFile, Encoding.ASCII.GetBytes(result.Micalg));
             signature.Position = 0;
             signature.CopyTo(context.Stdout);
@@ -84,7 +84,7 @@ internal sealed partial class SopCommands
             };
             foreach (var c in LoadCertificates(certFiles)) options.Verifiers.Add(c);
             using var sig = context.OpenInput(signatureFile);
-            var result = pgp.VerifyDetached(context.Stdin, sig, options);
+            var result = context.Pgp.VerifyDetached(context.Stdin, sig, options);
             return ReportVerifications(result.Signatures, null);
         });
         return command;
@@ -158,7 +158,7 @@ internal sealed partial class SopCommands
             Stream input = signatureMode == SignatureMode.Text ? new Utf8CheckingStream(context.Stdin) : context.Stdin;
             using var progress = ProgressBar.For(context, "encrypting", context.Stdin);
             if (progress is not null) options = CopyWithProgress(options, progress);
-            var result = pgp.Encrypt(input, context.Stdout, options);
+            var result = context.Pgp.Encrypt(input, context.Stdout, options);
             context.Stdout.Flush();
             if (sessionKeyFile is not null && result.SessionKey is { } sk)
             {
@@ -249,7 +249,7 @@ internal sealed partial class SopCommands
             DecryptionResult result;
             try
             {
-                result = pgp.Decrypt(context.Stdin, context.Stdout, options);
+                result = context.Pgp.Decrypt(context.Stdin, context.Stdout, options);
             }
             catch (NoDecryptionKeyException e) when (someLocked)
             {
@@ -315,8 +315,8 @@ internal sealed partial class SopCommands
             Stream input = signatureMode == SignatureMode.Text ? new Utf8CheckingStream(context.Stdin) : context.Stdin;
             using var progress = ProgressBar.For(context, "signing", context.Stdin);
             options = WithProgress(options, progress);
-            if (clearsigned) pgp.SignCleartext(input, context.Stdout, options);
-            else pgp.SignInline(input, context.Stdout, options);
+            if (clearsigned) context.Pgp.SignCleartext(input, context.Stdout, options);
+            else context.Pgp.SignInline(input, context.Stdout, options);
             return SopExit.Ok;
         });
         return command;
@@ -347,7 +347,7 @@ internal sealed partial class SopCommands
             foreach (var c in LoadCertificates(certFiles)) options.Verifiers.Add(c);
             // The signed data is released only once a signature is known to be good.
             using var held = new HoldBackBuffer();
-            var result = pgp.VerifyInline(context.Stdin, held, options);
+            var result = context.Pgp.VerifyInline(context.Stdin, held, options);
             if (!result.IsVerified) return ReportVerifications(result.Signatures, null);
             held.ReleaseTo(context.Stdout);
             if (verificationsFile is not null) return ReportVerifications(result.Signatures, verificationsFile);
@@ -369,7 +369,7 @@ internal sealed partial class SopCommands
             var file = parse.GetValue(signaturesOut) ?? throw new ToolException(SopExit.MissingArg, "inline-detach needs --signatures-out.");
             context.CheckOutput(file);
             var signatures = new MemoryStream();
-            pgp.DetachSignatures(context.Stdin, context.Stdout, signatures, armor: !parse.GetValue(noArmor));
+            context.Pgp.DetachSignatures(context.Stdin, context.Stdout, signatures, armor: !parse.GetValue(noArmor));
             context.Stdout.Flush();
             context.WriteOutput(file, signatures.ToArray());
             return SopExit.Ok;

@@ -12,7 +12,6 @@ internal sealed partial class SopCommands
     public const string SpecRevision = "draft-dkg-openpgp-stateless-cli-16";
 
     private readonly ToolContext context;
-    private readonly OpenPgp pgp = new();
 
     public SopCommands(ToolContext context) => this.context = context;
 

@@ -8,7 +8,6 @@ namespace CryptoMail.Tool;
 internal sealed partial class KeyCommands
 {
     private readonly ToolContext context;
-    private readonly OpenPgp pgp = new();
 
     public KeyCommands(ToolContext context) => this.context = context;
 
@@ -84,7 +83,7 @@ internal sealed partial class KeyCommands
             };
             foreach (var extra in ids.Skip(1)) options.AdditionalUserIds.Add(extra);
             var target = KeyStore.Open(context, parse.GetValue(store), parse.GetValue(allowUnprotected));
-            var generated = pgp.GenerateKey(ids[0], options);
+            var generated = context.Pgp.GenerateKey(ids[0], options);
             target.Add(generated);
             var unlocked = options.Passphrase is { Length: > 0 } p ? generated.Unlock(p) : generated;
             target.AddRevocation(generated.Fingerprint, unlocked.CreateRevocationCertificate(RevocationReason.Unspecified, "revocation certificate made at key creation"));

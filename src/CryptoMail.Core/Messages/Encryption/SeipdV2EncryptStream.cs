@@ -15,6 +15,8 @@ namespace CryptoMail.Core.Messages.Encryption;
 /// Dispose completes the body, as CryptoStream does, unless <see cref="Abort"/> was called or writing to the
 /// destination failed: a caller that stops on an error must call <see cref="Abort"/> first, or the output would
 /// be a validly authenticated, truncated message.
+/// Synchronous only: the message writer runs its stages in memory and reaches the caller's stream through
+/// <see cref="CallerSink"/>, so this stage has no asynchronous members of its own.
 /// </remarks>
 internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
 {
@@ -68,27 +70,7 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
             buffer = buffer[n..];
             if (pending == ChunkSize)
             {
-                if (inFlight) AsyncMode.Complete(EmitInFlight(sync: true, default));
-                StartSeal();
-            }
-        }
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        ValidateBufferArguments(buffer, offset, count);
-        return WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-    }
-
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        while (!buffer.IsEmpty)
-        {
-            int n = Absorb(buffer.Span);
-            buffer = buffer[n..];
-            if (pending == ChunkSize)
-            {
-                if (inFlight) await EmitInFlight(sync: false, cancellationToken).ConfigureAwait(false);
+                if (inFlight) EmitInFlight();
                 StartSeal();
             }
         }
@@ -99,15 +81,8 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     public override void Flush()
     {
         if (IsDisposed) return;
-        if (!aborted) AsyncMode.Complete(EmitInFlight(sync: true, default));
+        if (!aborted) EmitInFlight();
         Inner.Flush();
-    }
-
-    public override async Task FlushAsync(CancellationToken cancellationToken)
-    {
-        if (IsDisposed) return;
-        if (!aborted) await EmitInFlight(sync: false, cancellationToken).ConfigureAwait(false);
-        await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Seals the last chunk and writes the final tag; afterwards nothing more can be written.</summary>
@@ -115,20 +90,10 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     {
         if (completed) return;
         ThrowIfUnusable();
-        AsyncMode.Complete(EmitInFlight(sync: true, default));
-        AsyncMode.Complete(Emit(sealedBuffer!, SealPending(), sync: true, default));
+        EmitInFlight();
+        Emit(sealedBuffer!, SealPending());
         completed = true;
         Inner.Flush();
-    }
-
-    public async ValueTask CompleteAsync(CancellationToken cancellationToken = default)
-    {
-        if (completed) return;
-        ThrowIfUnusable();
-        await EmitInFlight(sync: false, cancellationToken).ConfigureAwait(false);
-        await Emit(sealedBuffer!, SealPending(), sync: false, cancellationToken).ConfigureAwait(false);
-        completed = true;
-        await Inner.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Marks the body as abandoned: Dispose will not complete it, so the output stays unfinished and
@@ -151,24 +116,6 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
             return;
         }
         base.Dispose(disposing);
-    }
-
-    public override async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!IsDisposed && !completed && !aborted) await CompleteAsync().ConfigureAwait(false);
-        }
-        catch
-        {
-            aborted = true;
-            throw;
-        }
-        finally
-        {
-            // Completed or aborted by now, so the synchronous Dispose only releases.
-            await base.DisposeAsync().ConfigureAwait(false);
-        }
     }
 
     private int Absorb(ReadOnlySpan<byte> data)
@@ -194,12 +141,12 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
     }
 
     /// <summary>Waits for the chunk sealing on the other core and writes it out.</summary>
-    private async ValueTask EmitInFlight(bool sync, CancellationToken cancellationToken)
+    private void EmitInFlight()
     {
         if (!inFlight) return;
         sealing.Wait();
         inFlight = false;
-        await Emit(sealedInFlight!, inFlightLength, sync, cancellationToken).ConfigureAwait(false);
+        Emit(sealedInFlight!, inFlightLength);
     }
 
     /// <summary>Seals the last, possibly short, chunk and the final tag into <see cref="sealedBuffer"/>.</summary>
@@ -238,12 +185,11 @@ internal sealed class SeipdV2EncryptStream : ChunkedAeadStream
         return length;
     }
 
-    private async ValueTask Emit(byte[] sealedData, int length, bool sync, CancellationToken cancellationToken)
+    private void Emit(byte[] sealedData, int length)
     {
         try
         {
-            if (sync) Inner.Write(sealedData, 0, length);
-            else await Inner.WriteAsync(sealedData.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+            Inner.Write(sealedData, 0, length);
         }
         catch
         {

@@ -9,18 +9,16 @@ namespace CryptoMail.Core.Messages.Reading;
 /// key; recipients a listed key already holds are not looked up. The provider is asked only when no listed passphrase fits, and only for keys the message is encrypted to.</remarks>
 internal sealed class DecryptionSession
 {
-    private readonly bool async;
     private readonly CancellationToken token;
     private List<SecretKey> keys;
 
-    public DecryptionSession(DecryptOptions options, KeyUnlocks unlocks, bool async, CancellationToken token)
+    public DecryptionSession(DecryptOptions options, KeyUnlocks unlocks, CancellationToken token)
     {
         Options = options;
         Unlocks = unlocks;
-        this.async = async;
         this.token = token;
         keys = options.Keys.ToList();
-        Verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, async, token);
+        Verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, token);
         Prompt = options.PassphraseProvider is { } provider ? new PassphrasePrompt(provider, options.MaxPassphraseAttempts, token) : null;
     }
 
@@ -72,12 +70,12 @@ internal sealed class DecryptionSession
         if (anonymous)
         {
             // An anonymous recipient names no key: every key the lookup holds may be the one.
-            Add(CallerCode.Run(async, lookup.GetAllSecretKeys, () => lookup.GetAllSecretKeysAsync(token), token) ?? Array.Empty<SecretKey>(), known);
+            Add(CallerCode.Run(lookup.GetAllSecretKeys, token) ?? Array.Empty<SecretKey>(), known);
         }
     }
 
     private IReadOnlyList<SecretKey> Find(ISecretKeyLookup lookup, string name) =>
-        CallerCode.Run(async, () => lookup.FindSecretKeysByKey(name), () => lookup.FindSecretKeysByKeyAsync(name, token), token)
+        CallerCode.Run(() => lookup.FindSecretKeysByKey(name), token)
         ?? Array.Empty<SecretKey>();
 
     private void Add(IEnumerable<SecretKey> found, HashSet<string> known)

@@ -20,7 +20,7 @@ internal static class MessageReader
         return Guard.Run(() =>
         {
             long? start = Start(input);
-            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, async: false, token);
+            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, token);
             var source = new IoBridge(input, token, readAhead: true);
             var sink = new IoBridge(output, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Decrypting");
@@ -38,7 +38,7 @@ internal static class MessageReader
             {
                 Func<Stream>? reopen = start is long at ? () => Reopen(input, at, token) : null;
                 using var owned = options.Unlocks is null ? new KeyUnlocks(options.EffectiveLimits) : null;
-                return DecryptPackets(head, sink, new DecryptionSession(options, options.Unlocks ?? owned!, async: false, token), reopen, token);
+                return DecryptPackets(head, sink, new DecryptionSession(options, options.Unlocks ?? owned!, token), reopen, token);
             }
 
             if (!options.AllowUnencrypted) throw new MalformedDataException("The message is not encrypted.");
@@ -495,7 +495,7 @@ internal static class MessageReader
             var sigBytes = await PgpInput.ReadAllBoundedAsync(signature, MaxSignatureBytes, async, token).ConfigureAwait(false);
             // One shared hash per algorithm and mode, however many signatures (at most Limits.MaxSignatures) use it.
             var pool = new HashPool();
-            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, async: false, token);
+            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, token);
             var pending = SignatureReader.ReadAll(sigBytes, "Reading signatures", options.EffectiveLimits.MaxSignatures)
                 .Select(sig => SignatureChecker.ForSignature(sig, verifiers, pool)).ToList();
             long total = 0;
@@ -522,7 +522,7 @@ internal static class MessageReader
         {
             var source = new IoBridge(input, token);
             var sink = new IoBridge(output, token);
-            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, async: false, token);
+            var verifiers = new VerifierSet(options.Verifiers, options.VerifierLookup, token);
             var (packets, kind, raw) = MessageInput.Open(source, "Verifying");
             if (kind == MessageInput.Kind.Cleartext)
             {
