@@ -59,7 +59,9 @@ MimeMessage received = await FetchAsync(bob, message.MessageId);
 AutocryptPeer learned = await AutocryptMime.ProcessIncomingAsync(bob.Autocrypt, received)
     ?? throw new InvalidOperationException("the message carries no usable Autocrypt header");
 Console.WriteLine($"Bob learned {learned.Address}'s key {learned.PublicKey?.Fingerprint} from Autocrypt (prefer-encrypt: {learned.PreferEncrypt})");
-OpenedMessage opened = await pgp.Mime.OpenAsync(received, bob.OpenOptions(learned.PublicKey));
+// Bob keeps the learned key with his other certificates; opening finds the signer's there by its fingerprint.
+await bob.Certificates.InsertCertificateAsync(learned.PublicKey ?? throw new InvalidOperationException("Autocrypt gave no key"));
+OpenedMessage opened = await pgp.Mime.OpenAsync(received, bob.OpenOptions());
 Report("Bob", opened);
 Require(opened.Encryption == ProtectionCoverage.Full && opened.IsFullySignedBySender, "Bob's copy is not fully encrypted and signed by Alice");
 Require(opened.Message.TextBody?.Replace("\r\n", "\n", StringComparison.Ordinal) == secretText, "Bob read a different text");
@@ -180,11 +182,7 @@ internal sealed class Person(string name, string address, string mailPassword, S
             ?? throw new InvalidOperationException($"no certificate for {m.Address}: cannot send encrypted"))
         .ToList();
 
-    /// <summary>Options to open mail: this person's key; signers from the store and any others given.</summary>
-    public MimeOpenOptions OpenOptions(params Certificate?[] alsoKnown)
-    {
-        var options = new MimeOpenOptions { Keys = { Key } };
-        foreach (var c in Certificates.GetAllCertificates().Concat(alsoKnown.OfType<Certificate>())) options.Verifiers.Add(c);
-        return options;
-    }
+    /// <summary>Options to open mail: this person's key, and the certificate store as the lookup for signers (asked
+    /// only for the key a signature names, rather than loading every certificate the person knows).</summary>
+    public MimeOpenOptions OpenOptions() => new() { Keys = { Key }, VerifierLookup = Certificates };
 }

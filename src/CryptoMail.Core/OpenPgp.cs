@@ -31,10 +31,14 @@ public sealed partial class OpenPgp
     /// <summary>Generates a new secret key.</summary>
     /// <param name="userId">The primary user ID, e.g. <c>Alice &lt;alice@example.org&gt;</c>.</param>
     /// <param name="options">Algorithms, expiry and passphrase; null for the defaults (Curve25519, no expiry, no passphrase).</param>
+    /// <param name="cancellationToken">Cancels the generation, checked between its steps (making each key pair,
+    /// protecting each secret key); one RSA key generation or Argon2 derivation, once started, runs to its end.</param>
     /// <returns>The new key. If a passphrase was given, it is returned locked.</returns>
-    public SecretKey GenerateKey(string userId, KeyGenerationOptions? options = null)
+    /// <remarks>Key generation does no I/O, so it has no asynchronous form: a caller that must not spend its thread on
+    /// it (a 4096-bit RSA key takes seconds) runs it where it runs other CPU-bound work.</remarks>
+    public SecretKey GenerateKey(string userId, KeyGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userId);
-        return Guard.Run(() => KeyGenerator.Generate(userId, options ?? new KeyGenerationOptions()), "Generating a key");
+        return Guard.Run(() => KeyGenerator.Generate(userId, options ?? new KeyGenerationOptions(), cancellationToken), "Generating a key");
     }
 }

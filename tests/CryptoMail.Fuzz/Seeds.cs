@@ -47,6 +47,12 @@ internal static class Seeds
         yield return ("packets", "signed-encrypted-v6.pgp", Encrypt(o => { o.Recipients.Add(v6.Certificate); o.Signing.Signers.Add(v6); }, EncryptionFormat.SeipdV2));
         yield return ("packets", "signed-only.pgp", Sign(v4, SignatureMode.Binary, inline: true));
 
+        // Inspection: recipients and passwords of each format, signers of a signed-only message and a detached signature.
+        yield return ("inspect", "v4-v6-password-seipd2.pgp", Encrypt(o => { o.Recipients.Add(v4.Certificate); o.Recipients.Add(v6.Certificate); o.Passwords.Add(FuzzKeys.Password); }, EncryptionFormat.SeipdV2));
+        yield return ("inspect", "v4-password-seipd1.pgp", Encrypt(o => { o.Recipients.Add(v4.Certificate); o.Passwords.Add(FuzzKeys.Password); }, EncryptionFormat.SeipdV1));
+        yield return ("inspect", "signed-only-v6.pgp", Sign(v6, SignatureMode.Binary, inline: true));
+        yield return ("inspect", "detached-v4.sig", Detached(v4));
+
         yield return ("signatures", "detached-v4.sig", Detached(v4));
         yield return ("signatures", "detached-v6.sig", Detached(v6));
         yield return ("signatures", "inline-v6.pgp", Sign(v6, SignatureMode.Text, inline: true));

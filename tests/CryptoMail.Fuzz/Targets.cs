@@ -41,6 +41,7 @@ internal static class Targets
     public static IReadOnlyList<FuzzTarget> All { get; } =
     [
         new("packets", Packets),
+        new("inspect", Inspect),
         new("signatures", Signatures),
         new("armor", Armor),
         new("certificates", Certificates),
@@ -88,6 +89,24 @@ internal static class Targets
         Require(result.PlaintextLength == output.Length, $"PlaintextLength {result.PlaintextLength} but {output.Length} octets written");
         Require(!result.WasEncrypted || result.IntegrityProtected, "encrypted data released without integrity protection");
     });
+
+    /// <summary>Message inspection before decrypting: the synchronous and asynchronous forms must agree.</summary>
+    private static bool Inspect(byte[] input)
+    {
+        MessageInspection? sync = null;
+        bool accepted = Refusable(() => sync = Pgp.Inspect(new MemoryStream(input, writable: false)));
+        MessageInspection? async = null;
+        // A MemoryStream completes every read at once, so the task is finished when it returns.
+        bool acceptedAsync = Refusable(() => async = Pgp.InspectAsync(new MemoryStream(input, writable: false)).GetAwaiter().GetResult());
+        Require(accepted == acceptedAsync, "Inspect and InspectAsync decide differently");
+        if (sync is not null && async is not null)
+        {
+            Require(sync.Kind == async.Kind && sync.Recipients.SequenceEqual(async.Recipients) && sync.Passwords.SequenceEqual(async.Passwords)
+                && sync.Signers.SequenceEqual(async.Signers) && sync.EncryptedData == async.EncryptedData, "Inspect and InspectAsync report differently");
+            Require(sync.Kind != MessageKind.Encrypted || sync.Signers.Count == 0, "an encrypted message reported signers it cannot see");
+        }
+        return accepted;
+    }
 
     /// <summary>Detached signatures over fixed data, and inline-signed messages.</summary>
     private static bool Signatures(byte[] input)

@@ -13,7 +13,7 @@ namespace CryptoMail.Core.Autocrypt;
 /// so readers never see a half-written file and no update is lost. Reads take no lock. File names are the SHA-256
 /// of the canonical address, so addresses never become paths.
 /// </remarks>
-public sealed class AutocryptStore
+public sealed class AutocryptStore : IAutocryptPeerStore
 {
     private readonly TimeSpan lockTimeout;
 
@@ -60,13 +60,22 @@ public sealed class AutocryptStore
     public Task<AutocryptPeer> UpdateAsync(string address, Func<AutocryptPeer, AutocryptPeer> change, CancellationToken cancellationToken = default) =>
         UpdateCore(Canonical(address), change, sync: false, cancellationToken).AsTask();
 
+    AutocryptPeer? IAutocryptPeerStore.FindPeer(string address) => Get(address);
+
+    Task<AutocryptPeer?> IAutocryptPeerStore.FindPeerAsync(string address, CancellationToken cancellationToken) => GetAsync(address, cancellationToken);
+
+    AutocryptPeer IAutocryptPeerStore.UpdatePeer(string address, Func<AutocryptPeer, AutocryptPeer> change) => Update(address, change);
+
+    Task<AutocryptPeer> IAutocryptPeerStore.UpdatePeerAsync(string address, Func<AutocryptPeer, AutocryptPeer> change, CancellationToken cancellationToken) =>
+        UpdateAsync(address, change, cancellationToken);
+
     /// <summary>Records a message from <paramref name="fromAddress"/> (see <see cref="AutocryptPeer.WithMessage"/>).</summary>
     /// <param name="fromAddress">The message's From address.</param>
     /// <param name="effectiveDate">The message's effective date (<see cref="AutocryptPeer.EffectiveDate"/>).</param>
     /// <param name="header">The message's single valid Autocrypt header, or null.</param>
     /// <returns>The peer's new state.</returns>
     public AutocryptPeer RecordMessage(string fromAddress, DateTimeOffset effectiveDate, AutocryptHeader? header) =>
-        Update(fromAddress, p => p.WithMessage(effectiveDate, header));
+        AutocryptPeerStores.RecordMessage(this, fromAddress, effectiveDate, header);
 
     /// <summary>Records a message; the asynchronous form of <see cref="RecordMessage"/>.</summary>
     /// <param name="fromAddress">The message's From address.</param>
@@ -75,28 +84,22 @@ public sealed class AutocryptStore
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The peer's new state.</returns>
     public Task<AutocryptPeer> RecordMessageAsync(string fromAddress, DateTimeOffset effectiveDate, AutocryptHeader? header, CancellationToken cancellationToken = default) =>
-        UpdateAsync(fromAddress, p => p.WithMessage(effectiveDate, header), cancellationToken);
+        AutocryptPeerStores.RecordMessageAsync(this, fromAddress, effectiveDate, header, cancellationToken);
 
     /// <summary>Records gossip about a recipient of an encrypted message (see <see cref="AutocryptPeer.WithGossip"/>).</summary>
     /// <param name="gossip">The gossip header; its address names the peer.</param>
     /// <param name="effectiveDate">The message's effective date.</param>
     /// <returns>The peer's new state.</returns>
-    public AutocryptPeer RecordGossip(AutocryptHeader gossip, DateTimeOffset effectiveDate)
-    {
-        ArgumentNullException.ThrowIfNull(gossip);
-        return Update(gossip.Address, p => p.WithGossip(effectiveDate, gossip));
-    }
+    public AutocryptPeer RecordGossip(AutocryptHeader gossip, DateTimeOffset effectiveDate) =>
+        AutocryptPeerStores.RecordGossip(this, gossip, effectiveDate);
 
     /// <summary>Records gossip; the asynchronous form of <see cref="RecordGossip"/>.</summary>
     /// <param name="gossip">The gossip header.</param>
     /// <param name="effectiveDate">The message's effective date.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The peer's new state.</returns>
-    public Task<AutocryptPeer> RecordGossipAsync(AutocryptHeader gossip, DateTimeOffset effectiveDate, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(gossip);
-        return UpdateAsync(gossip.Address, p => p.WithGossip(effectiveDate, gossip), cancellationToken);
-    }
+    public Task<AutocryptPeer> RecordGossipAsync(AutocryptHeader gossip, DateTimeOffset effectiveDate, CancellationToken cancellationToken = default) =>
+        AutocryptPeerStores.RecordGossipAsync(this, gossip, effectiveDate, cancellationToken);
 
     /// <summary>The recommendation for a message to <paramref name="recipients"/> from the stored state.</summary>
     /// <param name="recipients">The recipients' addresses (To and Cc; Bcc too if it is encrypted to them).</param>
@@ -104,11 +107,8 @@ public sealed class AutocryptStore
     /// <param name="replyToEncrypted">Whether the message replies to an encrypted one.</param>
     /// <param name="time">When keys must be usable; null for now.</param>
     /// <returns>The message's and each recipient's recommendation.</returns>
-    public AutocryptMessageRecommendation Recommend(IEnumerable<string> recipients, AutocryptPreference ownPreference, bool replyToEncrypted, DateTimeOffset? time = null)
-    {
-        ArgumentNullException.ThrowIfNull(recipients);
-        return AutocryptRecommender.Combine(recipients.Select(r => AutocryptRecommender.Recommend(r, Get(r), ownPreference, replyToEncrypted, time)).ToList());
-    }
+    public AutocryptMessageRecommendation Recommend(IEnumerable<string> recipients, AutocryptPreference ownPreference, bool replyToEncrypted, DateTimeOffset? time = null) =>
+        AutocryptPeerStores.Recommend(this, recipients, ownPreference, replyToEncrypted, time);
 
     private static string Canonical(string address) =>
         AutocryptHeader.CanonicalAddress(address) ?? throw new ArgumentException($"'{address}' is not an e-mail address.", nameof(address));

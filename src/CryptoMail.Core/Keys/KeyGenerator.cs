@@ -48,8 +48,11 @@ internal static class KeyGenerator
         return signing ? Ed25519Legacy(created) : Cv25519Legacy(created);
     }
 
-    public static SecretKey Generate(string userId, KeyGenerationOptions options)
+    /// <summary>Generates a key; <paramref name="token"/> is checked before each key pair is made and before each
+    /// secret key is protected (a single RSA generation or Argon2 derivation runs to its end once started).</summary>
+    public static SecretKey Generate(string userId, KeyGenerationOptions options, CancellationToken token = default)
     {
+        token.ThrowIfCancellationRequested();
         var created = options.CreationTime ?? DateTimeOffset.UtcNow;
         created = DateTimeOffset.FromUnixTimeSeconds(created.ToUnixTimeSeconds());
         uint expirySeconds = 0;
@@ -59,30 +62,35 @@ internal static class KeyGenerator
             expirySeconds = (uint)Math.Min(uint.MaxValue, (long)exp.TotalSeconds);
         }
 
-        var (primary, subkey) = options.Profile switch
+        Pair Make(bool sub) => options.Profile switch
         {
-            KeyProfile.Curve25519 => (Ed25519Legacy(created), Cv25519Legacy(created)),
-            KeyProfile.Rsa3072 => (Rsa(created, 3072), Rsa(created, 3072)),
-            KeyProfile.Rsa4096 => (Rsa(created, 4096), Rsa(created, 4096)),
-            KeyProfile.V6Ed25519 => (Native(created, PublicKeyAlgorithmId.Ed25519), Native(created, PublicKeyAlgorithmId.X25519)),
-            KeyProfile.V6Ed448 => (Native(created, PublicKeyAlgorithmId.Ed448), Native(created, PublicKeyAlgorithmId.X448)),
-            KeyProfile.V6MlDsa65Ed25519 => (PostQuantum(created, PublicKeyAlgorithmId.MlDsa65Ed25519), PostQuantum(created, PublicKeyAlgorithmId.MlKem768X25519)),
-            KeyProfile.V6MlDsa87Ed448 => (PostQuantum(created, PublicKeyAlgorithmId.MlDsa87Ed448), PostQuantum(created, PublicKeyAlgorithmId.MlKem1024X448)),
+            KeyProfile.Curve25519 => sub ? Cv25519Legacy(created) : Ed25519Legacy(created),
+            KeyProfile.Rsa3072 => Rsa(created, 3072),
+            KeyProfile.Rsa4096 => Rsa(created, 4096),
+            KeyProfile.V6Ed25519 => Native(created, sub ? PublicKeyAlgorithmId.X25519 : PublicKeyAlgorithmId.Ed25519),
+            KeyProfile.V6Ed448 => Native(created, sub ? PublicKeyAlgorithmId.X448 : PublicKeyAlgorithmId.Ed448),
+            KeyProfile.V6MlDsa65Ed25519 => PostQuantum(created, sub ? PublicKeyAlgorithmId.MlKem768X25519 : PublicKeyAlgorithmId.MlDsa65Ed25519),
+            KeyProfile.V6MlDsa87Ed448 => PostQuantum(created, sub ? PublicKeyAlgorithmId.MlKem1024X448 : PublicKeyAlgorithmId.MlDsa87Ed448),
             _ => throw new ArgumentOutOfRangeException(nameof(options), $"Unknown key profile {options.Profile}."),
         };
+        Pair primary = Make(sub: false);
+        Pair? subkey = null;
         try
         {
-            return Assemble(primary, options.SigningOnly ? null : subkey, userId, options.AdditionalUserIds, created, expirySeconds, options.Passphrase);
+            token.ThrowIfCancellationRequested();
+            subkey = options.SigningOnly ? null : Make(sub: true);
+            token.ThrowIfCancellationRequested();
+            return Assemble(primary, subkey, userId, options.AdditionalUserIds, created, expirySeconds, options.Passphrase, token);
         }
         finally
         {
             CryptographicOperations.ZeroMemory(primary.Material);
-            CryptographicOperations.ZeroMemory(subkey.Material);
+            if (subkey is not null) CryptographicOperations.ZeroMemory(subkey.Material);
         }
     }
 
     private static SecretKey Assemble(Pair primary, Pair? subkey, string userId, IEnumerable<string> moreUserIds,
-        DateTimeOffset created, uint expirySeconds, string? passphrase)
+        DateTimeOffset created, uint expirySeconds, string? passphrase, CancellationToken token)
     {
         var key = primary.Public;
         bool v6 = key.Version == 6;
@@ -134,8 +142,10 @@ internal static class KeyGenerator
             if (expirySeconds > 0) hashed.Add(Subpacket.Seconds(SubpacketType.KeyExpiration, expirySeconds));
             hashed.Add(Subpacket.Issuer(key));
             var binding = SignaturePacket.Certify(key, primary.Private, 0x18, hash, hashed, key, null, subkey.Public, unhashed);
+            token.ThrowIfCancellationRequested();
             subkeys.Add(new SubkeyComponent(subkey.Public, SecretKeyPacket.Create(subkey.Public, subkey.Material, true, passphrase), new[] { binding }));
         }
+        token.ThrowIfCancellationRequested();
         var ring = new KeyRing(key, SecretKeyPacket.Create(key, primary.Material, false, passphrase), direct, uids, subkeys);
         return new SecretKey(ring);
     }

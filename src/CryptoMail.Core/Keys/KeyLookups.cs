@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CryptoMail.Core;
 
 /// <summary>Finds certificates: by primary fingerprint, by the key ID or fingerprint of any of their keys, and by
@@ -63,6 +65,21 @@ public interface ICertificateLookup
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The certificates, ordered by fingerprint.</returns>
     Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every certificate, one at a time (the asynchronous enumeration beside <see cref="GetAllCertificates"/>),
+    /// ordered by fingerprint; the token is checked before each one.</summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The certificates.</returns>
+    /// <remarks>The default lists them with <see cref="GetAllCertificatesAsync"/> and yields the list; a lookup over a
+    /// database overrides it to stream rows as they arrive.</remarks>
+    async IAsyncEnumerable<Certificate> EnumerateCertificatesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var certificate in await GetAllCertificatesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return certificate;
+        }
+    }
 }
 
 /// <summary>Finds secret keys by primary fingerprint, by the key ID or fingerprint of any of their keys, and by e-mail
@@ -116,4 +133,19 @@ public interface ISecretKeyLookup
     /// <param name="cancellationToken">Cancels the listing.</param>
     /// <returns>The keys, ordered by fingerprint.</returns>
     Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every secret key, one at a time (the asynchronous enumeration beside <see cref="GetAllSecretKeys"/>),
+    /// ordered by fingerprint; the token is checked before each one.</summary>
+    /// <param name="cancellationToken">Cancels the enumeration.</param>
+    /// <returns>The keys.</returns>
+    /// <remarks>The default lists them with <see cref="GetAllSecretKeysAsync"/> and yields the list; a lookup over a
+    /// database overrides it to stream rows as they arrive.</remarks>
+    async IAsyncEnumerable<SecretKey> EnumerateSecretKeysAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var key in await GetAllSecretKeysAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return key;
+        }
+    }
 }

@@ -22,7 +22,7 @@ public enum KeyProfile
     V6MlDsa87Ed448 = 6,
 }
 
-/// <summary>Options for <see cref="OpenPgp.GenerateKey(string, KeyGenerationOptions?)"/>.</summary>
+/// <summary>Options for <see cref="OpenPgp.GenerateKey(string, KeyGenerationOptions?, CancellationToken)"/>.</summary>
 public sealed class KeyGenerationOptions
 {
     /// <summary>The algorithms to use. Default: <see cref="KeyProfile.Curve25519"/>.</summary>

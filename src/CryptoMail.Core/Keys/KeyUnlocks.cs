@@ -144,8 +144,8 @@ internal sealed class KeyUnlocks : IDisposable
     }
 }
 
-/// <summary>Asks a caller's <see cref="IPassphraseProvider"/> for one operation: waits for its answer, turns it into
-/// UTF-8 octets and zeroes the characters it returned.</summary>
+/// <summary>Asks a caller's <see cref="IPassphraseProvider"/> for one operation (through its synchronous method: no
+/// thread waits for a task here), turns the answer into UTF-8 octets and zeroes the characters it returned.</summary>
 internal sealed class PassphrasePrompt
 {
     private readonly IPassphraseProvider provider;
@@ -168,8 +168,7 @@ internal sealed class PassphrasePrompt
         char[]? answer;
         try
         {
-            var pending = provider.GetPassphraseAsync(request, token);
-            answer = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+            answer = provider.GetPassphrase(request, token);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -59,8 +59,11 @@ public sealed class PassphraseRequest
 /// are tried first.</para>
 /// <para>Return the passphrase in a fresh array: the library zeroes it after use, so it does not linger in memory as a
 /// string would. Return null to give up on this key or password (the operation goes on with what else it has).</para>
-/// <para>A synchronous operation waits for the returned task; an asynchronous one awaits it. The stretching a
-/// passphrase costs counts against <see cref="ReadLimits.MaxKeyDerivationWork"/>, whoever supplied it.</para>
+/// <para>The method is synchronous, in the synchronous and the asynchronous operations alike: the message grammar that
+/// meets the key is synchronous code (see the async section of docs/ARCHITECTURE.md), and a task it had to wait for
+/// would hold a thread. A provider whose answer needs I/O (a vault over the network) fetches it before the operation,
+/// or blocks in its own code, where the application decides what a thread may do. The stretching a passphrase costs
+/// counts against <see cref="ReadLimits.MaxKeyDerivationWork"/>, whoever supplied it.</para>
 /// </remarks>
 public interface IPassphraseProvider
 {
@@ -68,5 +71,5 @@ public interface IPassphraseProvider
     /// <param name="request">Which key or password, and which attempt.</param>
     /// <param name="cancellationToken">The operation's cancellation token.</param>
     /// <returns>The passphrase (the library zeroes the array after use), or null.</returns>
-    ValueTask<char[]?> GetPassphraseAsync(PassphraseRequest request, CancellationToken cancellationToken);
+    char[]? GetPassphrase(PassphraseRequest request, CancellationToken cancellationToken);
 }

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 
 namespace CryptoMail.Core;
 
-/// <summary>The symmetric session key of one encrypted message: its algorithm ID (RFC 9580 section 9.3) and key.</summary>
+/// <summary>The symmetric session key of one encrypted message: its cipher (RFC 9580 section 9.3) and key.</summary>
 /// <remarks>Revealing a session key reveals that message (and only that message); handle it like a password.
 /// The text form is the one the Stateless OpenPGP CLI uses: <c>ALGORITHM:HEXKEY</c>, e.g. <c>9:FCA4...</c>.
 /// Dispose it when done: <see cref="Dispose"/> zeroes the key octets, and any later use throws
@@ -14,18 +14,20 @@ public sealed class SessionKey : IDisposable
     private bool disposed;
 
     /// <summary>Creates a session key.</summary>
-    /// <param name="algorithm">The symmetric algorithm ID (7, 8, 9 for AES-128, -192, -256).</param>
+    /// <param name="algorithm">The cipher (its value is the OpenPGP algorithm ID: 7, 8, 9 for AES-128, -192, -256).</param>
     /// <param name="key">The key octets; copied.</param>
-    public SessionKey(int algorithm, ReadOnlySpan<byte> key)
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="algorithm"/> is not an algorithm ID from 1 to 255.</exception>
+    public SessionKey(SymmetricCipher algorithm, ReadOnlySpan<byte> key)
     {
-        if (algorithm is < 1 or > 255) throw new ArgumentOutOfRangeException(nameof(algorithm));
+        if ((int)algorithm is < 1 or > 255) throw new ArgumentOutOfRangeException(nameof(algorithm));
         if (key.IsEmpty) throw new ArgumentException("The key is empty.", nameof(key));
         Algorithm = algorithm;
         this.key = key.ToArray();
     }
 
-    /// <summary>The symmetric algorithm ID.</summary>
-    public int Algorithm { get; }
+    /// <summary>The cipher. A value outside the named members is an algorithm ID this library does not implement
+    /// (kept, so that such a key can still be written out and handed to another implementation).</summary>
+    public SymmetricCipher Algorithm { get; }
 
     /// <summary>The key octets.</summary>
     /// <exception cref="ObjectDisposedException">The session key was disposed.</exception>
@@ -54,7 +56,7 @@ public sealed class SessionKey : IDisposable
             throw new FormatException("A session key is written ALGORITHM:HEXKEY, e.g. 9:0123...");
         try
         {
-            return new SessionKey(alg, Convert.FromHexString(t[(colon + 1)..]));
+            return new SessionKey((SymmetricCipher)alg, Convert.FromHexString(t[(colon + 1)..]));
         }
         catch (ArgumentException e)
         {
@@ -78,6 +80,6 @@ public sealed class SessionKey : IDisposable
     public override string ToString()
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        return Algorithm.ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(key);
+        return ((int)Algorithm).ToString(CultureInfo.InvariantCulture) + ":" + Convert.ToHexString(key);
     }
 }

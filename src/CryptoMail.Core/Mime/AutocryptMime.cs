@@ -4,7 +4,7 @@ using MimeKit;
 namespace CryptoMail.Core.Mime;
 
 /// <summary>Autocrypt Level 1 on MimeKit messages: the <c>Autocrypt</c> header of outgoing mail, processing of
-/// incoming mail into an <see cref="AutocryptStore"/>, <c>Autocrypt-Gossip</c> inside encrypted mail, and the
+/// incoming mail into an <see cref="IAutocryptPeerStore"/> (such as <see cref="AutocryptStore"/>), <c>Autocrypt-Gossip</c> inside encrypted mail, and the
 /// Autocrypt Setup Message.</summary>
 public static class AutocryptMime
 {
@@ -65,7 +65,7 @@ public static class AutocryptMime
     /// <param name="message">The incoming message.</param>
     /// <param name="receivedAt">When it was received; null for now. Used when the Date header is missing or in the future.</param>
     /// <returns>The sender's new state, or null when the message is ignored.</returns>
-    public static AutocryptPeer? ProcessIncoming(AutocryptStore store, MimeMessage message, DateTimeOffset? receivedAt = null)
+    public static AutocryptPeer? ProcessIncoming(IAutocryptPeerStore store, MimeMessage message, DateTimeOffset? receivedAt = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(message);
@@ -79,7 +79,7 @@ public static class AutocryptMime
     /// <param name="receivedAt">When it was received; null for now.</param>
     /// <param name="cancellationToken">Cancels the update.</param>
     /// <returns>The sender's new state, or null when the message is ignored.</returns>
-    public static async Task<AutocryptPeer?> ProcessIncomingAsync(AutocryptStore store, MimeMessage message, DateTimeOffset? receivedAt = null, CancellationToken cancellationToken = default)
+    public static async Task<AutocryptPeer?> ProcessIncomingAsync(IAutocryptPeerStore store, MimeMessage message, DateTimeOffset? receivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(message);
@@ -136,7 +136,7 @@ public static class AutocryptMime
     /// <param name="opened">The result of <see cref="PgpMime.Open"/>.</param>
     /// <param name="receivedAt">When it was received; null for now.</param>
     /// <returns>The new states of the peers gossiped about.</returns>
-    public static IReadOnlyList<AutocryptPeer> ProcessGossip(AutocryptStore store, OpenedMessage opened, DateTimeOffset? receivedAt = null)
+    public static IReadOnlyList<AutocryptPeer> ProcessGossip(IAutocryptPeerStore store, OpenedMessage opened, DateTimeOffset? receivedAt = null)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(opened);
@@ -150,7 +150,7 @@ public static class AutocryptMime
     /// <param name="receivedAt">When it was received; null for now.</param>
     /// <param name="cancellationToken">Cancels the updates.</param>
     /// <returns>The new states of the peers gossiped about.</returns>
-    public static async Task<IReadOnlyList<AutocryptPeer>> ProcessGossipAsync(AutocryptStore store, OpenedMessage opened, DateTimeOffset? receivedAt = null, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<AutocryptPeer>> ProcessGossipAsync(IAutocryptPeerStore store, OpenedMessage opened, DateTimeOffset? receivedAt = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(opened);

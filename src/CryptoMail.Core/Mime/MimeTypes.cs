@@ -22,11 +22,10 @@ public enum ProtectionCoverage
 /// <summary>Options for PGP/MIME signing.</summary>
 public sealed class MimeSignOptions
 {
-    /// <summary>Passphrases tried for a protected signing key.</summary>
-    public IList<string> SignerPassphrases { get; } = new List<string>();
-
-    /// <summary>The hash. Default SHA-256 (<c>micalg=pgp-sha256</c>).</summary>
-    public OpenPgpHashAlgorithm Hash { get; init; } = OpenPgpHashAlgorithm.Sha256;
+    /// <summary>The signature: passphrases for a protected signing key, the hash (default SHA-256,
+    /// <c>micalg=pgp-sha256</c>) and the mode, as <see cref="EncryptOptions.Signing"/> configures them for a message.
+    /// The signer the method is given signs first; any <see cref="SignatureSettings.Signers"/> listed here sign beside it.</summary>
+    public SignatureSettings Signing { get; init; } = new();
 
     /// <summary>The policy for the signature hash and which signing keys are valid; null for the instance's <see cref="OpenPgpOptions.Policy"/>.</summary>
     public OpenPgpPolicy? Policy { get; init; }
@@ -45,11 +44,11 @@ public sealed class MimeSignOptions
 /// <summary>Options for PGP/MIME encryption.</summary>
 public sealed class MimeEncryptOptions
 {
-    /// <summary>Passphrases tried for a protected signing key.</summary>
-    public IList<string> SignerPassphrases { get; } = new List<string>();
-
-    /// <summary>The signature hash. Default SHA-256.</summary>
-    public OpenPgpHashAlgorithm Hash { get; init; } = OpenPgpHashAlgorithm.Sha256;
+    /// <summary>The signature inside the encryption, when the message is signed (<see cref="PgpMime.SignAndEncrypt"/>):
+    /// passphrases for a protected signing key, the hash (default SHA-256) and the mode, as
+    /// <see cref="EncryptOptions.Signing"/> configures them. The signer the method is given signs first; any
+    /// <see cref="SignatureSettings.Signers"/> listed here sign beside it (and also make <see cref="PgpMime.Encrypt"/> sign).</summary>
+    public SignatureSettings Signing { get; init; } = new();
 
     /// <summary>The cipher. Default AES-256.</summary>
     public SymmetricCipher Cipher { get; init; } = SymmetricCipher.Aes256;

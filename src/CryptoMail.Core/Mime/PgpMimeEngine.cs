@@ -23,9 +23,8 @@ internal static class PgpMimeEngine
             var (canonical, embedded) = MimeCanonicalizer.CanonicalizeForSigning(content, token);
             token.ThrowIfCancellationRequested();
 
-            var signOptions = new SignOptions { Hash = options.Hash, Mode = SignatureMode.Binary, Armor = true, Policy = options.Policy, Progress = options.Progress };
-            signOptions.Signers.Add(signer);
-            foreach (var passphrase in options.SignerPassphrases) signOptions.SignerPassphrases.Add(passphrase);
+            var signOptions = new SignOptions { Hash = options.Signing.Hash, Mode = options.Signing.Mode, Armor = true, Policy = options.Policy, Progress = options.Progress };
+            CopySigning(options.Signing, signOptions, signer);
 
             SigningResult result;
             using var signature = new MemoryStream();
@@ -33,7 +32,7 @@ internal static class PgpMimeEngine
             {
                 result = pgp.SignDetached(input, signature, signOptions, token);
             }
-            var micalg = string.IsNullOrEmpty(result.Micalg) ? Micalg(options.Hash) : result.Micalg;
+            var micalg = string.IsNullOrEmpty(result.Micalg) ? Micalg(options.Signing.Hash) : result.Micalg;
             return PgpMimeParts.WithBody(message, PgpMimeParts.Signed(embedded, signature.ToArray(), micalg));
         }, "Signing the message", callerData: true);
     }
@@ -71,13 +70,12 @@ internal static class PgpMimeEngine
                 Armor = true,
                 Cipher = options.Cipher,
                 Policy = options.Policy,
-                Signing = new SignatureSettings { Hash = options.Hash, Mode = SignatureMode.Binary },
+                Signing = new SignatureSettings { Hash = options.Signing.Hash, Mode = options.Signing.Mode },
                 Format = LiteralFormat.Binary,
                 Progress = options.Progress,
             };
             foreach (var certificate in all) encryptOptions.Recipients.Add(certificate);
-            if (signer is not null) encryptOptions.Signing.Signers.Add(signer);
-            foreach (var passphrase in options.SignerPassphrases) encryptOptions.Signing.SignerPassphrases.Add(passphrase);
+            CopySigning(options.Signing, encryptOptions.Signing, signer);
 
             // The sealed message's encrypted part reads the armored ciphertext from this spool when it is written.
             var ciphertext = new MimeSpool(secret: false);
@@ -94,6 +92,19 @@ internal static class PgpMimeEngine
             if (protect) HeaderProtection.ObscureOuter(sealedMessage, options.HeaderConfidentiality);
             return sealedMessage;
         }, "Encrypting the message", callerData: true);
+    }
+
+    /// <summary>The signers (the method's <paramref name="signer"/> first, then the listed ones) and passphrases of a
+    /// MIME option's <see cref="SignatureSettings"/>, into the message operation's.</summary>
+    private static void CopySigning(SignatureSettings from, SignatureSettings to, SecretKey? signer)
+    {
+        ArgumentNullException.ThrowIfNull(from);
+        if (signer is not null) to.Signers.Add(signer);
+        foreach (var key in from.Signers)
+        {
+            if (key is not null && !ReferenceEquals(key, signer)) to.Signers.Add(key);
+        }
+        foreach (var passphrase in from.SignerPassphrases) to.SignerPassphrases.Add(passphrase);
     }
 
     public static OpenedMessage Open(MessageEngine pgp, MimeMessage message, MimeOpenOptions options, CancellationToken token)

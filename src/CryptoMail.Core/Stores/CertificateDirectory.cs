@@ -122,6 +122,9 @@ public sealed class CertificateDirectory : ICertificateStore
     public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<Certificate> EnumerateCertificatesAsync(CancellationToken cancellationToken = default) => queries.EnumerateAsync(cancellationToken);
+
+    /// <inheritdoc />
     /// <exception cref="MalformedDataException">The stored copy cannot be read; it is left as it is.</exception>
     /// <exception cref="IOException">Another writer held the lock longer than <see cref="LockTimeout"/>, or the file system failed.</exception>
     public Certificate InsertCertificate(Certificate certificate) => Insert(certificate, null, CancellationToken.None);

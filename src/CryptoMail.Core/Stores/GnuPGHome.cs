@@ -91,6 +91,9 @@ public sealed class GnuPGHome : ICertificateLookup
     /// <inheritdoc />
     public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
+    /// <inheritdoc />
+    public IAsyncEnumerable<Certificate> EnumerateCertificatesAsync(CancellationToken cancellationToken = default) => queries.EnumerateAsync(cancellationToken);
+
     /// <summary>Reads every certificate of a GnuPG keybox file (<c>pubring.kbx</c>).</summary>
     /// <param name="keybox">The file's content.</param>
     /// <returns>The certificates in file order; unparsable key blocks and ephemeral entries are left out.</returns>

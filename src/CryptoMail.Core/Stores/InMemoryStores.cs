@@ -53,6 +53,9 @@ public sealed class InMemoryCertificateStore : ICertificateStore
     public Task<IReadOnlyList<Certificate>> GetAllCertificatesAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<Certificate> EnumerateCertificatesAsync(CancellationToken cancellationToken = default) => queries.EnumerateAsync(cancellationToken);
+
+    /// <inheritdoc />
     public Certificate InsertCertificate(Certificate certificate)
     {
         ArgumentNullException.ThrowIfNull(certificate);
@@ -120,6 +123,9 @@ public SecretKey? GetSecretKey(string fingerprint) => queries.Get(fingerprint, n
 
     /// <inheritdoc />
     public Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public IAsyncEnumerable<SecretKey> EnumerateSecretKeysAsync(CancellationToken cancellationToken = default) => queries.EnumerateAsync(cancellationToken);
 
     /// <inheritdoc />
     public void InsertSecretKey(SecretKey key)

@@ -34,6 +34,17 @@ internal sealed class IndexQueries<T>
 
     public Task<IReadOnlyList<T>> AllAsync(CancellationToken cancellationToken) => RunAsync(AllQuery, cancellationToken);
 
+    /// <summary>Every item, one at a time: the store's index is read when the enumeration starts (on the caller's
+    /// thread, as <see cref="AllAsync"/>), then the items are yielded with the token checked before each.</summary>
+    public async IAsyncEnumerable<T> EnumerateAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var item in await AllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return item;
+        }
+    }
+
     private static IReadOnlyList<T> AllQuery(KeyIndex<T> index) => index.All();
 
     private static Func<KeyIndex<T>, T?> ForFingerprint(string fingerprint, string parameterName)

@@ -82,6 +82,9 @@ public sealed class SecretKeyDirectory : ISecretKeyStore
     public Task<IReadOnlyList<SecretKey>> GetAllSecretKeysAsync(CancellationToken cancellationToken = default) => queries.AllAsync(cancellationToken);
 
     /// <inheritdoc />
+    public IAsyncEnumerable<SecretKey> EnumerateSecretKeysAsync(CancellationToken cancellationToken = default) => queries.EnumerateAsync(cancellationToken);
+
+    /// <inheritdoc />
     public void InsertSecretKey(SecretKey key) => Insert(key, CancellationToken.None);
 
     /// <inheritdoc />

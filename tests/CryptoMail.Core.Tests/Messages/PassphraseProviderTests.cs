@@ -17,9 +17,8 @@ public class PassphraseProviderTests
         public List<PassphraseRequest> Requests { get; } = new();
         public List<char[]> Handed { get; } = new();
 
-        public async ValueTask<char[]?> GetPassphraseAsync(PassphraseRequest request, CancellationToken cancellationToken)
+        public char[]? GetPassphrase(PassphraseRequest request, CancellationToken cancellationToken)
         {
-            await Task.Yield();
             Requests.Add(request);
             var answer = next < answers.Length ? answers[next++] : null;
             if (answer is null) return null;
@@ -129,7 +128,7 @@ public class PassphraseProviderTests
 
     private sealed class Throwing : IPassphraseProvider
     {
-        public ValueTask<char[]?> GetPassphraseAsync(PassphraseRequest request, CancellationToken cancellationToken) =>
+        public char[]? GetPassphrase(PassphraseRequest request, CancellationToken cancellationToken) =>
             throw new InvalidOperationException("vault sealed");
     }
 

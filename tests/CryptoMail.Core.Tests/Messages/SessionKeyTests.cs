@@ -16,7 +16,7 @@ public class SessionKeyTests
 
         var first = pgp.Decrypt(new MemoryStream(ct.ToArray()), new MemoryStream(), new DecryptOptions { Keys = { bob }, ExportSessionKey = true });
         var sessionKey = Assert.IsType<SessionKey>(first.SessionKey);
-        Assert.Equal(9, sessionKey.Algorithm);
+        Assert.Equal(SymmetricCipher.Aes256, sessionKey.Algorithm);
         Assert.Equal(32, sessionKey.Key.Length);
 
         var parsed = SessionKey.Parse(sessionKey.ToString());
@@ -33,7 +33,7 @@ public class SessionKeyTests
         var bob = TestKeys.Get("Curve25519", "bob");
         var ct = new MemoryStream();
         pgp.Encrypt(new MemoryStream("x"u8.ToArray()), ct, new EncryptOptions { Recipients = { bob.Certificate } });
-        var wrong = new SessionKey(9, new byte[32]);
+        var wrong = new SessionKey(SymmetricCipher.Aes256, new byte[32]);
         Assert.Throws<NoDecryptionKeyException>(() => pgp.Decrypt(new MemoryStream(ct.ToArray()), new MemoryStream(), new DecryptOptions { SessionKeys = { wrong } }));
     }
 

@@ -33,6 +33,32 @@ public abstract class CertificateStoreContract
         Assert.Equal(2, store.GetAllCertificates().Count);
     }
 
+    [Fact]
+    public async Task The_asynchronous_enumeration_yields_what_the_listing_holds_and_stops_when_cancelled()
+    {
+        var store = NewStore();
+        store.InsertCertificate(StoreFixtures.Alice.Certificate);
+        store.InsertCertificate(StoreFixtures.Bob.Certificate);
+
+        var seen = new List<string>();
+        await foreach (var certificate in store.EnumerateCertificatesAsync()) seen.Add(certificate.Fingerprint);
+        Assert.Equal(store.GetAllCertificates().Select(c => c.Fingerprint), seen);
+        Assert.Equal(2, seen.Count);
+
+        // Cancelled after the first item: the second is not handed out.
+        using var cancel = new CancellationTokenSource();
+        var before = new List<string>();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
+        {
+            await foreach (var certificate in store.EnumerateCertificatesAsync(cancel.Token))
+            {
+                before.Add(certificate.Fingerprint);
+                cancel.Cancel();
+            }
+        });
+        Assert.Single(before);
+    }
+
     [Theory]
     [InlineData("alice@example.org")]
     [InlineData("ALICE@EXAMPLE.ORG")]

@@ -105,4 +105,26 @@ public sealed class InMemorySecretKeyStoreTests
         Assert.True(store.RemoveSecretKey(plain.Fingerprint));
         Assert.Equal(0, store.Count);
     }
+
+    [Fact]
+    public async Task The_asynchronous_enumeration_of_either_secret_key_store_yields_every_key()
+    {
+        var keys = new[] { TestKeys.Get("Curve25519", "una"), TestKeys.Get("Curve25519+passphrase", "sam") };
+        var root = StoreFixtures.TempDirectory("cmsecret-enum-");
+        try
+        {
+            var directory = new SecretKeyDirectory(Path.Combine(root, "keys"), allowUnprotected: true);
+            foreach (var key in keys) directory.InsertSecretKey(key);
+            foreach (ISecretKeyStore store in new ISecretKeyStore[] { new InMemorySecretKeyStore(keys), directory })
+            {
+                var seen = new List<string>();
+                await foreach (var key in store.EnumerateSecretKeysAsync()) seen.Add(key.Fingerprint);
+                Assert.Equal(keys.Select(k => k.Fingerprint).Order(StringComparer.Ordinal), seen);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
 }

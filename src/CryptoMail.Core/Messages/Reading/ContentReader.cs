@@ -149,7 +149,7 @@ internal sealed class ContentReader
     }
 
     /// <summary>The decompressed stream of a compressed data packet body (RFC 9580 section 5.6).</summary>
-    private static Stream Decompress(int algorithm, Stream body) => algorithm switch
+    internal static Stream Decompress(int algorithm, Stream body) => algorithm switch
     {
         0 => body,
         1 => new System.IO.Compression.DeflateStream(body, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),

@@ -141,7 +141,7 @@ internal static class MessageReader
 
         foreach (var given in options.SessionKeys)
         {
-            var candidate = new SessionKeyMaterial(given.Algorithm, given.Key.ToArray());
+            var candidate = new SessionKeyMaterial((int)given.Algorithm, given.Key.ToArray());
             if (SeipdV1DecryptStream.QuickCheck(candidate, initial)) { sessionKey = candidate; break; }
             candidate.Dispose();
         }
@@ -172,7 +172,7 @@ internal static class MessageReader
 
         using (sessionKey)
         {
-            var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
+            var exported = options.ExportSessionKey ? new SessionKey((SymmetricCipher)sessionKey.Algorithm, sessionKey.Key) : null;
             bool holdBack = !options.ReleaseUnverifiedPlaintext;
             using var twice = holdBack && reopen is not null && SecondPass.IsSupported ? new SecondPass() : null;
             Action? replay = twice is null ? null : () => ReplayV1(reopen!, initial, sessionKey, twice, sink, options, token);
@@ -297,7 +297,7 @@ internal static class MessageReader
         if (key is null) throw NoKey(problems, recipientIds, session);
         try
         {
-            var exported = options.ExportSessionKey ? new SessionKey(cipherId, key) : null;
+            var exported = options.ExportSessionKey ? new SessionKey((SymmetricCipher)cipherId, key) : null;
             using var clear = new ChunkedAeadDecryptStream(encrypted, schedule(key), leaveOpen: true);
             // Chunks are authenticated as they are read, so plaintext may flow straight to the caller unless a good
             // signature is required first; a later failure still raises (the output is then incomplete, never wrong).

@@ -82,7 +82,7 @@ internal static class MessageWriter
                 UnusableKeys.Surface(() => SessionKeyEncryptor.Pkesk(r.Key, sessionKey, v2 ? 6 : 3)));
             foreach (var pw in options.Passwords)
                 PacketWriter.WritePacket(target, PacketTag.SymmetricKeyEncryptedSessionKey, Skesk.Write(pw, sessionKey, v2 ? 6 : 4, aead));
-            var exported = options.ExportSessionKey ? new SessionKey(sessionKey.Algorithm, sessionKey.Key) : null;
+            var exported = options.ExportSessionKey ? new SessionKey((SymmetricCipher)sessionKey.Algorithm, sessionKey.Key) : null;
 
             long total;
             long paddingLength = 0;
