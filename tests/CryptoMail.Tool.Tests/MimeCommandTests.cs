@@ -9,7 +9,7 @@ public sealed class MimeCommandTests : IDisposable
 {
     private static readonly string[] TopLevelKeys = ["encryption", "decrypted", "integrityProtected", "signatures", "protectedHeaders", "error"];
     private static readonly string[] SignatureKeys = ["status", "signerFingerprint", "signingKeyFingerprint", "coverage", "signerUserIds", "matchesFrom", "reason"];
-    private static readonly string[] Statuses = ["good", "bad", "unknown-key", "weak", "expired", "revoked"];
+    private static readonly string[] Statuses = ["good", "bad", "unknown-key", "weak", "expired", "revoked", "unsupported"];
     private static readonly string[] HeaderKeys = ["form", "verdict", "subject", "from", "to", "cc", "date", "fields"];
     private static readonly string[] HeaderFieldKeys = ["name", "protected", "outer", "state"];
     private static readonly string[] ErrorCodes = ["no-key", "integrity", "malformed", "policy", "limit", "bad-passphrase"];
@@ -124,6 +124,7 @@ public sealed class MimeCommandTests : IDisposable
     [InlineData(SignatureStatus.Revoked, "revoked")]
     [InlineData(SignatureStatus.KeyNotUsable, "bad")]
     [InlineData(SignatureStatus.OutOfWindow, "expired")]
+    [InlineData(SignatureStatus.Unsupported, "unsupported")]
     public void Every_library_verdict_maps_to_a_schema_status(SignatureStatus status, string expected)
     {
         Assert.Equal(expected, OpenReport.Status(status));

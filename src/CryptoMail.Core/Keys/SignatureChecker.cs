@@ -139,6 +139,11 @@ internal sealed class PendingSignature
     public HashAlgorithmId Hash { get; init; }
     public SharedHash? Hasher { get; set; }
     public string? Problem { get; set; }
+
+    /// <summary>The <see cref="Problem"/> is a hash this library cannot compute: the verdict is
+    /// <see cref="SignatureStatus.Unsupported"/>, not <see cref="SignatureStatus.Bad"/>, which would call a signature
+    /// nobody checked a forgery.</summary>
+    public bool UnsupportedHash { get; set; }
 }
 
 /// <summary>The context a verdict is given in.</summary>
@@ -185,7 +190,8 @@ internal static class SignatureChecker
     {
         if (!Hashes.IsSupported(hash))
         {
-            p.Problem = $"The signature uses hash algorithm {HashName(hash)}, which is not supported.";
+            p.Problem = $"The signature uses hash algorithm {HashName(hash)}, which this library cannot compute; it was not checked.";
+            p.UnsupportedHash = true;
             return;
         }
         p.Hasher = pool.Get(hash, p.SignatureType == 0x01, salt);
@@ -253,6 +259,8 @@ internal static class SignatureChecker
             new(s, keyId, signingFpr, signer.Fingerprint, signer, created, hash, mode, reason) { RejectionReason = why, IssuerFingerprint = issuerFpr };
         SignatureVerification Bad(string reason, ValidationReason why = ValidationReason.BadSignature) => V(SignatureStatus.Bad, why, reason);
 
+        if (p.UnsupportedHash && p.Problem is not null)
+            return V(SignatureStatus.Unsupported, ValidationReason.UnsupportedAlgorithm, p.Problem);
         if (p.Problem is not null) return Bad(p.Problem);
         if (sig.Type is not (0x00 or 0x01))
             return Bad($"Signature type 0x{sig.Type:X2} is not a data signature.");

@@ -20,6 +20,10 @@ public enum SignatureStatus
     KeyNotUsable,
     /// <summary>The signature is outside the time window the caller asked for.</summary>
     OutOfWindow,
+    /// <summary>The signature uses an algorithm this library does not implement (for example a SHA-224 or RIPEMD-160
+    /// data hash), so it was not checked: neither good nor shown to be forged.
+    /// <see cref="SignatureVerification.RejectionReason"/> is <see cref="ValidationReason.UnsupportedAlgorithm"/>.</summary>
+    Unsupported,
 }
 
 /// <summary>What a signature is made over: the data as bytes, or as canonical text.</summary>

@@ -37,4 +37,6 @@ public enum ValidationReason
     /// <summary>The signature names its intended recipients (RFC 9580 section 5.2.3.36) and the key that decrypted
     /// the message is none of them: the signed message was re-encrypted by someone else (surreptitious forwarding).</summary>
     NotIntendedRecipient,
+    /// <summary>A signature or key uses an algorithm this library does not implement, so it could not be checked.</summary>
+    UnsupportedAlgorithm,
 }

@@ -7,7 +7,7 @@ namespace CryptoMail.Tool;
 /// <summary>The JSON report of <c>cryptomail mime open</c>. Its shape is a contract for scripts:
 /// <code>
 /// {"encryption": "full|partial|none", "decrypted": bool, "integrityProtected": bool,
-///  "signatures": [{"status": "good|bad|unknown-key|weak|expired|revoked", "signerFingerprint": "...",
+///  "signatures": [{"status": "good|bad|unknown-key|weak|expired|revoked|unsupported", "signerFingerprint": "...",
 ///                  "signingKeyFingerprint": "...", "coverage": "full|partial|ciphertext", "signerUserIds": [...],
 ///                  "matchesFrom": bool or null, "reason": "...", "rejection": "..." (only when one is named)}],
 ///  "protectedHeaders": {"form": "cipher|clear|v1", "verdict": "consistent|obscured|mismatch",
@@ -109,7 +109,7 @@ internal static class OpenReport
         _ => "none",
     };
 
-    /// <summary>The report's six verdicts; the library's finer ones fold into the nearest.</summary>
+    /// <summary>The report's seven verdicts; the library's finer ones fold into the nearest.</summary>
     public static string Status(SignatureStatus status) => status switch
     {
         SignatureStatus.Good => "good",
@@ -117,6 +117,7 @@ internal static class OpenReport
         SignatureStatus.WeakAlgorithm => "weak",
         SignatureStatus.Expired or SignatureStatus.OutOfWindow => "expired",
         SignatureStatus.Revoked => "revoked",
+        SignatureStatus.Unsupported => "unsupported",
         _ => "bad",
     };
 

@@ -44,6 +44,27 @@ public sealed class GnuPGDsaSignatureTests : IClassFixture<LegacyGpgFixture>
     }
 
     [GnuPGTheory]
+    [InlineData("SHA224")]
+    [InlineData("RIPEMD160")]
+    public void A_signature_over_a_hash_the_library_cannot_compute_is_unsupported_not_bad(string digest)
+    {
+        // The platform has neither SHA-224 nor RIPEMD-160. Such a signature was once reported Bad, which calls a
+        // signature nobody checked a forgery; it is Unsupported, with the reason, whatever the data.
+        var key = fixture.Key("rsa3072");
+        var data = Encoding.UTF8.GetBytes("signed with " + digest + "\n");
+        var signature = GpgSign(key, data, "rsa3072-" + digest, "--digest-algo", digest);
+
+        var verdict = Verify(data, signature, key, OpenPgpPolicy.Legacy);
+
+        Assert.Equal(SignatureStatus.Unsupported, verdict.Status);
+        Assert.Equal(ValidationReason.UnsupportedAlgorithm, verdict.RejectionReason);
+        Assert.Equal(Enum.Parse<OpenPgpHashAlgorithm>(digest, ignoreCase: true), verdict.HashAlgorithm);
+        Assert.Equal(key.Fingerprint, verdict.SignerFingerprint, ignoreCase: true);
+        Assert.Contains(digest, verdict.Reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(SignatureStatus.Unsupported, Verify(Encoding.UTF8.GetBytes("other data"), signature, key, OpenPgpPolicy.Legacy).Status);
+    }
+
+    [GnuPGTheory]
     [InlineData("SHA256")]
     [InlineData("SHA512")]
     public void DSA_1024_with_a_long_hash_is_refused_as_a_weak_key_by_default_and_good_under_legacy(string digest)
