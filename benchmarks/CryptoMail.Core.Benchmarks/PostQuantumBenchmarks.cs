@@ -1,3 +1,4 @@
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using MimeKit;
 
@@ -142,5 +143,55 @@ internal static class PostQuantumSizes
         using var output = new MemoryStream();
         pgp.Encrypt(new MemoryStream(data, writable: false), output, options);
         return output.Length;
+    }
+}
+
+/// <summary>The PQ/classical ratio of PGP/MIME seal and open (10 KiB) in CPU time, with the profiles interleaved in
+/// rounds inside one process, so that a machine shared with other work moves every profile alike (wall-clock figures
+/// of <see cref="PostQuantumBenchmarks"/> on a loaded machine vary several-fold between runs). Prints, per profile,
+/// the median over the rounds of the process CPU time per operation, and its ratio to the first profile.</summary>
+/// <remarks><code>pqratio [ROUNDS] [OPS_PER_BATCH]</code></remarks>
+internal static class PostQuantumRatio
+{
+    public static int Run(string[] args)
+    {
+        int rounds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 7;
+        int batch = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 50;
+        var profiles = PostQuantumBenchmarks.KeyProfiles.ToArray();
+        var benches = profiles.Select(p => { var b = new PostQuantumBenchmarks { Keys = p }; b.Setup(); return b; }).ToArray();
+        var seal = profiles.Select(_ => new List<double>()).ToArray();
+        var open = profiles.Select(_ => new List<double>()).ToArray();
+        foreach (var b in benches) { b.MimeSeal(); b.MimeOpen(); }   // warm-up (JIT)
+        for (int r = 0; r < rounds; r++)
+        {
+            for (int i = 0; i < benches.Length; i++)
+            {
+                seal[i].Add(CpuMicrosecondsPerOp(batch, () => benches[i].MimeSeal()));
+                open[i].Add(CpuMicrosecondsPerOp(batch, () => benches[i].MimeOpen()));
+            }
+        }
+        Console.WriteLine("profile\tseal-cpu-us\topen-cpu-us\tseal-ratio\topen-ratio");
+        double seal0 = Median(seal[0]), open0 = Median(open[0]);
+        for (int i = 0; i < profiles.Length; i++)
+        {
+            double s = Median(seal[i]), o = Median(open[i]);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{profiles[i]}\t{s:F0}\t{o:F0}\t{s / seal0:F2}\t{o / open0:F2}"));
+        }
+        return 0;
+    }
+
+    private static double CpuMicrosecondsPerOp(int batch, Action op)
+    {
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        var before = process.TotalProcessorTime;
+        for (int n = 0; n < batch; n++) op();
+        process.Refresh();
+        return (process.TotalProcessorTime - before).TotalMicroseconds / batch;
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }
