@@ -28,6 +28,7 @@ internal sealed partial class EnvelopeAnalysis
     private int entities;
     private int decryptedParts;
     private bool allIntegrityProtected = true;
+    private bool allPostQuantum = true;
     private bool envelopeEncrypted;
     private bool nestedEncrypted;
     private ProtectedHeaders? protectedHeaders;
@@ -72,7 +73,10 @@ internal sealed partial class EnvelopeAnalysis
             decrypted: decryptedParts > 0,
             integrityProtected: decryptedParts > 0 && allIntegrityProtected,
             signatures,
-            protectedHeaders);
+            protectedHeaders)
+        {
+            PostQuantum = decryptedParts > 0 && allPostQuantum,
+        };
     }
 
     /// <summary>Whether a good signature that covers the protected payload (one found on a layer around it) was made by
@@ -288,6 +292,7 @@ internal sealed partial class EnvelopeAnalysis
         {
             decryptedParts++;
             allIntegrityProtected &= result.IntegrityProtected;
+            allPostQuantum &= result.PostQuantum;
         }
         foreach (var verification in result.Signatures) found.Add(new FoundSignature(verification, coverage, from));
         return result;

@@ -185,6 +185,11 @@ public sealed record OpenedMessage
     /// <summary>Whether every decrypted part was integrity protected (false when nothing was decrypted).</summary>
     public bool IntegrityProtected { get; init; }
 
+    /// <summary>Whether every decrypted part had its session key protected post-quantum (only public-key packets to
+    /// composite ML-KEM keys of RFC 9980, see <see cref="DecryptionResult.PostQuantum"/>); false when nothing was
+    /// decrypted or when any decrypted part was also, or only, open to a classical key or a password.</summary>
+    public bool PostQuantum { get; init; }
+
     /// <summary>Every signature found, with coverage and sender match.</summary>
     public IReadOnlyList<MimeSignature> Signatures { get; init; }
 

@@ -64,6 +64,50 @@ public class PostQuantumMalformedInputTests
             KeyMaterial.PostQuantum(PublicKeyAlgorithmId.MlKem768X25519).Public).Version);
     }
 
+    /// <summary>FIPS 203 section 7.2 (encapsulation key check): every 12-bit coefficient decoded from the ML-KEM key's
+    /// t vector must be below q = 3329. The ECC part comes first in the material, then t (k * 384 octets, two
+    /// coefficients in three octets, little-endian), then rho.</summary>
+    [Theory]
+    [InlineData(35, 3)]
+    [InlineData(36, 4)]
+    public void An_ml_kem_public_key_with_a_coefficient_not_below_q_is_malformed(int algorithm, int k)
+    {
+        var a = (PublicKeyAlgorithmId)algorithm;
+        var good = KeyMaterial.PostQuantum(a).Public;
+        int t = PqAlgorithms.EccKeyLength(a);
+        int tEnd = t + k * 384;
+
+        // The first coefficient (octet 0 and the low half of octet 1) at q, at q - 1 and at the 12-bit maximum.
+        Assert.Throws<MalformedDataException>(() => KeyMaterial.Public(a, WithCoefficient(good, t, first: true, 3329)));
+        Assert.Throws<MalformedDataException>(() => KeyMaterial.Public(a, WithCoefficient(good, t, first: true, 4095)));
+        Assert.NotNull(KeyMaterial.Public(a, WithCoefficient(good, t, first: true, 3328)));
+        // The last coefficient of t (the high half of octet tEnd - 2 and octet tEnd - 1), just before rho.
+        Assert.Throws<MalformedDataException>(() => KeyMaterial.Public(a, WithCoefficient(good, tEnd - 3, first: false, 3329)));
+        Assert.NotNull(KeyMaterial.Public(a, WithCoefficient(good, tEnd - 3, first: false, 3328)));
+        // rho is 32 random octets, not coefficients: any value is fine there.
+        var rho = (byte[])good.Clone();
+        rho.AsSpan(tEnd).Fill(0xFF);
+        Assert.NotNull(KeyMaterial.Public(a, rho));
+    }
+
+    /// <summary>A copy of <paramref name="material"/> with one coefficient of the three-octet group at
+    /// <paramref name="at"/> set to <paramref name="value"/>.</summary>
+    private static byte[] WithCoefficient(byte[] material, int at, bool first, int value)
+    {
+        var copy = (byte[])material.Clone();
+        if (first)
+        {
+            copy[at] = (byte)value;
+            copy[at + 1] = (byte)((copy[at + 1] & 0xF0) | (value >> 8));
+        }
+        else
+        {
+            copy[at + 1] = (byte)((copy[at + 1] & 0x0F) | ((value & 0x0F) << 4));
+            copy[at + 2] = (byte)(value >> 4);
+        }
+        return copy;
+    }
+
     [Theory]
     [InlineData(35, 3)]
     [InlineData(35, 6)]

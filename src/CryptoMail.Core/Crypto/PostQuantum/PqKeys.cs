@@ -59,6 +59,8 @@ internal static class PqKeys
         var pq = material[e..].ToArray();
         try
         {
+            // FromEncoding also runs the FIPS 203 encapsulation key check (every coefficient of t below q = 3329) and
+            // throws ArgumentException for a key that fails it; PostQuantumMalformedInputTests pins that behaviour.
             if (PqAlgorithms.IsCompositeKem(a))
                 return new CompositeKemPublicKey(a, ecc, MLKemPublicKeyParameters.FromEncoding(PqAlgorithms.MlKem(a), pq));
             if (PqAlgorithms.IsCompositeSignature(a))
