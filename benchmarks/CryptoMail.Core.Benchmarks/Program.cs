@@ -5,7 +5,8 @@ namespace CryptoMail.Core.Benchmarks;
 /// <summary>Runs the benchmarks BenchmarkDotNet's command line selects, e.g. <c>--filter '*' --job short</c>; or, with
 /// <c>pgpmime ...</c> as the first words, one PGP/MIME operation for <c>benchmarks/compare.sh</c>
 /// (see <see cref="PgpMimeDriver"/>); or, with <c>concurrency ...</c>, many PGP/MIME operations at once
-/// (see <see cref="ConcurrencyDriver"/>).</summary>
+/// (see <see cref="ConcurrencyDriver"/>); or, with <c>argon2</c>, our Argon2id against BouncyCastle's
+/// (see <see cref="Argon2Driver"/>).</summary>
 public static class Program
 {
     /// <summary>The entry point.</summary>
@@ -15,6 +16,7 @@ public static class Program
     {
         if (args.Length > 0 && args[0] == "pgpmime") return PgpMimeDriver.Run(args[1..]);
         if (args.Length > 0 && args[0] == "concurrency") return ConcurrencyDriver.Run(args[1..]);
+        if (args.Length > 0 && args[0] == "argon2") return Argon2Driver.Run(args[1..]);
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }

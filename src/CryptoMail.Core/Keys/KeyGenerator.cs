@@ -143,10 +143,10 @@ internal static class KeyGenerator
             hashed.Add(Subpacket.Issuer(key));
             var binding = SignaturePacket.Certify(key, primary.Private, 0x18, hash, hashed, key, null, subkey.Public, unhashed);
             token.ThrowIfCancellationRequested();
-            subkeys.Add(new SubkeyComponent(subkey.Public, SecretKeyPacket.Create(subkey.Public, subkey.Material, true, passphrase), new[] { binding }));
+            subkeys.Add(new SubkeyComponent(subkey.Public, SecretKeyPacket.Create(subkey.Public, subkey.Material, true, passphrase, token), new[] { binding }));
         }
         token.ThrowIfCancellationRequested();
-        var ring = new KeyRing(key, SecretKeyPacket.Create(key, primary.Material, false, passphrase), direct, uids, subkeys);
+        var ring = new KeyRing(key, SecretKeyPacket.Create(key, primary.Material, false, passphrase, token), direct, uids, subkeys);
         return new SecretKey(ring);
     }
 
