@@ -216,14 +216,16 @@ internal sealed class S2kSpec
     /// <param name="passphrase">The passphrase.</param>
     /// <param name="keyLength">Octets wanted.</param>
     /// <param name="maxArgon2MemoryBytes">The most memory an Argon2 specifier may ask for.</param>
+    /// <param name="progress">Told the fraction done (see the octet overload).</param>
     /// <param name="cancellationToken">Checked during an Argon2 derivation.</param>
-    public byte[] Derive(string passphrase, int keyLength, long maxArgon2MemoryBytes, CancellationToken cancellationToken = default)
+    public byte[] Derive(string passphrase, int keyLength, long maxArgon2MemoryBytes, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(passphrase);
         byte[] pass = Encoding.UTF8.GetBytes(passphrase);
         try
         {
-            return Derive(pass, keyLength, maxArgon2MemoryBytes, null, cancellationToken);
+            return Derive(pass, keyLength, maxArgon2MemoryBytes, progress, cancellationToken);
         }
         finally
         {
@@ -237,16 +239,21 @@ internal sealed class S2kSpec
 
     /// <summary>Derives <paramref name="keyLength"/> octets from passphrase octets. An Argon2 derivation checks
     /// <paramref name="cancellationToken"/> every quarter pass per lane and tells <paramref name="progress"/> the
-    /// fraction done; the hashed types are short and check the token once, before they start.</summary>
+    /// fraction done; the hashed types are short, check the token once before they start and report 1 when done.</summary>
     public byte[] Derive(ReadOnlySpan<byte> passphrase, int keyLength, long maxArgon2MemoryBytes,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyLength);
         if (HasSecret && DerivationCounter.Value is { } counter) Interlocked.Increment(ref counter.Value);
+        if (Type is S2kType.Simple or S2kType.Salted or S2kType.IteratedSalted)
+        {
+            var hashed = DeriveHashed(passphrase, keyLength);
+            progress?.Report(1);
+            return hashed;
+        }
         return Type switch
         {
-            S2kType.Simple or S2kType.Salted or S2kType.IteratedSalted => DeriveHashed(passphrase, keyLength),
             S2kType.Argon2 => DeriveArgon2(passphrase, keyLength, maxArgon2MemoryBytes, progress, cancellationToken),
             _ => throw new UnusableKeyException(GnuMode == 2
                 ? "The secret key is on a smart card (GnuPG divert-to-card); it cannot be used here."

@@ -15,12 +15,12 @@ internal static class SecretKeyProtection
         CancellationToken cancellationToken = default) => ring.MapSecrets(sk =>
     {
         if (sk.IsStub || sk.Unsupported is not null) return sk;
-        if (material.TryGetValue(sk.Public.KeyId, out var plain)) return SecretKeyPacket.Create(sk.Public, plain, sk.IsSubkey, newPassphrase, cancellationToken);
+        if (material.TryGetValue(sk.Public.KeyId, out var plain)) return SecretKeyPacket.Create(sk.Public, plain, sk.IsSubkey, newPassphrase, null, cancellationToken);
         var read = sk.ReadMaterial(null, ReadLimits.Default.MaxArgon2MemoryBytes)
             ?? throw new KeyNotUsableException($"Key {Hex.KeyId(sk.Public.KeyId)} is protected and was not unlocked: unlock the key again before changing its passphrase.");
         try
         {
-            return SecretKeyPacket.Create(sk.Public, read, sk.IsSubkey, newPassphrase, cancellationToken);
+            return SecretKeyPacket.Create(sk.Public, read, sk.IsSubkey, newPassphrase, null, cancellationToken);
         }
         finally
         {

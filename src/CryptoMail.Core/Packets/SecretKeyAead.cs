@@ -29,7 +29,7 @@ internal static class SecretKeyAead
         if (iv.Length != AeadSuite.NonceSize(aead)) throw new MalformedDataException("The secret key's IV does not fit its AEAD algorithm.");
         int length = sealedMaterial.Length - AeadSuite.TagSize;
         var plain = new byte[length];
-        using var keyed = Cipher(passphrase, s2k, packetTag, version, cipher, aead, maxArgon2MemoryBytes, cancellationToken);
+        using var keyed = Cipher(passphrase, s2k, packetTag, version, cipher, aead, maxArgon2MemoryBytes, null, cancellationToken);
         try
         {
             keyed.Decrypt(iv, sealedMaterial[..length], sealedMaterial[length..], AssociatedData(packetTag, publicKeyBody), plain);
@@ -43,21 +43,22 @@ internal static class SecretKeyAead
 
     /// <summary>Seals <paramref name="material"/> as <see cref="Decrypt"/> opens it: returns ciphertext || tag.</summary>
     public static byte[] Encrypt(ReadOnlySpan<byte> passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead,
-        ReadOnlySpan<byte> iv, ReadOnlySpan<byte> publicKeyBody, ReadOnlySpan<byte> material, CancellationToken cancellationToken = default)
+        ReadOnlySpan<byte> iv, ReadOnlySpan<byte> publicKeyBody, ReadOnlySpan<byte> material, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         var output = new byte[material.Length + AeadSuite.TagSize];
-        using var keyed = Cipher(passphrase, s2k, packetTag, version, cipher, aead, long.MaxValue, cancellationToken);
+        using var keyed = Cipher(passphrase, s2k, packetTag, version, cipher, aead, long.MaxValue, progress, cancellationToken);
         keyed.Encrypt(iv, material, AssociatedData(packetTag, publicKeyBody), output.AsSpan(0, material.Length), output.AsSpan(material.Length));
         return output;
     }
 
     private static IAeadCipher Cipher(ReadOnlySpan<byte> passphrase, S2kSpec s2k, byte packetTag, byte version, byte cipher, AeadAlgorithm aead, long maxArgon2MemoryBytes,
-        CancellationToken cancellationToken)
+        IProgress<double>? progress, CancellationToken cancellationToken)
     {
         if (packetTag is not (5 or 7)) throw new ArgumentOutOfRangeException(nameof(packetTag), packetTag, "5 or 7.");
         int keySize = AeadSuite.KeySize(cipher);
         if (keySize == 0 || !AeadSuite.IsKnown(aead)) throw new UnsupportedPacketException($"Secret key protection with cipher {cipher} and AEAD {(byte)aead} is not supported.");
-        var ikm = s2k.Derive(passphrase, keySize, maxArgon2MemoryBytes, cancellationToken: cancellationToken);
+        var ikm = s2k.Derive(passphrase, keySize, maxArgon2MemoryBytes, progress, cancellationToken);
         var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, keySize, Array.Empty<byte>(), [PacketWriter.HeaderOctet((PacketTag)packetTag), version, cipher, (byte)aead]);
         CryptographicOperations.ZeroMemory(ikm);
         try

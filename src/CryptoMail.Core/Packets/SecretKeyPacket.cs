@@ -215,8 +215,10 @@ internal sealed class SecretKeyPacket
 
     /// <summary>Builds a secret key packet body: unprotected when <paramref name="passphrase"/> is null or empty;
     /// otherwise v6 keys get S2K usage 253 (AES-256 OCB, Argon2) as RFC 9580 recommends, v4 keys usage 254 (AES-256
-    /// CFB, iterated and salted SHA-256), which every v4 implementation reads.</summary>
-    public static SecretKeyPacket Create(KeyPacket pub, byte[] material, bool isSubkey, string? passphrase, CancellationToken cancellationToken = default)
+    /// CFB, iterated and salted SHA-256), which every v4 implementation reads. <paramref name="progress"/> is told the
+    /// fraction of the passphrase stretching done.</summary>
+    public static SecretKeyPacket Create(KeyPacket pub, byte[] material, bool isSubkey, string? passphrase, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         using var ms = new MemoryStream();
         ms.Write(pub.Body);
@@ -239,7 +241,7 @@ internal sealed class SecretKeyPacket
             var s2kBytes = s2k.Encode();
             var nonce = RandomNumberGenerator.GetBytes(AeadSuite.NonceSize(AeadAlgorithm.Ocb));
             using var octets = Utf8Passphrase.FromChars(passphrase);
-            var encrypted = SecretKeyAead.Encrypt(octets.Octets, s2k, TagOf(isSubkey), (byte)pub.Version, cipher, AeadAlgorithm.Ocb, nonce, pub.Body, material, cancellationToken);
+            var encrypted = SecretKeyAead.Encrypt(octets.Octets, s2k, TagOf(isSubkey), (byte)pub.Version, cipher, AeadAlgorithm.Ocb, nonce, pub.Body, material, progress, cancellationToken);
             ms.WriteByte(253);
             ms.WriteByte((byte)(3 + s2kBytes.Length + nonce.Length));
             ms.WriteByte(cipher);
@@ -252,7 +254,7 @@ internal sealed class SecretKeyPacket
         }
         var iterated = S2kSpec.NewIterated();
         var iv = RandomNumberGenerator.GetBytes(16);
-        var kek4 = iterated.Derive(passphrase, 32, long.MaxValue, cancellationToken);
+        var kek4 = iterated.Derive(passphrase, 32, long.MaxValue, progress, cancellationToken);
         var plain = new byte[material.Length + 20];
         material.CopyTo(plain, 0);
 #pragma warning disable CA5350 // RFC 9580 section 5.5.3 fixes SHA-1 as the check of S2K usage 254.
