@@ -1,8 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
 using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace CryptoMail.Core.Crypto;
 
@@ -34,9 +32,9 @@ internal sealed class S2kSpec
     /// <summary>Argon2 parameters we write: RFC 9106's second recommended option (t = 3, p = 4, 64 MiB), as RFC 9580
     /// section 3.7.1.4 allows when 2 GiB is too much; cheap enough for a phone opening the message.</summary>
     public const byte DefaultArgon2Passes = 3, DefaultArgon2Parallelism = 4, DefaultArgon2MemoryExponent = 16;
-    /// <summary>BouncyCastle's own ceilings on untrusted Argon2 passes and lanes; above them we refuse with a
-    /// typed error rather than let its exception through.</summary>
-    public const int MaxArgon2Passes = 10, MaxArgon2Parallelism = 16;
+    /// <summary>Ceilings on untrusted Argon2 passes and lanes (BouncyCastle's, kept when the derivation became our
+    /// own), and on the memory exponent (2^24 KiB = 16 GiB, the most one array can hold).</summary>
+    public const int MaxArgon2Passes = 10, MaxArgon2Parallelism = 16, MaxArgon2MemoryExponent = 24;
 
     /// <summary>The default cap on Argon2 memory (<see cref="ReadLimits.MaxArgon2MemoryBytes"/>): 2 GiB.</summary>
     public const long DefaultMaxArgon2MemoryBytes = 2L << 30;
@@ -218,13 +216,16 @@ internal sealed class S2kSpec
     /// <param name="passphrase">The passphrase.</param>
     /// <param name="keyLength">Octets wanted.</param>
     /// <param name="maxArgon2MemoryBytes">The most memory an Argon2 specifier may ask for.</param>
-    public byte[] Derive(string passphrase, int keyLength, long maxArgon2MemoryBytes)
+    /// <param name="progress">Told the fraction done (see the octet overload).</param>
+    /// <param name="cancellationToken">Checked during an Argon2 derivation.</param>
+    public byte[] Derive(string passphrase, int keyLength, long maxArgon2MemoryBytes, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(passphrase);
         byte[] pass = Encoding.UTF8.GetBytes(passphrase);
         try
         {
-            return Derive(pass, keyLength, maxArgon2MemoryBytes);
+            return Derive(pass, keyLength, maxArgon2MemoryBytes, progress, cancellationToken);
         }
         finally
         {
@@ -236,15 +237,24 @@ internal sealed class S2kSpec
     /// that check how often a passphrase is stretched; null (the default) counts nothing.</summary>
     internal static readonly AsyncLocal<System.Runtime.CompilerServices.StrongBox<int>?> DerivationCounter = new();
 
-    /// <summary>Derives <paramref name="keyLength"/> octets from passphrase octets.</summary>
-    public byte[] Derive(ReadOnlySpan<byte> passphrase, int keyLength, long maxArgon2MemoryBytes)
+    /// <summary>Derives <paramref name="keyLength"/> octets from passphrase octets. An Argon2 derivation checks
+    /// <paramref name="cancellationToken"/> every quarter pass per lane and tells <paramref name="progress"/> the
+    /// fraction done; the hashed types are short, check the token once before they start and report 1 when done.</summary>
+    public byte[] Derive(ReadOnlySpan<byte> passphrase, int keyLength, long maxArgon2MemoryBytes,
+        IProgress<double>? progress = null, CancellationToken cancellationToken = default)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keyLength);
         if (HasSecret && DerivationCounter.Value is { } counter) Interlocked.Increment(ref counter.Value);
+        if (Type is S2kType.Simple or S2kType.Salted or S2kType.IteratedSalted)
+        {
+            var hashed = DeriveHashed(passphrase, keyLength);
+            progress?.Report(1);
+            return hashed;
+        }
         return Type switch
         {
-            S2kType.Simple or S2kType.Salted or S2kType.IteratedSalted => DeriveHashed(passphrase, keyLength),
-            S2kType.Argon2 => DeriveArgon2(passphrase, keyLength, maxArgon2MemoryBytes),
+            S2kType.Argon2 => DeriveArgon2(passphrase, keyLength, maxArgon2MemoryBytes, progress, cancellationToken),
             _ => throw new UnusableKeyException(GnuMode == 2
                 ? "The secret key is on a smart card (GnuPG divert-to-card); it cannot be used here."
                 : "The secret key material is not present (GnuPG gnu-dummy stub)."),
@@ -283,7 +293,8 @@ internal sealed class S2kSpec
         }
     }
 
-    private byte[] DeriveArgon2(ReadOnlySpan<byte> passphrase, int keyLength, long maxMemoryBytes)
+    private byte[] DeriveArgon2(ReadOnlySpan<byte> passphrase, int keyLength, long maxMemoryBytes, IProgress<double>? progress,
+        CancellationToken cancellationToken)
     {
         if (Argon2MemoryBytes > maxMemoryBytes)
             throw DiagnosticSink.LimitExceeded(nameof(ReadLimits.MaxArgon2MemoryBytes), maxMemoryBytes,
@@ -291,30 +302,18 @@ internal sealed class S2kSpec
         if (Passes > MaxArgon2Passes || Parallelism > MaxArgon2Parallelism)
             throw new LimitExceededException(
                 $"The Argon2 S2K asks for {Passes} passes over {Parallelism} lanes; at most {MaxArgon2Passes} passes and {MaxArgon2Parallelism} lanes are derived.");
-        var parameters = new Argon2Parameters.Builder(Argon2Parameters.Argon2id)
-            .WithVersion(Argon2Parameters.Version13)
-            .WithIterations(Passes)
-            .WithParallelism(Parallelism)
-            .WithMemoryPowOfTwo(MemoryExponent)
-            .WithSalt(salt)
-            .Build();
-        // Lanes run as tasks, so p > 1 uses the cores there are.
-        var generator = new Argon2BytesGenerator(Task.Factory);
-        generator.Init(parameters);
+        if (MemoryExponent > MaxArgon2MemoryExponent)
+            throw new LimitExceededException($"The Argon2 S2K asks for 2^{MemoryExponent} KiB of memory; at most 2^{MaxArgon2MemoryExponent} KiB is derived.");
         var output = new byte[keyLength];
-        byte[] pass = passphrase.ToArray();
         try
         {
-            generator.GenerateBytes(pass, output);
+            Argon2.Derive(passphrase, salt, Passes, Parallelism, 1 << MemoryExponent, output, progress, cancellationToken);
             return output;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or DataLengthException)
+        catch
         {
-            throw new LimitExceededException("The Argon2 S2K parameters were refused: " + e.Message, e);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pass);
+            CryptographicOperations.ZeroMemory(output);
+            throw;
         }
     }
 

@@ -48,8 +48,9 @@ internal static class KeyGenerator
         return signing ? Ed25519Legacy(created) : Cv25519Legacy(created);
     }
 
-    /// <summary>Generates a key; <paramref name="token"/> is checked before each key pair is made and before each
-    /// secret key is protected (a single RSA generation or Argon2 derivation runs to its end once started).</summary>
+    /// <summary>Generates a key; <paramref name="token"/> is checked before each key pair is made, before each
+    /// secret key is protected and every quarter pass of an Argon2 protection (a single RSA generation runs to its
+    /// end once started).</summary>
     public static SecretKey Generate(string userId, KeyGenerationOptions options, CancellationToken token = default)
     {
         token.ThrowIfCancellationRequested();
@@ -80,7 +81,7 @@ internal static class KeyGenerator
             token.ThrowIfCancellationRequested();
             subkey = options.SigningOnly ? null : Make(sub: true);
             token.ThrowIfCancellationRequested();
-            return Assemble(primary, subkey, userId, options.AdditionalUserIds, created, expirySeconds, options.Passphrase, token);
+            return Assemble(primary, subkey, userId, options.AdditionalUserIds, created, expirySeconds, options.Passphrase, options.Progress, token);
         }
         finally
         {
@@ -90,8 +91,9 @@ internal static class KeyGenerator
     }
 
     private static SecretKey Assemble(Pair primary, Pair? subkey, string userId, IEnumerable<string> moreUserIds,
-        DateTimeOffset created, uint expirySeconds, string? passphrase, CancellationToken token)
+        DateTimeOffset created, uint expirySeconds, string? passphrase, IProgress<double>? progress, CancellationToken token)
     {
+        int protections = subkey is null ? 1 : 2;
         var key = primary.Public;
         bool v6 = key.Version == 6;
         const HashAlgorithmId hash = HashAlgorithmId.Sha512;
@@ -143,11 +145,21 @@ internal static class KeyGenerator
             hashed.Add(Subpacket.Issuer(key));
             var binding = SignaturePacket.Certify(key, primary.Private, 0x18, hash, hashed, key, null, subkey.Public, unhashed);
             token.ThrowIfCancellationRequested();
-            subkeys.Add(new SubkeyComponent(subkey.Public, SecretKeyPacket.Create(subkey.Public, subkey.Material, true, passphrase), new[] { binding }));
+            subkeys.Add(new SubkeyComponent(subkey.Public, SecretKeyPacket.Create(subkey.Public, subkey.Material, true, passphrase, PartOf(progress, 0, protections), token), new[] { binding }));
         }
         token.ThrowIfCancellationRequested();
-        var ring = new KeyRing(key, SecretKeyPacket.Create(key, primary.Material, false, passphrase), direct, uids, subkeys);
+        var ring = new KeyRing(key, SecretKeyPacket.Create(key, primary.Material, false, passphrase, PartOf(progress, protections - 1, protections), token), direct, uids, subkeys);
         return new SecretKey(ring);
+    }
+
+    /// <summary>Reports the fraction done of one of <paramref name="count"/> protections, <paramref name="done"/>
+    /// finished before it (the subkey is protected first, then the primary key), as the fraction of all of them.</summary>
+    private static PartProgress? PartOf(IProgress<double>? whole, int done, int count) =>
+        whole is null ? null : new PartProgress(whole, done, count);
+
+    private sealed class PartProgress(IProgress<double> whole, int done, int count) : IProgress<double>
+    {
+        public void Report(double value) => whole.Report((done + value) / count);
     }
 
     /// <summary>A fresh post-quantum encryption subkey for <paramref name="primary"/> (RFC 9980): ML-KEM-768+X25519

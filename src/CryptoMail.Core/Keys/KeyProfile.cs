@@ -42,6 +42,11 @@ public sealed class KeyGenerationOptions
     /// <summary>Leave out the encryption subkey: the key can sign and certify only.</summary>
     public bool SigningOnly { get; init; }
 
+    /// <summary>Told the fraction (0 to 1) of the passphrase protection done when <see cref="Passphrase"/> is set:
+    /// after every quarter pass of each Argon2 derivation (v6 keys, hundreds of milliseconds each), once per key for
+    /// the iterated S2K of v4 keys. Called on the generating thread; null (the default) reports nothing.</summary>
+    public IProgress<double>? Progress { get; init; }
+
     /// <summary>More user IDs after the first (the first given is primary).</summary>
     public IList<string> AdditionalUserIds { get; } = new List<string>();
 }

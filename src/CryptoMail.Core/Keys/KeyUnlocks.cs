@@ -12,15 +12,19 @@ namespace CryptoMail.Core.Keys;
 internal sealed class KeyUnlocks : IDisposable
 {
     private readonly ReadLimits limits;
+    private readonly CancellationToken token;
     private readonly Dictionary<SecretKey, Dictionary<long, AsymmetricPrivateKey?>> unlocked = new(ReferenceEqualityComparer.Instance);
     private readonly object gate = new();
     private long work;
     private int skesksTried;
     private bool disposed;
 
-    public KeyUnlocks(ReadLimits limits)
+    /// <param name="limits">The limits on passphrase stretching.</param>
+    /// <param name="token">The operation's token, checked while each passphrase or password is stretched.</param>
+    public KeyUnlocks(ReadLimits limits, CancellationToken token = default)
     {
         this.limits = limits;
+        this.token = token;
     }
 
     /// <summary>Whether a passphrase provider answered wrongly as often as it was allowed for some key or password:
@@ -79,7 +83,7 @@ internal sealed class KeyUnlocks : IDisposable
     private AsymmetricPrivateKey? TryUnlock(SecretKeyPacket sk, Utf8Passphrase passphrase)
     {
         if (sk.S2k is { } s2k) Charge(s2k, KekLength(sk.Cipher));
-        return Guard.Run(() => UnusableKeys.Surface(() => sk.UnlockOctets(passphrase, limits.MaxArgon2MemoryBytes)), "Unlocking a secret key");
+        return Guard.Run(() => UnusableKeys.Surface(() => sk.UnlockOctets(passphrase, limits.MaxArgon2MemoryBytes, token)), "Unlocking a secret key");
     }
 
     /// <summary>Marks that a passphrase provider gave only wrong message passwords.</summary>
@@ -96,7 +100,7 @@ internal sealed class KeyUnlocks : IDisposable
         {
             Charge(skesk.S2k, skesk.Version == 4 ? KekLength(skesk.Cipher) : Math.Max(AeadSuite.KeySize((byte)skesk.Cipher), 16));
         }
-        return skesk.TryDecrypt(password.Octets, limits.MaxArgon2MemoryBytes);
+        return skesk.TryDecrypt(password.Octets, limits.MaxArgon2MemoryBytes, token);
     }
 
     /// <summary>Counts one more SKESK to be tried with the passwords; refuses when the limit is reached.</summary>

@@ -55,63 +55,98 @@ public sealed partial class SecretKey : IDisposable
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
     /// <exception cref="KeyNotUsableException">Some secret material does not match its public key (the key was altered:
     /// a key-overwriting attack), or cannot be unlocked.</exception>
-    public SecretKey Unlock(string passphrase) => Unlock(passphrase, ReadLimits.Default);
+    public SecretKey Unlock(string passphrase) => Unlock(passphrase, ReadLimits.Default, CancellationToken.None);
 
-    /// <summary>Unlocks the key with its passphrase, within <paramref name="limits"/> (the Argon2 memory a key may
-    /// ask for: its parameters are chosen by whoever made the key).</summary>
+    /// <summary>Unlocks the key with its passphrase, within <paramref name="limits"/> (see
+    /// <see cref="Unlock(string, ReadLimits, CancellationToken)"/>).</summary>
     /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
     /// <param name="limits">The limits to apply.</param>
+    /// <returns>An unlocked copy of this key, to dispose when done.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    public SecretKey Unlock(string passphrase, ReadLimits limits) => Unlock(passphrase, limits, CancellationToken.None);
+
+    /// <summary>Unlocks the key with a passphrase held in characters, within <paramref name="limits"/> (see
+    /// <see cref="Unlock(ReadOnlySpan{char}, ReadLimits?, CancellationToken)"/>).</summary>
+    /// <param name="passphrase">The passphrase (hashed as UTF-8).</param>
+    /// <param name="limits">The limits to apply; null for <see cref="ReadLimits.Default"/>.</param>
+    /// <returns>An unlocked copy of this key, to dispose when done.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    public SecretKey Unlock(ReadOnlySpan<char> passphrase, ReadLimits? limits) => Unlock(passphrase, limits, CancellationToken.None);
+
+    /// <summary>Unlocks the key with a passphrase given as UTF-8 octets, within <paramref name="limits"/> (see
+    /// <see cref="Unlock(ReadOnlySpan{byte}, ReadLimits?, CancellationToken)"/>).</summary>
+    /// <param name="utf8Passphrase">The passphrase's UTF-8 encoding.</param>
+    /// <param name="limits">The limits to apply; null for <see cref="ReadLimits.Default"/>.</param>
+    /// <returns>An unlocked copy of this key, to dispose when done.</returns>
+    /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
+    public SecretKey Unlock(ReadOnlySpan<byte> utf8Passphrase, ReadLimits? limits) => Unlock(utf8Passphrase, limits, CancellationToken.None);
+
+    /// <summary>Unlocks the key with its passphrase, within <paramref name="limits"/> (the Argon2 memory a key may
+    /// ask for: its parameters are chosen by whoever made the key), stopping when <paramref name="cancellationToken"/>
+    /// is cancelled.</summary>
+    /// <param name="passphrase">The passphrase (UTF-8, as GnuPG uses).</param>
+    /// <param name="limits">The limits to apply.</param>
+    /// <param name="cancellationToken">Checked while the passphrase is stretched (every quarter pass of an Argon2 S2K),
+    /// and between keys.</param>
     /// <returns>An unlocked copy of this key, to dispose when done; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
     /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
     /// <exception cref="KeyNotUsableException">Some secret material does not match its public key (the key was altered:
     /// a key-overwriting attack), or cannot be unlocked.</exception>
-    public SecretKey Unlock(string passphrase, ReadLimits limits)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public SecretKey Unlock(string passphrase, ReadLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(passphrase);
-        return Unlock(passphrase.AsSpan(), limits);
+        return Unlock(passphrase.AsSpan(), limits, cancellationToken);
     }
 
-    /// <summary>Unlocks the key with a passphrase held in characters (see <see cref="Unlock(ReadOnlySpan{char}, ReadLimits?)"/>).</summary>
+    /// <summary>Unlocks the key with a passphrase held in characters (see <see cref="Unlock(ReadOnlySpan{char}, ReadLimits?, CancellationToken)"/>).</summary>
     /// <param name="passphrase">The passphrase (hashed as UTF-8).</param>
     /// <returns>An unlocked copy of this key, to dispose when done.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
-    public SecretKey Unlock(ReadOnlySpan<char> passphrase) => Unlock(passphrase, null);
+    public SecretKey Unlock(ReadOnlySpan<char> passphrase) => Unlock(passphrase, null, CancellationToken.None);
 
-    /// <summary>Unlocks the key with a passphrase given as UTF-8 octets (see <see cref="Unlock(ReadOnlySpan{byte}, ReadLimits?)"/>).</summary>
+    /// <summary>Unlocks the key with a passphrase given as UTF-8 octets (see <see cref="Unlock(ReadOnlySpan{byte}, ReadLimits?, CancellationToken)"/>).</summary>
     /// <param name="utf8Passphrase">The passphrase's UTF-8 encoding.</param>
     /// <returns>An unlocked copy of this key, to dispose when done.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
-    public SecretKey Unlock(ReadOnlySpan<byte> utf8Passphrase) => Unlock(utf8Passphrase, null);
+    public SecretKey Unlock(ReadOnlySpan<byte> utf8Passphrase) => Unlock(utf8Passphrase, null, CancellationToken.None);
 
     /// <summary>Unlocks the key with a passphrase held in characters the caller can zero afterwards (a
-    /// <c>char[]</c> or a stack buffer), so it never becomes a string.</summary>
+    /// <c>char[]</c> or a stack buffer), so it never becomes a string; cancellable.</summary>
     /// <param name="passphrase">The passphrase (hashed as UTF-8, as GnuPG does).</param>
     /// <param name="limits">The limits to apply; null for <see cref="ReadLimits.Default"/>.</param>
+    /// <param name="cancellationToken">Checked while the passphrase is stretched (every quarter pass of an Argon2 S2K),
+    /// and between keys.</param>
     /// <returns>An unlocked copy of this key, to dispose when done; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
     /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
     /// <exception cref="KeyNotUsableException">Some secret material does not match its public key, or cannot be unlocked.</exception>
-    public SecretKey Unlock(ReadOnlySpan<char> passphrase, ReadLimits? limits)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public SecretKey Unlock(ReadOnlySpan<char> passphrase, ReadLimits? limits, CancellationToken cancellationToken)
     {
         using var octets = Utf8Passphrase.FromChars(passphrase);
-        return Unlock(octets, limits ?? ReadLimits.Default);
+        return Unlock(octets, limits ?? ReadLimits.Default, cancellationToken);
     }
 
-    /// <summary>Unlocks the key with a passphrase given as its UTF-8 octets (as a hardware token or a vault may hold it).</summary>
+    /// <summary>Unlocks the key with a passphrase given as its UTF-8 octets (as a hardware token or a vault may hold
+    /// it); cancellable.</summary>
     /// <param name="utf8Passphrase">The passphrase's UTF-8 encoding.</param>
     /// <param name="limits">The limits to apply; null for <see cref="ReadLimits.Default"/>.</param>
+    /// <param name="cancellationToken">Checked while the passphrase is stretched (every quarter pass of an Argon2 S2K),
+    /// and between keys.</param>
     /// <returns>An unlocked copy of this key, to dispose when done; this instance is unchanged.</returns>
     /// <exception cref="BadPassphraseException">The passphrase is wrong.</exception>
     /// <exception cref="LimitExceededException">The key's Argon2 parameters ask for more memory than allowed.</exception>
     /// <exception cref="KeyNotUsableException">Some secret material does not match its public key, or cannot be unlocked.</exception>
-    public SecretKey Unlock(ReadOnlySpan<byte> utf8Passphrase, ReadLimits? limits)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public SecretKey Unlock(ReadOnlySpan<byte> utf8Passphrase, ReadLimits? limits, CancellationToken cancellationToken)
     {
         using var octets = Utf8Passphrase.FromUtf8(utf8Passphrase);
-        return Unlock(octets, limits ?? ReadLimits.Default);
+        return Unlock(octets, limits ?? ReadLimits.Default, cancellationToken);
     }
 
-    private SecretKey Unlock(Utf8Passphrase passphrase, ReadLimits limits)
+    private SecretKey Unlock(Utf8Passphrase passphrase, ReadLimits limits, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         // A fresh instance even for an unprotected key, so that disposing it never disposes a shared one.
@@ -125,7 +160,8 @@ public sealed partial class SecretKey : IDisposable
                 foreach (var sk in Ring.Secrets)
                 {
                     if (sk.IsStub || sk.Unsupported is not null) continue;
-                    var (secret, bytes) = UnusableKeys.Surface(() => sk.Open(passphrase, limits.MaxArgon2MemoryBytes))
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var (secret, bytes) = UnusableKeys.Surface(() => sk.Open(passphrase, limits.MaxArgon2MemoryBytes, cancellationToken))
                         ?? throw new BadPassphraseException($"The passphrase does not unlock key {Hex.KeyId(sk.Public.KeyId)} of {Fingerprint}.");
                     keys[sk.Public.KeyId] = secret;
                     plain[sk.Public.KeyId] = bytes;
@@ -177,15 +213,18 @@ public sealed partial class SecretKey : IDisposable
     /// <param name="newPassphrase">The new passphrase; null or empty removes protection.</param>
     /// <returns>The re-protected key (locked when a passphrase was set).</returns>
     /// <exception cref="KeyNotUsableException">This key is protected and was not unlocked.</exception>
+    /// <param name="cancellationToken">Checked while the new passphrase is stretched (every quarter pass of the
+    /// Argon2 S2K that protects v6 keys).</param>
     /// <exception cref="ObjectDisposedException">This key was disposed.</exception>
-    public SecretKey ChangePassphrase(string? newPassphrase)
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public SecretKey ChangePassphrase(string? newPassphrase, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         if (!IsUnlocked) throw new KeyNotUsableException($"Key {Fingerprint} is locked: unlock it before changing its passphrase.");
         lock (gate)
         {
             ObjectDisposedException.ThrowIf(disposed, this);
-            return Guard.Run(() => new SecretKey(SecretKeyProtection.Reprotect(Ring, material, newPassphrase)), "Changing the passphrase");
+            return Guard.Run(() => new SecretKey(SecretKeyProtection.Reprotect(Ring, material, newPassphrase, cancellationToken)), "Changing the passphrase");
         }
     }
 

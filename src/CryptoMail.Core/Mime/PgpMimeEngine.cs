@@ -124,7 +124,7 @@ internal static class PgpMimeEngine
                 ? PgpMimeParts.WithHeaders(message, body)
                 : MimeCanonicalizer.CopyMessage(message, token);
             using var report = DiagnosticSink.Use(pgp.Defaults.Diagnostics);
-            using var unlocks = new KeyUnlocks(options.Limits ?? pgp.Defaults.Limits);
+            using var unlocks = new KeyUnlocks(options.Limits ?? pgp.Defaults.Limits, token);
             return new EnvelopeAnalysis(pgp, options, token) { Unlocks = unlocks }.Open(copy);
         }, "Opening the message", callerData: false);
     }

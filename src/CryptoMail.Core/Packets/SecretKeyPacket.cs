@@ -101,24 +101,24 @@ internal sealed class SecretKeyPacket
     /// public key (<see cref="KeyConsistency"/>) on every unlock, or once for unprotected material.</summary>
     /// <exception cref="UnusableKeyException">No material, protected in a way we cannot unlock, or material that does
     /// not match the public key (a key-overwriting attack).</exception>
-    public AsymmetricPrivateKey? Unlock(string? passphrase, long maxArgon2Bytes)
+    public AsymmetricPrivateKey? Unlock(string? passphrase, long maxArgon2Bytes, CancellationToken cancellationToken = default)
     {
         using var octets = passphrase is null ? null : Utf8Passphrase.FromChars(passphrase);
-        return UnlockOctets(octets, maxArgon2Bytes);
+        return UnlockOctets(octets, maxArgon2Bytes, cancellationToken);
     }
 
-    /// <summary>As <see cref="Unlock(string?, long)"/>, with the passphrase as UTF-8 octets (null: none).</summary>
-    public AsymmetricPrivateKey? UnlockOctets(Utf8Passphrase? passphrase, long maxArgon2Bytes)
+    /// <summary>As <see cref="Unlock(string?, long, CancellationToken)"/>, with the passphrase as UTF-8 octets (null: none).</summary>
+    public AsymmetricPrivateKey? UnlockOctets(Utf8Passphrase? passphrase, long maxArgon2Bytes, CancellationToken cancellationToken = default)
     {
-        if (Open(passphrase, maxArgon2Bytes) is not var (secret, material)) return null;
+        if (Open(passphrase, maxArgon2Bytes, cancellationToken) is not var (secret, material)) return null;
         CryptographicOperations.ZeroMemory(material);
         return secret;
     }
 
     /// <summary>As <see cref="UnlockOctets"/>, also returning the plain material, which the caller owns and zeroes.</summary>
-    public (AsymmetricPrivateKey Secret, byte[] Material)? Open(Utf8Passphrase? passphrase, long maxArgon2Bytes)
+    public (AsymmetricPrivateKey Secret, byte[] Material)? Open(Utf8Passphrase? passphrase, long maxArgon2Bytes, CancellationToken cancellationToken = default)
     {
-        var material = ReadMaterial(passphrase, maxArgon2Bytes);
+        var material = ReadMaterial(passphrase, maxArgon2Bytes, cancellationToken);
         if (material is null) return null;
         try
         {
@@ -139,11 +139,11 @@ internal sealed class SecretKeyPacket
 
     /// <summary>The plain secret material (the caller zeroes it), or null when the passphrase is wrong.</summary>
     /// <exception cref="UnusableKeyException">No material, or protected in a way we cannot unlock.</exception>
-    public byte[]? ReadMaterial(Utf8Passphrase? passphrase, long maxArgon2Bytes)
+    public byte[]? ReadMaterial(Utf8Passphrase? passphrase, long maxArgon2Bytes, CancellationToken cancellationToken = default)
     {
         if (IsStub) throw new UnusableKeyException($"Key {Hex.KeyId(Public.KeyId)} has no secret material here (stub or smartcard).");
         if (Unsupported is not null) throw new UnusableKeyException($"Key {Hex.KeyId(Public.KeyId)} is protected with {Unsupported}.");
-        return Usage == 0 ? Plain() : passphrase is null ? null : Decrypt(passphrase, maxArgon2Bytes);
+        return Usage == 0 ? Plain() : passphrase is null ? null : Decrypt(passphrase, maxArgon2Bytes, cancellationToken);
     }
 
     private byte[] Plain()
@@ -162,13 +162,13 @@ internal sealed class SecretKeyPacket
         return sum & 0xFFFF;
     }
 
-    private byte[]? Decrypt(Utf8Passphrase passphrase, long maxArgon2Bytes)
+    private byte[]? Decrypt(Utf8Passphrase passphrase, long maxArgon2Bytes, CancellationToken cancellationToken)
     {
         if (Usage == 253)
         {
             try
             {
-                return SecretKeyAead.Decrypt(passphrase.Octets, S2k!, TagOf(IsSubkey), (byte)Public.Version, (byte)Cipher, Aead, Iv, Public.Body, Data, maxArgon2Bytes);
+                return SecretKeyAead.Decrypt(passphrase.Octets, S2k!, TagOf(IsSubkey), (byte)Public.Version, (byte)Cipher, Aead, Iv, Public.Body, Data, maxArgon2Bytes, cancellationToken);
             }
             catch (BadPassphraseException)
             {
@@ -176,7 +176,7 @@ internal sealed class SecretKeyPacket
             }
         }
         int keySize = SessionKeyMaterial.KeyLength(Cipher);
-        var kek = S2k!.Derive(passphrase.Octets, keySize, maxArgon2Bytes);
+        var kek = S2k!.Derive(passphrase.Octets, keySize, maxArgon2Bytes, cancellationToken: cancellationToken);
         try
         {
             var clear = OpenPgpCfb.Transform(Cipher, kek, Data, encrypt: false, Iv);
@@ -215,8 +215,10 @@ internal sealed class SecretKeyPacket
 
     /// <summary>Builds a secret key packet body: unprotected when <paramref name="passphrase"/> is null or empty;
     /// otherwise v6 keys get S2K usage 253 (AES-256 OCB, Argon2) as RFC 9580 recommends, v4 keys usage 254 (AES-256
-    /// CFB, iterated and salted SHA-256), which every v4 implementation reads.</summary>
-    public static SecretKeyPacket Create(KeyPacket pub, byte[] material, bool isSubkey, string? passphrase)
+    /// CFB, iterated and salted SHA-256), which every v4 implementation reads. <paramref name="progress"/> is told the
+    /// fraction of the passphrase stretching done.</summary>
+    public static SecretKeyPacket Create(KeyPacket pub, byte[] material, bool isSubkey, string? passphrase, IProgress<double>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         using var ms = new MemoryStream();
         ms.Write(pub.Body);
@@ -239,7 +241,7 @@ internal sealed class SecretKeyPacket
             var s2kBytes = s2k.Encode();
             var nonce = RandomNumberGenerator.GetBytes(AeadSuite.NonceSize(AeadAlgorithm.Ocb));
             using var octets = Utf8Passphrase.FromChars(passphrase);
-            var encrypted = SecretKeyAead.Encrypt(octets.Octets, s2k, TagOf(isSubkey), (byte)pub.Version, cipher, AeadAlgorithm.Ocb, nonce, pub.Body, material);
+            var encrypted = SecretKeyAead.Encrypt(octets.Octets, s2k, TagOf(isSubkey), (byte)pub.Version, cipher, AeadAlgorithm.Ocb, nonce, pub.Body, material, progress, cancellationToken);
             ms.WriteByte(253);
             ms.WriteByte((byte)(3 + s2kBytes.Length + nonce.Length));
             ms.WriteByte(cipher);
@@ -252,7 +254,7 @@ internal sealed class SecretKeyPacket
         }
         var iterated = S2kSpec.NewIterated();
         var iv = RandomNumberGenerator.GetBytes(16);
-        var kek4 = iterated.Derive(passphrase, 32, long.MaxValue);
+        var kek4 = iterated.Derive(passphrase, 32, long.MaxValue, progress, cancellationToken);
         var plain = new byte[material.Length + 20];
         material.CopyTo(plain, 0);
 #pragma warning disable CA5350 // RFC 9580 section 5.5.3 fixes SHA-1 as the check of S2K usage 254.

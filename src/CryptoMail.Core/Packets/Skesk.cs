@@ -91,12 +91,13 @@ internal sealed class Skesk
     /// <summary>The session key, or null when the password cannot be right (bad tag, impossible key) or the packet
     /// uses something we do not support. An Argon2 S2K over the memory cap throws <see cref="LimitExceededException"/>.</summary>
     /// <remarks>v5 and v6 keys carry no algorithm octet: the result names <see cref="Cipher"/>, and the encrypted
-    /// data packet says which cipher the message uses.</remarks>
-    public SessionKeyMaterial? TryDecrypt(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes)
+    /// data packet says which cipher the message uses. <paramref name="cancellationToken"/> is checked while an Argon2
+    /// S2K stretches the password.</remarks>
+    public SessionKeyMaterial? TryDecrypt(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes, CancellationToken cancellationToken = default)
     {
         try
         {
-            return Version == 4 ? OpenV4(password, maxArgon2MemoryBytes) : OpenSealed(password, maxArgon2MemoryBytes);
+            return Version == 4 ? OpenV4(password, maxArgon2MemoryBytes, cancellationToken) : OpenSealed(password, maxArgon2MemoryBytes, cancellationToken);
         }
         catch (Exception e) when (e is UnsupportedPacketException or ArgumentException or UnusableKeyException)
         {
@@ -104,16 +105,16 @@ internal sealed class Skesk
         }
     }
 
-    /// <summary>As <see cref="TryDecrypt(ReadOnlySpan{byte}, long)"/>, for a password given as text (hashed as UTF-8).</summary>
+    /// <summary>As <see cref="TryDecrypt(ReadOnlySpan{byte}, long, CancellationToken)"/>, for a password given as text (hashed as UTF-8).</summary>
     public SessionKeyMaterial? TryDecrypt(string password, long maxArgon2MemoryBytes)
     {
         using var octets = Utf8Passphrase.FromChars(password);
         return TryDecrypt(octets.Octets, maxArgon2MemoryBytes);
     }
 
-    private SessionKeyMaterial? OpenV4(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes)
+    private SessionKeyMaterial? OpenV4(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes, CancellationToken cancellationToken)
     {
-        var kek = S2k.Derive(password, SessionKeyMaterial.KeyLength(Cipher), maxArgon2MemoryBytes);
+        var kek = S2k.Derive(password, SessionKeyMaterial.KeyLength(Cipher), maxArgon2MemoryBytes, cancellationToken: cancellationToken);
         if (EncryptedKey is null) return new SessionKeyMaterial(Cipher, kek);
         try
         {
@@ -134,11 +135,11 @@ internal sealed class Skesk
         }
     }
 
-    private SessionKeyMaterial? OpenSealed(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes)
+    private SessionKeyMaterial? OpenSealed(ReadOnlySpan<byte> password, long maxArgon2MemoryBytes, CancellationToken cancellationToken)
     {
         int keySize = AeadSuite.KeySize((byte)Cipher);
         if (keySize == 0) return null;
-        var kek = KeyEncryptionKey(password, Version, (byte)Cipher, Aead, keySize, maxArgon2MemoryBytes, S2k);
+        var kek = KeyEncryptionKey(password, Version, (byte)Cipher, Aead, keySize, maxArgon2MemoryBytes, S2k, cancellationToken);
         var key = new byte[EncryptedKey!.Length];
         try
         {
@@ -180,7 +181,7 @@ internal sealed class Skesk
         s2k ??= S2kSpec.NewArgon2();
         byte cipherId = (byte)sessionKey.Algorithm;
         using var octets6 = Utf8Passphrase.FromChars(password);
-        var kek6 = KeyEncryptionKey(octets6.Octets, 6, cipherId, aead, sessionKey.Key.Length, long.MaxValue, s2k);
+        var kek6 = KeyEncryptionKey(octets6.Octets, 6, cipherId, aead, sessionKey.Key.Length, long.MaxValue, s2k, default);
         var nonce = RandomNumberGenerator.GetBytes(AeadSuite.NonceSize(aead));
         var sealedKey = new byte[sessionKey.Key.Length];
         var tag = new byte[AeadSuite.TagSize];
@@ -201,9 +202,10 @@ internal sealed class Skesk
     }
 
     /// <summary>v5: the S2K output itself; v6: HKDF-SHA256 over it with the associated data as info.</summary>
-    private static byte[] KeyEncryptionKey(ReadOnlySpan<byte> password, int version, byte cipher, AeadAlgorithm aead, int keySize, long maxArgon2MemoryBytes, S2kSpec s2k)
+    private static byte[] KeyEncryptionKey(ReadOnlySpan<byte> password, int version, byte cipher, AeadAlgorithm aead, int keySize, long maxArgon2MemoryBytes, S2kSpec s2k,
+        CancellationToken cancellationToken)
     {
-        var ikm = s2k.Derive(password, keySize, maxArgon2MemoryBytes);
+        var ikm = s2k.Derive(password, keySize, maxArgon2MemoryBytes, cancellationToken: cancellationToken);
         if (version == 5) return ikm;
         var kek = HKDF.DeriveKey(HashAlgorithmName.SHA256, ikm, keySize, Array.Empty<byte>(), AssociatedData(version, cipher, aead));
         CryptographicOperations.ZeroMemory(ikm);

@@ -37,7 +37,7 @@ internal static class MessageReader
             if (PacketTags.IsEncryption(tag) || tag is PacketTag.Marker or PacketTag.Padding)
             {
                 Func<Stream>? reopen = start is long at ? () => Reopen(input, at, token) : null;
-                using var owned = options.Unlocks is null ? new KeyUnlocks(options.EffectiveLimits) : null;
+                using var owned = options.Unlocks is null ? new KeyUnlocks(options.EffectiveLimits, token) : null;
                 return DecryptPackets(head, sink, new DecryptionSession(options, options.Unlocks ?? owned!, token), reopen, token);
             }
 
