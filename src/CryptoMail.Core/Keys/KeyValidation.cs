@@ -371,10 +371,11 @@ internal static class KeyValidation
     {
         foreach (var s in new[] { sig, fallback })
         {
-            if (s?.KeyFlags is { } flags) return (KeyUsage)(flags & 0x2F);
+            if (s?.KeyFlags is { } flags) return (KeyUsage)(flags & 0x2F) & (key.Version == 3 ? ~(KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage) : ~KeyUsage.None);
         }
-        // No key flags: infer from the algorithm, as older implementations did.
-        var encrypt = key.CanEncryptAlgorithm ? KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage : KeyUsage.None;
+        // No key flags: infer from the algorithm, as older implementations did. Never encrypt to a v3 key (RFC 9580
+        // section 5.5.2.1: MUST NOT), whatever its algorithm allows; it may still sign and certify.
+        var encrypt = key.CanEncryptAlgorithm && key.Version != 3 ? KeyUsage.EncryptCommunications | KeyUsage.EncryptStorage : KeyUsage.None;
         if (isPrimary) return KeyUsage.Certify | (key.CanSignAlgorithm ? KeyUsage.Sign : KeyUsage.None) | encrypt;
         return key.CanEncryptAlgorithm ? encrypt : (key.CanSignAlgorithm ? KeyUsage.Sign : KeyUsage.None);
     }
@@ -383,7 +384,8 @@ internal static class KeyValidation
         (bool Revoked, bool Hard, DateTimeOffset? Since) revocation, bool bound)
     {
         var created = key.Created;
-        DateTimeOffset? expires = null;
+        // A v3 key carries its validity period in days in the key packet (RFC 4880 section 5.5.2).
+        DateTimeOffset? expires = key.V3ValidityDays > 0 ? created.AddDays(key.V3ValidityDays) : null;
         foreach (var s in new[] { sig, fallback })
         {
             if (s?.HashedSeconds(SubpacketType.KeyExpiration) is { } seconds)

@@ -3,9 +3,9 @@ using System.Security.Cryptography;
 
 namespace CryptoMail.Core.Packets;
 
-/// <summary>The public part of a key packet, version 4 or 6 (RFC 9580 section 5.5.2): creation time, algorithm and
-/// public key material; with the fingerprint and key ID computed per version (v4: SHA-1 and its low 64 bits; v6:
-/// SHA-256 and its high 64 bits). The public key for the crypto operations is built from the material in Crypto
+/// <summary>The public part of a key packet, version 3 (read only, RSA only), 4 or 6 (RFC 9580 section 5.5.2): creation
+/// time, algorithm and public key material; with the fingerprint and key ID computed per version (v3: MD5 of the MPI
+/// bodies of n and e, and the low 64 bits of n; v4: SHA-1 and its low 64 bits; v6: SHA-256 and its high 64 bits). The public key for the crypto operations is built from the material in Crypto
 /// (<see cref="KeyMaterial"/>).</summary>
 internal sealed class KeyPacket
 {
@@ -18,11 +18,37 @@ internal sealed class KeyPacket
         Algorithm = algorithm;
         Body = body;
         MaterialStart = materialStart;
+        if (version == 3)
+        {
+            V3ValidityDays = BinaryPrimitives.ReadUInt16BigEndian(body.AsSpan(5));
+            (Fingerprint, KeyId) = V3Identity(body.AsSpan(materialStart));
+            return;
+        }
         Fingerprint = ComputeFingerprint(version, body);
         KeyId = version == 6
             ? BinaryPrimitives.ReadInt64BigEndian(Fingerprint.AsSpan(0, 8))
             : BinaryPrimitives.ReadInt64BigEndian(Fingerprint.AsSpan(Fingerprint.Length - 8));
     }
+
+    /// <summary>The v3 fingerprint and key ID (RFC 4880 section 12.2): MD5 over the MPI bodies of n and e (without
+    /// their length octets), and the low 64 bits of n. Parse has checked that both MPIs are present and that n has at
+    /// least eight octets.</summary>
+    private static (byte[] Fingerprint, long KeyId) V3Identity(ReadOnlySpan<byte> material)
+    {
+        var rest = material;
+        var n = Mpi.Read(ref rest);
+        var e = Mpi.Read(ref rest);
+#pragma warning disable CA5351 // RFC 4880 section 12.2 defines the v3 fingerprint as MD5; it identifies, it does not protect.
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+#pragma warning restore CA5351
+        md5.AppendData(n);
+        md5.AppendData(e);
+        return (md5.GetHashAndReset(), BinaryPrimitives.ReadInt64BigEndian(n[^8..]));
+    }
+
+    /// <summary>The validity period of a v3 key in days after its creation (0: it does not expire); 0 for v4 and v6
+    /// keys, whose expiry is in their self-signatures.</summary>
+    public int V3ValidityDays { get; }
 
     public int Version { get; }
     public uint CreatedSeconds { get; }
@@ -56,11 +82,20 @@ internal sealed class KeyPacket
     {
         if (body.Length < 6) throw new MalformedDataException("The key packet is too short.");
         int version = body[0];
-        if (version is not (4 or 6)) throw new UnsupportedPacketException($"Key packet version {version} is not supported.");
+        if (version is not (3 or 4 or 6)) throw new UnsupportedPacketException($"Key packet version {version} is not supported.");
         uint created = BinaryPrimitives.ReadUInt32BigEndian(body[1..]);
         var algorithm = (PublicKeyAlgorithmId)body[5];
         int pos = 6;
         int declared = -1;
+        if (version == 3)
+        {
+            // RFC 4880 section 5.5.2: a two-octet validity period in days sits before the algorithm; v3 keys are RSA only.
+            if (body.Length < 8) throw new MalformedDataException("The v3 key packet is too short.");
+            algorithm = (PublicKeyAlgorithmId)body[7];
+            if (algorithm is not (PublicKeyAlgorithmId.RsaGeneral or PublicKeyAlgorithmId.RsaEncrypt or PublicKeyAlgorithmId.RsaSign))
+                throw new UnsupportedPacketException($"Public-key algorithm {(int)algorithm} is not supported in a v3 key (RSA only).");
+            pos = 8;
+        }
         if (version == 6)
         {
             if (body.Length < 10) throw new MalformedDataException("The v6 key packet is too short.");
@@ -84,6 +119,11 @@ internal sealed class KeyPacket
         }
         end = pos + length;
         KeyMaterialLimits.Check(algorithm, rest[..length]);
+        if (version == 3)
+        {
+            var n = rest[..length];
+            if (Mpi.Read(ref n).Length < 8) throw new MalformedDataException("The v3 key's modulus is shorter than its 64-bit key ID.");
+        }
         var key = new KeyPacket(version, created, algorithm, body[..end].ToArray(), materialStart);
         key.ParseCurve();
         return key;
@@ -92,6 +132,8 @@ internal sealed class KeyPacket
     /// <summary>Builds a key packet from parts (for key generation).</summary>
     public static KeyPacket Create(int version, DateTimeOffset created, PublicKeyAlgorithmId algorithm, ReadOnlySpan<byte> material)
     {
+        // v3 keys are read, never made (RFC 9580 section 5.5.2.1).
+        if (version is not (4 or 6)) throw new ArgumentOutOfRangeException(nameof(version), "Only v4 and v6 keys are generated.");
         using var ms = new MemoryStream();
         ms.WriteByte((byte)version);
         Span<byte> four = stackalloc byte[4];
@@ -189,7 +231,7 @@ internal sealed class KeyPacket
     }
 
     /// <summary>Hashes the key as signatures over keys do (RFC 9580 section 5.2.4): 0x99 and a two-octet length for
-    /// v4, 0x9B and a four-octet length for v6, then the body.</summary>
+    /// v3 and v4, 0x9B and a four-octet length for v6, then the body.</summary>
     public void HashInto(IncrementalHash h) => AppendFramed(h, Version, Body);
 
     private static void AppendFramed(IncrementalHash h, int version, ReadOnlySpan<byte> body)

@@ -45,6 +45,9 @@ internal sealed class SecretKeyPacket
         var pub = KeyPacket.Parse(body, out int pos);
         if (pos >= body.Length) throw new MalformedDataException("The secret key packet has no S2K usage octet.");
         int usage = body[pos++];
+        // v3 (PGP 2.6) secret keys are not unlocked here: their public part is read as a certificate, nothing more.
+        if (pub.Version == 3)
+            return new SecretKeyPacket(pub, isSubkey, body) { Usage = usage, Unsupported = "a v3 (PGP 2.6) secret key" };
         if (usage == 0)
             return new SecretKeyPacket(pub, isSubkey, body) { Usage = 0, Data = body[pos..] };
         // Every octet read below is first checked to be there: a truncated packet is malformed data.

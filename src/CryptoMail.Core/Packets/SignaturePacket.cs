@@ -374,11 +374,13 @@ internal sealed class SignaturePacket
     // ---- hashing of keys and user IDs for certifications (RFC 9580 section 5.2.4) ----
 
     /// <summary>Feeds what a certification of this type covers: the primary key, then the user ID or attribute
-    /// (0xB4 / 0xD1 framing) or the subkey.</summary>
-    public static void HashCertified(IncrementalHash h, KeyPacket primary, byte[]? userId, bool isAttribute, KeyPacket? subkey)
+    /// (0xB4 / 0xD1 framing; a v3 certification hashes the user ID without it, RFC 4880 section 5.2.4) or the
+    /// subkey.</summary>
+    public static void HashCertified(IncrementalHash h, KeyPacket primary, byte[]? userId, bool isAttribute, KeyPacket? subkey, bool v3Certification = false)
     {
         primary.HashInto(h);
         if (subkey is not null) subkey.HashInto(h);
+        else if (userId is not null && v3Certification) h.AppendData(userId);
         else if (userId is not null)
         {
             Span<byte> head = stackalloc byte[5];
@@ -396,7 +398,7 @@ internal sealed class SignaturePacket
         {
             if (!Hashes.IsSupported(Hash)) return false;
             using var h = StartHash();
-            HashCertified(h, primary, userId, isAttribute, subkey);
+            HashCertified(h, primary, userId, isAttribute, subkey, v3Certification: Version == 3);
             return Verify(h, signer);
         }
         catch (Exception e) when (e is not OperationCanceledException)
