@@ -8,24 +8,28 @@ namespace CryptoMail.Core.Tests.Discovery;
 /// would serve a Web Key Directory tree. Tests point <see cref="WkdClientOptions.UriRewriter"/> at it.</summary>
 internal sealed class LoopbackHttpServer : IDisposable
 {
-    private readonly HttpListener listener = new();
+    private readonly HttpListener listener;
     private readonly Task loop;
 
     public LoopbackHttpServer(string webRoot)
     {
         WebRoot = webRoot;
+        // The free port can be taken by another process before Start binds it. A listener whose Start failed is
+        // closed (using it again throws ObjectDisposedException, seen once in CI), so each attempt gets a new one.
         for (int attempt = 0; ; attempt++)
         {
             Port = FreePort();
-            listener.Prefixes.Clear();
-            listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+            var candidate = new HttpListener();
+            candidate.Prefixes.Add($"http://127.0.0.1:{Port}/");
             try
             {
-                listener.Start();
+                candidate.Start();
+                listener = candidate;
                 break;
             }
             catch (HttpListenerException) when (attempt < 5)
             {
+                candidate.Close();
             }
         }
         loop = Task.Run(Serve);
